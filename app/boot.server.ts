@@ -1,0 +1,26 @@
+// What starting the app means, shared by the server and the command line: read the config,
+// open the database, migrate it, and seed the demo campaigns into an empty one.
+import { openDatabase, type DatabaseHandle } from "#db/connection.ts";
+import { migrateToLatest } from "#db/migrate.ts";
+import { isEmpty, seedDemo, type SeedResult } from "#db/seed.ts";
+import { campaignDeadline } from "~/lib/time";
+import type { Config } from "~/lib/config.server";
+
+export async function prepareDatabase(
+  config: Pick<Config, "DATABASE_URL" | "SEED_DEMO">,
+  now: Date,
+): Promise<{ handle: DatabaseHandle; migrated: string[]; seeded: SeedResult | null }> {
+  const handle = openDatabase(config.DATABASE_URL);
+  try {
+    const results = await migrateToLatest(handle.db);
+    const seeded = config.SEED_DEMO && (await isEmpty(handle.db)) ? await seedDemoData(handle, now) : null;
+    return { handle, migrated: results.map((r) => r.migrationName), seeded };
+  } catch (error) {
+    await handle.db.destroy();
+    throw error;
+  }
+}
+
+export function seedDemoData(handle: DatabaseHandle, now: Date): Promise<SeedResult> {
+  return seedDemo(handle.db, { now, deadlineFor: campaignDeadline });
+}

@@ -1,0 +1,273 @@
+// Reading campaigns for the public pages: the live list, one campaign with its tiers and stretch
+// goals in the reader's language, and the progress numbers every page shows the same way.
+import type { Kysely, Transaction } from "kysely";
+import type { Campaign, CampaignStatus, Database, PledgeStatus, TranslatedSubject } from "#db/schema.ts";
+import { percentOf } from "~/lib/money";
+import { timeLeft, type TimeLeft } from "~/lib/time";
+import type { Locale } from "~/lib/i18n";
+import { renderStory } from "./story.server";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Pledges that count toward a campaign's total: a card saved or money taken, not yet given back. */
+export const countedPledgeStatuses: readonly PledgeStatus[] = ["committed", "collected", "payment_failed"];
+
+/** Statuses a visitor may see; drafts and campaigns in review stay with their owner. */
+export const publicStatuses: readonly CampaignStatus[] = ["live", "succeeded", "failed", "canceled"];
+
+export interface Progress {
+  raised: number;
+  goal: number;
+  currency: string;
+  percent: number;
+  backers: number;
+  deadline: string | null;
+  timeLeft: TimeLeft | null;
+}
+
+export function campaignProgress(
+  campaign: Pick<
+    Campaign,
+    "pledged_amount" | "goal_amount" | "currency" | "backer_count" | "deadline_at" | "status"
+  >,
+  now: Date,
+): Progress {
+  const deadline = campaign.deadline_at;
+  return {
+    raised: campaign.pledged_amount,
+    goal: campaign.goal_amount,
+    currency: campaign.currency,
+    percent: percentOf(campaign.pledged_amount, campaign.goal_amount),
+    backers: campaign.backer_count,
+    deadline,
+    timeLeft:
+      deadline === null
+        ? null
+        : campaign.status === "live"
+          ? timeLeft(now, new Date(deadline))
+          : { unit: "ended", value: 0 },
+  };
+}
+
+type Translations = Map<string, Record<string, string>>;
+
+async function translationsFor(
+  db: Db,
+  subjectType: TranslatedSubject,
+  ids: string[],
+  locale: Locale,
+): Promise<Translations> {
+  const map: Translations = new Map();
+  if (ids.length === 0) return map;
+  const rows = await db
+    .selectFrom("content_translations")
+    .select(["subject_id", "field", "value"])
+    .where("subject_type", "=", subjectType)
+    .where("subject_id", "in", ids)
+    .where("locale", "=", locale)
+    .execute();
+  for (const row of rows) {
+    const fields = map.get(row.subject_id) ?? {};
+    fields[row.field] = row.value;
+    map.set(row.subject_id, fields);
+  }
+  return map;
+}
+
+/** A row with its text fields in the reader's language where the owner wrote a translation. */
+function localized<T extends { id: string }, K extends keyof T & string>(
+  row: T,
+  fields: readonly K[],
+  translations: Translations,
+): T {
+  const found = translations.get(row.id);
+  if (!found) return row;
+  const copy = { ...row };
+  for (const field of fields) {
+    const value = found[field];
+    if (value !== undefined) (copy as Record<string, unknown>)[field] = value;
+  }
+  return copy;
+}
+
+export interface CampaignCard {
+  id: string;
+  slug: string;
+  title: string;
+  tagline: string;
+  coverImage: string | null;
+  status: CampaignStatus;
+  progress: Progress;
+}
+
+async function listCampaigns(
+  db: Db,
+  { statuses, locale, now, limit }: { statuses: CampaignStatus[]; locale: Locale; now: Date; limit: number },
+): Promise<CampaignCard[]> {
+  const rows = await db
+    .selectFrom("campaigns")
+    .selectAll()
+    .where("status", "in", statuses)
+    .orderBy("deadline_at", statuses.includes("live") ? "asc" : "desc")
+    .limit(limit)
+    .execute();
+  const translations = await translationsFor(
+    db,
+    "campaign",
+    rows.map((r) => r.id),
+    locale,
+  );
+  return rows.map((row) => {
+    const campaign = localized(row, ["title", "tagline"], translations);
+    return {
+      id: campaign.id,
+      slug: campaign.slug,
+      title: campaign.title,
+      tagline: campaign.tagline,
+      coverImage: campaign.cover_image,
+      status: campaign.status,
+      progress: campaignProgress(campaign, now),
+    };
+  });
+}
+
+/** Live campaigns, the one ending soonest first. */
+export function listLiveCampaigns(db: Db, options: { locale: Locale; now: Date; limit?: number }) {
+  return listCampaigns(db, { statuses: ["live"], limit: 24, ...options });
+}
+
+/** Campaigns that reached their goal, the most recent first. */
+export function listFundedCampaigns(db: Db, options: { locale: Locale; now: Date; limit?: number }) {
+  return listCampaigns(db, { statuses: ["succeeded"], limit: 6, ...options });
+}
+
+export interface TierView {
+  id: string;
+  title: string;
+  description: string;
+  minAmount: number;
+  stockLimit: number | null;
+  claimed: number;
+  remaining: number | null;
+  soldOut: boolean;
+  estimatedDelivery: string | null;
+  shippingRequired: boolean;
+}
+
+export interface StretchGoalView {
+  id: string;
+  title: string;
+  description: string;
+  target: number;
+  reached: boolean;
+}
+
+export interface CampaignPage extends CampaignCard {
+  storyHtml: string;
+  ownerName: string;
+  fundingModel: Campaign["funding_model"];
+  timeZone: string;
+  launchedAt: string | null;
+  tiers: TierView[];
+  stretchGoals: StretchGoalView[];
+}
+
+/** One public campaign by its slug, or null when there is none (or it is not public yet). */
+export async function getCampaignPage(
+  db: Db,
+  { slug, locale, now }: { slug: string; locale: Locale; now: Date },
+): Promise<CampaignPage | null> {
+  const row = await db
+    .selectFrom("campaigns")
+    .innerJoin("users", "users.id", "campaigns.owner_id")
+    .selectAll("campaigns")
+    .select("users.name as owner_name")
+    .where("campaigns.slug", "=", slug)
+    .where("campaigns.status", "in", publicStatuses)
+    .executeTakeFirst();
+  if (!row) return null;
+
+  const [tierRows, goalRows] = await Promise.all([
+    db.selectFrom("reward_tiers").selectAll().where("campaign_id", "=", row.id).orderBy("position").execute(),
+    db
+      .selectFrom("stretch_goals")
+      .selectAll()
+      .where("campaign_id", "=", row.id)
+      .orderBy("position")
+      .execute(),
+  ]);
+  const [campaignTexts, tierTexts, goalTexts] = await Promise.all([
+    translationsFor(db, "campaign", [row.id], locale),
+    translationsFor(
+      db,
+      "reward_tier",
+      tierRows.map((t) => t.id),
+      locale,
+    ),
+    translationsFor(
+      db,
+      "stretch_goal",
+      goalRows.map((g) => g.id),
+      locale,
+    ),
+  ]);
+  const campaign = localized(row, ["title", "tagline", "story_md"], campaignTexts);
+
+  return {
+    id: campaign.id,
+    slug: campaign.slug,
+    title: campaign.title,
+    tagline: campaign.tagline,
+    coverImage: campaign.cover_image,
+    status: campaign.status,
+    progress: campaignProgress(campaign, now),
+    storyHtml: renderStory(campaign.story_md),
+    ownerName: row.owner_name,
+    fundingModel: campaign.funding_model,
+    timeZone: campaign.time_zone,
+    launchedAt: campaign.launched_at,
+    tiers: tierRows.map((tierRow) => {
+      const tier = localized(tierRow, ["title", "description"], tierTexts);
+      const remaining = tier.stock_limit === null ? null : Math.max(0, tier.stock_limit - tier.claimed_count);
+      return {
+        id: tier.id,
+        title: tier.title,
+        description: tier.description,
+        minAmount: tier.min_amount,
+        stockLimit: tier.stock_limit,
+        claimed: tier.claimed_count,
+        remaining,
+        soldOut: remaining === 0,
+        estimatedDelivery: tier.estimated_delivery,
+        shippingRequired: tier.shipping_required === 1,
+      };
+    }),
+    stretchGoals: goalRows.map((goalRow) => {
+      const goal = localized(goalRow, ["title", "description"], goalTexts);
+      return {
+        id: goal.id,
+        title: goal.title,
+        description: goal.description,
+        target: goal.target_amount,
+        reached: campaign.pledged_amount >= goal.target_amount,
+      };
+    }),
+  };
+}
+
+/** The running totals recomputed from the pledge rows: what the stored totals must always equal. */
+export async function recomputeTotals(
+  db: Db,
+  campaignId: string,
+): Promise<{ pledged: number; backers: number }> {
+  const row = await db
+    .selectFrom("pledges")
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>("amount"), eb.lit(0)).as("pledged"),
+      eb.fn.countAll<number>().as("backers"),
+    ])
+    .where("campaign_id", "=", campaignId)
+    .where("status", "in", countedPledgeStatuses)
+    .executeTakeFirstOrThrow();
+  return { pledged: Number(row.pledged), backers: Number(row.backers) };
+}

@@ -1,0 +1,45 @@
+import { Link } from "@remix-run/react";
+import type { CampaignCard as Card } from "~/campaigns/campaigns.server";
+import { useTranslate } from "~/lib/locale";
+import { ProgressBar } from "./ProgressBar";
+import { TimeLeftText } from "./TimeLeft";
+
+export function CampaignCard({ campaign }: { campaign: Card }) {
+  const t = useTranslate();
+  const { progress } = campaign;
+  return (
+    <article className="card" aria-labelledby={`card-${campaign.id}`}>
+      {campaign.coverImage ? (
+        <img
+          className="card__cover"
+          src={campaign.coverImage}
+          alt=""
+          width={640}
+          height={360}
+          loading="lazy"
+        />
+      ) : null}
+      <div className="card__body">
+        <h3 className="card__title" id={`card-${campaign.id}`}>
+          <Link to={`/campaigns/${campaign.slug}`} className="card__link">
+            {campaign.title}
+          </Link>
+        </h3>
+        <p className="card__tagline">{campaign.tagline}</p>
+        <ProgressBar progress={progress} size="small" />
+        <p className="card__meta">
+          <span>{t("campaign.backers", { count: progress.backers })}</span>
+          {campaign.status === "live" && progress.timeLeft ? (
+            <span>
+              <TimeLeftText value={progress.timeLeft} />
+            </span>
+          ) : (
+            <span className={`badge badge--${campaign.status}`}>
+              {t(`campaign.status.${campaign.status}`)}
+            </span>
+          )}
+        </p>
+      </div>
+    </article>
+  );
+}

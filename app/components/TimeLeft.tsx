@@ -1,0 +1,8 @@
+import type { TimeLeft as TimeLeftValue } from "~/lib/time";
+import { useTranslate } from "~/lib/locale";
+
+export function TimeLeftText({ value }: { value: TimeLeftValue }) {
+  const t = useTranslate();
+  if (value.unit === "ended") return <>{t("campaign.timeLeft.ended")}</>;
+  return <>{t(`campaign.timeLeft.${value.unit}`, { count: value.value })}</>;
+}

@@ -1,0 +1,119 @@
+// Every environment variable the app reads, parsed by one zod schema at start-up.
+// A wrong value stops the start with a message that names the variable and says what it should be.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { z } from "zod";
+import { defaultDatabaseUrl } from "#db/connection.ts";
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", "yes", "no"], {
+    errorMap: () => ({ message: "expected true or false" }),
+  })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const databaseUrl = z
+  .string()
+  .min(1)
+  .refine(
+    (url) => {
+      if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || url.startsWith("file:")) return true;
+      try {
+        const parsed = new URL(url);
+        return (
+          (parsed.protocol === "postgres:" || parsed.protocol === "postgresql:") && parsed.hostname !== ""
+        );
+      } catch {
+        return false;
+      }
+    },
+    { message: "expected a file path, a file: URL, or postgres://user@host:port/database" },
+  );
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce
+    .number({ invalid_type_error: "expected a port number" })
+    .int("expected a whole number")
+    .min(0, "expected a port between 0 (any free port) and 65535")
+    .max(65535, "expected a port between 0 (any free port) and 65535")
+    .default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: databaseUrl.default(defaultDatabaseUrl),
+  DATA_DIR: z.string().min(1).default("./data"),
+  PUBLIC_URL: z
+    .string()
+    .url("expected an absolute URL such as https://tourdetable.example")
+    .refine((u) => /^https?:/.test(u), "expected an http:// or https:// URL")
+    .transform((u) => u.replace(/\/+$/, ""))
+    .optional(),
+  SESSION_SECRET: z.string().min(32, "expected at least 32 characters").optional(),
+  SEED_DEMO: booleanFlag.default("true"),
+  LOG_REQUESTS: booleanFlag.default("true"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Omit<Env, "PUBLIC_URL" | "SESSION_SECRET"> {
+  PUBLIC_URL: string;
+  SESSION_SECRET: string;
+  /** True when PUBLIC_URL points at this machine: the embedded defaults are allowed. */
+  isLocal: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee .env.example.`);
+    this.name = "ConfigError";
+  }
+}
+
+function isLocalUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || host.endsWith(".localhost");
+}
+
+/**
+ * Parses the environment. Without SESSION_SECRET, a local install generates one once and keeps it
+ * in DATA_DIR/session-secret so sessions survive restarts; a public deployment must set it.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings (`PORT=` in a .env file) mean "not set", as people expect.
+  const present = Object.fromEntries(
+    Object.entries(source).filter(([key, value]) => key in envSchema.shape && value !== ""),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return `${name}: ${issue.message} (got ${JSON.stringify(present[name])})`;
+      }),
+    );
+  }
+  const env = parsed.data;
+  const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  const isLocal = isLocalUrl(publicUrl);
+  let secret = env.SESSION_SECRET;
+  if (!secret) {
+    if (!isLocal) {
+      throw new ConfigError([
+        `SESSION_SECRET: required when PUBLIC_URL (${publicUrl}) is not a local address; generate one with: openssl rand -hex 32`,
+      ]);
+    }
+    secret = localSessionSecret(resolve(env.DATA_DIR));
+  }
+  return { ...env, PUBLIC_URL: publicUrl, SESSION_SECRET: secret, isLocal };
+}
+
+function localSessionSecret(dataDir: string): string {
+  const file = join(dataDir, "session-secret");
+  if (existsSync(file)) {
+    const kept = readFileSync(file, "utf8").trim();
+    if (kept.length >= 32) return kept;
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("hex");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

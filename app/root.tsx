@@ -1,0 +1,107 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { defaultLocale, locales, translator, type Locale } from "~/lib/i18n";
+import { requestLocale } from "~/lib/request.server";
+import stylesheet from "~/styles/app.css?url";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export function loader({ request }: LoaderFunctionArgs) {
+  return { locale: requestLocale(request) };
+}
+
+function LanguageSwitch({ locale }: { locale: Locale }) {
+  const t = translator(locale);
+  const location = useLocation();
+  const other = locales.filter((l) => l !== locale);
+  return (
+    <Form method="post" action="/lang" className="lang-switch" aria-label={t("lang.label")}>
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      {other.map((l) => (
+        <button key={l} type="submit" name="locale" value={l} lang={l} className="lang-switch__button">
+          {translator(l)(`lang.${l}`)}
+        </button>
+      ))}
+    </Form>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const locale = data?.locale ?? defaultLocale;
+  const t = translator(locale);
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="theme-color" content="#1f3a5f" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          {t("nav.skip")}
+        </a>
+        <header className="site-header">
+          <div className="site-header__inner">
+            <Link to="/" className="brand" aria-label={`${t("site.name")} — ${t("nav.home")}`}>
+              <img src="/favicon.svg" alt="" width={32} height={32} />
+              <span className="brand__name">{t("site.name")}</span>
+            </Link>
+            <LanguageSwitch locale={locale} />
+          </div>
+        </header>
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+        <footer className="site-footer">
+          <p>{t("footer.text")}</p>
+        </footer>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+/** One error page for the whole site: 404s say so, anything else apologises and logs. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const data = useRouteLoaderData<typeof loader>("root");
+  const t = translator(data?.locale ?? defaultLocale);
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return (
+    <section className="error-page" aria-labelledby="error-title">
+      <p className="error-page__status">{status}</p>
+      <h1 id="error-title">{notFound ? t("error.notFound.title") : t("error.server.title")}</h1>
+      <p>{notFound ? t("error.notFound.body") : t("error.server.body")}</p>
+      <p>
+        <Link to="/" className="button">
+          {t("error.back")}
+        </Link>
+      </p>
+    </section>
+  );
+}

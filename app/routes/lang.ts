@@ -1,0 +1,23 @@
+// The language switch: a plain form post that remembers the choice in a cookie for a year.
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { localeCookieName, locales } from "~/lib/i18n";
+import { safeRedirectPath } from "~/lib/request.server";
+
+const schema = z.object({ locale: z.enum(locales), redirectTo: z.string().optional() });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    return new Response("Unknown language", { status: 400 });
+  }
+  return redirect(safeRedirectPath(parsed.data.redirectTo), {
+    headers: {
+      "Set-Cookie": `${localeCookieName}=${parsed.data.locale}; Path=/; Max-Age=31536000; SameSite=Lax`,
+    },
+  });
+}
+
+export function loader() {
+  return redirect("/");
+}

@@ -1,0 +1,101 @@
+// Opens the database named by DATABASE_URL: a path or file: URL is SQLite (better-sqlite3),
+// postgres:// is PostgreSQL (pg). Both give the same Kysely<Database> and the same value types.
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema.ts";
+
+export type Engine = "sqlite" | "postgres";
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  engine: Engine;
+  /** Where it is, with any password hidden: fit for a log line. */
+  description: string;
+}
+
+export const defaultDatabaseUrl = "./data/tourdetable.sqlite";
+
+export function engineOf(url: string): Engine {
+  return /^postgres(ql)?:\/\//i.test(url) ? "postgres" : "sqlite";
+}
+
+/** A path or `file:` URL to an absolute file path (`:memory:` stays as it is). */
+export function sqlitePath(url: string): string {
+  if (url === ":memory:") return url;
+  if (url.startsWith("file://")) return fileURLToPath(url);
+  if (url.startsWith("file:")) return resolve(url.slice("file:".length));
+  return resolve(url);
+}
+
+export function openDatabase(url: string = defaultDatabaseUrl): DatabaseHandle {
+  return engineOf(url) === "postgres" ? openPostgres(url) : openSqlite(url);
+}
+
+function openSqlite(url: string): DatabaseHandle {
+  const path = sqlitePath(url);
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("synchronous = NORMAL");
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    engine: "sqlite",
+    description: `sqlite:${path}`,
+  };
+}
+
+const pgTypes = {
+  INT8: 20,
+  NUMERIC: 1700,
+  TIMESTAMPTZ: 1184,
+} as const;
+
+/** Integers arrive as strings from pg; money and counts fit a JS number far beyond any campaign. */
+function parseSafeInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) {
+    throw new RangeError(`Integer ${text} does not fit a JavaScript number exactly`);
+  }
+  return value;
+}
+
+const parseTimestamp = pg.types.getTypeParser(pgTypes.TIMESTAMPTZ);
+
+/** Type parsers for this pool only, so that PostgreSQL returns the same values as SQLite does. */
+const sameValuesAsSqlite = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === pgTypes.INT8) return parseSafeInteger;
+    if (oid === pgTypes.NUMERIC) return (text: string) => Number(text);
+    if (oid === pgTypes.TIMESTAMPTZ) {
+      return (text: string) => (parseTimestamp(text) as Date).toISOString();
+    }
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+function openPostgres(url: string): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: sameValuesAsSqlite });
+  const parsed = new URL(url);
+  parsed.password = parsed.password ? "***" : "";
+  return {
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    engine: "postgres",
+    description: parsed.toString(),
+  };
+}
+
+/** True when the database answers a trivial query. */
+export async function isDatabaseReachable(db: Kysely<Database>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,123 @@
+// The database's shape as Kysely sees it, shared by SQLite and PostgreSQL.
+// Money is an integer in the currency's minor unit beside its ISO 4217 code; instants are ISO 8601 UTC strings.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/** An instant: written and read as an ISO 8601 UTC string (`2026-11-24T11:00:00.000Z`) on both engines. */
+export type Instant = string;
+/** An amount in the currency's minor unit (cents for EUR, yen for JPY). Never a float. */
+export type MinorUnits = number;
+/** 0 or 1: better-sqlite3 cannot bind booleans, so flags are small integers on both engines. */
+export type Flag = 0 | 1;
+
+export type CampaignStatus = "draft" | "in_review" | "live" | "succeeded" | "failed" | "canceled";
+export type FundingModel = "all_or_nothing" | "flexible";
+export type PledgeStatus =
+  "pending" | "committed" | "collected" | "refunded" | "canceled" | "expired" | "payment_failed" | "dropped";
+export type TranslatedSubject = "campaign" | "reward_tier" | "stretch_goal";
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  locale: string;
+  created_at: ColumnType<Instant, Instant, never>;
+}
+
+export interface CampaignsTable {
+  id: string;
+  slug: string;
+  owner_id: string;
+  status: CampaignStatus;
+  /** The language the owner wrote in; `content_translations` holds the others. */
+  language: string;
+  title: string;
+  tagline: string;
+  story_md: string;
+  cover_image: string | null;
+  goal_amount: MinorUnits;
+  currency: string;
+  funding_model: FundingModel;
+  time_zone: string;
+  duration_days: number;
+  launched_at: Instant | null;
+  deadline_at: Instant | null;
+  closed_at: Instant | null;
+  /** Running totals of counted pledges, kept in the same transaction as each pledge change. */
+  pledged_amount: Generated<MinorUnits>;
+  backer_count: Generated<number>;
+  created_at: ColumnType<Instant, Instant, never>;
+  updated_at: Instant;
+}
+
+export interface RewardTiersTable {
+  id: string;
+  campaign_id: string;
+  position: number;
+  title: string;
+  description: string;
+  min_amount: MinorUnits;
+  /** null: unlimited. */
+  stock_limit: number | null;
+  /** Units reserved or taken; never above stock_limit. */
+  claimed_count: Generated<number>;
+  /** `YYYY-MM`. */
+  estimated_delivery: string | null;
+  shipping_required: Flag;
+  created_at: ColumnType<Instant, Instant, never>;
+}
+
+export interface StretchGoalsTable {
+  id: string;
+  campaign_id: string;
+  position: number;
+  target_amount: MinorUnits;
+  title: string;
+  description: string;
+  reached_at: Instant | null;
+}
+
+export interface PledgesTable {
+  id: string;
+  campaign_id: string;
+  tier_id: string | null;
+  user_id: string | null;
+  backer_name: string;
+  backer_email: string;
+  amount: MinorUnits;
+  currency: string;
+  status: PledgeStatus;
+  anonymous: Flag;
+  comment: string | null;
+  locale: string;
+  created_at: ColumnType<Instant, Instant, never>;
+  committed_at: Instant | null;
+  updated_at: Instant;
+}
+
+export interface ContentTranslationsTable {
+  subject_type: TranslatedSubject;
+  subject_id: string;
+  locale: string;
+  field: string;
+  value: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  campaigns: CampaignsTable;
+  reward_tiers: RewardTiersTable;
+  stretch_goals: StretchGoalsTable;
+  pledges: PledgesTable;
+  content_translations: ContentTranslationsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type Campaign = Selectable<CampaignsTable>;
+export type NewCampaign = Insertable<CampaignsTable>;
+export type CampaignUpdate = Updateable<CampaignsTable>;
+export type RewardTier = Selectable<RewardTiersTable>;
+export type NewRewardTier = Insertable<RewardTiersTable>;
+export type StretchGoal = Selectable<StretchGoalsTable>;
+export type NewStretchGoal = Insertable<StretchGoalsTable>;
+export type Pledge = Selectable<PledgesTable>;
+export type NewPledge = Insertable<PledgesTable>;

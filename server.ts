@@ -1,0 +1,99 @@
+// The HTTP server: Express in front of Remix, so that the app, its database and (later) the job
+// runner start together and SIGTERM drains them together. `npm run dev` and `npm start` run this.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { prepareDatabase } from "./app/boot.server.ts";
+import { ConfigError, loadConfig, type Config } from "./app/lib/config.server.ts";
+import { systemClock } from "./app/lib/time.ts";
+
+const log = (line: string) => console.log(`[tour-de-table] ${line}`);
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const production = config.NODE_ENV === "production";
+
+  const { handle, migrated, seeded } = await prepareDatabase(config, systemClock());
+  log(`database ${handle.description}${migrated.length ? ` (migrated: ${migrated.join(", ")})` : ""}`);
+  if (seeded?.created.length) log(`demo data seeded: ${seeded.created.join(", ")}`);
+
+  const vite = production
+    ? undefined
+    : await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
+  const buildPath = new URL("./build/server/index.js", import.meta.url).href;
+  const build: ServerBuild | (() => Promise<ServerBuild>) = vite
+    ? () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
+    : ((await import(buildPath)) as ServerBuild);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+    res.setHeader("X-Frame-Options", "DENY");
+    if (config.LOG_REQUESTS) {
+      res.on("finish", () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        log(`${req.method} ${req.originalUrl} ${res.statusCode} ${ms.toFixed(1)}ms`);
+      });
+    }
+    next();
+  });
+  if (vite) {
+    app.use(vite.middlewares);
+  } else {
+    app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+    app.use(express.static("build/client", { maxAge: "1h" }));
+  }
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: production ? "production" : "development",
+      getLoadContext: () => ({ db: handle.db, engine: handle.engine, config, clock: systemClock }),
+    }),
+  );
+
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const { port } = server.address() as AddressInfo;
+  log(
+    `listening on http://localhost:${port} (${production ? "production" : "development"}), public URL ${config.PUBLIC_URL}`,
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal} received: finishing requests in flight, then closing`);
+    // Give open requests 10 s to finish, then cut the rest; never hang forever.
+    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    server.close(async () => {
+      clearTimeout(force);
+      await vite?.close();
+      await handle.db.destroy();
+      log("stopped");
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
