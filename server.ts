@@ -69,6 +69,8 @@ async function main(): Promise<void> {
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const { port } = server.address() as AddressInfo;
+  // PORT=0 picks a free port: the default public URL can only be known now.
+  if (!process.env.PUBLIC_URL) config = { ...config, PUBLIC_URL: `http://localhost:${port}` };
   log(
     `listening on http://localhost:${port} (${production ? "production" : "development"}), public URL ${config.PUBLIC_URL}`,
   );

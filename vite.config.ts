@@ -23,6 +23,7 @@ export default defineConfig({
     // Kysely's Migrator imports our .ts migrations at run time (STACK.md, trap 4).
     server: { deps: { inline: ["kysely"] } },
     setupFiles: ["test/support/setup.ts"],
+    reporters: ["default", "./test/support/summary-reporter.ts"],
     testTimeout: 20_000,
     hookTimeout: 120_000,
     projects: [

@@ -77,19 +77,21 @@ function isLocalUrl(url: string): boolean {
  * Parses the environment. Without SESSION_SECRET, a local install generates one once and keeps it
  * in DATA_DIR/session-secret so sessions survive restarts; a public deployment must set it.
  */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   // Empty strings (`PORT=` in a .env file) mean "not set", as people expect.
   const present = Object.fromEntries(
     Object.entries(source).filter(([key, value]) => key in envSchema.shape && value !== ""),
   );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0]);
-        return `${name}: ${issue.message} (got ${JSON.stringify(present[name])})`;
-      }),
-    );
+    // The first problem of each variable says enough to fix it.
+    const byName = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0]);
+      if (!byName.has(name))
+        byName.set(name, `${name}: ${issue.message} (got ${JSON.stringify(present[name])})`);
+    }
+    throw new ConfigError([...byName.values()]);
   }
   const env = parsed.data;
   const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;

@@ -61,7 +61,8 @@ export function parseMoney(input: string, currency: string, locale: string): Mon
   const digits = minorUnitDigits(currency);
   let text = input
     .trim()
-    .replace(/[€$£¥]|[A-Z]{3}$/giu, "")
+    .replace(/[€$£¥]/gu, "")
+    .replace(new RegExp(`${currency}$`, "i"), "")
     .trim();
   if (text === "") return { ok: false, error: "empty" };
   if (text.startsWith("-") || text.startsWith("−")) return { ok: false, error: "negative" };

@@ -1,0 +1,110 @@
+// The demo data a fresh install shows: La Machinerie at about 40 % of 15 000 €, seeded once.
+import { expect, test } from "vitest";
+import { seedDemoData } from "~/boot.server";
+import { getCampaignPage, recomputeTotals } from "~/campaigns/campaigns.server";
+import { useTestDatabase } from "../support/database";
+
+const database = useTestDatabase();
+const now = new Date("2026-11-24T11:00:00.000Z");
+
+test("the first seed creates the live demo campaign, a funded one and a draft", async () => {
+  const result = await seedDemoData(database(), now);
+  expect(result).toEqual({
+    created: ["la-machinerie", "fournil-de-la-briqueterie", "repair-cafe-mobile"],
+    skipped: [],
+  });
+  const rows = await database()
+    .db.selectFrom("campaigns")
+    .select(["slug", "status"])
+    .orderBy("slug")
+    .execute();
+  expect(rows).toEqual([
+    { slug: "fournil-de-la-briqueterie", status: "succeeded" },
+    { slug: "la-machinerie", status: "live" },
+    { slug: "repair-cafe-mobile", status: "draft" },
+  ]);
+});
+
+test("La Machinerie: 15 000 € in 15 days, all or nothing, ending at the end of a Paris day", async () => {
+  const campaign = await database()
+    .db.selectFrom("campaigns")
+    .selectAll()
+    .where("slug", "=", "la-machinerie")
+    .executeTakeFirstOrThrow();
+  expect(campaign).toMatchObject({
+    goal_amount: 1_500_000,
+    currency: "EUR",
+    duration_days: 15,
+    funding_model: "all_or_nothing",
+    time_zone: "Europe/Paris",
+    launched_at: "2026-11-18T11:00:00.000Z",
+    // Launched on 18 November, its 15th day is 2 December; 23:59:59.999 in Paris is 22:59:59.999 UTC.
+    deadline_at: "2026-12-02T22:59:59.999Z",
+  });
+  const percent = (campaign.pledged_amount * 100) / campaign.goal_amount;
+  expect(percent).toBeGreaterThanOrEqual(35);
+  expect(percent).toBeLessThanOrEqual(45);
+});
+
+test("every seeded campaign's running totals equal the sum of its pledge rows", async () => {
+  const { db } = database();
+  const campaigns = await db
+    .selectFrom("campaigns")
+    .select(["id", "pledged_amount", "backer_count"])
+    .execute();
+  for (const campaign of campaigns) {
+    expect(await recomputeTotals(db, campaign.id)).toEqual({
+      pledged: campaign.pledged_amount,
+      backers: campaign.backer_count,
+    });
+  }
+  const tiers = await db
+    .selectFrom("reward_tiers")
+    .leftJoin("pledges", "pledges.tier_id", "reward_tiers.id")
+    .select((eb) => [
+      "reward_tiers.id",
+      "reward_tiers.claimed_count",
+      eb.fn.count<number>("pledges.id").as("pledges"),
+    ])
+    .groupBy(["reward_tiers.id", "reward_tiers.claimed_count"])
+    .execute();
+  for (const tier of tiers) expect(Number(tier.pledges)).toBe(tier.claimed_count);
+});
+
+test("the demo has five tiers, two limited with one sold out, and two stretch goals, in French and English", async () => {
+  const { db } = database();
+  const fr = await getCampaignPage(db, { slug: "la-machinerie", locale: "fr", now });
+  const en = await getCampaignPage(db, { slug: "la-machinerie", locale: "en", now });
+  expect(fr?.tiers).toHaveLength(5);
+  expect(fr?.tiers.filter((t) => t.stockLimit !== null)).toHaveLength(2);
+  expect(fr?.tiers.filter((t) => t.soldOut).map((t) => t.title)).toEqual(["Pass coworking lève-tôt"]);
+  expect(en?.tiers.filter((t) => t.soldOut).map((t) => t.title)).toEqual(["Early-bird coworking pass"]);
+  expect(fr?.stretchGoals.map((g) => g.target)).toEqual([2_000_000, 2_500_000]);
+  expect(fr?.title).toBe("La Machinerie : 15 000 € en 15 jours");
+  expect(en?.title).toBe("La Machinerie: 15 000 € in 15 days");
+  expect(fr?.storyHtml).toContain("<h2>Un lieu pour fabriquer ensemble</h2>");
+  expect(en?.storyHtml).toContain("<h2>A place to make things together</h2>");
+});
+
+test("seeding again creates nothing and changes no total", async () => {
+  const { db } = database();
+  const before = await db
+    .selectFrom("campaigns")
+    .select(["slug", "pledged_amount", "backer_count"])
+    .orderBy("slug")
+    .execute();
+  const result = await seedDemoData(database(), new Date("2026-11-25T11:00:00.000Z"));
+  expect(result.created).toEqual([]);
+  expect(result.skipped).toHaveLength(3);
+  const after = await db
+    .selectFrom("campaigns")
+    .select(["slug", "pledged_amount", "backer_count"])
+    .orderBy("slug")
+    .execute();
+  expect(after).toEqual(before);
+  const { count } = await db
+    .selectFrom("users")
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .executeTakeFirstOrThrow();
+  expect(count).toBe(3);
+});

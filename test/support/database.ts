@@ -1,0 +1,91 @@
+// A fresh, migrated database for one test file, on the engine the vitest project names
+// (TEST_ENGINE=sqlite or postgres). Never a mock: the same SQL the app runs, on a real engine.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
+import { openDatabase, type DatabaseHandle, type Engine } from "#db/connection.ts";
+import { migrateToLatest } from "#db/migrate.ts";
+
+export function testEngine(): Engine {
+  const engine = process.env.TEST_ENGINE ?? "sqlite";
+  if (engine !== "sqlite" && engine !== "postgres") throw new Error(`Unknown TEST_ENGINE ${engine}`);
+  return engine;
+}
+
+export interface TestDatabase extends DatabaseHandle {
+  url: string;
+  drop(): Promise<void>;
+}
+
+function postgresServerUrl(): URL {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error("TEST_ENGINE=postgres needs TEST_DATABASE_URL=postgres://user@host:port/name");
+  return new URL(url);
+}
+
+/** Creates an empty database (not migrated) and returns its URL and how to remove it. */
+export async function createEmptyDatabase(
+  engine: Engine = testEngine(),
+): Promise<{ url: string; remove(): Promise<void> }> {
+  if (engine === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "tdt-test-"));
+    return {
+      url: join(dir, "test.sqlite"),
+      remove: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const server = postgresServerUrl();
+  // The URL's database name is the prefix of each test file's own database.
+  const prefix = server.pathname.slice(1) || "tourdetable_test";
+  const name = `${prefix}_${randomBytes(5).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+  const admin = new URL(server);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`create database "${name}"`);
+  await client.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    remove: async () => {
+      const dropper = new pg.Client({ connectionString: admin.toString() });
+      await dropper.connect();
+      await dropper.query(`drop database if exists "${name}" with (force)`);
+      await dropper.end();
+    },
+  };
+}
+
+/** A fresh migrated database; `drop()` closes and removes it. */
+export async function createTestDatabase(engine: Engine = testEngine()): Promise<TestDatabase> {
+  const { url, remove } = await createEmptyDatabase(engine);
+  const handle = openDatabase(url);
+  await migrateToLatest(handle.db);
+  return {
+    ...handle,
+    url,
+    drop: async () => {
+      await handle.db.destroy();
+      await remove();
+    },
+  };
+}
+
+/** One fresh database for the whole test file, dropped after its last test. */
+export function useTestDatabase(): () => TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  return () => {
+    if (!database) throw new Error("The test database is created in beforeAll");
+    return database;
+  };
+}
