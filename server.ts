@@ -5,7 +5,9 @@ import type { AddressInfo } from "node:net";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { prepareDatabase } from "./app/boot.server.ts";
+import { createGateway, prepareDatabase } from "./app/boot.server.ts";
+import { createProgressHub } from "./app/campaigns/live.server.ts";
+import { pledgeJobs, startJobs } from "./app/jobs/runner.server.ts";
 import { ConfigError, loadConfig, type Config } from "./app/lib/config.server.ts";
 import { systemClock } from "./app/lib/time.ts";
 
@@ -27,6 +29,15 @@ async function main(): Promise<void> {
   const { handle, migrated, seeded } = await prepareDatabase(config, systemClock());
   log(`database ${handle.description}${migrated.length ? ` (migrated: ${migrated.join(", ")})` : ""}`);
   if (seeded?.created.length) log(`demo data seeded: ${seeded.created.join(", ")}`);
+
+  const gateway = createGateway(config);
+  log(
+    gateway.name === "simulated"
+      ? "payments: SIMULATED gateway, test mode, no real money (set STRIPE_SECRET_KEY for Stripe)"
+      : `payments: Stripe${gateway.testMode ? " (test mode)" : " (LIVE)"}`,
+  );
+  const live = createProgressHub(handle.db);
+  const jobs = startJobs(pledgeJobs(handle.db, gateway), systemClock);
 
   const vite = production
     ? undefined
@@ -62,7 +73,14 @@ async function main(): Promise<void> {
     createRequestHandler({
       build,
       mode: production ? "production" : "development",
-      getLoadContext: () => ({ db: handle.db, engine: handle.engine, config, clock: systemClock }),
+      getLoadContext: () => ({
+        db: handle.db,
+        engine: handle.engine,
+        config,
+        clock: systemClock,
+        gateway,
+        live,
+      }),
     }),
   );
 
@@ -82,8 +100,11 @@ async function main(): Promise<void> {
     log(`${signal} received: finishing requests in flight, then closing`);
     // Give open requests 10 s to finish, then cut the rest; never hang forever.
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    // Live-progress streams never end by themselves: closing the hub ends them.
+    live.close();
     server.close(async () => {
       clearTimeout(force);
+      await jobs.stop();
       await vite?.close();
       await handle.db.destroy();
       log("stopped");

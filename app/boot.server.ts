@@ -1,8 +1,11 @@
 // What starting the app means, shared by the server and the command line: read the config,
-// open the database, migrate it, and seed the demo campaigns into an empty one.
+// open the database, migrate it, seed the demo into an empty one, and pick the payment gateway.
 import { openDatabase, type DatabaseHandle } from "#db/connection.ts";
 import { migrateToLatest } from "#db/migrate.ts";
 import { isEmpty, seedDemo, type SeedResult } from "#db/seed.ts";
+import type { PaymentGateway } from "~/payments/gateway";
+import { simulatedGateway } from "~/payments/simulated.server";
+import { createStripeGateway } from "~/payments/stripe.server";
 import { campaignDeadline } from "~/lib/time";
 import type { Config } from "~/lib/config.server";
 
@@ -23,4 +26,10 @@ export async function prepareDatabase(
 
 export function seedDemoData(handle: DatabaseHandle, now: Date): Promise<SeedResult> {
   return seedDemo(handle.db, { now, deadlineFor: campaignDeadline });
+}
+
+/** Stripe when a secret key is set; otherwise the simulated gateway, which moves no money. */
+export function createGateway(config: Pick<Config, "STRIPE_SECRET_KEY" | "STRIPE_API_URL">): PaymentGateway {
+  if (!config.STRIPE_SECRET_KEY) return simulatedGateway;
+  return createStripeGateway({ secretKey: config.STRIPE_SECRET_KEY, apiUrl: config.STRIPE_API_URL });
 }

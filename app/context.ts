@@ -1,8 +1,10 @@
-// What the server hands every loader and action: the database, the config and the clock.
-// Routes take them from here so that tests can give their own.
+// What the server hands every loader and action: the database, the config, the clock, the payment
+// gateway and the live-progress hub. Routes take them from here so that tests can give their own.
 import type { Kysely } from "kysely";
 import type { Engine } from "#db/connection.ts";
 import type { Database } from "#db/schema.ts";
+import type { ProgressHub } from "~/campaigns/live.server";
+import type { PaymentGateway } from "~/payments/gateway";
 import type { Config } from "~/lib/config.server";
 import type { Clock } from "~/lib/time";
 
@@ -12,6 +14,8 @@ declare module "@remix-run/node" {
     engine: Engine;
     config: Config;
     clock: Clock;
+    gateway: PaymentGateway;
+    live: ProgressHub;
   }
 }
 

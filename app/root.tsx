@@ -13,6 +13,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { TestModeBanner } from "~/components/TestModeBanner";
 import { defaultLocale, locales, translator, type Locale } from "~/lib/i18n";
 import { requestLocale } from "~/lib/request.server";
 import stylesheet from "~/styles/app.css?url";
@@ -22,8 +23,8 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export function loader({ request }: LoaderFunctionArgs) {
-  return { locale: requestLocale(request) };
+export function loader({ request, context }: LoaderFunctionArgs) {
+  return { locale: requestLocale(request), testMode: context.gateway.testMode };
 }
 
 function LanguageSwitch({ locale }: { locale: Locale }) {
@@ -59,6 +60,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <a className="skip-link" href="#main">
           {t("nav.skip")}
         </a>
+        {data?.testMode ? <TestModeBanner /> : null}
         <header className="site-header">
           <div className="site-header__inner">
             <Link to="/" className="brand" aria-label={`${t("site.name")} — ${t("nav.home")}`}>
@@ -90,13 +92,13 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const data = useRouteLoaderData<typeof loader>("root");
   const t = translator(data?.locale ?? defaultLocale);
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
   const status = isRouteErrorResponse(error) ? error.status : 500;
+  const kind = status === 404 ? "notFound" : status === 403 ? "forbidden" : "server";
   return (
     <section className="error-page" aria-labelledby="error-title">
       <p className="error-page__status">{status}</p>
-      <h1 id="error-title">{notFound ? t("error.notFound.title") : t("error.server.title")}</h1>
-      <p>{notFound ? t("error.notFound.body") : t("error.server.body")}</p>
+      <h1 id="error-title">{t(`error.${kind}.title`)}</h1>
+      <p>{t(`error.${kind}.body`)}</p>
       <p>
         <Link to="/" className="button">
           {t("error.back")}

@@ -92,6 +92,37 @@ export interface PledgesTable {
   created_at: ColumnType<Instant, Instant, never>;
   committed_at: Instant | null;
   updated_at: Instant;
+  gateway: GatewayName | null;
+  checkout_session_id: string | null;
+  checkout_url: string | null;
+  /** A pending checkout not finished by then is expired and its stock released. */
+  checkout_expires_at: Instant | null;
+  stripe_customer_id: string | null;
+  setup_intent_id: string | null;
+  payment_method_id: string | null;
+  payment_intent_id: string | null;
+  /** The form's one-time key: a double click makes one pledge, not two. */
+  submission_key: string | null;
+  last_payment_error: string | null;
+  cancel_reason: CancelReason | null;
+  canceled_at: Instant | null;
+  collected_at: Instant | null;
+  /** Cumulative, as Stripe reports `amount_refunded`; the pledge counts for amount − refunded_amount. */
+  refunded_amount: Generated<MinorUnits>;
+  /** 1 while the pledge holds a unit of its tier (claimed_count), so it is released exactly once. */
+  holds_stock: Generated<Flag>;
+}
+
+export type GatewayName = "stripe" | "simulated";
+export type CancelReason = "backer" | "abandoned" | "after_deadline" | "payment_failed" | "campaign_closed";
+
+export interface WebhookEventsTable {
+  /** Stripe's event id: the unique key that makes a repeated delivery a no-op. */
+  id: string;
+  type: string;
+  pledge_id: string | null;
+  outcome: "applied" | "ignored" | "unmatched";
+  received_at: Instant;
 }
 
 export interface ContentTranslationsTable {
@@ -109,6 +140,7 @@ export interface Database {
   stretch_goals: StretchGoalsTable;
   pledges: PledgesTable;
   content_translations: ContentTranslationsTable;
+  webhook_events: WebhookEventsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -1,13 +1,11 @@
 // Reading campaigns for the public pages: the live list, one campaign with its tiers and stretch
 // goals in the reader's language, and the progress numbers every page shows the same way.
-import type { Kysely, Transaction } from "kysely";
-import type { Campaign, CampaignStatus, Database, PledgeStatus, TranslatedSubject } from "#db/schema.ts";
+import type { Campaign, CampaignStatus, PledgeStatus, TranslatedSubject } from "#db/schema.ts";
 import { percentOf } from "~/lib/money";
 import { timeLeft, type TimeLeft } from "~/lib/time";
 import type { Locale } from "~/lib/i18n";
+import type { Db } from "~/lib/db.server";
 import { renderStory } from "./story.server";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** Pledges that count toward a campaign's total: a card saved or money taken, not yet given back. */
 export const countedPledgeStatuses: readonly PledgeStatus[] = ["committed", "collected", "payment_failed"];
@@ -263,7 +261,10 @@ export async function recomputeTotals(
   const row = await db
     .selectFrom("pledges")
     .select((eb) => [
-      eb.fn.coalesce(eb.fn.sum<number>("amount"), eb.lit(0)).as("pledged"),
+      // A partly refunded pledge counts for what is left of it.
+      eb.fn
+        .coalesce(eb.fn.sum<number>(eb("amount", "-", eb.ref("refunded_amount"))), eb.lit(0))
+        .as("pledged"),
       eb.fn.countAll<number>().as("backers"),
     ])
     .where("campaign_id", "=", campaignId)

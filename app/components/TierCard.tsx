@@ -1,3 +1,4 @@
+import { Link } from "@remix-run/react";
 import type { TierView } from "~/campaigns/campaigns.server";
 import { formatMoney } from "~/lib/money";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
@@ -6,10 +7,12 @@ export function TierCard({
   tier,
   currency,
   deliveryText,
+  pledgeUrl,
 }: {
   tier: TierView;
   currency: string;
   deliveryText: string | null;
+  pledgeUrl: string | null;
 }) {
   const t = useTranslate();
   const locale = useIntlLocale();
@@ -38,6 +41,11 @@ export function TierCard({
           <span className="tier__unlimited">{t("tiers.unlimited")}</span>
         )}
       </p>
+      {pledgeUrl ? (
+        <Link to={pledgeUrl} className="button tier__choose" aria-describedby={`tier-${tier.id}`}>
+          {t("tiers.choose")}
+        </Link>
+      ) : null}
     </li>
   );
 }

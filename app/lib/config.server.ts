@@ -50,6 +50,19 @@ export const envSchema = z.object({
   SESSION_SECRET: z.string().min(32, "expected at least 32 characters").optional(),
   SEED_DEMO: booleanFlag.default("true"),
   LOG_REQUESTS: booleanFlag.default("true"),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, "expected a Stripe secret key (sk_test_… or sk_live_…)")
+    .optional(),
+  STRIPE_PUBLISHABLE_KEY: z
+    .string()
+    .regex(/^pk_(test|live)_\w+$/, "expected a Stripe publishable key (pk_test_… or pk_live_…)")
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\w+$/, "expected a webhook signing secret (whsec_…)")
+    .optional(),
+  STRIPE_API_URL: z.string().url("expected an absolute URL such as http://127.0.0.1:12111").optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -94,6 +107,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError([...byName.values()]);
   }
   const env = parsed.data;
+  if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+    throw new ConfigError([
+      "STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY, to verify Stripe's webhooks (whsec_… from the dashboard or `stripe listen`)",
+    ]);
+  }
   const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
   const isLocal = isLocalUrl(publicUrl);
   let secret = env.SESSION_SECRET;

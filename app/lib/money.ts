@@ -109,3 +109,11 @@ export function percentOf(amount: number, goal: number): number {
   if (goal <= 0) return 0;
   return Math.floor((amount * 100) / goal);
 }
+
+/** An amount as a person would type it back into a form: `40`, `40,50` in French, `40.50` in English. */
+export function toInputAmount(amount: number, currency: string, locale: string): string {
+  const text = toDecimalString(amount, currency);
+  const whole = amount % 10 ** minorUnitDigits(currency) === 0;
+  const plainText = whole ? text.split(".")[0]! : text;
+  return locale.toLowerCase().startsWith("fr") ? plainText.replace(".", ",") : plainText;
+}

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { getCampaignPage } from "~/campaigns/campaigns.server";
+import { useLiveProgress } from "~/campaigns/use-live-progress";
 import { Money } from "~/components/Money";
 import { ProgressBar } from "~/components/ProgressBar";
 import { TierCard } from "~/components/TierCard";
@@ -64,7 +65,8 @@ export default function CampaignRoute() {
   const { campaign, deadlineText, deliveryTexts } = useLoaderData<typeof loader>();
   const t = useTranslate();
   const locale = useIntlLocale();
-  const { progress } = campaign;
+  const progress = useLiveProgress(campaign.slug, campaign.progress);
+  const open = campaign.status === "live" && progress.timeLeft?.unit !== "ended";
   return (
     <article className="campaign" aria-labelledby="campaign-title">
       <header className="campaign__header">
@@ -105,6 +107,14 @@ export default function CampaignRoute() {
               {progress.timeLeft?.unit === "ended" ? t("stats.ended") : t("campaign.deadline")}{" "}
               <time dateTime={progress.deadline ?? undefined}>{deadlineText}</time>
             </p>
+          ) : null}
+          {open ? (
+            <Link
+              to={`/campaigns/${campaign.slug}/pledge`}
+              className="button button--primary button--large button--block"
+            >
+              {t("campaign.pledgeCta")}
+            </Link>
           ) : null}
           <p className="campaign__model">{t(`campaign.model.${campaign.fundingModel}`)}</p>
         </aside>
@@ -150,6 +160,9 @@ export default function CampaignRoute() {
                   tier={tier}
                   currency={progress.currency}
                   deliveryText={deliveryTexts[tier.id] ?? null}
+                  pledgeUrl={
+                    open && !tier.soldOut ? `/campaigns/${campaign.slug}/pledge?tier=${tier.id}` : null
+                  }
                 />
               ))}
             </ul>

@@ -1,0 +1,26 @@
+// Keeps a campaign page's progress current through the live-progress stream. Without JavaScript
+// (or EventSource) the page keeps the numbers it was rendered with.
+import { useEffect, useState } from "react";
+import type { Progress } from "./campaigns.server";
+import type { LiveProgress } from "./live.server";
+
+export function useLiveProgress(slug: string, initial: Progress): Progress {
+  const [progress, setProgress] = useState(initial);
+  useEffect(() => setProgress(initial), [initial]);
+  useEffect(() => {
+    if (typeof EventSource === "undefined") return;
+    const source = new EventSource(`/campaigns/${slug}/live`);
+    source.addEventListener("progress", (event) => {
+      const live = JSON.parse((event as MessageEvent<string>).data) as LiveProgress;
+      setProgress((current) => ({
+        ...current,
+        raised: live.raised,
+        goal: live.goal,
+        percent: live.percent,
+        backers: live.backers,
+      }));
+    });
+    return () => source.close();
+  }, [slug]);
+  return progress;
+}

@@ -1,0 +1,51 @@
+// The scheduler: small jobs run at fixed intervals in the app's process, each with the injected
+// clock. Started with the server; stop() waits for a job in flight so SIGTERM loses nothing.
+import { captureAuthorisedPledges } from "~/payments/checkout.server";
+import type { PaymentGateway } from "~/payments/gateway";
+import { expireAbandonedCheckouts } from "~/pledges/pledges.server";
+import type { Db } from "~/lib/db.server";
+import type { Clock } from "~/lib/time";
+
+export interface Job {
+  name: string;
+  everyMs: number;
+  run: (now: Date) => Promise<unknown>;
+}
+
+export function pledgeJobs(db: Db, gateway: PaymentGateway): Job[] {
+  return [
+    // Stock held by checkouts nobody finished goes back on sale.
+    { name: "expire-abandoned-checkouts", everyMs: 60_000, run: (now) => expireAbandonedCheckouts(db, now) },
+    // Flexible authorisations a webhook could not capture at once.
+    {
+      name: "capture-authorised-pledges",
+      everyMs: 60_000,
+      run: (now) => captureAuthorisedPledges(db, gateway, now),
+    },
+  ];
+}
+
+export function startJobs(jobs: Job[], clock: Clock): { stop: () => Promise<void> } {
+  const running = new Set<Promise<unknown>>();
+  const busy = new Set<string>();
+  const timers = jobs.map((job) =>
+    setInterval(() => {
+      if (busy.has(job.name)) return;
+      busy.add(job.name);
+      const run = job
+        .run(clock())
+        .catch((error: unknown) => console.warn(`Job ${job.name} failed: ${String(error)}`))
+        .finally(() => {
+          busy.delete(job.name);
+          running.delete(run);
+        });
+      running.add(run);
+    }, job.everyMs),
+  );
+  return {
+    async stop() {
+      for (const timer of timers) clearInterval(timer);
+      await Promise.all(running);
+    },
+  };
+}

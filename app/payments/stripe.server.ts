@@ -1,0 +1,114 @@
+// The Stripe gateway: Checkout Sessions in setup mode (all-or-nothing: the card is saved and
+// charged at the deadline) or payment mode with manual capture (flexible: authorised, then taken
+// once the pledge is counted). Every creating call carries an idempotency key from our own ids.
+import Stripe from "stripe";
+import type { CheckoutRequest, CheckoutSession, PaymentGateway } from "./gateway";
+
+export interface StripeSettings {
+  secretKey: string;
+  /** Another host for the API (a local Stripe-compatible server in tests). */
+  apiUrl?: string;
+}
+
+export function createStripeClient({ secretKey, apiUrl }: StripeSettings): Stripe {
+  if (!apiUrl) return new Stripe(secretKey, { maxNetworkRetries: 2 });
+  const url = new URL(apiUrl);
+  const protocol = url.protocol === "http:" ? "http" : "https";
+  return new Stripe(secretKey, {
+    host: url.hostname,
+    port: Number(url.port || (protocol === "http" ? 80 : 443)),
+    protocol,
+    maxNetworkRetries: 2,
+  });
+}
+
+const stripeLocales = new Set(["fr", "en"]);
+
+export function createStripeGateway(settings: StripeSettings): PaymentGateway & { stripe: Stripe } {
+  const stripe = createStripeClient(settings);
+  return {
+    name: "stripe",
+    testMode: settings.secretKey.startsWith("sk_test_"),
+    stripe,
+
+    async createCheckout(request: CheckoutRequest): Promise<CheckoutSession> {
+      const metadata = { pledge_id: request.pledgeId, campaign_id: request.campaignId };
+      const common = {
+        metadata,
+        client_reference_id: request.pledgeId,
+        success_url: request.successUrl,
+        cancel_url: request.cancelUrl,
+        expires_at: Math.floor(request.expiresAt.getTime() / 1000),
+        locale: (stripeLocales.has(request.locale)
+          ? request.locale
+          : "auto") as Stripe.Checkout.SessionCreateParams.Locale,
+      } satisfies Partial<Stripe.Checkout.SessionCreateParams>;
+      const description = `${request.campaignTitle} (${request.pledgeId})`;
+
+      if (request.fundingModel === "all_or_nothing") {
+        // A Customer keeps the saved card so it can be charged off-session at the deadline.
+        const customer = await stripe.customers.create(
+          { email: request.backerEmail, name: request.backerName, metadata },
+          { idempotencyKey: `customer-pledge-${request.pledgeId}` },
+        );
+        const session = await stripe.checkout.sessions.create(
+          {
+            ...common,
+            mode: "setup",
+            currency: request.currency.toLowerCase(),
+            customer: customer.id,
+            setup_intent_data: { metadata, description },
+          },
+          { idempotencyKey: `checkout-pledge-${request.pledgeId}` },
+        );
+        return { sessionId: session.id, url: session.url ?? "", customerId: customer.id };
+      }
+
+      const session = await stripe.checkout.sessions.create(
+        {
+          ...common,
+          mode: "payment",
+          customer_email: request.backerEmail,
+          line_items: [
+            {
+              quantity: 1,
+              price_data: {
+                currency: request.currency.toLowerCase(),
+                unit_amount: request.amount,
+                product_data: { name: request.campaignTitle },
+              },
+            },
+          ],
+          payment_intent_data: {
+            // Authorised only: captured once the pledge is counted, released if it came too late.
+            capture_method: "manual",
+            metadata,
+            description,
+            transfer_group: `campaign-${request.campaignId}`,
+          },
+        },
+        { idempotencyKey: `checkout-pledge-${request.pledgeId}` },
+      );
+      return { sessionId: session.id, url: session.url ?? "", customerId: null };
+    },
+
+    async expireCheckout(sessionId: string) {
+      try {
+        await stripe.checkout.sessions.expire(sessionId);
+      } catch (error) {
+        // Already completed or expired: nothing left to close.
+        if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw error;
+      }
+    },
+
+    async capturePayment(paymentIntentId: string, idempotencyKey: string) {
+      const intent = await stripe.paymentIntents.capture(paymentIntentId, {}, { idempotencyKey });
+      const charge = intent.latest_charge;
+      return { chargeId: typeof charge === "string" ? charge : (charge?.id ?? null) };
+    },
+
+    async cancelPayment(paymentIntentId: string, idempotencyKey: string) {
+      await stripe.paymentIntents.cancel(paymentIntentId, {}, { idempotencyKey });
+    },
+  };
+}

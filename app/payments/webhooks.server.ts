@@ -1,0 +1,198 @@
+// Stripe's webhooks: verified against the raw body, stored by event id in the same transaction
+// as their effect (a repeated delivery changes nothing), and applied in any order.
+import Stripe from "stripe";
+import { z } from "zod";
+import {
+  cancelPledge,
+  collectPledge,
+  commitPledge,
+  expirePledge,
+  findPledgeByRefs,
+  recordPaymentFailure,
+  recordRefund,
+} from "~/pledges/pledges.server";
+import { inTransaction, type Db } from "~/lib/db.server";
+import { AppError } from "~/lib/errors";
+import type { PaymentGateway } from "./gateway";
+import { settleAuthorisation } from "./checkout.server";
+
+const id = z.string().min(1);
+/** An expandable field: an id, or the object with its id. */
+const ref = z
+  .union([id, z.object({ id })])
+  .nullish()
+  .transform((v) => (typeof v === "string" ? v : (v?.id ?? null)));
+const metadata = z
+  .record(z.string())
+  .nullish()
+  .transform((m) => m ?? {});
+
+const checkoutSession = z.object({
+  id,
+  mode: z.enum(["payment", "setup", "subscription"]),
+  payment_status: z.string().nullish(),
+  customer: ref,
+  setup_intent: ref,
+  payment_intent: ref,
+  metadata,
+});
+const setupIntent = z.object({ id, customer: ref, payment_method: ref, metadata });
+const paymentIntent = z.object({
+  id,
+  customer: ref,
+  payment_method: ref,
+  latest_charge: ref,
+  metadata,
+  last_payment_error: z.object({ message: z.string().nullish(), code: z.string().nullish() }).nullish(),
+});
+const charge = z.object({
+  id,
+  payment_intent: ref,
+  amount_refunded: z.number().int().nonnegative(),
+  metadata,
+});
+
+export type WebhookOutcome = "applied" | "ignored" | "unmatched" | "duplicate";
+
+/** Verifies the signature; a bad or stale one is a 400 and nothing is recorded. */
+export function verifyStripeEvent(rawBody: string, signature: string | null, secret: string): Stripe.Event {
+  if (!signature) throw new AppError("bad_signature", "Missing Stripe-Signature header", 400);
+  try {
+    return Stripe.webhooks.constructEvent(rawBody, signature, secret);
+  } catch (error) {
+    throw new AppError("bad_signature", `Webhook signature rejected: ${(error as Error).message}`, 400);
+  }
+}
+
+/**
+ * Applies one event inside one transaction with the row that records it. Returns what happened
+ * and, for flexible pledges, the pledge whose authorisation must now be captured or released.
+ */
+export async function applyStripeEvent(
+  db: Db,
+  event: Pick<Stripe.Event, "id" | "type" | "data">,
+  now: Date,
+): Promise<{ outcome: WebhookOutcome; pledgeId: string | null }> {
+  return inTransaction(db, async (trx) => {
+    const inserted = await trx
+      .insertInto("webhook_events")
+      .values({
+        id: event.id,
+        type: event.type,
+        pledge_id: null,
+        outcome: "ignored",
+        received_at: now.toISOString(),
+      })
+      .onConflict((oc) => oc.column("id").doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0)
+      return { outcome: "duplicate" as const, pledgeId: null };
+
+    const object = event.data.object as unknown;
+    let pledgeId: string | null = null;
+    let outcome: WebhookOutcome = "applied";
+    const find = async (refs: Parameters<typeof findPledgeByRefs>[1]) => {
+      const pledge = await findPledgeByRefs(trx, refs);
+      pledgeId = pledge?.id ?? null;
+      if (!pledge) outcome = "unmatched";
+      return pledge;
+    };
+
+    switch (event.type) {
+      case "checkout.session.completed":
+      case "checkout.session.async_payment_succeeded":
+      case "checkout.session.async_payment_failed":
+      case "checkout.session.expired": {
+        const session = checkoutSession.parse(object);
+        const pledge = await find({ pledgeId: session.metadata.pledge_id, checkoutSessionId: session.id });
+        if (!pledge) break;
+        const refs = {
+          customerId: session.customer,
+          setupIntentId: session.setup_intent,
+          paymentIntentId: session.payment_intent,
+        };
+        if (event.type === "checkout.session.expired") await expirePledge(trx, pledge.id, "abandoned", now);
+        else if (event.type === "checkout.session.async_payment_failed") {
+          await cancelPledge(trx, pledge.id, "payment_failed", now);
+        } else {
+          await commitPledge(trx, pledge.id, refs, now);
+          if (
+            session.payment_status === "paid" ||
+            event.type === "checkout.session.async_payment_succeeded"
+          ) {
+            await collectPledge(trx, pledge.id, refs, now);
+          }
+        }
+        break;
+      }
+      case "setup_intent.succeeded": {
+        const intent = setupIntent.parse(object);
+        const pledge = await find({ pledgeId: intent.metadata.pledge_id });
+        if (pledge) {
+          await commitPledge(
+            trx,
+            pledge.id,
+            { customerId: intent.customer, setupIntentId: intent.id, paymentMethodId: intent.payment_method },
+            now,
+          );
+        }
+        break;
+      }
+      case "payment_intent.amount_capturable_updated":
+      case "payment_intent.succeeded":
+      case "payment_intent.payment_failed": {
+        const intent = paymentIntent.parse(object);
+        const pledge = await find({ pledgeId: intent.metadata.pledge_id, paymentIntentId: intent.id });
+        if (!pledge) break;
+        const refs = {
+          customerId: intent.customer,
+          paymentIntentId: intent.id,
+          paymentMethodId: intent.payment_method,
+        };
+        if (event.type === "payment_intent.amount_capturable_updated")
+          await commitPledge(trx, pledge.id, refs, now);
+        else if (event.type === "payment_intent.succeeded") await collectPledge(trx, pledge.id, refs, now);
+        else {
+          const error = intent.last_payment_error;
+          await recordPaymentFailure(trx, pledge.id, error?.message ?? error?.code ?? "payment failed", now);
+        }
+        break;
+      }
+      case "charge.refunded": {
+        const refunded = charge.parse(object);
+        const pledge = await find({
+          pledgeId: refunded.metadata.pledge_id,
+          paymentIntentId: refunded.payment_intent,
+        });
+        if (pledge) await recordRefund(trx, pledge.id, refunded.amount_refunded, now);
+        break;
+      }
+      default:
+        outcome = "ignored";
+    }
+    await trx
+      .updateTable("webhook_events")
+      .set({ outcome, pledge_id: pledgeId })
+      .where("id", "=", event.id)
+      .execute();
+    return { outcome, pledgeId };
+  });
+}
+
+/** The whole webhook: verify, apply, then capture or release a flexible authorisation. */
+export async function handleStripeWebhook(
+  deps: { db: Db; gateway: PaymentGateway; webhookSecret: string },
+  rawBody: string,
+  signature: string | null,
+  now: Date,
+): Promise<{ outcome: WebhookOutcome; eventId: string }> {
+  const event = verifyStripeEvent(rawBody, signature, deps.webhookSecret);
+  const { outcome, pledgeId } = await applyStripeEvent(deps.db, event, now);
+  if (pledgeId && outcome === "applied") {
+    // After the commit, outside the transaction: a failure here is retried by the job runner.
+    await settleAuthorisation(deps.db, deps.gateway, pledgeId, now).catch((error: unknown) => {
+      console.warn(`Could not settle the authorisation of pledge ${pledgeId}: ${String(error)}`);
+    });
+  }
+  return { outcome, eventId: event.id };
+}

@@ -1,0 +1,42 @@
+// A backer's view of their own pledge, reached by its private link.
+import type { Db } from "~/lib/db.server";
+import type { Locale } from "~/lib/i18n";
+import { getPledge } from "./pledges.server";
+import { getPledgeOptions } from "./pledge-options.server";
+
+export async function getPledgeView(
+  db: Db,
+  { pledgeId, locale, now }: { pledgeId: string; locale: Locale; now: Date },
+) {
+  const pledge = await getPledge(db, pledgeId);
+  if (!pledge) return null;
+  const campaign = await db
+    .selectFrom("campaigns")
+    .select("slug")
+    .where("id", "=", pledge.campaign_id)
+    .executeTakeFirstOrThrow();
+  const options = await getPledgeOptions(db, { slug: campaign.slug, locale, now });
+  if (!options) return null;
+  const tier = options.tiers.find((t) => t.id === pledge.tier_id) ?? null;
+  return {
+    pledge: {
+      id: pledge.id,
+      status: pledge.status,
+      amount: pledge.amount,
+      refunded: pledge.refunded_amount,
+      currency: pledge.currency,
+      backerName: pledge.backer_name,
+      tierId: pledge.tier_id,
+      tierTitle: tier?.title ?? null,
+    },
+    options,
+    changeable:
+      pledge.status === "committed" &&
+      options.campaign.open &&
+      options.campaign.fundingModel === "all_or_nothing",
+    cancelable:
+      (pledge.status === "committed" || pledge.status === "pending") &&
+      options.campaign.open &&
+      !(options.campaign.fundingModel === "flexible" && pledge.status !== "pending"),
+  };
+}

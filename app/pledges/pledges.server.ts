@@ -1,0 +1,539 @@
+// The pledge state machine: pending → committed → collected, or expired / canceled / refunded.
+// Each transition is one function and one transaction that also moves the campaign's running
+// totals and the tier's stock, and is safe to call twice (webhooks are delivered more than once).
+import { randomUUID } from "node:crypto";
+import type { CancelReason, GatewayName, Pledge } from "#db/schema.ts";
+import { AppError } from "~/lib/errors";
+import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
+import { MINUTE } from "~/lib/time";
+import { MAX_PLEDGE, MIN_PLEDGE } from "./pledge-form";
+
+/** How long a started checkout holds a unit of a limited tier before it is released. */
+export const CHECKOUT_HOLD = 35 * MINUTE;
+/** Stripe's shortest Checkout Session life (30 min) plus a margin: it expires before our hold does. */
+export const GATEWAY_SESSION_LIFE = 31 * MINUTE;
+
+export class PledgeError extends AppError {
+  constructor(
+    code:
+      | "campaign_not_found"
+      | "campaign_closed"
+      | "tier_not_found"
+      | "sold_out"
+      | "amount_below_minimum"
+      | "amount_too_large"
+      | "pledge_not_found"
+      | "not_changeable",
+    message: string,
+    status = 409,
+    field?: string,
+  ) {
+    super(code, message, status, field);
+  }
+}
+
+export interface PledgeRequest {
+  campaignId: string;
+  tierId: string | null;
+  amount: number;
+  backerName: string;
+  backerEmail: string;
+  comment: string | null;
+  anonymous: boolean;
+  locale: string;
+  /** The form's one-time key (a double click sends it twice). */
+  submissionKey: string;
+  gateway: GatewayName;
+}
+
+const iso = (date: Date) => date.toISOString();
+
+async function adjustTotals(db: Db, campaignId: string, amount: number, backers: number, now: Date) {
+  if (amount === 0 && backers === 0) return;
+  await db
+    .updateTable("campaigns")
+    .set((eb) => ({
+      pledged_amount: eb("pledged_amount", "+", amount),
+      backer_count: eb("backer_count", "+", backers),
+      updated_at: iso(now),
+    }))
+    .where("id", "=", campaignId)
+    .execute();
+}
+
+/** Takes one unit of a tier, atomically: false when none is left. */
+async function claimTierUnit(db: Db, tierId: string): Promise<boolean> {
+  const result = await db
+    .updateTable("reward_tiers")
+    .set((eb) => ({ claimed_count: eb("claimed_count", "+", 1) }))
+    .where("id", "=", tierId)
+    .where((eb) => eb.or([eb("stock_limit", "is", null), eb("claimed_count", "<", eb.ref("stock_limit"))]))
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/** Gives back the unit a pledge holds, once: the pledge's holds_stock flag is the guard. */
+async function releaseTierUnit(db: Db, pledge: Pick<Pledge, "id" | "tier_id">): Promise<void> {
+  if (!pledge.tier_id) return;
+  const released = await db
+    .updateTable("pledges")
+    .set({ holds_stock: 0 })
+    .where("id", "=", pledge.id)
+    .where("holds_stock", "=", 1)
+    .executeTakeFirst();
+  if (released.numUpdatedRows !== 1n) return;
+  await db
+    .updateTable("reward_tiers")
+    .set((eb) => ({ claimed_count: eb("claimed_count", "-", 1) }))
+    .where("id", "=", pledge.tier_id)
+    .execute();
+}
+
+/** Moves a pledge from one of `from` to `to`, atomically; false when it was not in `from`. */
+async function transition(
+  db: Db,
+  pledgeId: string,
+  from: Pledge["status"][],
+  to: Pledge["status"],
+  extra: Partial<Omit<Pledge, "id" | "created_at" | "refunded_amount" | "holds_stock">>,
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("pledges")
+    .set({ ...extra, status: to, updated_at: iso(now) })
+    .where("id", "=", pledgeId)
+    .where("status", "in", from)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+export async function getPledge(db: Db, pledgeId: string): Promise<Pledge | undefined> {
+  return db.selectFrom("pledges").selectAll().where("id", "=", pledgeId).executeTakeFirst();
+}
+
+async function requirePledge(db: Db, pledgeId: string): Promise<Pledge> {
+  const pledge = await getPledge(db, pledgeId);
+  if (!pledge) throw new PledgeError("pledge_not_found", `No pledge ${pledgeId}`, 404);
+  return pledge;
+}
+
+async function campaignAcceptsPledges(db: Db, campaignId: string, now: Date) {
+  const campaign = await db
+    .selectFrom("campaigns")
+    .select(["id", "status", "deadline_at", "currency", "funding_model"])
+    .where("id", "=", campaignId)
+    .executeTakeFirst();
+  if (!campaign) throw new PledgeError("campaign_not_found", "No such campaign", 404);
+  const open = campaign.status === "live" && campaign.deadline_at !== null && campaign.deadline_at > iso(now);
+  return { campaign, open };
+}
+
+/**
+ * Starts a pledge: checks the campaign is open and the amount fits the tier, reserves a unit of a
+ * limited tier, and writes the pending pledge — all in one transaction. The same submission key
+ * returns the pledge it already made.
+ */
+export async function startPledge(db: Db, request: PledgeRequest, now: Date): Promise<Pledge> {
+  const existing = await db
+    .selectFrom("pledges")
+    .selectAll()
+    .where("submission_key", "=", request.submissionKey)
+    .executeTakeFirst();
+  if (existing) return existing;
+  try {
+    return await inTransaction(db, async (trx) => {
+      const { campaign, open } = await campaignAcceptsPledges(trx, request.campaignId, now);
+      if (!open) throw new PledgeError("campaign_closed", "This campaign no longer takes pledges");
+      if (request.amount > MAX_PLEDGE) {
+        throw new PledgeError("amount_too_large", "Amount too large", 400, "amount");
+      }
+      let minimum = MIN_PLEDGE;
+      if (request.tierId) {
+        const tier = await trx
+          .selectFrom("reward_tiers")
+          .select(["id", "min_amount"])
+          .where("id", "=", request.tierId)
+          .where("campaign_id", "=", campaign.id)
+          .executeTakeFirst();
+        if (!tier) throw new PledgeError("tier_not_found", "No such reward for this campaign", 400, "tierId");
+        minimum = tier.min_amount;
+      }
+      if (request.amount < minimum) {
+        throw new PledgeError("amount_below_minimum", `At least ${minimum}`, 400, "amount");
+      }
+      if (request.tierId && !(await claimTierUnit(trx, request.tierId))) {
+        throw new PledgeError("sold_out", "This reward has just sold out", 409, "tierId");
+      }
+      const pledge = {
+        id: randomUUID(),
+        campaign_id: campaign.id,
+        tier_id: request.tierId,
+        user_id: null,
+        backer_name: request.backerName,
+        backer_email: request.backerEmail,
+        amount: request.amount,
+        currency: campaign.currency,
+        status: "pending" as const,
+        anonymous: request.anonymous ? (1 as const) : (0 as const),
+        comment: request.comment,
+        locale: request.locale,
+        created_at: iso(now),
+        committed_at: null,
+        updated_at: iso(now),
+        gateway: request.gateway,
+        checkout_expires_at: iso(new Date(now.getTime() + CHECKOUT_HOLD)),
+        submission_key: request.submissionKey,
+        holds_stock: request.tierId ? (1 as const) : (0 as const),
+      };
+      await trx.insertInto("pledges").values(pledge).execute();
+      return requirePledge(trx, pledge.id);
+    });
+  } catch (error) {
+    // Two identical submissions at the same instant: the second finds the first's pledge.
+    if (isUniqueViolation(error)) {
+      const first = await db
+        .selectFrom("pledges")
+        .selectAll()
+        .where("submission_key", "=", request.submissionKey)
+        .executeTakeFirst();
+      if (first) return first;
+    }
+    throw error;
+  }
+}
+
+/** Records where the backer pays: the gateway's checkout session. */
+export async function attachCheckout(
+  db: Db,
+  pledgeId: string,
+  checkout: { sessionId: string; url: string; customerId?: string | null },
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable("pledges")
+    .set({
+      checkout_session_id: checkout.sessionId,
+      checkout_url: checkout.url,
+      stripe_customer_id: checkout.customerId ?? null,
+      updated_at: iso(now),
+    })
+    .where("id", "=", pledgeId)
+    .execute();
+}
+
+export interface PaymentRefs {
+  customerId?: string | null;
+  setupIntentId?: string | null;
+  paymentMethodId?: string | null;
+  paymentIntentId?: string | null;
+}
+
+function refsToColumns(refs: PaymentRefs) {
+  return {
+    ...(refs.customerId ? { stripe_customer_id: refs.customerId } : {}),
+    ...(refs.setupIntentId ? { setup_intent_id: refs.setupIntentId } : {}),
+    ...(refs.paymentMethodId ? { payment_method_id: refs.paymentMethodId } : {}),
+    ...(refs.paymentIntentId ? { payment_intent_id: refs.paymentIntentId } : {}),
+  };
+}
+
+export type CommitOutcome = "committed" | "already" | "too_late" | "not_pending";
+
+/**
+ * The backer's card is saved (all-or-nothing) or the payment authorised (flexible): the pledge
+ * counts toward the total. A checkout that finishes after the deadline is not counted and its
+ * stock is released; nothing will ever charge it.
+ */
+export async function commitPledge(
+  db: Db,
+  pledgeId: string,
+  refs: PaymentRefs,
+  now: Date,
+): Promise<CommitOutcome> {
+  return inTransaction(db, async (trx) => {
+    const pledge = await requirePledge(trx, pledgeId);
+    const columns = refsToColumns(refs);
+    if (pledge.status !== "pending") {
+      // A later event may bring references an earlier one lacked (the saved card, say).
+      if (
+        Object.keys(columns).length &&
+        ["committed", "collected", "payment_failed"].includes(pledge.status)
+      ) {
+        await trx.updateTable("pledges").set(columns).where("id", "=", pledgeId).execute();
+        return "already";
+      }
+      return ["committed", "collected", "payment_failed"].includes(pledge.status) ? "already" : "not_pending";
+    }
+    const { open } = await campaignAcceptsPledges(trx, pledge.campaign_id, now);
+    if (!open) {
+      if (
+        await transition(
+          trx,
+          pledgeId,
+          ["pending"],
+          "expired",
+          { ...columns, cancel_reason: "after_deadline", canceled_at: iso(now) },
+          now,
+        )
+      ) {
+        await releaseTierUnit(trx, pledge);
+      }
+      return "too_late";
+    }
+    if (
+      !(await transition(
+        trx,
+        pledgeId,
+        ["pending"],
+        "committed",
+        { ...columns, committed_at: iso(now) },
+        now,
+      ))
+    ) {
+      // Another event committed it a moment ago; keep what this one knows.
+      if (Object.keys(columns).length) {
+        await trx.updateTable("pledges").set(columns).where("id", "=", pledgeId).execute();
+      }
+      return "already";
+    }
+    await adjustTotals(trx, pledge.campaign_id, pledge.amount, 1, now);
+    return "committed";
+  });
+}
+
+/**
+ * Money was taken. From committed nothing changes in the totals; straight from pending (a payment
+ * event that overtook the checkout's completion) the pledge starts counting now.
+ */
+export async function collectPledge(
+  db: Db,
+  pledgeId: string,
+  refs: PaymentRefs,
+  now: Date,
+): Promise<"collected" | "already" | "not_collectable"> {
+  return inTransaction(db, async (trx) => {
+    const pledge = await requirePledge(trx, pledgeId);
+    const columns = { ...refsToColumns(refs), collected_at: iso(now), last_payment_error: null };
+    if (await transition(trx, pledgeId, ["committed", "payment_failed"], "collected", columns, now))
+      return "collected";
+    if (
+      await transition(trx, pledgeId, ["pending"], "collected", { ...columns, committed_at: iso(now) }, now)
+    ) {
+      await adjustTotals(trx, pledge.campaign_id, pledge.amount - pledge.refunded_amount, 1, now);
+      return "collected";
+    }
+    return pledge.status === "collected" ? "already" : "not_collectable";
+  });
+}
+
+/** A checkout that was never finished (timed out, or left by the backer): stock goes back. */
+export async function expirePledge(
+  db: Db,
+  pledgeId: string,
+  reason: CancelReason,
+  now: Date,
+): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    const pledge = await requirePledge(trx, pledgeId);
+    if (
+      !(await transition(
+        trx,
+        pledgeId,
+        ["pending"],
+        "expired",
+        { cancel_reason: reason, canceled_at: iso(now) },
+        now,
+      ))
+    ) {
+      return false;
+    }
+    await releaseTierUnit(trx, pledge);
+    return true;
+  });
+}
+
+/** The backer withdraws before the deadline (or a payment failed for good): it stops counting. */
+export async function cancelPledge(
+  db: Db,
+  pledgeId: string,
+  reason: CancelReason,
+  now: Date,
+): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    const pledge = await requirePledge(trx, pledgeId);
+    if (
+      await transition(
+        trx,
+        pledgeId,
+        ["pending"],
+        "canceled",
+        { cancel_reason: reason, canceled_at: iso(now) },
+        now,
+      )
+    ) {
+      await releaseTierUnit(trx, pledge);
+      return true;
+    }
+    if (
+      await transition(
+        trx,
+        pledgeId,
+        ["committed"],
+        "canceled",
+        { cancel_reason: reason, canceled_at: iso(now) },
+        now,
+      )
+    ) {
+      await adjustTotals(trx, pledge.campaign_id, -(pledge.amount - pledge.refunded_amount), -1, now);
+      await releaseTierUnit(trx, pledge);
+      return true;
+    }
+    return false;
+  });
+}
+
+/** A payment attempt failed: kept for the backer to fix; the pledge still counts until dropped. */
+export async function recordPaymentFailure(
+  db: Db,
+  pledgeId: string,
+  message: string,
+  now: Date,
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await trx
+      .updateTable("pledges")
+      .set({ last_payment_error: message.slice(0, 500), updated_at: iso(now) })
+      .where("id", "=", pledgeId)
+      .execute();
+    await transition(trx, pledgeId, ["committed"], "payment_failed", {}, now);
+  });
+}
+
+/**
+ * Stripe reports the cumulative amount refunded on a charge. The pledge counts for what is left;
+ * once all of it is refunded it is `refunded`, stops counting as a backer and gives its stock back.
+ */
+export async function recordRefund(
+  db: Db,
+  pledgeId: string,
+  amountRefunded: number,
+  now: Date,
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const pledge = await requirePledge(trx, pledgeId);
+    const refunded = Math.min(Math.max(amountRefunded, pledge.refunded_amount), pledge.amount);
+    const delta = refunded - pledge.refunded_amount;
+    if (delta <= 0) return;
+    const counted = ["committed", "collected", "payment_failed"].includes(pledge.status);
+    const guard = await trx
+      .updateTable("pledges")
+      .set({ refunded_amount: refunded, updated_at: iso(now) })
+      .where("id", "=", pledgeId)
+      .where("refunded_amount", "=", pledge.refunded_amount)
+      .executeTakeFirst();
+    if (guard.numUpdatedRows !== 1n) return;
+    const full = refunded === pledge.amount;
+    if (full)
+      await transition(trx, pledgeId, ["committed", "collected", "payment_failed"], "refunded", {}, now);
+    if (counted) await adjustTotals(trx, pledge.campaign_id, -delta, full ? -1 : 0, now);
+    if (full) await releaseTierUnit(trx, pledge);
+  });
+}
+
+/**
+ * The backer changes their reward or amount before the deadline. Only a saved card (all-or-nothing,
+ * committed) can change freely: nothing has been charged yet.
+ */
+export async function changePledge(
+  db: Db,
+  pledgeId: string,
+  change: { tierId: string | null; amount: number },
+  now: Date,
+): Promise<Pledge> {
+  return inTransaction(db, async (trx) => {
+    const pledge = await requirePledge(trx, pledgeId);
+    const { campaign, open } = await campaignAcceptsPledges(trx, pledge.campaign_id, now);
+    if (!open) throw new PledgeError("campaign_closed", "This campaign no longer takes changes");
+    if (pledge.status !== "committed" || campaign.funding_model !== "all_or_nothing") {
+      throw new PledgeError("not_changeable", "This pledge can no longer be changed");
+    }
+    if (change.amount > MAX_PLEDGE)
+      throw new PledgeError("amount_too_large", "Amount too large", 400, "amount");
+    let minimum = MIN_PLEDGE;
+    if (change.tierId) {
+      const tier = await trx
+        .selectFrom("reward_tiers")
+        .select(["id", "min_amount"])
+        .where("id", "=", change.tierId)
+        .where("campaign_id", "=", campaign.id)
+        .executeTakeFirst();
+      if (!tier) throw new PledgeError("tier_not_found", "No such reward for this campaign", 400, "tierId");
+      minimum = tier.min_amount;
+    }
+    if (change.amount < minimum)
+      throw new PledgeError("amount_below_minimum", `At least ${minimum}`, 400, "amount");
+    if (change.tierId !== pledge.tier_id) {
+      if (change.tierId && !(await claimTierUnit(trx, change.tierId))) {
+        throw new PledgeError("sold_out", "This reward has just sold out", 409, "tierId");
+      }
+      await releaseTierUnit(trx, pledge);
+      await trx
+        .updateTable("pledges")
+        .set({ tier_id: change.tierId, holds_stock: change.tierId ? 1 : 0 })
+        .where("id", "=", pledgeId)
+        .execute();
+    }
+    const moved = await trx
+      .updateTable("pledges")
+      .set({ amount: change.amount, updated_at: iso(now) })
+      .where("id", "=", pledgeId)
+      .where("status", "=", "committed")
+      .where("amount", "=", pledge.amount)
+      .executeTakeFirst();
+    if (moved.numUpdatedRows !== 1n) throw new PledgeError("not_changeable", "This pledge changed meanwhile");
+    await adjustTotals(trx, pledge.campaign_id, change.amount - pledge.amount, 0, now);
+    return requirePledge(trx, pledgeId);
+  });
+}
+
+/** Releases every checkout left unfinished past its hold. Returns how many were released. */
+export async function expireAbandonedCheckouts(db: Db, now: Date): Promise<number> {
+  const due = await db
+    .selectFrom("pledges")
+    .select("id")
+    .where("status", "=", "pending")
+    .where("checkout_expires_at", "<=", iso(now))
+    .execute();
+  let released = 0;
+  for (const { id } of due) {
+    if (await expirePledge(db, id, "abandoned", now)) released++;
+  }
+  return released;
+}
+
+/** Finds the pledge a gateway object is about: by our id in its metadata, else by its references. */
+export async function findPledgeByRefs(
+  db: Db,
+  refs: { pledgeId?: string | null; checkoutSessionId?: string | null; paymentIntentId?: string | null },
+): Promise<Pledge | undefined> {
+  if (refs.pledgeId) {
+    const pledge = await getPledge(db, refs.pledgeId);
+    if (pledge) return pledge;
+  }
+  if (refs.checkoutSessionId) {
+    const pledge = await db
+      .selectFrom("pledges")
+      .selectAll()
+      .where("checkout_session_id", "=", refs.checkoutSessionId)
+      .executeTakeFirst();
+    if (pledge) return pledge;
+  }
+  if (refs.paymentIntentId) {
+    return db
+      .selectFrom("pledges")
+      .selectAll()
+      .where("payment_intent_id", "=", refs.paymentIntentId)
+      .executeTakeFirst();
+  }
+  return undefined;
+}

@@ -1,0 +1,59 @@
+// Server-Sent Events with a campaign's progress: the numbers now, then each change the process's
+// one-per-second poll sees. The page works without it; with it, the bar moves by itself.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { publicStatuses } from "~/campaigns/campaigns.server";
+import { readProgress, type LiveProgress } from "~/campaigns/live.server";
+import { notFound } from "~/lib/request.server";
+
+const HEARTBEAT_MS = 15_000;
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const campaign = await context.db
+    .selectFrom("campaigns")
+    .select("id")
+    .where("slug", "=", params.slug ?? "")
+    .where("status", "in", publicStatuses)
+    .executeTakeFirst();
+  if (!campaign) throw notFound();
+  const initial = (await readProgress(context.db, [campaign.id])).get(campaign.id);
+  const encoder = new TextEncoder();
+  let stop = () => {};
+
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let open = true;
+      const write = (text: string) => {
+        if (open) controller.enqueue(encoder.encode(text));
+      };
+      const send = (progress: LiveProgress | null) => {
+        if (progress === null) return stop();
+        write(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`);
+      };
+      // Reconnect after 2 s if the connection drops.
+      write("retry: 2000\n\n");
+      if (initial) send(initial);
+      const unsubscribe = context.live.subscribe(campaign.id, send);
+      const heartbeat = setInterval(() => write(": keep-alive\n\n"), HEARTBEAT_MS);
+      stop = () => {
+        if (!open) return;
+        open = false;
+        clearInterval(heartbeat);
+        unsubscribe();
+        controller.close();
+      };
+      request.signal.addEventListener("abort", () => stop());
+    },
+    cancel() {
+      stop();
+    },
+  });
+
+  return new Response(stream, {
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    },
+  });
+}

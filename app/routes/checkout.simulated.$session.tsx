@@ -1,0 +1,206 @@
+// The simulated gateway's checkout page: Stripe's test cards, clearly in test mode. It drives the
+// same pledge functions as Stripe's webhooks; a declined card counts nothing.
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { ErrorSummary, FormField } from "~/components/FormField";
+import { cardFormSchema } from "~/payments/card-form";
+import { cardBehaviour, completeSimulatedCheckout, findSimulatedCheckout } from "~/payments/simulated.server";
+import { pledgeUrl } from "~/pledges/pledge-link.server";
+import { expirePledge } from "~/pledges/pledges.server";
+import { translator, type MessageKey } from "~/lib/i18n";
+import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { formatMoney } from "~/lib/money";
+import { notFound, requestLocale } from "~/lib/request.server";
+import type { Db } from "~/lib/db.server";
+
+async function loadCheckout(db: Db, sessionId: string) {
+  const pledge = await findSimulatedCheckout(db, sessionId);
+  if (!pledge) throw notFound();
+  const campaign = await db
+    .selectFrom("campaigns")
+    .select(["slug", "title", "funding_model", "currency"])
+    .where("id", "=", pledge.campaign_id)
+    .executeTakeFirstOrThrow();
+  return { pledge, campaign };
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { pledge, campaign } = await loadCheckout(context.db, params.session ?? "");
+  return {
+    locale: requestLocale(request),
+    sessionId: params.session ?? "",
+    open: pledge.status === "pending",
+    status: pledge.status,
+    amount: pledge.amount,
+    currency: pledge.currency,
+    campaign: { slug: campaign.slug, title: campaign.title, fundingModel: campaign.funding_model },
+    pledgeLink: pledgeUrl("", context.config.SESSION_SECRET, pledge.id),
+  };
+}
+
+type CheckoutErrors = Partial<Record<"cardNumber" | "expiry" | "cvc" | "form", MessageKey>>;
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const now = context.clock();
+  const sessionId = params.session ?? "";
+  const { pledge, campaign } = await loadCheckout(context.db, sessionId);
+  const form = await request.formData();
+  const values = {
+    cardNumber: String(form.get("cardNumber") ?? ""),
+    expiry: String(form.get("expiry") ?? ""),
+    cvc: String(form.get("cvc") ?? ""),
+  };
+  const fail = (errors: CheckoutErrors, status: number) => data({ errors, values }, { status });
+
+  if (form.get("intent") === "cancel") {
+    await expirePledge(context.db, pledge.id, "abandoned", now);
+    return redirect(`/campaigns/${campaign.slug}/pledge?canceled=1`);
+  }
+  if (pledge.status !== "pending") return fail({ form: "checkout.error.closed" }, 409);
+
+  const parsed = cardFormSchema(now).safeParse(values);
+  if (!parsed.success) {
+    const errors: CheckoutErrors = {};
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0]) as keyof CheckoutErrors;
+      errors[field] ??= issue.message as MessageKey;
+    }
+    return fail(errors, 400);
+  }
+  const behaviour = cardBehaviour(parsed.data.cardNumber);
+  if (behaviour === "unknown") return fail({ cardNumber: "checkout.error.unknownCard" }, 400);
+  if (behaviour === "declined") return fail({ form: "checkout.error.declined" }, 402);
+  if (behaviour === "authentication_required")
+    return redirect(`/checkout/simulated/${sessionId}/authenticate`);
+
+  const outcome = await completeSimulatedCheckout(context.db, sessionId, now);
+  if (outcome === "too_late") return fail({ form: "checkout.error.tooLate" }, 409);
+  if (outcome === "not_pending" || outcome === "not_found")
+    return fail({ form: "checkout.error.closed" }, 409);
+  return redirect(pledgeUrl("", context.config.SESSION_SECRET, pledge.id, { thanks: true }));
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data: loaderData }) => [
+  { title: `${translator(loaderData?.locale ?? "fr")("checkout.title")} — Tour de table` },
+  { name: "robots", content: "noindex" },
+];
+
+export default function SimulatedCheckout() {
+  const { sessionId, open, amount, currency, campaign, pledgeLink } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const navigation = useNavigation();
+  const t = useTranslate();
+  const locale = useIntlLocale();
+  const amountText = formatMoney(amount, currency, locale, { withDecimals: true });
+  const authFailed = searchParams.get("failed") === "authentication" && !actionData;
+  const errors: CheckoutErrors = {
+    ...(authFailed ? { form: "checkout.error.authFailed" as const } : {}),
+    ...actionData?.errors,
+  };
+  const fieldErrors = (["cardNumber", "expiry", "cvc"] as const)
+    .filter((f) => errors[f])
+    .map((f) => ({ field: f, message: t(errors[f]!) }));
+
+  return (
+    <section className="checkout" aria-labelledby="checkout-title">
+      <p className="checkout__test-mode">{t("checkout.testMode")}</p>
+      <h1 id="checkout-title">{t("checkout.title")}</h1>
+      <p className="checkout__summary">
+        {t("checkout.summary", { amount: amountText, title: campaign.title })}
+      </p>
+      {!open ? (
+        <>
+          <p className="notice">{t("checkout.error.closed")}</p>
+          <p>
+            <Link to={pledgeLink}>{t("pledgePage.title")}</Link> ·{" "}
+            <Link to={`/campaigns/${campaign.slug}`}>{t("pledge.back")}</Link>
+          </p>
+        </>
+      ) : (
+        <>
+          <p>{t(`checkout.intro.${campaign.fundingModel}`)}</p>
+          {errors.form ? (
+            <p className="notice notice--error" role="alert">
+              {t(errors.form)}
+            </p>
+          ) : null}
+          <ErrorSummary
+            title={t("pledge.errorSummary", { count: fieldErrors.length })}
+            errors={fieldErrors}
+          />
+          <Form method="post" className="card-form" noValidate>
+            <FormField
+              id="cardNumber"
+              label={t("checkout.cardNumber")}
+              error={errors.cardNumber ? t(errors.cardNumber) : null}
+            >
+              {(aria) => (
+                <input
+                  {...aria}
+                  name="cardNumber"
+                  inputMode="numeric"
+                  autoComplete="cc-number"
+                  defaultValue={actionData?.values.cardNumber ?? ""}
+                  placeholder="4242 4242 4242 4242"
+                />
+              )}
+            </FormField>
+            <div className="card-form__row">
+              <FormField
+                id="expiry"
+                label={t("checkout.expiry")}
+                error={errors.expiry ? t(errors.expiry) : null}
+              >
+                {(aria) => (
+                  <input
+                    {...aria}
+                    name="expiry"
+                    autoComplete="cc-exp"
+                    defaultValue={actionData?.values.expiry ?? ""}
+                    placeholder="12/30"
+                  />
+                )}
+              </FormField>
+              <FormField id="cvc" label={t("checkout.cvc")} error={errors.cvc ? t(errors.cvc) : null}>
+                {(aria) => (
+                  <input
+                    {...aria}
+                    name="cvc"
+                    inputMode="numeric"
+                    autoComplete="cc-csc"
+                    defaultValue={actionData?.values.cvc ?? ""}
+                    placeholder="123"
+                  />
+                )}
+              </FormField>
+            </div>
+            <button
+              type="submit"
+              name="intent"
+              value="pay"
+              className="button button--primary button--large"
+              disabled={navigation.state === "submitting"}
+            >
+              {campaign.fundingModel === "flexible"
+                ? t("checkout.pay.flexible", { amount: amountText })
+                : t("checkout.pay.all_or_nothing")}
+            </button>
+            <p className="checkout__hint">{t("checkout.testCards")}</p>
+          </Form>
+          <Form method="post" action={`/checkout/simulated/${sessionId}`}>
+            <button type="submit" name="intent" value="cancel" className="button-link">
+              {t("checkout.cancel")}
+            </button>
+          </Form>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,56 @@
+// The simulated 3-D Secure step for the authentication test card: approve, and the checkout
+// completes as with any good card; refuse, and nothing is counted.
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { completeSimulatedCheckout, findSimulatedCheckout } from "~/payments/simulated.server";
+import { pledgeUrl } from "~/pledges/pledge-link.server";
+import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { formatMoney } from "~/lib/money";
+import { notFound } from "~/lib/request.server";
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const pledge = await findSimulatedCheckout(context.db, params.session ?? "");
+  if (!pledge) throw notFound();
+  if (pledge.status !== "pending") throw redirect(`/checkout/simulated/${params.session}`);
+  return { amount: pledge.amount, currency: pledge.currency };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const sessionId = params.session ?? "";
+  const pledge = await findSimulatedCheckout(context.db, sessionId);
+  if (!pledge) throw notFound();
+  const form = await request.formData();
+  if (form.get("decision") !== "approve")
+    return redirect(`/checkout/simulated/${sessionId}?failed=authentication`);
+  const outcome = await completeSimulatedCheckout(context.db, sessionId, context.clock());
+  if (outcome !== "committed" && outcome !== "already") return redirect(`/checkout/simulated/${sessionId}`);
+  return redirect(pledgeUrl("", context.config.SESSION_SECRET, pledge.id, { thanks: true }));
+}
+
+export default function Authenticate() {
+  const { amount, currency } = useLoaderData<typeof loader>();
+  const t = useTranslate();
+  const locale = useIntlLocale();
+  return (
+    <section className="checkout" aria-labelledby="auth-title">
+      <p className="checkout__test-mode">{t("checkout.testMode")}</p>
+      <h1 id="auth-title">{t("checkout.auth.title")}</h1>
+      <p>
+        {t("checkout.auth.body", { amount: formatMoney(amount, currency, locale, { withDecimals: true }) })}
+      </p>
+      <Form method="post" className="auth-buttons">
+        <button
+          type="submit"
+          name="decision"
+          value="approve"
+          className="button button--primary button--large"
+        >
+          {t("checkout.auth.approve")}
+        </button>
+        <button type="submit" name="decision" value="fail" className="button button--large">
+          {t("checkout.auth.fail")}
+        </button>
+      </Form>
+    </section>
+  );
+}

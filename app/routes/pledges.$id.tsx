@@ -1,0 +1,251 @@
+// A backer's pledge, by its private link: the thank-you after checkout, and where to change or
+// cancel it until the deadline.
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { FormField } from "~/components/FormField";
+import { pledgeChangeSchema } from "~/pledges/pledge-form";
+import { verifyPledgeToken } from "~/pledges/pledge-link.server";
+import { getPledgeView } from "~/pledges/pledge-view.server";
+import { cancelPledge, changePledge } from "~/pledges/pledges.server";
+import { AppError } from "~/lib/errors";
+import { intlLocale, translator, type MessageKey } from "~/lib/i18n";
+import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { formatMoney, toInputAmount } from "~/lib/money";
+import { notFound, requestLocale } from "~/lib/request.server";
+
+function authorise(request: Request, pledgeId: string, secret: string): string {
+  const token = new URL(request.url).searchParams.get("token");
+  if (!verifyPledgeToken(secret, pledgeId, token)) {
+    throw new Response("This link is not valid", { status: 403, statusText: "Forbidden" });
+  }
+  return token!;
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const pledgeId = params.id ?? "";
+  const token = authorise(request, pledgeId, context.config.SESSION_SECRET);
+  const locale = requestLocale(request);
+  const view = await getPledgeView(context.db, { pledgeId, locale, now: context.clock() });
+  if (!view) throw notFound();
+  const url = new URL(request.url);
+  return {
+    locale,
+    token,
+    view,
+    thanks: url.searchParams.get("thanks") === "1",
+    notice: url.searchParams.get("notice"),
+    privateLink: `${context.config.PUBLIC_URL}/pledges/${pledgeId}?token=${token}`,
+  };
+}
+
+type ChangeErrors = Partial<Record<"tierId" | "amount" | "form", MessageKey>>;
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const pledgeId = params.id ?? "";
+  const token = authorise(request, pledgeId, context.config.SESSION_SECRET);
+  const locale = requestLocale(request);
+  const now = context.clock();
+  const view = await getPledgeView(context.db, { pledgeId, locale, now });
+  if (!view) throw notFound();
+  const form = await request.formData();
+  const back = (notice: string) => redirect(`/pledges/${pledgeId}?token=${token}&notice=${notice}`);
+
+  if (form.get("intent") === "cancel") {
+    if (!view.cancelable)
+      return data({ errors: { form: "pledgePage.locked" } as ChangeErrors, values: null }, { status: 409 });
+    await cancelPledge(context.db, pledgeId, "backer", now);
+    return back("canceled");
+  }
+
+  const values = { tierId: String(form.get("tierId") ?? ""), amount: String(form.get("amount") ?? "") };
+  if (!view.changeable)
+    return data({ errors: { form: "pledgePage.locked" } as ChangeErrors, values }, { status: 409 });
+  const parsed = pledgeChangeSchema({
+    currency: view.options.campaign.currency,
+    locale: intlLocale[locale],
+    fundingModel: view.options.campaign.fundingModel,
+    tiers: view.options.tiers.map((tier) =>
+      // The pledge's own reward stays available to it even when sold out.
+      tier.id === view.pledge.tierId ? { ...tier, soldOut: false } : tier,
+    ),
+  }).safeParse(values);
+  if (!parsed.success) {
+    const errors: ChangeErrors = {};
+    for (const issue of parsed.error.issues)
+      errors[String(issue.path[0]) as keyof ChangeErrors] ??= issue.message as MessageKey;
+    return data({ errors, values }, { status: 400 });
+  }
+  try {
+    await changePledge(context.db, pledgeId, parsed.data, now);
+  } catch (error) {
+    if (error instanceof AppError) {
+      const key: MessageKey =
+        error.code === "sold_out"
+          ? "pledge.error.soldOut"
+          : error.code === "amount_below_minimum"
+            ? "pledge.error.amountBelowMinimum"
+            : "pledgePage.locked";
+      return data(
+        { errors: { [error.field ?? "form"]: key } as ChangeErrors, values },
+        { status: error.status },
+      );
+    }
+    throw error;
+  }
+  return back("changed");
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data: loaderData }) => [
+  { title: `${translator(loaderData?.locale ?? "fr")("pledgePage.title")} — Tour de table` },
+  { name: "robots", content: "noindex" },
+  // While the payment is being confirmed, the page refreshes itself, even without JavaScript.
+  ...(loaderData?.view.pledge.status === "pending" ? [{ httpEquiv: "refresh", content: "3" } as const] : []),
+];
+
+export default function PledgeRoute() {
+  const { view, thanks, notice, privateLink, token } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const t = useTranslate();
+  const locale = useIntlLocale();
+  const { pledge, options } = view;
+  const money = (amount: number) => formatMoney(amount, pledge.currency, locale, { withDecimals: true });
+  const errors: ChangeErrors = actionData?.errors ?? {};
+  const selectedTier = options.tiers.find(
+    (tier) => tier.id === (actionData?.values?.tierId ?? pledge.tierId),
+  );
+  const minText = formatMoney(selectedTier?.minAmount ?? 100, pledge.currency, locale);
+
+  return (
+    <section className="narrow pledge-page" aria-labelledby="pledge-page-title">
+      <h1 id="pledge-page-title">{t("pledgePage.title")}</h1>
+      {thanks && pledge.status !== "pending" && pledge.status !== "expired" ? (
+        <p className="notice notice--success" role="status">
+          {t("pledgePage.thanks", { name: pledge.backerName, title: options.campaign.title })}
+        </p>
+      ) : null}
+      {pledge.status === "pending" ? (
+        <p className="notice" role="status">
+          {t("pledgePage.pending")}
+        </p>
+      ) : null}
+      {notice === "canceled" ? (
+        <p className="notice notice--success" role="status">
+          {t("pledgePage.canceled")}
+        </p>
+      ) : null}
+      {notice === "changed" ? (
+        <p className="notice notice--success" role="status">
+          {t("pledgePage.changed")}
+        </p>
+      ) : null}
+      {errors.form ? (
+        <p className="notice notice--error" role="alert">
+          {t(errors.form)}
+        </p>
+      ) : null}
+
+      <dl className="summary">
+        <div>
+          <dt>{t("pledgePage.campaign")}</dt>
+          <dd>
+            <Link to={`/campaigns/${options.campaign.slug}`}>{options.campaign.title}</Link>
+          </dd>
+        </div>
+        <div>
+          <dt>{t("pledgePage.amount")}</dt>
+          <dd data-testid="pledge-amount">{money(pledge.amount - pledge.refunded)}</dd>
+        </div>
+        <div>
+          <dt>{t("pledgePage.reward")}</dt>
+          <dd>{pledge.tierTitle ?? t("pledge.noReward")}</dd>
+        </div>
+        <div>
+          <dt>{t("pledgePage.status")}</dt>
+          <dd data-testid="pledge-status">{t(`pledgePage.status.${pledge.status}`)}</dd>
+        </div>
+      </dl>
+
+      <p className="private-link">
+        {t("pledgePage.link")}
+        <br />
+        <code>{privateLink}</code>
+      </p>
+
+      {view.changeable ? (
+        <Form
+          method="post"
+          action={`/pledges/${pledge.id}?token=${token}`}
+          className="change-form"
+          noValidate
+        >
+          <h2>{t("pledgePage.change")}</h2>
+          <FormField
+            id="tierId"
+            label={t("pledge.chooseTier")}
+            error={errors.tierId ? t(errors.tierId) : null}
+          >
+            {(aria) => (
+              <select
+                {...aria}
+                name="tierId"
+                defaultValue={actionData?.values?.tierId ?? pledge.tierId ?? ""}
+              >
+                <option value="">{t("pledge.noReward")}</option>
+                {options.tiers.map((tier) => (
+                  <option key={tier.id} value={tier.id} disabled={tier.soldOut && tier.id !== pledge.tierId}>
+                    {tier.title} —{" "}
+                    {t("tiers.minimum", { amount: formatMoney(tier.minAmount, pledge.currency, locale) })}
+                    {tier.soldOut && tier.id !== pledge.tierId ? ` (${t("tiers.soldOut")})` : ""}
+                  </option>
+                ))}
+              </select>
+            )}
+          </FormField>
+          <FormField
+            id="amount"
+            label={t("pledge.amount")}
+            error={errors.amount ? t(errors.amount, { min: minText }) : null}
+          >
+            {(aria) => (
+              <input
+                {...aria}
+                name="amount"
+                inputMode="decimal"
+                defaultValue={
+                  actionData?.values?.amount ?? toInputAmount(pledge.amount, pledge.currency, locale)
+                }
+              />
+            )}
+          </FormField>
+          <button
+            type="submit"
+            name="intent"
+            value="change"
+            className="button button--primary"
+            disabled={navigation.state === "submitting"}
+          >
+            {t("pledgePage.save")}
+          </button>
+        </Form>
+      ) : null}
+
+      {view.cancelable ? (
+        <Form method="post" action={`/pledges/${pledge.id}?token=${token}`} className="cancel-form">
+          <p>{t("pledgePage.cancelHint")}</p>
+          <button type="submit" name="intent" value="cancel" className="button button--danger">
+            {t("pledgePage.cancel")}
+          </button>
+        </Form>
+      ) : pledge.status === "collected" ? (
+        <p className="muted">{t("pledgePage.locked")}</p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,21 @@
+// A complete load context for calling loaders and actions directly, as the server would.
+import type { AppLoadContext } from "@remix-run/node";
+import type { DatabaseHandle } from "#db/connection.ts";
+import { createProgressHub } from "~/campaigns/live.server";
+import { simulatedGateway } from "~/payments/simulated.server";
+import { loadConfig } from "~/lib/config.server";
+
+export function testContext(handle: DatabaseHandle, overrides: Partial<AppLoadContext> = {}): AppLoadContext {
+  return {
+    db: handle.db,
+    engine: handle.engine,
+    config: loadConfig({
+      SESSION_SECRET: "test-secret-".padEnd(40, "x"),
+      PUBLIC_URL: "http://localhost:3000",
+    }),
+    clock: () => new Date(),
+    gateway: simulatedGateway,
+    live: createProgressHub(handle.db),
+    ...overrides,
+  };
+}
