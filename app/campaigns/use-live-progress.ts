@@ -4,12 +4,15 @@ import { useEffect, useState } from "react";
 import type { Progress } from "./campaigns.server";
 import type { LiveProgress } from "./live.server";
 
-export function useLiveProgress(slug: string, initial: Progress): Progress {
+export function useLiveProgress(slug: string, initial: Progress): { progress: Progress; connected: boolean } {
   const [progress, setProgress] = useState(initial);
+  const [connected, setConnected] = useState(false);
   useEffect(() => setProgress(initial), [initial]);
   useEffect(() => {
     if (typeof EventSource === "undefined") return;
     const source = new EventSource(`/campaigns/${slug}/live`);
+    source.addEventListener("open", () => setConnected(true));
+    source.addEventListener("error", () => setConnected(false));
     source.addEventListener("progress", (event) => {
       const live = JSON.parse((event as MessageEvent<string>).data) as LiveProgress;
       setProgress((current) => ({
@@ -22,5 +25,5 @@ export function useLiveProgress(slug: string, initial: Progress): Progress {
     });
     return () => source.close();
   }, [slug]);
-  return progress;
+  return { progress, connected };
 }

@@ -4,7 +4,16 @@ import type { Progress } from "~/campaigns/campaigns.server";
 import { formatMoney } from "~/lib/money";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
 
-export function ProgressBar({ progress, size = "large" }: { progress: Progress; size?: "large" | "small" }) {
+export function ProgressBar({
+  progress,
+  size = "large",
+  live = false,
+}: {
+  progress: Progress;
+  size?: "large" | "small";
+  /** True while the live stream is connected: the numbers update by themselves. */
+  live?: boolean;
+}) {
   const t = useTranslate();
   const locale = useIntlLocale();
   const raised = formatMoney(progress.raised, progress.currency, locale);
@@ -25,6 +34,7 @@ export function ProgressBar({ progress, size = "large" }: { progress: Progress; 
         data-goal={progress.goal}
         data-percent={progress.percent}
         data-backers={progress.backers}
+        data-live={live ? "on" : "off"}
       >
         <div className="progress__fill" style={{ width: `${filled}%` }} />
       </div>

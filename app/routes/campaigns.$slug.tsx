@@ -65,7 +65,7 @@ export default function CampaignRoute() {
   const { campaign, deadlineText, deliveryTexts } = useLoaderData<typeof loader>();
   const t = useTranslate();
   const locale = useIntlLocale();
-  const progress = useLiveProgress(campaign.slug, campaign.progress);
+  const { progress, connected } = useLiveProgress(campaign.slug, campaign.progress);
   const open = campaign.status === "live" && progress.timeLeft?.unit !== "ended";
   return (
     <article className="campaign" aria-labelledby="campaign-title">
@@ -83,7 +83,7 @@ export default function CampaignRoute() {
           {campaign.status !== "live" ? (
             <p className={`badge badge--${campaign.status}`}>{t(`campaign.status.${campaign.status}`)}</p>
           ) : null}
-          <ProgressBar progress={progress} />
+          <ProgressBar progress={progress} live={connected} />
           <dl className="stats">
             <div className="stats__item">
               <dt>{t("stats.raised")}</dt>
