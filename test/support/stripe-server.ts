@@ -1,0 +1,1456 @@
+// A local Stripe-compatible API server for tests: the real `stripe` SDK talks to it over loopback HTTP.
+// It owns a fake test-mode account (shaped by Stripe's fixtures3.json), idempotency, errors, hosted Checkout.
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { isDeepStrictEqual } from "node:util";
+import Stripe from "stripe";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  params: Record<string, unknown>;
+  idempotencyKey: string | null;
+  status: number;
+}
+
+/** Behaviour of a saved or used card. */
+export type TestCard = "visa" | "declined" | "authentication_required";
+
+export interface StripeErrorSpec {
+  status: number;
+  type: string;
+  code?: string;
+  message: string;
+  decline_code?: string;
+  param?: string;
+}
+
+export interface FakeStripe {
+  url: string;
+  host: string;
+  port: number;
+  apiKey: string;
+  /** SDK client already pointed at this server (maxNetworkRetries: 0). */
+  stripe: Stripe;
+  /** Every API request, in order (after parsing). */
+  requests: RecordedRequest[];
+  sessions: Map<string, Stripe.Checkout.Session>;
+  paymentIntents: Map<string, Stripe.PaymentIntent>;
+  setupIntents: Map<string, Stripe.SetupIntent>;
+  customers: Map<string, Stripe.Customer>;
+  charges: Map<string, Stripe.Charge>;
+  refunds: Map<string, Stripe.Refund>;
+  balanceTransactions: Map<string, Stripe.BalanceTransaction>;
+  /** The customer finishes the hosted Checkout page with a card; returns the events Stripe would send, in Stripe's order. */
+  completeCheckout(sessionId: string, card?: TestCard): Stripe.Event[];
+  /** The session times out (or is expired); returns [checkout.session.expired]. */
+  expireCheckout(sessionId: string): Stripe.Event[];
+  /**
+   * An event envelope (fixture "event" shape: id "evt_…", created now, livemode false, api_version,
+   * request {id: null, idempotency_key: null}, pending_webhooks 1) around a snapshot of a data object.
+   */
+  event(type: string, object: unknown): Stripe.Event;
+  /** The next request whose "METHOD /path" matches answers with this error instead (once). */
+  failNext(match: RegExp, error: StripeErrorSpec): void;
+  close(): Promise<void>;
+}
+
+export async function startStripeServer(options: { apiKey?: string } = {}): Promise<FakeStripe> {
+  const server = new LocalStripe(options.apiKey ?? "sk_test_local");
+  await server.listen();
+  return server;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures: Stripe's own example objects, deep-cloned, then the fields we care about overridden.
+
+type Params = Record<string, unknown>;
+
+let fixtureResources: Record<string, unknown> | undefined;
+
+/** ../shared/stripe/fixtures3.json beside the repository root, or beside any ancestor (git worktrees). */
+function fixturesFile(): URL {
+  const repoRoot = new URL("../../", import.meta.url);
+  for (let dir = new URL("../", repoRoot); ; dir = new URL("../", dir)) {
+    const candidate = new URL("shared/stripe/fixtures3.json", dir);
+    if (existsSync(candidate)) return candidate;
+    if (dir.pathname === "/") break;
+  }
+  throw new Error(
+    `Stripe fixtures not found: expected ../shared/stripe/fixtures3.json beside ${repoRoot.pathname}`,
+  );
+}
+
+function fixture<T extends object>(resource: string, overrides: Partial<T>): T {
+  fixtureResources ??= (
+    JSON.parse(readFileSync(fixturesFile(), "utf8")) as { resources: Record<string, unknown> }
+  ).resources;
+  const example = fixtureResources[resource];
+  if (!example) throw new Error(`No Stripe fixture for ${resource}`);
+  return Object.assign(structuredClone(example) as T, overrides);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers.
+
+const ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+function randomId(prefix: string, length = 24): string {
+  let id = prefix;
+  for (const byte of randomBytes(length)) id += ID_ALPHABET.charAt(byte % ID_ALPHABET.length);
+  return id;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Stripe-like EU card pricing in minor units: 1.5 % (rounded, in integer arithmetic) + 25. */
+function processingFee(amount: number): number {
+  return Math.round((amount * 15) / 1000) + 25;
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors, in Stripe's JSON shape so that the SDK raises its typed errors.
+
+interface StripeErrorBody {
+  type: string;
+  message: string;
+  code?: string;
+  param?: string;
+  decline_code?: string;
+  doc_url?: string;
+  payment_intent?: unknown;
+  payment_method?: unknown;
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: StripeErrorBody,
+  ) {
+    super(body.message);
+  }
+}
+
+const docUrl = (code: string) => `https://stripe.com/docs/error-codes/${code.replaceAll("_", "-")}`;
+
+function invalidRequest(
+  message: string,
+  extra: { param?: string; code?: string } = {},
+  status = 400,
+): ApiError {
+  const body: StripeErrorBody = { type: "invalid_request_error", message, ...extra };
+  if (extra.code) body.doc_url = docUrl(extra.code);
+  return new ApiError(status, body);
+}
+
+const missingParam = (param: string) =>
+  invalidRequest(`Missing required param: ${param}.`, { param, code: "parameter_missing" });
+
+/** An id given in the request body that does not exist (400, named by its param). */
+const noSuchParam = (kind: string, id: string, param: string) =>
+  invalidRequest(`No such ${kind}: '${id}'`, { param, code: "resource_missing" });
+
+const unexpectedState = (message: string, paymentIntent: Stripe.PaymentIntent) => {
+  const error = invalidRequest(message, { code: "payment_intent_unexpected_state" });
+  error.body.payment_intent = paymentIntent;
+  return error;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Request parameters: application/x-www-form-urlencoded with Stripe's bracket notation.
+
+/**
+ * `line_items[0][price_data][unit_amount]=5000` → `{ line_items: [{ price_data: { unit_amount: "5000" } }] }`.
+ * Values stay strings, as Stripe receives them; containers whose keys are all indexes become arrays
+ * (except metadata, whose keys are the caller's own).
+ */
+function parseForm(text: string): Params {
+  const root: Params = {};
+  for (const [name, value] of new URLSearchParams(text)) {
+    const match = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(name);
+    const segments = match
+      ? [match[1] ?? "", ...[...(match[2] ?? "").matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1] ?? "")]
+      : [name];
+    let container = root;
+    segments.forEach((segment, depth) => {
+      if (segment === "__proto__") throw invalidRequest(`Invalid parameter name: ${name}`);
+      // `a[]=x` appends.
+      const key = segment === "" ? String(Object.keys(container).length) : segment;
+      const param =
+        segments[0] +
+        segments
+          .slice(1, depth + 1)
+          .map((s) => `[${s}]`)
+          .join("");
+      const existing = Object.hasOwn(container, key) ? container[key] : undefined;
+      if (depth === segments.length - 1) {
+        if (typeof existing === "object") throw invalidRequest("Invalid hash", { param });
+        container[key] = value;
+        return;
+      }
+      if (existing === undefined) container[key] = {};
+      else if (typeof existing !== "object") throw invalidRequest("Invalid hash", { param });
+      container = container[key] as Params;
+    });
+  }
+  for (const [key, value] of Object.entries(root)) root[key] = arrayify(value, key);
+  return root;
+}
+
+function arrayify(value: unknown, key: string): unknown {
+  if (value === null || typeof value !== "object") return value;
+  const entries = Object.entries(value as Params).map(([k, v]) => [k, arrayify(v, k)] as const);
+  const indexed =
+    key !== "metadata" && entries.length > 0 && entries.every(([k]) => /^(0|[1-9]\d*)$/.test(k));
+  if (indexed) return entries.sort(([a], [b]) => Number(a) - Number(b)).map(([, v]) => v);
+  return Object.fromEntries(entries);
+}
+
+// Typed readers: Stripe treats an empty string as "unset".
+
+function asString(value: unknown, param: string): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (typeof value !== "string") throw invalidRequest(`Invalid string: ${JSON.stringify(value)}`, { param });
+  return value;
+}
+
+function asInteger(value: unknown, param: string): number | undefined {
+  const text = asString(value, param);
+  if (text === undefined) return undefined;
+  if (!/^-?\d+$/.test(text)) throw invalidRequest(`Invalid integer: ${text}`, { param });
+  return Number(text);
+}
+
+function asBoolean(value: unknown, param: string): boolean | undefined {
+  const text = asString(value, param);
+  if (text === undefined) return undefined;
+  if (text !== "true" && text !== "false") throw invalidRequest(`Invalid boolean: ${text}`, { param });
+  return text === "true";
+}
+
+function asHash(value: unknown, param: string): Params | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw invalidRequest("Invalid hash", { param });
+  }
+  return value as Params;
+}
+
+function asArray(value: unknown, param: string): unknown[] | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (!Array.isArray(value)) throw invalidRequest("Invalid array", { param });
+  return value;
+}
+
+function asCurrency(value: unknown, param: string): string | undefined {
+  const text = asString(value, param)?.toLowerCase();
+  if (text !== undefined && !/^[a-z]{3}$/.test(text))
+    throw invalidRequest(`Invalid currency: ${text}`, { param });
+  return text;
+}
+
+function asEnum<T extends string>(value: unknown, param: string, allowed: readonly T[]): T | undefined {
+  const text = asString(value, param);
+  if (text !== undefined && !allowed.includes(text as T)) {
+    throw invalidRequest(`Invalid ${param}: must be one of ${allowed.join(", ")}`, { param });
+  }
+  return text as T | undefined;
+}
+
+/** Stripe's limits: 50 keys, key ≤ 40 characters, value ≤ 500 characters. */
+function asMetadata(value: unknown, param = "metadata"): Record<string, string> {
+  const hash = asHash(value, param) ?? {};
+  const metadata: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(hash)) {
+    const text = asString(raw, `${param}[${key}]`);
+    if (key.length > 40)
+      throw invalidRequest("Metadata keys can be at most 40 characters", { param: `${param}[${key}]` });
+    if (text !== undefined && text.length > 500) {
+      throw invalidRequest("Metadata values can be at most 500 characters", { param: `${param}[${key}]` });
+    }
+    if (text !== undefined) metadata[key] = text;
+  }
+  if (Object.keys(metadata).length > 50) throw invalidRequest("Metadata can have at most 50 keys", { param });
+  return metadata;
+}
+
+function asUrl(value: unknown, param: string): string | undefined {
+  const text = asString(value, param);
+  if (text === undefined) return undefined;
+  let protocol: string;
+  try {
+    protocol = new URL(text).protocol;
+  } catch {
+    throw invalidRequest("Not a valid URL", { param, code: "url_invalid" });
+  }
+  if (protocol !== "http:" && protocol !== "https:")
+    throw invalidRequest("Not a valid URL", { param, code: "url_invalid" });
+  return text;
+}
+
+/** `off_session` takes true/false or, for compatibility, "one_off" / "recurring" (both true). */
+function asOffSession(value: unknown): boolean | undefined {
+  if (value === "one_off" || value === "recurring") return true;
+  return asBoolean(value, "off_session");
+}
+
+const CARDS: Record<TestCard, { last4: string; fingerprint: string }> = {
+  visa: { last4: "4242", fingerprint: "Fk4ItRHZdJ0K5CmA" },
+  declined: { last4: "0002", fingerprint: "Dc1NqQfJ9vw0Lm2T" },
+  authentication_required: { last4: "3184", fingerprint: "Au7hR3qu1r3dXy3D" },
+};
+
+interface SessionExtras {
+  paymentIntentData: {
+    captureMethod: "automatic" | "manual";
+    metadata: Record<string, string>;
+    transferGroup: string | null;
+    description: string | null;
+  };
+  setupIntentData: { metadata: Record<string, string>; description: string | null };
+}
+
+interface StoredResponse {
+  method: string;
+  path: string;
+  params: Params;
+  status: number;
+  body: string;
+  requestId: string;
+}
+
+interface Reply {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+type Handler = (params: Params, id: string) => unknown;
+
+// ---------------------------------------------------------------------------------------------
+// The server and its fake account.
+
+class LocalStripe implements FakeStripe {
+  url = "";
+  host = "127.0.0.1";
+  port = 0;
+  stripe!: Stripe;
+  readonly requests: RecordedRequest[] = [];
+  readonly sessions = new Map<string, Stripe.Checkout.Session>();
+  readonly paymentIntents = new Map<string, Stripe.PaymentIntent>();
+  readonly setupIntents = new Map<string, Stripe.SetupIntent>();
+  readonly customers = new Map<string, Stripe.Customer>();
+  readonly charges = new Map<string, Stripe.Charge>();
+  readonly refunds = new Map<string, Stripe.Refund>();
+  readonly balanceTransactions = new Map<string, Stripe.BalanceTransaction>();
+  private readonly paymentMethods = new Map<string, Stripe.PaymentMethod>();
+  private readonly events = new Map<string, Stripe.Event>();
+  /** What a card does when charged: the test server's stand-in for Stripe's test card numbers. */
+  private readonly cardBehaviour = new Map<string, TestCard>();
+  /** Checkout parameters that Stripe keeps but does not show on the session object. */
+  private readonly sessionExtras = new Map<string, SessionExtras>();
+  private readonly idempotent = new Map<string, StoredResponse>();
+  private readonly failures: Array<{ match: RegExp; error: StripeErrorSpec }> = [];
+  private readonly server: Server;
+  private readonly routes: Array<{ method: string; pattern: RegExp; handler: Handler }>;
+
+  constructor(readonly apiKey: string) {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        // Never console.error here: the test setup turns it into a failure of an unrelated test.
+        if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ error: { type: "api_error", message: String(error) } }));
+      });
+    });
+    const id = "([^/]+)";
+    this.routes = [
+      { method: "POST", pattern: /^\/v1\/customers$/, handler: (p) => this.createCustomer(p) },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/customers/${id}$`),
+        handler: (_p, i) => this.find(this.customers, "customer", i),
+      },
+      { method: "POST", pattern: /^\/v1\/checkout\/sessions$/, handler: (p) => this.createSession(p) },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/checkout/sessions/${id}$`),
+        handler: (_p, i) => this.find(this.sessions, "checkout.session", i),
+      },
+      {
+        method: "POST",
+        pattern: new RegExp(`^/v1/checkout/sessions/${id}/expire$`),
+        handler: (_p, i) => this.expireSession(this.find(this.sessions, "checkout.session", i)),
+      },
+      { method: "POST", pattern: /^\/v1\/payment_intents$/, handler: (p) => this.createPaymentIntent(p) },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/payment_intents/${id}$`),
+        handler: (_p, i) => this.find(this.paymentIntents, "payment_intent", i),
+      },
+      {
+        method: "POST",
+        pattern: new RegExp(`^/v1/payment_intents/${id}/confirm$`),
+        handler: (p, i) => this.confirmPaymentIntent(p, i),
+      },
+      {
+        method: "POST",
+        pattern: new RegExp(`^/v1/payment_intents/${id}/capture$`),
+        handler: (p, i) => this.capturePaymentIntent(p, i),
+      },
+      {
+        method: "POST",
+        pattern: new RegExp(`^/v1/payment_intents/${id}/cancel$`),
+        handler: (p, i) => this.cancelPaymentIntent(p, i),
+      },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/setup_intents/${id}$`),
+        handler: (_p, i) => this.find(this.setupIntents, "setup_intent", i),
+      },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/payment_methods/${id}$`),
+        handler: (_p, i) => this.find(this.paymentMethods, "PaymentMethod", i),
+      },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/charges/${id}$`),
+        handler: (_p, i) => this.find(this.charges, "charge", i),
+      },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/balance_transactions/${id}$`),
+        handler: (_p, i) => this.find(this.balanceTransactions, "balance transaction", i),
+      },
+      { method: "POST", pattern: /^\/v1\/refunds$/, handler: (p) => this.createRefund(p) },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/refunds/${id}$`),
+        handler: (_p, i) => this.find(this.refunds, "refund", i),
+      },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/events/${id}$`),
+        handler: (_p, i) => this.find(this.events, "event", i),
+      },
+    ];
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(0, this.host, () => resolve());
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    this.url = `http://${this.host}:${this.port}`;
+    this.stripe = new Stripe(this.apiKey, {
+      host: this.host,
+      port: this.port,
+      protocol: "http",
+      maxNetworkRetries: 0,
+    });
+  }
+
+  close = async (): Promise<void> => {
+    if (!this.server.listening) return;
+    const closed = new Promise<void>((resolve, reject) =>
+      this.server.close((e) => (e ? reject(e) : resolve())),
+    );
+    // Keep-alive sockets from the SDK's agent would otherwise hold close() open.
+    this.server.closeAllConnections();
+    await closed;
+  };
+
+  failNext = (match: RegExp, error: StripeErrorSpec): void => {
+    this.failures.push({ match, error });
+  };
+
+  // -------------------------------------------------------------------------------------------
+  // HTTP plumbing: parse, authenticate, injected failures, idempotency, route, record.
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? "GET";
+    const url = new URL(req.url ?? "/", this.url);
+    const path = url.pathname;
+
+    // The hosted Checkout page is not part of the API: a stand-in for browsers in end-to-end tests.
+    const page = /^\/pay\/([^/]+)$/.exec(path);
+    if (method === "GET" && page) {
+      const session = this.sessions.get(decodeURIComponent(page[1] ?? ""));
+      res.writeHead(session ? 200 : 404, { "Content-Type": "text/html; charset=utf-8" });
+      res.end(
+        session
+          ? `<!doctype html><title>Test Checkout</title><h1>Test Checkout</h1><p id="session">${escapeHtml(session.id)}</p>` +
+              `<p id="status">${escapeHtml(session.status ?? "")}</p><p id="amount">${session.amount_total ?? ""} ${escapeHtml(session.currency ?? "")}</p>`
+          : "<!doctype html><title>Not found</title><h1>Checkout Session not found</h1>",
+      );
+      return;
+    }
+
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    const idempotencyKey = headerValue(req, "idempotency-key");
+    const requestId = randomId("req_", 14);
+
+    let params: Params = {};
+    let parseError: ApiError | null = null;
+    try {
+      params = parseForm(method === "POST" ? body : url.search.slice(1));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      parseError = error;
+    }
+    let reply: Reply;
+    try {
+      this.authenticate(headerValue(req, "authorization"));
+      if (parseError) throw parseError;
+      reply = this.respond(method, path, params, idempotencyKey, requestId);
+    } catch (error) {
+      // Anything but an ApiError is a bug in this server: answer 500 (StripeAPIError) and record it.
+      const body =
+        error instanceof ApiError
+          ? error.body
+          : { type: "api_error", message: `Test server failure: ${String(error)}` };
+      reply = {
+        status: error instanceof ApiError ? error.status : 500,
+        body: JSON.stringify({ error: body }),
+      };
+    }
+
+    this.requests.push({ method, path, params, idempotencyKey, status: reply.status });
+    res.writeHead(reply.status, {
+      "Content-Type": "application/json",
+      "Request-Id": requestId,
+      "Stripe-Version": headerValue(req, "stripe-version") ?? Stripe.API_VERSION,
+      ...(idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {}),
+      ...reply.headers,
+    });
+    res.end(reply.body);
+  }
+
+  private respond(
+    method: string,
+    path: string,
+    params: Params,
+    idempotencyKey: string | null,
+    requestId: string,
+  ): Reply {
+    const failure = this.failures.findIndex(({ match }) => {
+      match.lastIndex = 0; // a /g or /y pattern would otherwise remember its last match
+      return match.test(`${method} ${path}`);
+    });
+    const [injected] = failure >= 0 ? this.failures.splice(failure, 1) : [];
+    if (injected) {
+      const { status, ...error } = injected.error;
+      return { status, body: JSON.stringify({ error }) };
+    }
+
+    // Idempotency keys only matter on POST (GET and DELETE are idempotent by nature).
+    const useKey = method === "POST" && idempotencyKey !== null;
+    if (useKey) {
+      const stored = this.idempotent.get(idempotencyKey);
+      if (stored) return this.replay(stored, method, path, params, idempotencyKey);
+    }
+
+    const route = this.routes.find((r) => r.method === method && r.pattern.test(path));
+    if (!route) {
+      throw invalidRequest(
+        `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+        {},
+        404,
+      );
+    }
+    const id = decodeURIComponent(route.pattern.exec(path)?.[1] ?? "");
+
+    let status = 200;
+    let body: string;
+    try {
+      const result = route.handler(params, id);
+      body = JSON.stringify(this.expand(clone(result) as Params, params.expand));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      status = error.status;
+      body = JSON.stringify({ error: error.body });
+    }
+    // Stripe keeps the result once the endpoint has run (successes, and card errors, which leave a
+    // PaymentIntent behind); requests that failed validation are not saved, so they can be retried.
+    if (useKey && (status < 400 || status === 402)) {
+      this.idempotent.set(idempotencyKey, { method, path, params, status, body, requestId });
+    }
+    return { status, body };
+  }
+
+  private authenticate(authorization: string | null): void {
+    let key: string | undefined;
+    if (authorization?.startsWith("Bearer ")) key = authorization.slice("Bearer ".length).trim();
+    else if (authorization?.startsWith("Basic ")) {
+      key = Buffer.from(authorization.slice("Basic ".length), "base64").toString("utf8").split(":")[0];
+    }
+    if (!key) {
+      throw invalidRequest(
+        "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
+        {},
+        401,
+      );
+    }
+    if (key !== this.apiKey) {
+      const masked =
+        key.length > 12 ? `${key.slice(0, 8)}${"*".repeat(key.length - 12)}${key.slice(-4)}` : key;
+      throw invalidRequest(`Invalid API Key provided: ${masked}`, {}, 401);
+    }
+  }
+
+  private replay(stored: StoredResponse, method: string, path: string, params: Params, key: string): Reply {
+    if (stored.method !== method || stored.path !== path) {
+      throw new ApiError(400, {
+        type: "idempotency_error",
+        message: `Keys for idempotent requests can only be used for the same endpoint they were first used for ('${stored.method} ${stored.path}' vs '${method} ${path}'). Try using a key other than '${key}' if you meant to execute a different request.`,
+      });
+    }
+    if (!isDeepStrictEqual(stored.params, params)) {
+      throw new ApiError(400, {
+        type: "idempotency_error",
+        message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+      });
+    }
+    return {
+      status: stored.status,
+      body: stored.body,
+      headers: { "Idempotent-Replayed": "true", "Original-Request": stored.requestId },
+    };
+  }
+
+  /** `expand[]=latest_charge.balance_transaction`: replace ids with the objects they name. */
+  private expand(result: Params, expandParam: unknown): Params {
+    for (const [index, raw] of (asArray(expandParam, "expand") ?? []).entries()) {
+      const path = asString(raw, `expand[${index}]`);
+      if (path === undefined) continue;
+      let target: Params = result;
+      for (const field of path.split(".")) {
+        let value = Object.hasOwn(target, field) ? target[field] : undefined;
+        if (typeof value === "string") {
+          const found = this.lookup(value);
+          if (!found)
+            throw invalidRequest(`This property cannot be expanded (${path}).`, { param: "expand" });
+          value = clone(found);
+          target[field] = value;
+        }
+        if (value === null) break;
+        if (typeof value !== "object") {
+          throw invalidRequest(`This property cannot be expanded (${path}).`, { param: "expand" });
+        }
+        target = value as Params;
+      }
+    }
+    return result;
+  }
+
+  private lookup(id: string): object | undefined {
+    const stores: Array<[string, Map<string, object>]> = [
+      ["cus_", this.customers],
+      ["cs_", this.sessions],
+      ["pi_", this.paymentIntents],
+      ["seti_", this.setupIntents],
+      ["pm_", this.paymentMethods],
+      ["ch_", this.charges],
+      ["re_", this.refunds],
+      ["txn_", this.balanceTransactions],
+      ["evt_", this.events],
+    ];
+    return stores.find(([prefix]) => id.startsWith(prefix))?.[1].get(id);
+  }
+
+  /** GET of an unknown id: 404 resource_missing, param "id". */
+  private find<T>(store: Map<string, T>, kind: string, id: string): T {
+    const found = store.get(id);
+    if (!found)
+      throw invalidRequest(`No such ${kind}: '${id}'`, { param: "id", code: "resource_missing" }, 404);
+    return found;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Customers and payment methods.
+
+  private createCustomer(p: Params): Stripe.Customer {
+    return this.newCustomer({
+      email: asString(p.email, "email") ?? null,
+      name: asString(p.name, "name") ?? null,
+      description: asString(p.description, "description") ?? null,
+      phone: asString(p.phone, "phone") ?? null,
+      metadata: asMetadata(p.metadata),
+    });
+  }
+
+  private newCustomer(fields: Partial<Stripe.Customer>): Stripe.Customer {
+    const customer = fixture<Stripe.Customer>("customer", {
+      id: randomId("cus_", 14),
+      created: nowSeconds(),
+      livemode: false,
+      currency: null,
+      discount: null,
+      shipping: null,
+      invoice_prefix: randomId("", 8).toUpperCase(),
+      email: null,
+      name: null,
+      description: null,
+      phone: null,
+      metadata: {},
+      ...fields,
+    });
+    this.customers.set(customer.id, customer);
+    return customer;
+  }
+
+  private newPaymentMethod(
+    card: TestCard,
+    customer: string | null,
+    email: string | null,
+  ): Stripe.PaymentMethod {
+    const base = fixture<Stripe.PaymentMethod>("payment_method", {});
+    const paymentMethod = fixture<Stripe.PaymentMethod>("payment_method", {
+      id: randomId("pm_"),
+      created: nowSeconds(),
+      livemode: false,
+      customer,
+      metadata: {},
+      billing_details: {
+        address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
+        email,
+        name: null,
+        phone: null,
+        tax_id: null,
+      },
+      card: base.card && {
+        ...base.card,
+        brand: "visa",
+        display_brand: "visa",
+        last4: CARDS[card].last4,
+        fingerprint: CARDS[card].fingerprint,
+        generated_from: null,
+        wallet: null,
+      },
+    });
+    this.paymentMethods.set(paymentMethod.id, paymentMethod);
+    this.cardBehaviour.set(paymentMethod.id, card);
+    return paymentMethod;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Checkout Sessions.
+
+  private createSession(p: Params): Stripe.Checkout.Session {
+    const mode = asString(p.mode, "mode");
+    if (mode === undefined) throw missingParam("mode");
+    if (mode !== "payment" && mode !== "setup") {
+      throw invalidRequest(`Invalid mode: must be one of payment or setup (got '${mode}')`, {
+        param: "mode",
+      });
+    }
+    const successUrl = asUrl(p.success_url, "success_url");
+    if (successUrl === undefined) throw missingParam("success_url");
+    const cancelUrl = asUrl(p.cancel_url, "cancel_url") ?? null;
+
+    const customer = asString(p.customer, "customer") ?? null;
+    const customerEmail = asString(p.customer_email, "customer_email") ?? null;
+    if (customer && customerEmail) {
+      throw invalidRequest("You may only specify one of these parameters: customer, customer_email.", {
+        param: "customer_email",
+      });
+    }
+    if (customer && !this.customers.has(customer)) throw noSuchParam("customer", customer, "customer");
+
+    const clientReferenceId = asString(p.client_reference_id, "client_reference_id") ?? null;
+    if (clientReferenceId && clientReferenceId.length > 200) {
+      throw invalidRequest("client_reference_id can be at most 200 characters", {
+        param: "client_reference_id",
+      });
+    }
+    const paymentMethodTypes = (asArray(p.payment_method_types, "payment_method_types") ?? ["card"]).map(
+      (t, i) => asString(t, `payment_method_types[${i}]`) ?? "card",
+    );
+
+    // Stripe: at least 30 minutes and at most 24 hours after creation.
+    const now = nowSeconds();
+    const expiresAt = asInteger(p.expires_at, "expires_at") ?? now + 24 * 3600;
+    if (expiresAt < now + 30 * 60 || expiresAt > now + 24 * 3600) {
+      throw invalidRequest(
+        "The `expires_at` timestamp must be at least 30 minutes and less than 24 hours from Checkout Session creation.",
+        { param: "expires_at" },
+      );
+    }
+
+    const extras: SessionExtras = {
+      paymentIntentData: { captureMethod: "automatic", metadata: {}, transferGroup: null, description: null },
+      setupIntentData: { metadata: {}, description: null },
+    };
+    let currency: string | undefined;
+    let amount: number | null = null;
+
+    if (mode === "payment") {
+      if (p.setup_intent_data !== undefined) {
+        throw invalidRequest("`setup_intent_data` can only be used in `setup` mode.", {
+          param: "setup_intent_data",
+        });
+      }
+      ({ currency, amount } = this.lineItemsTotal(p.line_items));
+      const data = asHash(p.payment_intent_data, "payment_intent_data") ?? {};
+      const captureMethod = asEnum(data.capture_method, "payment_intent_data[capture_method]", [
+        "automatic",
+        "automatic_async",
+        "manual",
+      ]);
+      extras.paymentIntentData = {
+        captureMethod: captureMethod === "manual" ? "manual" : "automatic",
+        metadata: asMetadata(data.metadata, "payment_intent_data[metadata]"),
+        transferGroup: asString(data.transfer_group, "payment_intent_data[transfer_group]") ?? null,
+        description: asString(data.description, "payment_intent_data[description]") ?? null,
+      };
+    } else {
+      if (p.line_items !== undefined) {
+        throw invalidRequest("You cannot pass `line_items` in `setup` mode.", { param: "line_items" });
+      }
+      if (p.payment_intent_data !== undefined) {
+        throw invalidRequest("`payment_intent_data` can only be used in `payment` mode.", {
+          param: "payment_intent_data",
+        });
+      }
+      currency = asCurrency(p.currency, "currency");
+      if (currency === undefined) throw missingParam("currency");
+      const data = asHash(p.setup_intent_data, "setup_intent_data") ?? {};
+      extras.setupIntentData = {
+        metadata: asMetadata(data.metadata, "setup_intent_data[metadata]"),
+        description: asString(data.description, "setup_intent_data[description]") ?? null,
+      };
+    }
+
+    const id = randomId("cs_test_", 58);
+    const session = fixture<Stripe.Checkout.Session>("checkout.session", {
+      id,
+      object: "checkout.session",
+      created: now,
+      expires_at: expiresAt,
+      livemode: false,
+      mode,
+      status: "open",
+      payment_status: mode === "payment" ? "unpaid" : "no_payment_required",
+      currency: currency ?? null,
+      amount_subtotal: amount,
+      amount_total: amount,
+      metadata: asMetadata(p.metadata),
+      customer,
+      customer_email: customerEmail,
+      customer_creation: customer ? null : "if_required",
+      customer_details: null,
+      client_reference_id: clientReferenceId,
+      success_url: successUrl,
+      cancel_url: cancelUrl,
+      locale: (asString(p.locale, "locale") ?? null) as Stripe.Checkout.Session.Locale | null,
+      payment_method_types: paymentMethodTypes,
+      payment_intent: null,
+      setup_intent: null,
+      url: `${this.url}/pay/${id}`,
+      ui_mode: "hosted",
+      // The fixture's example values for these describe features we do not use (shipping, tax,
+      // currency conversion, custom text…): reset them to what a plain session has.
+      after_expiration: null,
+      collected_information: null,
+      consent: null,
+      consent_collection: null,
+      currency_conversion: null,
+      custom_text: {
+        after_submit: null,
+        shipping_address: null,
+        submit: null,
+        terms_of_service_acceptance: null,
+      },
+      invoice_creation: null,
+      payment_method_configuration_details: null,
+      shipping_address_collection: null,
+      shipping_cost: null,
+      total_details: mode === "payment" ? { amount_discount: 0, amount_shipping: 0, amount_tax: 0 } : null,
+    });
+    this.sessions.set(id, session);
+    this.sessionExtras.set(id, extras);
+    return session;
+  }
+
+  /** Payment mode: line items with price_data only (this server knows no Price objects). */
+  private lineItemsTotal(value: unknown): { currency: string; amount: number } {
+    const items = asArray(value, "line_items");
+    if (!items?.length) throw missingParam("line_items");
+    let currency: string | undefined;
+    let amount = 0;
+    items.forEach((raw, i) => {
+      const at = `line_items[${i}]`;
+      const item = asHash(raw, at) ?? {};
+      if (item.price !== undefined) {
+        throw noSuchParam("price", String(item.price), `${at}[price]`);
+      }
+      const priceData = asHash(item.price_data, `${at}[price_data]`);
+      if (!priceData) throw missingParam(`${at}[price_data]`);
+      const itemCurrency = asCurrency(priceData.currency, `${at}[price_data][currency]`);
+      if (itemCurrency === undefined) throw missingParam(`${at}[price_data][currency]`);
+      if (currency !== undefined && itemCurrency !== currency) {
+        throw invalidRequest("All line items must use the same currency.", {
+          param: `${at}[price_data][currency]`,
+        });
+      }
+      currency = itemCurrency;
+      const unitAmount = asInteger(priceData.unit_amount, `${at}[price_data][unit_amount]`);
+      if (unitAmount === undefined) throw missingParam(`${at}[price_data][unit_amount]`);
+      if (unitAmount < 1) {
+        throw invalidRequest("This value must be greater than or equal to 1.", {
+          param: `${at}[price_data][unit_amount]`,
+        });
+      }
+      const productData = asHash(priceData.product_data, `${at}[price_data][product_data]`);
+      if (!asString(productData?.name, `${at}[price_data][product_data][name]`)) {
+        throw missingParam(`${at}[price_data][product_data][name]`);
+      }
+      const quantity = asInteger(item.quantity, `${at}[quantity]`);
+      if (quantity === undefined) throw missingParam(`${at}[quantity]`);
+      if (quantity < 1) {
+        throw invalidRequest("This value must be greater than or equal to 1.", { param: `${at}[quantity]` });
+      }
+      amount += unitAmount * quantity;
+    });
+    return { currency: currency ?? "", amount };
+  }
+
+  private expireSession(session: Stripe.Checkout.Session): Stripe.Checkout.Session {
+    if (session.status !== "open") {
+      throw invalidRequest(
+        `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
+      );
+    }
+    session.status = "expired";
+    session.url = null;
+    return session;
+  }
+
+  private extrasOf(sessionId: string): SessionExtras {
+    const extras = this.sessionExtras.get(sessionId);
+    if (!extras) throw new Error(`No Checkout Session ${sessionId}`);
+    return extras;
+  }
+
+  completeCheckout = (sessionId: string, card: TestCard = "visa"): Stripe.Event[] => {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw new Error(`completeCheckout: no Checkout Session ${sessionId}`);
+    if (session.status !== "open") {
+      throw new Error(`completeCheckout: Checkout Session ${sessionId} is ${session.status}, not open`);
+    }
+    const extras = this.extrasOf(sessionId);
+    const customerId = typeof session.customer === "string" ? session.customer : null;
+    const email =
+      session.customer_email ??
+      (customerId ? (this.customers.get(customerId)?.email ?? null) : null) ??
+      "customer@example.com";
+
+    if (session.mode === "setup") {
+      // Our simplification: a customer is always there to keep the saved card.
+      const customer = customerId ?? this.newCustomer({ email }).id;
+      const paymentMethod = this.newPaymentMethod(card, customer, email);
+      const setupIntent = fixture<Stripe.SetupIntent>("setup_intent", {
+        id: randomId("seti_"),
+        created: nowSeconds(),
+        livemode: false,
+        status: "succeeded",
+        usage: "off_session",
+        customer,
+        payment_method: paymentMethod.id,
+        payment_method_types: ["card"],
+        metadata: clone(extras.setupIntentData.metadata),
+        description: extras.setupIntentData.description,
+        automatic_payment_methods: null,
+        last_setup_error: null,
+        next_action: null,
+        payment_method_configuration_details: null,
+      });
+      setupIntent.client_secret = `${setupIntent.id}_secret_${randomId("", 24)}`;
+      this.setupIntents.set(setupIntent.id, setupIntent);
+      this.finishSession(session, email, { setup_intent: setupIntent.id, customer });
+      return [
+        this.event("checkout.session.completed", session),
+        this.event("setup_intent.succeeded", setupIntent),
+      ];
+    }
+
+    if (card !== "visa") {
+      throw new Error(
+        `completeCheckout: the "${card}" card does not complete a payment-mode session: the hosted page keeps the customer there (declined, or 3-D Secure not passed), so the session stays open`,
+      );
+    }
+    const data = extras.paymentIntentData;
+    const paymentMethod = this.newPaymentMethod(card, null, email);
+    const intent = this.newPaymentIntent({
+      amount: session.amount_total ?? 0,
+      currency: session.currency ?? "eur",
+      customer: customerId,
+      payment_method: paymentMethod.id,
+      metadata: clone(data.metadata),
+      transfer_group: data.transferGroup,
+      description: data.description,
+      capture_method: data.captureMethod,
+      automatic_payment_methods: null,
+      payment_method_types: ["card"],
+    });
+    const events: Stripe.Event[] = [];
+    if (data.captureMethod === "manual") {
+      intent.status = "requires_capture";
+      intent.amount_capturable = intent.amount;
+      events.push(this.event("payment_intent.amount_capturable_updated", intent));
+    } else {
+      const charge = this.settle(intent, intent.amount);
+      events.push(this.event("charge.succeeded", charge), this.event("payment_intent.succeeded", intent));
+    }
+    this.finishSession(session, email, {
+      payment_intent: intent.id,
+      payment_status: data.captureMethod === "manual" ? "unpaid" : "paid",
+    });
+    events.push(this.event("checkout.session.completed", session));
+    return events;
+  };
+
+  private finishSession(
+    session: Stripe.Checkout.Session,
+    email: string,
+    fields: Partial<Stripe.Checkout.Session>,
+  ) {
+    const details = fixture<Stripe.Checkout.Session>("checkout.session", {}).customer_details;
+    Object.assign(session, {
+      status: "complete",
+      url: null,
+      customer_details: details && { ...details, email, name: null, tax_ids: [] },
+      ...fields,
+    });
+  }
+
+  expireCheckout = (sessionId: string): Stripe.Event[] => {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw new Error(`expireCheckout: no Checkout Session ${sessionId}`);
+    if (session.status !== "open") {
+      throw new Error(`expireCheckout: Checkout Session ${sessionId} is ${session.status}, not open`);
+    }
+    this.expireSession(session);
+    return [this.event("checkout.session.expired", session)];
+  };
+
+  event = (type: string, object: unknown): Stripe.Event => {
+    const event = fixture<Record<string, unknown>>("event", {
+      id: randomId("evt_"),
+      object: "event",
+      type,
+      created: nowSeconds(),
+      livemode: false,
+      api_version: Stripe.API_VERSION,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      data: { object: clone(object) },
+    }) as unknown as Stripe.Event;
+    this.events.set(event.id, event);
+    return event;
+  };
+
+  // -------------------------------------------------------------------------------------------
+  // PaymentIntents, charges and balance transactions.
+
+  private newPaymentIntent(fields: Partial<Stripe.PaymentIntent> & { amount: number }): Stripe.PaymentIntent {
+    const id = randomId("pi_");
+    const intent = fixture<Stripe.PaymentIntent>("payment_intent", {
+      id,
+      object: "payment_intent",
+      created: nowSeconds(),
+      livemode: false,
+      client_secret: `${id}_secret_${randomId("", 25)}`,
+      amount_capturable: 0,
+      amount_received: 0,
+      status: "requires_payment_method",
+      capture_method: "automatic",
+      confirmation_method: "automatic",
+      customer: null,
+      payment_method: null,
+      description: null,
+      metadata: {},
+      transfer_group: null,
+      receipt_email: null,
+      // Example values in the fixture that a fresh PaymentIntent does not have.
+      canceled_at: null,
+      cancellation_reason: null,
+      last_payment_error: null,
+      latest_charge: null,
+      next_action: null,
+      processing: null,
+      shipping: null,
+      transfer_data: null,
+      payment_method_configuration_details: null,
+      ...fields,
+    });
+    this.paymentIntents.set(id, intent);
+    return intent;
+  }
+
+  private createPaymentIntent(p: Params): Stripe.PaymentIntent {
+    const amount = asInteger(p.amount, "amount");
+    if (amount === undefined) throw missingParam("amount");
+    if (amount < 1)
+      throw invalidRequest("This value must be greater than or equal to 1.", { param: "amount" });
+    const currency = asCurrency(p.currency, "currency");
+    if (currency === undefined) throw missingParam("currency");
+    const customer = asString(p.customer, "customer") ?? null;
+    if (customer && !this.customers.has(customer)) throw noSuchParam("customer", customer, "customer");
+    const paymentMethodId = asString(p.payment_method, "payment_method") ?? null;
+    if (paymentMethodId) this.usablePaymentMethod(paymentMethodId, customer);
+    const confirm = asBoolean(p.confirm, "confirm") ?? false;
+    const offSession = asOffSession(p.off_session);
+    if (offSession !== undefined && !confirm) {
+      throw invalidRequest("You can only pass in `off_session` when `confirm` is set to true.", {
+        param: "off_session",
+      });
+    }
+    const captureMethod = asEnum(p.capture_method, "capture_method", [
+      "automatic",
+      "automatic_async",
+      "manual",
+    ]);
+    const types = asArray(p.payment_method_types, "payment_method_types");
+
+    const intent = this.newPaymentIntent({
+      amount,
+      currency,
+      customer,
+      payment_method: paymentMethodId,
+      metadata: asMetadata(p.metadata),
+      transfer_group: asString(p.transfer_group, "transfer_group") ?? null,
+      description: asString(p.description, "description") ?? null,
+      receipt_email: asString(p.receipt_email, "receipt_email") ?? null,
+      capture_method: captureMethod ?? "automatic",
+      status: paymentMethodId ? "requires_confirmation" : "requires_payment_method",
+      ...(types ? { payment_method_types: types.map(String), automatic_payment_methods: null } : {}),
+    });
+    if (confirm) this.attempt(intent, offSession ?? false);
+    return intent;
+  }
+
+  /** The payment method exists, and belongs to this customer when it belongs to any. */
+  private usablePaymentMethod(id: string, customer: string | null): Stripe.PaymentMethod {
+    const paymentMethod = this.paymentMethods.get(id);
+    if (!paymentMethod) throw noSuchParam("PaymentMethod", id, "payment_method");
+    if (paymentMethod.customer && paymentMethod.customer !== customer) {
+      throw invalidRequest(
+        customer
+          ? `The provided PaymentMethod ${id} belongs to a different Customer.`
+          : `The provided PaymentMethod ${id} is attached to a Customer: pass the \`customer\` parameter with it.`,
+        { param: "payment_method" },
+      );
+    }
+    return paymentMethod;
+  }
+
+  private confirmPaymentIntent(p: Params, id: string): Stripe.PaymentIntent {
+    const intent = this.find(this.paymentIntents, "payment_intent", id);
+    const confirmable = ["requires_payment_method", "requires_confirmation", "requires_action"];
+    if (!confirmable.includes(intent.status)) {
+      throw unexpectedState(
+        `This PaymentIntent's status is ${intent.status}, but it must be one of ${confirmable.join(", ")} to be confirmed.`,
+        intent,
+      );
+    }
+    const paymentMethodId = asString(p.payment_method, "payment_method");
+    if (paymentMethodId) {
+      this.usablePaymentMethod(paymentMethodId, typeof intent.customer === "string" ? intent.customer : null);
+      intent.payment_method = paymentMethodId;
+    }
+    this.attempt(intent, asOffSession(p.off_session) ?? false);
+    return intent;
+  }
+
+  /** Confirmation: the saved card's behaviour decides. Failures leave the PaymentIntent stored. */
+  private attempt(intent: Stripe.PaymentIntent, offSession: boolean): void {
+    const paymentMethodId = typeof intent.payment_method === "string" ? intent.payment_method : null;
+    if (!paymentMethodId) {
+      throw unexpectedState(
+        "You cannot confirm this PaymentIntent because it's missing a payment method. To confirm the PaymentIntent with a payment method, pass `payment_method`.",
+        intent,
+      );
+    }
+    const paymentMethod = this.paymentMethods.get(paymentMethodId);
+    const card = this.cardBehaviour.get(paymentMethodId) ?? "visa";
+    intent.last_payment_error = null;
+    intent.next_action = null;
+
+    if (card === "visa") {
+      if (intent.capture_method === "manual") {
+        intent.status = "requires_capture";
+        intent.amount_capturable = intent.amount;
+      } else {
+        this.settle(intent, intent.amount);
+      }
+      return;
+    }
+
+    const declined = card === "declined";
+    const error: StripeErrorBody = {
+      type: "card_error",
+      code: declined ? "card_declined" : "authentication_required",
+      decline_code: declined ? "generic_decline" : "authentication_required",
+      message: declined
+        ? "Your card was declined."
+        : "Your card was declined. This transaction requires authentication.",
+      doc_url: docUrl(declined ? "card_declined" : "authentication_required"),
+      payment_method: clone(paymentMethod),
+    };
+    if (!declined && !offSession) {
+      // On-session, the customer can still authenticate: the card stays on the PaymentIntent.
+      intent.status = "requires_action";
+      intent.next_action = { type: "use_stripe_sdk", use_stripe_sdk: {} } as Stripe.PaymentIntent.NextAction;
+    } else {
+      intent.status = "requires_payment_method";
+      intent.payment_method = null;
+      intent.last_payment_error = clone(error) as Stripe.PaymentIntent.LastPaymentError;
+    }
+    throw new ApiError(402, { ...error, payment_intent: clone(intent) });
+  }
+
+  private capturePaymentIntent(p: Params, id: string): Stripe.PaymentIntent {
+    const intent = this.find(this.paymentIntents, "payment_intent", id);
+    if (intent.status !== "requires_capture") {
+      throw unexpectedState(
+        `This PaymentIntent could not be captured because it has a status of ${intent.status}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.`,
+        intent,
+      );
+    }
+    const amount = asInteger(p.amount_to_capture, "amount_to_capture") ?? intent.amount_capturable;
+    if (amount < 1 || amount > intent.amount_capturable) {
+      throw invalidRequest(
+        `The amount to capture must be between 1 and the amount capturable (${intent.amount_capturable}).`,
+        { param: "amount_to_capture" },
+      );
+    }
+    if (p.metadata !== undefined) intent.metadata = { ...intent.metadata, ...asMetadata(p.metadata) };
+    this.settle(intent, amount);
+    return intent;
+  }
+
+  private cancelPaymentIntent(p: Params, id: string): Stripe.PaymentIntent {
+    const intent = this.find(this.paymentIntents, "payment_intent", id);
+    const reason = asEnum(p.cancellation_reason, "cancellation_reason", [
+      "duplicate",
+      "fraudulent",
+      "requested_by_customer",
+      "abandoned",
+    ]);
+    if (intent.status === "succeeded" || intent.status === "canceled") {
+      throw unexpectedState(
+        `You cannot cancel this PaymentIntent because it has a status of ${intent.status}. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.`,
+        intent,
+      );
+    }
+    intent.status = "canceled";
+    intent.canceled_at = nowSeconds();
+    intent.cancellation_reason = reason ?? null;
+    intent.amount_capturable = 0;
+    intent.next_action = null;
+    return intent;
+  }
+
+  /**
+   * The money moves: a captured charge and its balance transaction. When less than the
+   * authorisation is captured, Stripe reports the released remainder as already refunded.
+   */
+  private settle(intent: Stripe.PaymentIntent, captured: number): Stripe.Charge {
+    const chargeId = randomId("ch_");
+    const created = nowSeconds();
+    const fee = processingFee(captured);
+    const balance = fixture<Stripe.BalanceTransaction>("balance_transaction", {
+      id: randomId("txn_"),
+      amount: captured,
+      currency: intent.currency,
+      created,
+      available_on: created,
+      description: intent.description,
+      fee,
+      fee_details: [
+        {
+          amount: fee,
+          application: null,
+          currency: intent.currency,
+          description: "Stripe processing fees",
+          type: "stripe_fee",
+        },
+      ],
+      net: captured - fee,
+      source: chargeId,
+      status: "available",
+      type: "charge",
+      reporting_category: "charge",
+    });
+    this.balanceTransactions.set(balance.id, balance);
+
+    const paymentMethodId = typeof intent.payment_method === "string" ? intent.payment_method : null;
+    const paymentMethod = paymentMethodId ? this.paymentMethods.get(paymentMethodId) : undefined;
+    const base = fixture<Stripe.Charge>("charge", {});
+    const charge = fixture<Stripe.Charge>("charge", {
+      id: chargeId,
+      created,
+      livemode: false,
+      amount: intent.amount,
+      amount_captured: captured,
+      amount_refunded: intent.amount - captured,
+      refunded: false,
+      captured: true,
+      paid: true,
+      status: "succeeded",
+      currency: intent.currency,
+      customer: intent.customer,
+      description: intent.description,
+      payment_intent: intent.id,
+      payment_method: paymentMethodId,
+      metadata: clone(intent.metadata),
+      transfer_group: intent.transfer_group,
+      receipt_email: intent.receipt_email,
+      balance_transaction: balance.id,
+      billing_details: paymentMethod ? clone(paymentMethod.billing_details) : base.billing_details,
+      payment_method_details: base.payment_method_details && {
+        ...base.payment_method_details,
+        card: base.payment_method_details.card && {
+          ...base.payment_method_details.card,
+          brand: "visa",
+          last4: paymentMethod?.card?.last4 ?? "4242",
+          fingerprint: paymentMethod?.card?.fingerprint ?? null,
+          amount_authorized: intent.amount,
+          wallet: null,
+          overcapture: { maximum_amount_capturable: intent.amount, status: "unavailable" },
+        },
+      },
+      outcome: {
+        advice_code: null,
+        network_advice_code: null,
+        network_decline_code: null,
+        network_status: "approved_by_network",
+        reason: null,
+        risk_level: "normal",
+        seller_message: "Payment complete.",
+        type: "authorized",
+      },
+      refunds: { object: "list", data: [], has_more: false, url: `/v1/charges/${chargeId}/refunds` },
+      shipping: null,
+      source: null,
+      transfer_data: null,
+    });
+    this.charges.set(chargeId, charge);
+
+    intent.status = "succeeded";
+    intent.amount_received = captured;
+    intent.amount_capturable = 0;
+    intent.latest_charge = chargeId;
+    return charge;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Refunds.
+
+  private createRefund(p: Params): Stripe.Refund {
+    const intentId = asString(p.payment_intent, "payment_intent");
+    const chargeParam = asString(p.charge, "charge");
+    let charge: Stripe.Charge | undefined;
+    if (intentId) {
+      const intent = this.paymentIntents.get(intentId);
+      if (!intent) throw noSuchParam("payment_intent", intentId, "payment_intent");
+      const latest = typeof intent.latest_charge === "string" ? intent.latest_charge : null;
+      charge = latest ? this.charges.get(latest) : undefined;
+      if (!charge || intent.status !== "succeeded") {
+        throw invalidRequest(
+          `This PaymentIntent (${intentId}) does not have a successful charge to refund.`,
+          {
+            param: "payment_intent",
+          },
+        );
+      }
+      if (chargeParam && chargeParam !== charge.id) {
+        throw invalidRequest(`The charge ${chargeParam} does not belong to PaymentIntent ${intentId}.`, {
+          param: "charge",
+        });
+      }
+    } else if (chargeParam) {
+      charge = this.charges.get(chargeParam);
+      if (!charge) throw noSuchParam("charge", chargeParam, "charge");
+    } else {
+      throw invalidRequest(
+        "One of the following params should be provided for this request: payment_intent or charge.",
+      );
+    }
+
+    const left = charge.amount - charge.amount_refunded;
+    if (left <= 0) {
+      throw invalidRequest(`Charge ${charge.id} has already been refunded.`, {
+        code: "charge_already_refunded",
+      });
+    }
+    const amount = asInteger(p.amount, "amount") ?? left;
+    if (amount < 1)
+      throw invalidRequest("This value must be greater than or equal to 1.", { param: "amount" });
+    if (amount > left) {
+      throw invalidRequest(
+        `Refund amount (${amount} ${charge.currency}) is greater than unrefunded amount on charge (${left} ${charge.currency})`,
+        { param: "amount" },
+      );
+    }
+    const reason = asEnum(p.reason, "reason", ["duplicate", "fraudulent", "requested_by_customer"]);
+
+    const refundId = randomId("re_");
+    const created = nowSeconds();
+    const balance = fixture<Stripe.BalanceTransaction>("balance_transaction", {
+      id: randomId("txn_"),
+      amount: -amount,
+      currency: charge.currency,
+      created,
+      available_on: created,
+      description: null,
+      fee: 0,
+      fee_details: [],
+      net: -amount,
+      source: refundId,
+      status: "available",
+      type: "refund",
+      reporting_category: "refund",
+    });
+    this.balanceTransactions.set(balance.id, balance);
+
+    const refund = fixture<Stripe.Refund>("refund", {
+      id: refundId,
+      object: "refund",
+      created,
+      amount,
+      currency: charge.currency,
+      charge: charge.id,
+      payment_intent: charge.payment_intent,
+      customer: typeof charge.customer === "string" ? charge.customer : null,
+      payment_method: null,
+      reason: reason ?? null,
+      metadata: asMetadata(p.metadata),
+      status: "succeeded",
+      balance_transaction: balance.id,
+    });
+    this.refunds.set(refundId, refund);
+
+    charge.amount_refunded += amount;
+    charge.refunded = charge.amount_refunded === charge.amount;
+    charge.refunds?.data.unshift(clone(refund));
+    return refund;
+  }
+}
+
+function headerValue(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}

@@ -1,0 +1,630 @@
+// The local Stripe-compatible test server, driven only through the real `stripe` SDK over HTTP
+// (plus its hosted-Checkout helpers), so that what it answers is what the SDK understands.
+import Stripe from "stripe";
+import { afterEach, expect, test } from "vitest";
+import { type FakeStripe, type TestCard, startStripeServer } from "../support/stripe-server";
+
+const servers: FakeStripe[] = [];
+
+async function start(): Promise<FakeStripe> {
+  const fake = await startStripeServer();
+  servers.push(fake);
+  return fake;
+}
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((fake) => fake.close()));
+});
+
+const inOneHour = () => Math.floor(Date.now() / 1000) + 3600;
+
+/** What an all-or-nothing pledge does: a customer, then a setup-mode session. */
+async function setupSession(fake: FakeStripe, idempotencyKey = "checkout-pledge-1") {
+  const customer = await fake.stripe.customers.create(
+    { email: "ada@example.com", name: "Ada", metadata: { pledge_id: "p1" } },
+    { idempotencyKey: "customer-pledge-1" },
+  );
+  const session = await fake.stripe.checkout.sessions.create(
+    {
+      mode: "setup",
+      currency: "EUR",
+      customer: customer.id,
+      success_url: "https://app.example/pledges/p1/thanks?session={CHECKOUT_SESSION_ID}",
+      cancel_url: "https://app.example/campaigns/c1",
+      expires_at: inOneHour(),
+      metadata: { pledge_id: "p1", campaign_id: "c1" },
+      client_reference_id: "p1",
+      setup_intent_data: { metadata: { pledge_id: "p1", campaign_id: "c1" } },
+    },
+    { idempotencyKey },
+  );
+  return { customer, session };
+}
+
+/** A flexible pledge: payment mode, authorised only (manual capture). */
+function paymentSession(fake: FakeStripe, captureMethod: "manual" | "automatic" = "manual", amount = 5000) {
+  return fake.stripe.checkout.sessions.create({
+    mode: "payment",
+    customer_email: "ada@example.com",
+    success_url: "https://app.example/thanks",
+    line_items: [
+      {
+        quantity: 1,
+        price_data: { currency: "eur", unit_amount: amount, product_data: { name: "Ciné-club" } },
+      },
+    ],
+    payment_intent_data: {
+      capture_method: captureMethod,
+      metadata: { pledge_id: "p2" },
+      transfer_group: "campaign-c1",
+      description: "Ciné-club (p2)",
+    },
+  });
+}
+
+/** A card saved through a completed setup-mode session. */
+async function savedCard(fake: FakeStripe, card: TestCard) {
+  const { customer, session } = await setupSession(fake, `checkout-${card}`);
+  fake.completeCheckout(session.id, card);
+  const setupIntentId = fake.sessions.get(session.id)?.setup_intent;
+  const setupIntent = await fake.stripe.setupIntents.retrieve(String(setupIntentId));
+  return { customer: customer.id, paymentMethod: String(setupIntent.payment_method) };
+}
+
+/** The error a promise rejects with, to assert on its fields. */
+async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeError) return error;
+    throw error;
+  }
+  throw new Error("expected the Stripe call to fail");
+}
+
+test("a customer and a setup-mode session keep their metadata and currency, and the idempotency key is recorded", async () => {
+  const fake = await start();
+  const { customer, session } = await setupSession(fake);
+
+  expect(customer.id).toMatch(/^cus_/);
+  expect(customer).toMatchObject({
+    object: "customer",
+    email: "ada@example.com",
+    metadata: { pledge_id: "p1" },
+  });
+  expect(session).toMatchObject({
+    object: "checkout.session",
+    mode: "setup",
+    status: "open",
+    payment_status: "no_payment_required",
+    currency: "eur",
+    customer: customer.id,
+    amount_total: null,
+    payment_intent: null,
+    setup_intent: null,
+    client_reference_id: "p1",
+    metadata: { pledge_id: "p1", campaign_id: "c1" },
+    livemode: false,
+  });
+  expect(session.id).toMatch(/^cs_test_/);
+  expect(session.url).toBe(`${fake.url}/pay/${session.id}`);
+  // Fields we do not override come from Stripe's own example object.
+  expect(session.phone_number_collection).toEqual({ enabled: false });
+
+  const recorded = fake.requests.find((r) => r.path === "/v1/checkout/sessions");
+  expect(recorded).toMatchObject({
+    method: "POST",
+    idempotencyKey: "checkout-pledge-1",
+    status: 200,
+    params: { mode: "setup", currency: "EUR", metadata: { pledge_id: "p1", campaign_id: "c1" } },
+  });
+  expect(fake.requests.map((r) => r.idempotencyKey)).toEqual(["customer-pledge-1", "checkout-pledge-1"]);
+});
+
+test("a request replayed with the same idempotency key gets the same session back and creates nothing", async () => {
+  const fake = await start();
+  const params = {
+    mode: "setup" as const,
+    currency: "eur",
+    success_url: "https://app.example/thanks",
+    metadata: { pledge_id: "p1" },
+  };
+  const first = await fake.stripe.checkout.sessions.create(params, { idempotencyKey: "checkout-pledge-1" });
+  const again = await fake.stripe.checkout.sessions.create(params, { idempotencyKey: "checkout-pledge-1" });
+
+  expect(again.id).toBe(first.id);
+  expect(again.lastResponse.headers["idempotent-replayed"]).toBe("true");
+  expect(first.lastResponse.headers["idempotent-replayed"]).toBeUndefined();
+  expect(fake.sessions.size).toBe(1);
+  expect(fake.requests.map((r) => r.status)).toEqual([200, 200]);
+});
+
+test("reusing an idempotency key with other parameters is an idempotency error", async () => {
+  const fake = await start();
+  const params = { mode: "setup" as const, currency: "eur", success_url: "https://app.example/thanks" };
+  await fake.stripe.checkout.sessions.create(params, { idempotencyKey: "checkout-pledge-1" });
+
+  const error = await rejection(
+    fake.stripe.checkout.sessions.create(
+      { ...params, currency: "usd" },
+      { idempotencyKey: "checkout-pledge-1" },
+    ),
+  );
+  expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
+  expect(error.statusCode).toBe(400);
+  expect(error.message).toMatch(/same parameters they were first used with/);
+  expect(fake.sessions.size).toBe(1);
+});
+
+test("a payment-mode session totals its line items and waits for payment", async () => {
+  const fake = await start();
+  const session = await fake.stripe.checkout.sessions.create({
+    mode: "payment",
+    success_url: "https://app.example/thanks",
+    line_items: [
+      { quantity: 1, price_data: { currency: "EUR", unit_amount: 5000, product_data: { name: "Pledge" } } },
+      { quantity: 2, price_data: { currency: "eur", unit_amount: 1250, product_data: { name: "Poster" } } },
+    ],
+  });
+
+  expect(session).toMatchObject({
+    mode: "payment",
+    status: "open",
+    payment_status: "unpaid",
+    currency: "eur",
+    amount_subtotal: 7500,
+    amount_total: 7500,
+    payment_intent: null,
+  });
+  expect(fake.requests[0]?.params).toMatchObject({
+    line_items: [
+      { quantity: "1", price_data: { unit_amount: "5000", product_data: { name: "Pledge" } } },
+      {},
+    ],
+  });
+});
+
+test("bracketed form parameters become nested objects and arrays, but metadata keys stay keys", async () => {
+  const fake = await start();
+  const customer = await fake.stripe.customers.create({
+    name: "a&b=c [x]",
+    metadata: { "0": "zero", "1": "one" },
+  });
+  await fake.stripe.customers.retrieve(customer.id, { expand: ["discount", "invoice_settings"] });
+
+  expect(fake.requests[0]?.params).toEqual({ name: "a&b=c [x]", metadata: { "0": "zero", "1": "one" } });
+  expect(fake.requests[1]?.params).toEqual({ expand: ["discount", "invoice_settings"] });
+  expect(customer).toMatchObject({ name: "a&b=c [x]", metadata: { "0": "zero", "1": "one" } });
+});
+
+test("a session without a mode is refused on param mode", async () => {
+  const fake = await start();
+  const error = await rejection(
+    fake.stripe.checkout.sessions.create({
+      success_url: "https://app.example/thanks",
+    } as Stripe.Checkout.SessionCreateParams),
+  );
+  expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+  expect(error.param).toBe("mode");
+  expect(fake.requests[0]?.status).toBe(400);
+  expect(fake.sessions.size).toBe(0);
+});
+
+test("invalid session parameters are refused on the param at fault", async () => {
+  const fake = await start();
+  const base = { success_url: "https://app.example/thanks" };
+  const zeroAmount = await rejection(
+    fake.stripe.checkout.sessions.create({
+      ...base,
+      mode: "payment",
+      line_items: [
+        { quantity: 1, price_data: { currency: "eur", unit_amount: 0, product_data: { name: "x" } } },
+      ],
+    }),
+  );
+  expect(zeroAmount.param).toBe("line_items[0][price_data][unit_amount]");
+
+  const noCurrency = await rejection(fake.stripe.checkout.sessions.create({ ...base, mode: "setup" }));
+  expect(noCurrency.param).toBe("currency");
+
+  const tooSoon = await rejection(
+    fake.stripe.checkout.sessions.create({
+      ...base,
+      mode: "setup",
+      currency: "eur",
+      expires_at: Math.floor(Date.now() / 1000) + 60,
+    }),
+  );
+  expect(tooSoon.param).toBe("expires_at");
+
+  const noSuccessUrl = await rejection(
+    fake.stripe.checkout.sessions.create({
+      mode: "setup",
+      currency: "eur",
+    } as Stripe.Checkout.SessionCreateParams),
+  );
+  expect(noSuccessUrl.param).toBe("success_url");
+  expect(fake.sessions.size).toBe(0);
+});
+
+test("completing a setup-mode session saves the card: checkout.session.completed then setup_intent.succeeded", async () => {
+  const fake = await start();
+  const { customer, session } = await setupSession(fake);
+
+  const events = fake.completeCheckout(session.id);
+  expect(events.map((e) => e.type)).toEqual(["checkout.session.completed", "setup_intent.succeeded"]);
+
+  const completed = await fake.stripe.checkout.sessions.retrieve(session.id);
+  expect(completed).toMatchObject({ status: "complete", customer: customer.id, url: null });
+  const setupIntent = await fake.stripe.setupIntents.retrieve(String(completed.setup_intent));
+  expect(setupIntent).toMatchObject({
+    status: "succeeded",
+    usage: "off_session",
+    customer: customer.id,
+    metadata: { pledge_id: "p1", campaign_id: "c1" },
+    last_setup_error: null,
+  });
+  const paymentMethod = await fake.stripe.paymentMethods.retrieve(String(setupIntent.payment_method));
+  expect(paymentMethod).toMatchObject({
+    type: "card",
+    customer: customer.id,
+    card: { brand: "visa", last4: "4242" },
+  });
+
+  const [sessionEvent, intentEvent] = events;
+  expect(sessionEvent?.data.object).toMatchObject({
+    id: session.id,
+    status: "complete",
+    setup_intent: setupIntent.id,
+  });
+  expect(intentEvent?.data.object).toMatchObject({ id: setupIntent.id, status: "succeeded" });
+  expect(() => fake.completeCheckout(session.id)).toThrow(/not open/);
+});
+
+test("a manual-capture payment is authorised at checkout, and capture charges it with Stripe's fee", async () => {
+  const fake = await start();
+  const session = await paymentSession(fake, "manual", 5000);
+
+  const events = fake.completeCheckout(session.id);
+  expect(events.map((e) => e.type)).toEqual([
+    "payment_intent.amount_capturable_updated",
+    "checkout.session.completed",
+  ]);
+  const completed = await fake.stripe.checkout.sessions.retrieve(session.id);
+  expect(completed).toMatchObject({ status: "complete", payment_status: "unpaid" });
+
+  const authorised = await fake.stripe.paymentIntents.retrieve(String(completed.payment_intent));
+  expect(authorised).toMatchObject({
+    status: "requires_capture",
+    amount: 5000,
+    amount_capturable: 5000,
+    currency: "eur",
+    capture_method: "manual",
+    metadata: { pledge_id: "p2" },
+    transfer_group: "campaign-c1",
+    latest_charge: null,
+  });
+
+  const captured = await fake.stripe.paymentIntents.capture(
+    authorised.id,
+    {},
+    { idempotencyKey: "capture-p2" },
+  );
+  expect(captured).toMatchObject({ status: "succeeded", amount_received: 5000, amount_capturable: 0 });
+  const charge = await fake.stripe.charges.retrieve(String(captured.latest_charge));
+  expect(charge).toMatchObject({
+    amount: 5000,
+    amount_captured: 5000,
+    amount_refunded: 0,
+    captured: true,
+    paid: true,
+    status: "succeeded",
+    payment_intent: authorised.id,
+    metadata: { pledge_id: "p2" },
+    transfer_group: "campaign-c1",
+  });
+  const balance = await fake.stripe.balanceTransactions.retrieve(String(charge.balance_transaction));
+  // 1.5 % of 5000 is 75, plus 25.
+  expect(balance).toMatchObject({ amount: 5000, fee: 100, net: 4900, type: "charge", source: charge.id });
+  expect(balance.fee_details).toEqual([
+    expect.objectContaining({ amount: 100, currency: "eur", type: "stripe_fee" }),
+  ]);
+
+  // The same through expansion, as a caller would read the fee in one request.
+  const expanded = await fake.stripe.paymentIntents.retrieve(authorised.id, {
+    expand: ["latest_charge.balance_transaction"],
+  });
+  const latest = expanded.latest_charge as Stripe.Charge;
+  expect((latest.balance_transaction as Stripe.BalanceTransaction).fee).toBe(100);
+
+  const again = await rejection(fake.stripe.paymentIntents.capture(authorised.id));
+  expect(again).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+  expect(again.code).toBe("payment_intent_unexpected_state");
+});
+
+test("the fee rounds 1.5 % to the nearest minor unit", async () => {
+  const fake = await start();
+  const session = await paymentSession(fake, "automatic", 1234); // 18.51 → 19, plus 25
+  fake.completeCheckout(session.id);
+  const [charge] = [...fake.charges.values()];
+  const balance = await fake.stripe.balanceTransactions.retrieve(String(charge?.balance_transaction));
+  expect(balance).toMatchObject({ fee: 44, net: 1190 });
+});
+
+test("an automatic-capture payment is charged at checkout: charge, payment intent, then session events", async () => {
+  const fake = await start();
+  const session = await paymentSession(fake, "automatic");
+
+  const events = fake.completeCheckout(session.id);
+  expect(events.map((e) => e.type)).toEqual([
+    "charge.succeeded",
+    "payment_intent.succeeded",
+    "checkout.session.completed",
+  ]);
+  const completed = await fake.stripe.checkout.sessions.retrieve(session.id);
+  expect(completed.payment_status).toBe("paid");
+  const intent = await fake.stripe.paymentIntents.retrieve(String(completed.payment_intent));
+  expect(intent.status).toBe("succeeded");
+  expect(intent.latest_charge).toBe((events[0]?.data.object as Stripe.Charge).id);
+});
+
+test("a declined or unauthenticated card does not complete a payment-mode session", async () => {
+  const fake = await start();
+  const session = await paymentSession(fake);
+  expect(() => fake.completeCheckout(session.id, "declined")).toThrow(/keeps the customer there/);
+  expect(() => fake.completeCheckout(session.id, "authentication_required")).toThrow(
+    /keeps the customer there/,
+  );
+  expect((await fake.stripe.checkout.sessions.retrieve(session.id)).status).toBe("open");
+  expect(fake.paymentIntents.size).toBe(0);
+});
+
+test("an off-session charge on a saved visa card succeeds with a charge", async () => {
+  const fake = await start();
+  const { customer, paymentMethod } = await savedCard(fake, "visa");
+  const intent = await fake.stripe.paymentIntents.create(
+    {
+      amount: 2500,
+      currency: "eur",
+      customer,
+      payment_method: paymentMethod,
+      off_session: true,
+      confirm: true,
+      metadata: { pledge_id: "p1" },
+    },
+    { idempotencyKey: "charge-p1" },
+  );
+  expect(intent).toMatchObject({
+    status: "succeeded",
+    amount_received: 2500,
+    customer,
+    metadata: { pledge_id: "p1" },
+  });
+  expect(fake.charges.get(String(intent.latest_charge))?.amount).toBe(2500);
+});
+
+test("an off-session charge on a declined card is a card error that keeps the PaymentIntent", async () => {
+  const fake = await start();
+  const { customer, paymentMethod } = await savedCard(fake, "declined");
+  const error = await rejection(
+    fake.stripe.paymentIntents.create({
+      amount: 2500,
+      currency: "eur",
+      customer,
+      payment_method: paymentMethod,
+      off_session: true,
+      confirm: true,
+    }),
+  );
+
+  expect(error).toBeInstanceOf(Stripe.errors.StripeCardError);
+  expect(error.statusCode).toBe(402);
+  expect(error).toMatchObject({
+    code: "card_declined",
+    decline_code: "generic_decline",
+    message: "Your card was declined.",
+  });
+  expect(error.payment_intent).toMatchObject({
+    status: "requires_payment_method",
+    payment_method: null,
+    last_payment_error: { code: "card_declined", payment_method: { id: paymentMethod } },
+  });
+  const stored = await fake.stripe.paymentIntents.retrieve(String(error.payment_intent?.id));
+  expect(stored.status).toBe("requires_payment_method");
+});
+
+test("a card that needs authentication fails off-session with authentication_required", async () => {
+  const fake = await start();
+  const { customer, paymentMethod } = await savedCard(fake, "authentication_required");
+  const params = { amount: 2500, currency: "eur", customer, payment_method: paymentMethod, confirm: true };
+
+  const offSession = await rejection(fake.stripe.paymentIntents.create({ ...params, off_session: true }));
+  expect(offSession).toBeInstanceOf(Stripe.errors.StripeCardError);
+  expect(offSession.code).toBe("authentication_required");
+  expect(offSession.message).toBe("Your card was declined. This transaction requires authentication.");
+  expect(offSession.payment_intent?.status).toBe("requires_payment_method");
+
+  const onSession = await rejection(fake.stripe.paymentIntents.create(params));
+  expect(onSession.code).toBe("authentication_required");
+  expect(onSession.payment_intent?.status).toBe("requires_action");
+});
+
+test("a card saved for one customer cannot be charged for another, nor an unknown one at all", async () => {
+  const fake = await start();
+  const { paymentMethod } = await savedCard(fake, "visa");
+  const stranger = await fake.stripe.customers.create({ email: "bob@example.com" });
+  const params = { amount: 2500, currency: "eur", confirm: true, off_session: true };
+
+  const wrongCustomer = await rejection(
+    fake.stripe.paymentIntents.create({ ...params, customer: stranger.id, payment_method: paymentMethod }),
+  );
+  expect(wrongCustomer.param).toBe("payment_method");
+
+  const unknown = await rejection(
+    fake.stripe.paymentIntents.create({ ...params, customer: stranger.id, payment_method: "pm_nope" }),
+  );
+  expect(unknown).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+  expect(unknown).toMatchObject({ code: "resource_missing", param: "payment_method", statusCode: 400 });
+
+  const badAmount = await rejection(fake.stripe.paymentIntents.create({ amount: 0, currency: "eur" }));
+  expect(badAmount.param).toBe("amount");
+  expect(fake.paymentIntents.size).toBe(0);
+});
+
+test("an authorisation can be cancelled, once", async () => {
+  const fake = await start();
+  const session = await paymentSession(fake);
+  fake.completeCheckout(session.id);
+  const intentId = String(fake.sessions.get(session.id)?.payment_intent);
+
+  const canceled = await fake.stripe.paymentIntents.cancel(intentId, { cancellation_reason: "abandoned" });
+  expect(canceled).toMatchObject({
+    status: "canceled",
+    cancellation_reason: "abandoned",
+    amount_capturable: 0,
+  });
+  const again = await rejection(fake.stripe.paymentIntents.cancel(intentId));
+  expect(again.code).toBe("payment_intent_unexpected_state");
+});
+
+test("refunds: a partial one, then the rest, then nothing is left to refund", async () => {
+  const fake = await start();
+  const session = await paymentSession(fake, "automatic", 5000);
+  fake.completeCheckout(session.id);
+  const intentId = String(fake.sessions.get(session.id)?.payment_intent);
+
+  const partial = await fake.stripe.refunds.create({
+    payment_intent: intentId,
+    amount: 2000,
+    reason: "requested_by_customer",
+  });
+  expect(partial).toMatchObject({
+    object: "refund",
+    amount: 2000,
+    status: "succeeded",
+    payment_intent: intentId,
+  });
+  let charge = await fake.stripe.charges.retrieve(String(partial.charge));
+  expect(charge).toMatchObject({ amount_refunded: 2000, refunded: false });
+
+  const tooMuch = await rejection(fake.stripe.refunds.create({ charge: charge.id, amount: 3001 }));
+  expect(tooMuch.param).toBe("amount");
+
+  const rest = await fake.stripe.refunds.create({ charge: charge.id });
+  expect(rest.amount).toBe(3000);
+  charge = await fake.stripe.charges.retrieve(charge.id);
+  expect(charge).toMatchObject({ amount_refunded: 5000, refunded: true });
+  const balance = await fake.stripe.balanceTransactions.retrieve(String(rest.balance_transaction));
+  expect(balance).toMatchObject({ amount: -3000, type: "refund", source: rest.id });
+  expect((await fake.stripe.refunds.retrieve(rest.id)).amount).toBe(3000);
+
+  const none = await rejection(fake.stripe.refunds.create({ payment_intent: intentId }));
+  expect(none).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+  expect(none.code).toBe("charge_already_refunded");
+});
+
+test("a session expires through the API once, and through the helper with its event", async () => {
+  const fake = await start();
+  const { session } = await setupSession(fake);
+  const expired = await fake.stripe.checkout.sessions.expire(session.id);
+  expect(expired).toMatchObject({ status: "expired", url: null });
+  const again = await rejection(fake.stripe.checkout.sessions.expire(session.id));
+  expect(again).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+
+  const other = await paymentSession(fake);
+  const events = fake.expireCheckout(other.id);
+  expect(events.map((e) => e.type)).toEqual(["checkout.session.expired"]);
+  expect(events[0]?.data.object).toMatchObject({ id: other.id, status: "expired" });
+  expect((await fake.stripe.checkout.sessions.retrieve(other.id)).status).toBe("expired");
+  expect(() => fake.completeCheckout(other.id)).toThrow(/not open/);
+});
+
+test("failNext answers the next matching request once with the given error, and records it", async () => {
+  const fake = await start();
+  const customer = await fake.stripe.customers.create({ email: "ada@example.com" });
+  fake.failNext(/^POST \/v1\/customers$/, { status: 500, type: "api_error", message: "Stripe is down" });
+  fake.failNext(/^GET \/v1\/customers\//, {
+    status: 400,
+    type: "invalid_request_error",
+    code: "resource_missing",
+    param: "id",
+    message: "Gone",
+  });
+
+  const down = await rejection(fake.stripe.customers.create({ email: "bob@example.com" }));
+  expect(down).toBeInstanceOf(Stripe.errors.StripeAPIError);
+  expect(down.message).toBe("Stripe is down");
+  const gone = await rejection(fake.stripe.customers.retrieve(customer.id));
+  expect(gone).toMatchObject({ code: "resource_missing", param: "id", message: "Gone" });
+
+  // Once only: the same calls now go through.
+  await fake.stripe.customers.create({ email: "bob@example.com" });
+  expect((await fake.stripe.customers.retrieve(customer.id)).id).toBe(customer.id);
+  expect(fake.requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+    "POST 200",
+    "POST 500",
+    "GET 400",
+    "POST 200",
+    "GET 200",
+  ]);
+  expect(fake.requests[1]?.params).toEqual({ email: "bob@example.com" });
+  expect(fake.customers.size).toBe(2);
+});
+
+test("a wrong API key is an authentication error", async () => {
+  const fake = await start();
+  const stranger = new Stripe("sk_test_not_the_right_key", {
+    host: fake.host,
+    port: fake.port,
+    protocol: "http",
+    maxNetworkRetries: 0,
+  });
+  const error = await rejection(stranger.customers.create({ email: "ada@example.com" }));
+  expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
+  expect(error.message).toMatch(/^Invalid API Key provided: /);
+  expect(error.message).not.toContain("not_the_right");
+  expect(fake.requests[0]?.status).toBe(401);
+  expect(fake.customers.size).toBe(0);
+});
+
+test("unknown ids and unknown routes answer Stripe's 404s, with a request id", async () => {
+  const fake = await start();
+  const missing = await rejection(fake.stripe.paymentIntents.retrieve("pi_nope"));
+  expect(missing).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+  expect(missing).toMatchObject({ statusCode: 404, code: "resource_missing", param: "id" });
+  expect(missing.requestId).toMatch(/^req_/);
+
+  const route = await rejection(fake.stripe.rawRequest("GET", "/v1/nothing_here"));
+  expect(route).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+  expect(route.statusCode).toBe(404);
+  expect(route.message).toContain("Unrecognized request URL (GET: /v1/nothing_here)");
+});
+
+test("events are signed and verified by the SDK's webhook helpers", async () => {
+  const fake = await start();
+  const { session } = await setupSession(fake);
+  const [completed] = fake.completeCheckout(session.id);
+  const secret = "whsec_test_local";
+
+  for (const event of [
+    completed,
+    fake.event("payment_intent.canceled", { id: "pi_x", object: "payment_intent" }),
+  ]) {
+    const payload = JSON.stringify(event);
+    const header = fake.stripe.webhooks.generateTestHeaderString({ payload, secret });
+    const verified = fake.stripe.webhooks.constructEvent(payload, header, secret);
+    expect(verified).toEqual(event);
+    expect(verified).toMatchObject({
+      object: "event",
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      api_version: Stripe.API_VERSION,
+    });
+    expect(verified.id).toMatch(/^evt_/);
+    expect(Math.abs(verified.created - Date.now() / 1000)).toBeLessThan(5);
+  }
+  expect(() => fake.stripe.webhooks.constructEvent(JSON.stringify(completed), "t=1,v1=bad", secret)).toThrow(
+    Stripe.errors.StripeSignatureVerificationError,
+  );
+});
