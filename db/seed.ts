@@ -403,6 +403,8 @@ async function seedCampaign(
         currency: "EUR",
         status: demo.pledgeStatus,
         anonymous: backerNumber % 9 === 0 ? 1 : 0,
+        // Each pledge on a tier holds one unit of the tier's claimed stock.
+        holds_stock: tierId ? 1 : 0,
         comment: null,
         locale: backerNumber % 5 === 0 ? "en" : "fr",
         created_at: iso(at),

@@ -45,7 +45,15 @@ const allowed: sanitizeHtml.IOptions = {
   },
 };
 
+const rendered = new Map<string, string>();
+const RENDERED_KEPT = 200;
+
+/** Markdown → sanitized HTML. Stories change rarely and are read often: the latest few are kept. */
 export function renderStory(markdown: string): string {
-  const html = marked.parse(markdown, { async: false, gfm: true, breaks: false });
-  return sanitizeHtml(html, allowed);
+  const kept = rendered.get(markdown);
+  if (kept !== undefined) return kept;
+  const html = sanitizeHtml(marked.parse(markdown, { async: false, gfm: true, breaks: false }), allowed);
+  if (rendered.size >= RENDERED_KEPT) rendered.delete(rendered.keys().next().value!);
+  rendered.set(markdown, html);
+  return html;
 }

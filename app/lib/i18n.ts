@@ -1,5 +1,6 @@
 // French and English: the locale chosen for a request, and the interface's messages.
 // The French text is the reference; English must have every key (TypeScript checks it).
+import { numberFormat, pluralRules } from "./intl";
 
 export const locales = ["fr", "en"] as const;
 export type Locale = (typeof locales)[number];
@@ -369,8 +370,8 @@ export type MessageParams = Record<string, string | number>;
  */
 export function translate(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
   const template = messages[locale][key];
-  const plural = new Intl.PluralRules(intlLocale[locale]);
-  const number = new Intl.NumberFormat(intlLocale[locale]);
+  const plural = pluralRules(intlLocale[locale]);
+  const number = numberFormat(intlLocale[locale]);
   return template
     .replace(/\{(\w+), plural,((?:\s*[=\w]+\s*\{[^{}]*\})+)\s*\}/g, (_, name: string, forms: string) => {
       const value = Number(params[name] ?? 0);

@@ -1,5 +1,6 @@
 // Money as integers in the currency's minor unit, with its ISO 4217 code beside it.
 // Formatting and parsing go through exact decimal strings: no float ever holds an amount.
+import { numberFormat } from "./intl";
 
 export interface Money {
   amount: number;
@@ -8,9 +9,7 @@ export interface Money {
 
 /** How many minor units a currency has after the decimal point: 2 for EUR, 0 for JPY, 3 for KWD. */
 export function minorUnitDigits(currency: string): number {
-  return (
-    new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2
-  );
+  return numberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 /** `1500050` EUR → `"15000.50"`: the exact decimal value of an amount, as a string. */
@@ -37,7 +36,7 @@ export function formatMoney(
 ): string {
   const digits = minorUnitDigits(currency);
   const whole = amount % 10 ** digits === 0;
-  const format = new Intl.NumberFormat(locale, {
+  const format = numberFormat(locale, {
     style: "currency",
     currency,
     minimumFractionDigits: whole && !withDecimals ? 0 : digits,

@@ -1,5 +1,6 @@
 // Instants are UTC; a campaign's deadline is a local date and time in its IANA time zone.
 // Everything here is pure and takes "now" as an argument, so tests can move time.
+import { dateTimeFormat } from "./intl";
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -20,7 +21,7 @@ export interface LocalDateTime {
 
 export function isValidTimeZone(timeZone: string): boolean {
   try {
-    new Intl.DateTimeFormat("en", { timeZone });
+    dateTimeFormat("en", { timeZone });
     return true;
   } catch {
     return false;
@@ -29,7 +30,7 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 /** The wall-clock date and time of an instant in a time zone. */
 export function toLocal(instant: Date, timeZone: string): LocalDateTime {
-  const parts = new Intl.DateTimeFormat("en-US", {
+  const parts = dateTimeFormat("en-US", {
     timeZone,
     hourCycle: "h23",
     year: "numeric",
@@ -118,7 +119,7 @@ export function timeLeft(now: Date, deadline: Date): TimeLeft {
 
 /** "mardi 8 décembre 2026 à 23:59 UTC+1": the deadline as people in the campaign's zone read it. */
 export function formatInstant(instant: Date, timeZone: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, {
+  return dateTimeFormat(locale, {
     timeZone,
     weekday: "long",
     day: "numeric",
@@ -132,5 +133,5 @@ export function formatInstant(instant: Date, timeZone: string, locale: string): 
 
 /** "8 déc. 2026": a short date in a time zone. */
 export function formatShortDate(instant: Date, timeZone: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, dateStyle: "medium" }).format(instant);
+  return dateTimeFormat(locale, { timeZone, dateStyle: "medium" }).format(instant);
 }

@@ -1,6 +1,7 @@
 // The offline gateway: a checkout page on this site that takes Stripe's test card numbers and
 // drives the same pledge functions Stripe's webhooks drive. No real money, ever.
 import { randomUUID } from "node:crypto";
+import type { FundingModel, Pledge } from "#db/schema.ts";
 import { commitPledge, collectPledge, findPledgeByRefs, type CommitOutcome } from "~/pledges/pledges.server";
 import type { Db } from "~/lib/db.server";
 import type { CheckoutRequest, CheckoutSession, PaymentGateway } from "./gateway";
@@ -47,11 +48,10 @@ export async function findSimulatedCheckout(db: Db, sessionId: string) {
  */
 export async function completeSimulatedCheckout(
   db: Db,
-  sessionId: string,
+  pledge: Pick<Pledge, "id">,
+  fundingModel: FundingModel,
   now: Date,
-): Promise<CommitOutcome | "not_found"> {
-  const pledge = await findSimulatedCheckout(db, sessionId);
-  if (!pledge) return "not_found";
+): Promise<CommitOutcome> {
   const outcome = await commitPledge(
     db,
     pledge.id,
@@ -62,15 +62,20 @@ export async function completeSimulatedCheckout(
     },
     now,
   );
-  if (outcome === "committed") {
-    const campaign = await db
-      .selectFrom("campaigns")
-      .select("funding_model")
-      .where("id", "=", pledge.campaign_id)
-      .executeTakeFirstOrThrow();
-    if (campaign.funding_model === "flexible") {
-      await collectPledge(db, pledge.id, { paymentIntentId: `sim_pi_${pledge.id}` }, now);
-    }
+  if (outcome === "committed" && fundingModel === "flexible") {
+    await collectPledge(db, pledge.id, { paymentIntentId: `sim_pi_${pledge.id}` }, now);
   }
   return outcome;
+}
+
+/** A simulated checkout with what its pages need of the campaign. */
+export async function loadSimulatedCheckout(db: Db, sessionId: string) {
+  const pledge = await findSimulatedCheckout(db, sessionId);
+  if (!pledge) return null;
+  const campaign = await db
+    .selectFrom("campaigns")
+    .select(["slug", "title", "funding_model", "currency"])
+    .where("id", "=", pledge.campaign_id)
+    .executeTakeFirstOrThrow();
+  return { pledge, campaign };
 }

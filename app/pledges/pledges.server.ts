@@ -164,7 +164,7 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
       if (request.tierId && !(await claimTierUnit(trx, request.tierId))) {
         throw new PledgeError("sold_out", "This reward has just sold out", 409, "tierId");
       }
-      const pledge = {
+      const pledge: Pledge = {
         id: randomUUID(),
         campaign_id: campaign.id,
         tier_id: request.tierId,
@@ -173,20 +173,32 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
         backer_email: request.backerEmail,
         amount: request.amount,
         currency: campaign.currency,
-        status: "pending" as const,
-        anonymous: request.anonymous ? (1 as const) : (0 as const),
+        status: "pending",
+        anonymous: request.anonymous ? 1 : 0,
         comment: request.comment,
         locale: request.locale,
         created_at: iso(now),
         committed_at: null,
         updated_at: iso(now),
         gateway: request.gateway,
+        checkout_session_id: null,
+        checkout_url: null,
         checkout_expires_at: iso(new Date(now.getTime() + CHECKOUT_HOLD)),
+        stripe_customer_id: null,
+        setup_intent_id: null,
+        payment_method_id: null,
+        payment_intent_id: null,
         submission_key: request.submissionKey,
-        holds_stock: request.tierId ? (1 as const) : (0 as const),
+        last_payment_error: null,
+        cancel_reason: null,
+        canceled_at: null,
+        collected_at: null,
+        refunded_amount: 0,
+        holds_stock: request.tierId ? 1 : 0,
       };
       await trx.insertInto("pledges").values(pledge).execute();
-      return requirePledge(trx, pledge.id);
+      // Every column is written above: the row is what was inserted, no need to read it back.
+      return pledge;
     });
   } catch (error) {
     // Two identical submissions at the same instant: the second finds the first's pledge.

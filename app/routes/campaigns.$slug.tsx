@@ -9,6 +9,7 @@ import { intlLocale, translator } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
 import { formatMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
+import { dateTimeFormat } from "~/lib/intl";
 import { formatInstant } from "~/lib/time";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -21,7 +22,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!campaign) throw notFound();
   // Dates are formatted here, on the server, so that the page reads the same before and after hydration.
   const tz = campaign.timeZone;
-  const monthFormat = new Intl.DateTimeFormat(intlLocale[locale], {
+  const monthFormat = dateTimeFormat(intlLocale[locale], {
     month: "long",
     year: "numeric",
     timeZone: "UTC",

@@ -10,7 +10,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { ErrorSummary, FormField } from "~/components/FormField";
 import { cardFormSchema } from "~/payments/card-form";
-import { cardBehaviour, completeSimulatedCheckout, findSimulatedCheckout } from "~/payments/simulated.server";
+import { cardBehaviour, completeSimulatedCheckout, loadSimulatedCheckout } from "~/payments/simulated.server";
 import { pledgeUrl } from "~/pledges/pledge-link.server";
 import { expirePledge } from "~/pledges/pledges.server";
 import { translator, type MessageKey } from "~/lib/i18n";
@@ -20,14 +20,9 @@ import { notFound, requestLocale } from "~/lib/request.server";
 import type { Db } from "~/lib/db.server";
 
 async function loadCheckout(db: Db, sessionId: string) {
-  const pledge = await findSimulatedCheckout(db, sessionId);
-  if (!pledge) throw notFound();
-  const campaign = await db
-    .selectFrom("campaigns")
-    .select(["slug", "title", "funding_model", "currency"])
-    .where("id", "=", pledge.campaign_id)
-    .executeTakeFirstOrThrow();
-  return { pledge, campaign };
+  const checkout = await loadSimulatedCheckout(db, sessionId);
+  if (!checkout) throw notFound();
+  return checkout;
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -79,10 +74,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (behaviour === "authentication_required")
     return redirect(`/checkout/simulated/${sessionId}/authenticate`);
 
-  const outcome = await completeSimulatedCheckout(context.db, sessionId, now);
+  const outcome = await completeSimulatedCheckout(context.db, pledge, campaign.funding_model, now);
   if (outcome === "too_late") return fail({ form: "checkout.error.tooLate" }, 409);
-  if (outcome === "not_pending" || outcome === "not_found")
-    return fail({ form: "checkout.error.closed" }, 409);
+  if (outcome === "not_pending") return fail({ form: "checkout.error.closed" }, 409);
   return redirect(pledgeUrl("", context.config.SESSION_SECRET, pledge.id, { thanks: true }));
 }
 

@@ -2,7 +2,11 @@
 // completes as with any good card; refuse, and nothing is counted.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { completeSimulatedCheckout, findSimulatedCheckout } from "~/payments/simulated.server";
+import {
+  completeSimulatedCheckout,
+  findSimulatedCheckout,
+  loadSimulatedCheckout,
+} from "~/payments/simulated.server";
 import { pledgeUrl } from "~/pledges/pledge-link.server";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
 import { formatMoney } from "~/lib/money";
@@ -17,12 +21,19 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const sessionId = params.session ?? "";
-  const pledge = await findSimulatedCheckout(context.db, sessionId);
-  if (!pledge) throw notFound();
+  const checkout = await loadSimulatedCheckout(context.db, sessionId);
+  if (!checkout) throw notFound();
+  const { pledge, campaign } = checkout;
   const form = await request.formData();
-  if (form.get("decision") !== "approve")
+  if (form.get("decision") !== "approve") {
     return redirect(`/checkout/simulated/${sessionId}?failed=authentication`);
-  const outcome = await completeSimulatedCheckout(context.db, sessionId, context.clock());
+  }
+  const outcome = await completeSimulatedCheckout(
+    context.db,
+    pledge,
+    campaign.funding_model,
+    context.clock(),
+  );
   if (outcome !== "committed" && outcome !== "already") return redirect(`/checkout/simulated/${sessionId}`);
   return redirect(pledgeUrl("", context.config.SESSION_SECRET, pledge.id, { thanks: true }));
 }
