@@ -104,6 +104,9 @@ const sameValuesAsSqlite = {
 
 function openPostgres(url: string): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: 10, types: sameValuesAsSqlite });
+  // An idle connection the server closes (a restart, a failover) must not crash the process: the
+  // pool drops it and the next query opens a new one.
+  pool.on("error", (error) => console.warn(`PostgreSQL connection lost: ${error.message}`));
   const parsed = new URL(url);
   parsed.password = parsed.password ? "***" : "";
   return {

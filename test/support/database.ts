@@ -54,8 +54,21 @@ export async function createEmptyDatabase(
     remove: async () => {
       const dropper = new pg.Client({ connectionString: admin.toString() });
       await dropper.connect();
-      await dropper.query(`drop database if exists "${name}" with (force)`);
-      await dropper.end();
+      try {
+        // Closed pools may still be saying goodbye: wait for them rather than cut them off (a
+        // forced drop terminates them mid-close, which pg reports as an uncaught error).
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await dropper.query(`drop database if exists "${name}"`);
+            break;
+          } catch (error) {
+            if ((error as { code?: string }).code !== "55006" || attempt >= 50) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        }
+      } finally {
+        await dropper.end();
+      }
     },
   };
 }
