@@ -5,9 +5,9 @@ import type { AddressInfo } from "node:net";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { createGateway, prepareDatabase } from "./app/boot.server.ts";
+import { appJobs, createGateway, createMailTransport, prepareDatabase } from "./app/boot.server.ts";
 import { createProgressHub } from "./app/campaigns/live.server.ts";
-import { pledgeJobs, startJobs } from "./app/jobs/runner.server.ts";
+import { startJobs } from "./app/jobs/runner.server.ts";
 import { ConfigError, loadConfig, type Config } from "./app/lib/config.server.ts";
 import { systemClock } from "./app/lib/time.ts";
 
@@ -37,7 +37,14 @@ async function main(): Promise<void> {
       : `payments: Stripe${gateway.testMode ? " (test mode)" : " (LIVE)"}`,
   );
   const live = createProgressHub(handle.db);
-  const jobs = startJobs(pledgeJobs(handle.db, gateway), systemClock);
+  const transport = createMailTransport(config, handle);
+  log(
+    transport.name === "smtp"
+      ? "email: SMTP"
+      : "email: local mailbox (set SMTP_URL to send for real); read it at /admin/mailbox",
+  );
+  // JOBS=false when a separate `npm run worker` runs them.
+  const jobs = config.JOBS ? startJobs(appJobs(config, handle, gateway, transport), systemClock) : undefined;
 
   const vite = production
     ? undefined
@@ -104,7 +111,8 @@ async function main(): Promise<void> {
     live.close();
     server.close(async () => {
       clearTimeout(force);
-      await jobs.stop();
+      await jobs?.stop();
+      await transport.close();
       await vite?.close();
       await handle.db.destroy();
       log("stopped");

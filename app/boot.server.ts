@@ -3,6 +3,13 @@
 import { openDatabase, type DatabaseHandle } from "#db/connection.ts";
 import { migrateToLatest } from "#db/migrate.ts";
 import { isEmpty, seedDemo, type SeedResult } from "#db/seed.ts";
+import { hostname } from "node:os";
+import { notificationJobs, pledgeJobs, type Job } from "~/jobs/runner.server";
+import {
+  createMailboxTransport,
+  createSmtpTransport,
+  type MailTransport,
+} from "~/notifications/transport.server";
 import type { PaymentGateway } from "~/payments/gateway";
 import { simulatedGateway } from "~/payments/simulated.server";
 import { createStripeGateway } from "~/payments/stripe.server";
@@ -32,4 +39,28 @@ export function seedDemoData(handle: DatabaseHandle, now: Date): Promise<SeedRes
 export function createGateway(config: Pick<Config, "STRIPE_SECRET_KEY" | "STRIPE_API_URL">): PaymentGateway {
   if (!config.STRIPE_SECRET_KEY) return simulatedGateway;
   return createStripeGateway({ secretKey: config.STRIPE_SECRET_KEY, apiUrl: config.STRIPE_API_URL });
+}
+
+/** SMTP when SMTP_URL is set; otherwise the local mailbox, readable in the app. */
+export function createMailTransport(config: Pick<Config, "SMTP_URL">, handle: DatabaseHandle): MailTransport {
+  return config.SMTP_URL ? createSmtpTransport(config.SMTP_URL) : createMailboxTransport(handle.db);
+}
+
+/** Every job the app runs: pledges' housekeeping and email delivery. */
+export function appJobs(
+  config: Config,
+  handle: DatabaseHandle,
+  gateway: PaymentGateway,
+  transport: MailTransport,
+): Job[] {
+  return [
+    ...pledgeJobs(handle.db, gateway),
+    ...notificationJobs({
+      db: handle.db,
+      engine: handle.engine,
+      transport,
+      config,
+      workerId: `${hostname()}:${process.pid}`,
+    }),
+  ];
 }

@@ -133,6 +133,54 @@ export interface ContentTranslationsTable {
   value: string;
 }
 
+export type OutboxStatus = "queued" | "sending" | "sent" | "failed" | "skipped";
+
+export interface EmailOutboxTable {
+  id: string;
+  /** What makes this email unique (`milestone:<campaign>:50:<email>`): never queued twice. */
+  dedupe_key: string;
+  kind: string;
+  to_email: string;
+  to_name: string | null;
+  locale: string;
+  /** The template's props as JSON, captured when the cause happened. */
+  props: string;
+  campaign_id: string | null;
+  pledge_id: string | null;
+  status: OutboxStatus;
+  attempts: Generated<number>;
+  next_attempt_at: Instant;
+  claimed_by: string | null;
+  claimed_at: Instant | null;
+  last_error: string | null;
+  message_id: string | null;
+  created_at: Instant;
+  sent_at: Instant | null;
+}
+
+export interface EmailUnsubscribesTable {
+  email: string;
+  kind: string;
+  created_at: Instant;
+}
+
+export interface CampaignMilestonesTable {
+  campaign_id: string;
+  /** `25`, `50`, `75`, `100`, or `stretch:<id>`. */
+  milestone: string;
+  reached_at: Instant;
+}
+
+export interface MailboxMessagesTable {
+  id: string;
+  outbox_id: string | null;
+  to_email: string;
+  subject: string;
+  /** The whole message as sent (RFC 822), as an SMTP server would have received it. */
+  raw: string;
+  created_at: Instant;
+}
+
 export interface Database {
   users: UsersTable;
   campaigns: CampaignsTable;
@@ -141,7 +189,13 @@ export interface Database {
   pledges: PledgesTable;
   content_translations: ContentTranslationsTable;
   webhook_events: WebhookEventsTable;
+  email_outbox: EmailOutboxTable;
+  email_unsubscribes: EmailUnsubscribesTable;
+  campaign_milestones: CampaignMilestonesTable;
+  mailbox_messages: MailboxMessagesTable;
 }
+
+export type OutboxEmail = Selectable<EmailOutboxTable>;
 
 export type User = Selectable<UsersTable>;
 export type Campaign = Selectable<CampaignsTable>;

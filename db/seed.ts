@@ -446,8 +446,10 @@ async function seedCampaign(
   }
   if (launchedAt) addPledges(null, demo.noRewardPledges, launchedAt);
 
+  const stretchIds: { id: string; target: number }[] = [];
   for (const [position, goal] of demo.stretchGoals.entries()) {
     const goalId = randomUUID();
+    stretchIds.push({ id: goalId, target: goal.target });
     await trx
       .insertInto("stretch_goals")
       .values({
@@ -488,6 +490,18 @@ async function seedCampaign(
   }
   // The running totals, computed from the rows just written.
   const pledgedAmount = pledges.reduce((sum, p) => sum + p.amount, 0);
+  // Milestones the demo has already passed count as reached, so the next real pledge does not
+  // announce them to every demo backer.
+  const reached = [25, 50, 75, 100]
+    .filter((percent) => pledgedAmount * 100 >= demo.goal * percent)
+    .map(String)
+    .concat(stretchIds.filter((goal) => goal.target <= pledgedAmount).map((goal) => `stretch:${goal.id}`));
+  if (reached.length) {
+    await trx
+      .insertInto("campaign_milestones")
+      .values(reached.map((milestone) => ({ campaign_id: campaignId, milestone, reached_at: iso(now) })))
+      .execute();
+  }
   await trx
     .updateTable("campaigns")
     .set({ pledged_amount: pledgedAmount, backer_count: pledges.length })

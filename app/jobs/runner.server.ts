@@ -1,5 +1,7 @@
 // The scheduler: small jobs run at fixed intervals in the app's process, each with the injected
 // clock. Started with the server; stop() waits for a job in flight so SIGTERM loses nothing.
+import { deliverDueEmails, type DeliveryDeps } from "~/notifications/delivery.server";
+import { queueDeadlineReminders, queueOwnerDigests } from "~/notifications/reminders.server";
 import { captureAuthorisedPledges } from "~/payments/checkout.server";
 import type { PaymentGateway } from "~/payments/gateway";
 import { expireAbandonedCheckouts } from "~/pledges/pledges.server";
@@ -10,6 +12,15 @@ export interface Job {
   name: string;
   everyMs: number;
   run: (now: Date) => Promise<unknown>;
+}
+
+/** Emails: delivery every few seconds; the 48-hour reminders and owners' digests now and then. */
+export function notificationJobs(deps: DeliveryDeps): Job[] {
+  return [
+    { name: "deliver-emails", everyMs: 2_000, run: (now) => deliverDueEmails(deps, now) },
+    { name: "deadline-reminders", everyMs: 10 * 60_000, run: (now) => queueDeadlineReminders(deps.db, now) },
+    { name: "owner-digests", everyMs: 30 * 60_000, run: (now) => queueOwnerDigests(deps.db, now) },
+  ];
 }
 
 export function pledgeJobs(db: Db, gateway: PaymentGateway): Job[] {

@@ -50,6 +50,13 @@ export const envSchema = z.object({
   SESSION_SECRET: z.string().min(32, "expected at least 32 characters").optional(),
   SEED_DEMO: booleanFlag.default("true"),
   LOG_REQUESTS: booleanFlag.default("true"),
+  SMTP_URL: z
+    .string()
+    .refine((u) => /^smtps?:\/\/[^/]+/.test(u), "expected smtp://user:password@host:port or smtps://…")
+    .optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  /** Run the job runner (email delivery, expiries) inside the web process; off when `npm run worker` runs it. */
+  JOBS: booleanFlag.default("true"),
   STRIPE_SECRET_KEY: z
     .string()
     .regex(/^(sk|rk)_(test|live)_\w+$/, "expected a Stripe secret key (sk_test_… or sk_live_…)")
@@ -67,9 +74,10 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface Config extends Omit<Env, "PUBLIC_URL" | "SESSION_SECRET"> {
+export interface Config extends Omit<Env, "PUBLIC_URL" | "SESSION_SECRET" | "MAIL_FROM"> {
   PUBLIC_URL: string;
   SESSION_SECRET: string;
+  MAIL_FROM: string;
   /** True when PUBLIC_URL points at this machine: the embedded defaults are allowed. */
   isLocal: boolean;
 }
@@ -123,7 +131,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }
     secret = localSessionSecret(resolve(env.DATA_DIR));
   }
-  return { ...env, PUBLIC_URL: publicUrl, SESSION_SECRET: secret, isLocal };
+  const mailFrom = env.MAIL_FROM ?? `Tour de table <no-reply@${new URL(publicUrl).hostname}>`;
+  return { ...env, PUBLIC_URL: publicUrl, SESSION_SECRET: secret, MAIL_FROM: mailFrom, isLocal };
 }
 
 function localSessionSecret(dataDir: string): string {

@@ -6,6 +6,12 @@ import type { CancelReason, GatewayName, Pledge } from "#db/schema.ts";
 import { AppError } from "~/lib/errors";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { MINUTE } from "~/lib/time";
+import { recordMilestones } from "~/notifications/milestones.server";
+import {
+  queuePaymentReceipt,
+  queuePledgeConfirmation,
+  queueRefundNotice,
+} from "~/notifications/pledge-emails.server";
 import { MAX_PLEDGE, MIN_PLEDGE } from "./pledge-form";
 
 /** How long a started checkout holds a unit of a limited tier before it is released. */
@@ -59,6 +65,8 @@ async function adjustTotals(db: Db, campaignId: string, amount: number, backers:
     }))
     .where("id", "=", campaignId)
     .execute();
+  // A rising total may cross a milestone: its emails are queued in this same transaction.
+  if (amount > 0) await recordMilestones(db, campaignId, now);
 }
 
 /** Takes one unit of a tier, atomically: false when none is left. */
@@ -309,6 +317,7 @@ export async function commitPledge(
       return "already";
     }
     await adjustTotals(trx, pledge.campaign_id, pledge.amount, 1, now);
+    await queuePledgeConfirmation(trx, pledgeId, now);
     return "committed";
   });
 }
@@ -326,12 +335,15 @@ export async function collectPledge(
   return inTransaction(db, async (trx) => {
     const pledge = await requirePledge(trx, pledgeId);
     const columns = { ...refsToColumns(refs), collected_at: iso(now), last_payment_error: null };
-    if (await transition(trx, pledgeId, ["committed", "payment_failed"], "collected", columns, now))
+    if (await transition(trx, pledgeId, ["committed", "payment_failed"], "collected", columns, now)) {
+      await queuePaymentReceipt(trx, pledgeId, now);
       return "collected";
+    }
     if (
       await transition(trx, pledgeId, ["pending"], "collected", { ...columns, committed_at: iso(now) }, now)
     ) {
       await adjustTotals(trx, pledge.campaign_id, pledge.amount - pledge.refunded_amount, 1, now);
+      await queuePaymentReceipt(trx, pledgeId, now);
       return "collected";
     }
     return pledge.status === "collected" ? "already" : "not_collectable";
@@ -449,6 +461,7 @@ export async function recordRefund(
       await transition(trx, pledgeId, ["committed", "collected", "payment_failed"], "refunded", {}, now);
     if (counted) await adjustTotals(trx, pledge.campaign_id, -delta, full ? -1 : 0, now);
     if (full) await releaseTierUnit(trx, pledge);
+    await queueRefundNotice(trx, pledgeId, delta, now);
   });
 }
 

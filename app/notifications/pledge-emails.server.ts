@@ -1,0 +1,120 @@
+// The emails about one backer's pledge, queued in the transaction of the change that causes them:
+// the confirmation when it is committed, the receipt when money is taken, each refund.
+import type { Db } from "~/lib/db.server";
+import { queueEmail } from "./outbox.server";
+import { campaignForEmails, snapshotFor } from "./snapshot.server";
+
+async function pledgeWithTier(db: Db, pledgeId: string) {
+  const pledge = await db
+    .selectFrom("pledges")
+    .selectAll()
+    .where("id", "=", pledgeId)
+    .executeTakeFirstOrThrow();
+  let tierTitle: string | null = null;
+  if (pledge.tier_id) {
+    const tier = await db
+      .selectFrom("reward_tiers")
+      .select("title")
+      .where("id", "=", pledge.tier_id)
+      .executeTakeFirstOrThrow();
+    const translated = await db
+      .selectFrom("content_translations")
+      .select("value")
+      .where("subject_type", "=", "reward_tier")
+      .where("subject_id", "=", pledge.tier_id)
+      .where("locale", "=", pledge.locale)
+      .where("field", "=", "title")
+      .executeTakeFirst();
+    tierTitle = translated?.value ?? tier.title;
+  }
+  return { pledge, tierTitle };
+}
+
+// Links to the backer's private page need the session secret: delivery fills `pledgeUrl` in from
+// the row's pledge id, so it is left empty here.
+const filledAtDelivery = "";
+
+export async function queuePledgeConfirmation(db: Db, pledgeId: string, now: Date): Promise<void> {
+  const { pledge, tierTitle } = await pledgeWithTier(db, pledgeId);
+  const campaign = await campaignForEmails(db, pledge.campaign_id, now);
+  const funding = await db
+    .selectFrom("campaigns")
+    .select("funding_model")
+    .where("id", "=", pledge.campaign_id)
+    .executeTakeFirstOrThrow();
+  await queueEmail(
+    db,
+    {
+      kind: "pledge_confirmation",
+      dedupeKey: `pledge-confirmation:${pledge.id}`,
+      to: pledge.backer_email,
+      name: pledge.backer_name,
+      locale: pledge.locale,
+      props: {
+        campaign: snapshotFor(campaign, pledge.locale),
+        amount: pledge.amount,
+        tierTitle,
+        fundingModel: funding.funding_model,
+        pledgeUrl: filledAtDelivery,
+      },
+      campaignId: pledge.campaign_id,
+      pledgeId: pledge.id,
+    },
+    now,
+  );
+}
+
+export async function queuePaymentReceipt(db: Db, pledgeId: string, now: Date): Promise<void> {
+  const { pledge } = await pledgeWithTier(db, pledgeId);
+  const campaign = await campaignForEmails(db, pledge.campaign_id, now);
+  await queueEmail(
+    db,
+    {
+      kind: "payment_collected",
+      dedupeKey: `payment-collected:${pledge.id}`,
+      to: pledge.backer_email,
+      name: pledge.backer_name,
+      locale: pledge.locale,
+      props: {
+        campaign: snapshotFor(campaign, pledge.locale),
+        amount: pledge.amount,
+        collectedAt: pledge.collected_at ?? now.toISOString(),
+        reference: pledge.payment_intent_id ?? pledge.id,
+        pledgeUrl: filledAtDelivery,
+      },
+      campaignId: pledge.campaign_id,
+      pledgeId: pledge.id,
+    },
+    now,
+  );
+}
+
+export async function queueRefundNotice(
+  db: Db,
+  pledgeId: string,
+  refunded: number,
+  now: Date,
+): Promise<void> {
+  const { pledge } = await pledgeWithTier(db, pledgeId);
+  const campaign = await campaignForEmails(db, pledge.campaign_id, now);
+  await queueEmail(
+    db,
+    {
+      kind: "refund_issued",
+      // One email per refund: the cumulative amount refunded identifies it.
+      dedupeKey: `refund:${pledge.id}:${pledge.refunded_amount}`,
+      to: pledge.backer_email,
+      name: pledge.backer_name,
+      locale: pledge.locale,
+      props: {
+        campaign: snapshotFor(campaign, pledge.locale),
+        refunded,
+        totalRefunded: pledge.refunded_amount,
+        pledgeAmount: pledge.amount,
+      },
+      campaignId: pledge.campaign_id,
+      pledgeId: pledge.id,
+    },
+    now,
+  );
+}

@@ -1,0 +1,37 @@
+// One email from the local mailbox: its headers, text, and HTML in a sandboxed frame.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { mailboxIsOpen, readMailboxMessage } from "~/notifications/mailbox.server";
+import { useTranslate } from "~/lib/locale";
+import { notFound } from "~/lib/request.server";
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  if (!mailboxIsOpen(context.config)) throw notFound();
+  const message = await readMailboxMessage(context.db, params.id ?? "");
+  if (!message) throw notFound();
+  return { message };
+}
+
+export default function MailboxMessage() {
+  const { message } = useLoaderData<typeof loader>();
+  const t = useTranslate();
+  return (
+    <section aria-labelledby="message-title" className="mailbox-message">
+      <p>
+        <Link to="/admin/mailbox">← {t("mailbox.back")}</Link>
+      </p>
+      <h1 id="message-title">{message.subject}</h1>
+      <details>
+        <summary>{t("mailbox.headers")}</summary>
+        <pre>{message.headers.join("\n")}</pre>
+      </details>
+      <h2>{t("mailbox.html")}</h2>
+      {/* The email's own HTML, isolated: no script, no access to this page. */}
+      <iframe title={message.subject} sandbox="" srcDoc={message.html} className="mailbox-message__frame" />
+      <h2>{t("mailbox.text")}</h2>
+      <pre className="mailbox-message__text" data-testid="mail-text">
+        {message.text}
+      </pre>
+    </section>
+  );
+}

@@ -1,0 +1,38 @@
+// Every email the app sends, by kind. The outbox stores a kind and its props; delivery renders here.
+import { campaignFailed } from "./campaign-failed";
+import { campaignSucceeded } from "./campaign-succeeded";
+import { deadlineReminder } from "./deadline-reminder";
+import type { EmailTemplate } from "./define";
+import { milestoneReached } from "./milestone-reached";
+import { ownerDailyDigest } from "./owner-daily-digest";
+import { paymentCollected } from "./payment-collected";
+import { paymentFailed } from "./payment-failed";
+import { pledgeConfirmation } from "./pledge-confirmation";
+import { pledgeDropped } from "./pledge-dropped";
+import { refundIssued } from "./refund-issued";
+import { updatePosted } from "./update-posted";
+
+export const emailTemplates = {
+  pledge_confirmation: pledgeConfirmation,
+  milestone_reached: milestoneReached,
+  deadline_reminder: deadlineReminder,
+  campaign_succeeded: campaignSucceeded,
+  campaign_failed: campaignFailed,
+  payment_collected: paymentCollected,
+  payment_failed: paymentFailed,
+  pledge_dropped: pledgeDropped,
+  refund_issued: refundIssued,
+  update_posted: updatePosted,
+  owner_daily_digest: ownerDailyDigest,
+};
+
+export type EmailKind = keyof typeof emailTemplates;
+export type EmailProps<K extends EmailKind> =
+  (typeof emailTemplates)[K] extends EmailTemplate<infer P> ? P : never;
+
+export function isEmailKind(kind: string): kind is EmailKind {
+  return kind in emailTemplates;
+}
+
+export { unsubscribeKinds, type UnsubscribeKind } from "./define";
+export type { CampaignSnapshot, EmailContext, EmailLocale, RenderedEmail } from "./types";
