@@ -95,6 +95,28 @@ describe.skipIf(skipBrowser)("pledging in Chromium", () => {
     });
   });
 
+  test("the backer's confirmation email reaches the local mailbox, with the private link", async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/admin/mailbox`);
+    // The delivery job runs every 2 s in the server.
+    const subject = /^Merci ! Votre contribution de 50\s€ à « La Machinerie/;
+    for (let tries = 0; tries < 20 && !(await page.getByRole("link", { name: subject }).count()); tries++) {
+      await page.waitForTimeout(500);
+      await page.reload();
+    }
+    await page.getByRole("link", { name: subject }).first().click();
+    await page.getByRole("heading", { level: 1, name: subject }).waitFor();
+    const text = (await page.getByTestId("mail-text").textContent()) ?? "";
+    expect(text).toContain("Bonjour Inès Martin,");
+    const link = /http:\/\/localhost:\d+\/pledges\/[\w-]+\?token=[\w-]+/.exec(text)?.[0];
+    expect(link).toBeDefined();
+    // The link in the email opens the backer's pledge.
+    await page.goto(link!.replace(/^http:\/\/localhost:\d+/, server.url));
+    await expect(page.getByTestId("pledge-status").textContent()).resolves.toBe(
+      "Confirmée : carte enregistrée",
+    );
+  });
+
   test("a declined card shows a clear message and nothing is counted", async () => {
     const before = await demo();
     const page = await newPage();
