@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   log(`database ${handle.description}${migrated.length ? ` (migrated: ${migrated.join(", ")})` : ""}`);
   if (seeded?.created.length) log(`demo data seeded: ${seeded.created.join(", ")}`);
 
-  const gateway = createGateway(config);
+  const gateway = createGateway(config, handle);
   log(
     gateway.name === "simulated"
       ? "payments: SIMULATED gateway, test mode, no real money (set STRIPE_SECRET_KEY for Stripe)"

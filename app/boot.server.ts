@@ -4,16 +4,16 @@ import { openDatabase, type DatabaseHandle } from "#db/connection.ts";
 import { migrateToLatest } from "#db/migrate.ts";
 import { isEmpty, seedDemo, type SeedResult } from "#db/seed.ts";
 import { hostname } from "node:os";
-import { notificationJobs, pledgeJobs, type Job } from "~/jobs/runner.server";
+import { deadlineJobs, notificationJobs, pledgeJobs, type Job } from "~/jobs/runner.server";
 import {
   createMailboxTransport,
   createSmtpTransport,
   type MailTransport,
 } from "~/notifications/transport.server";
 import type { PaymentGateway } from "~/payments/gateway";
-import { simulatedGateway } from "~/payments/simulated.server";
+import { createSimulatedGateway } from "~/payments/simulated.server";
 import { createStripeGateway } from "~/payments/stripe.server";
-import { campaignDeadline } from "~/lib/time";
+import { campaignDeadline, systemClock } from "~/lib/time";
 import type { Config } from "~/lib/config.server";
 
 export async function prepareDatabase(
@@ -36,8 +36,11 @@ export function seedDemoData(handle: DatabaseHandle, now: Date): Promise<SeedRes
 }
 
 /** Stripe when a secret key is set; otherwise the simulated gateway, which moves no money. */
-export function createGateway(config: Pick<Config, "STRIPE_SECRET_KEY" | "STRIPE_API_URL">): PaymentGateway {
-  if (!config.STRIPE_SECRET_KEY) return simulatedGateway;
+export function createGateway(
+  config: Pick<Config, "STRIPE_SECRET_KEY" | "STRIPE_API_URL">,
+  handle: DatabaseHandle,
+): PaymentGateway {
+  if (!config.STRIPE_SECRET_KEY) return createSimulatedGateway(handle.db);
   return createStripeGateway({ secretKey: config.STRIPE_SECRET_KEY, apiUrl: config.STRIPE_API_URL });
 }
 
@@ -55,6 +58,10 @@ export function appJobs(
 ): Job[] {
   return [
     ...pledgeJobs(handle.db, gateway),
+    ...deadlineJobs(
+      { db: handle.db, engine: handle.engine, gateway, clock: systemClock },
+      config.CHARGE_RATE,
+    ),
     ...notificationJobs({
       db: handle.db,
       engine: handle.engine,

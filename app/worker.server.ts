@@ -7,7 +7,7 @@ import { systemClock } from "~/lib/time";
 async function main(): Promise<void> {
   const config = loadConfig();
   const { handle } = await prepareDatabase({ ...config, SEED_DEMO: false }, systemClock());
-  const gateway = createGateway(config);
+  const gateway = createGateway(config, handle);
   const transport = createMailTransport(config, handle);
   const jobs = startJobs(appJobs(config, handle, gateway, transport), systemClock);
   console.log(`[tour-de-table worker] running jobs on ${handle.description}, email via ${transport.name}`);

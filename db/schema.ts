@@ -45,6 +45,9 @@ export interface CampaignsTable {
   /** Running totals of counted pledges, kept in the same transaction as each pledge change. */
   pledged_amount: Generated<MinorUnits>;
   backer_count: Generated<number>;
+  /** The totals as they stood at the close, kept for the record once pledges are charged or released. */
+  final_pledged_amount: MinorUnits | null;
+  final_backer_count: number | null;
   created_at: ColumnType<Instant, Instant, never>;
   updated_at: Instant;
 }
@@ -111,6 +114,37 @@ export interface PledgesTable {
   refunded_amount: Generated<MinorUnits>;
   /** 1 while the pledge holds a unit of its tier (claimed_count), so it is released exactly once. */
   holds_stock: Generated<Flag>;
+  /** Charge attempts whose outcome is recorded; the next one's idempotency key is attempt n + 1. */
+  charge_attempts: Generated<number>;
+  charge_claimed_by: string | null;
+  charge_claimed_at: Instant | null;
+  payment_failed_at: Instant | null;
+  /** 1 once the backer gave a new card after a failed charge: try again. */
+  retry_requested: Generated<Flag>;
+  charge_id: string | null;
+}
+
+export interface DisputesTable {
+  id: string;
+  pledge_id: string | null;
+  charge_id: string;
+  amount: MinorUnits;
+  currency: string;
+  reason: string | null;
+  /** Stripe's dispute status: warning_needs_response, needs_response, under_review, won, lost… */
+  status: string;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface SimulatedPaymentsTable {
+  idempotency_key: string;
+  pledge_id: string;
+  kind: "charge" | "refund";
+  amount: MinorUnits;
+  outcome: string;
+  reference: string;
+  created_at: Instant;
 }
 
 export type GatewayName = "stripe" | "simulated";
@@ -193,6 +227,8 @@ export interface Database {
   email_unsubscribes: EmailUnsubscribesTable;
   campaign_milestones: CampaignMilestonesTable;
   mailbox_messages: MailboxMessagesTable;
+  disputes: DisputesTable;
+  simulated_payments: SimulatedPaymentsTable;
 }
 
 export type OutboxEmail = Selectable<EmailOutboxTable>;

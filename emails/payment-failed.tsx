@@ -7,7 +7,8 @@ import type { CampaignSnapshot } from "./types";
 export interface PaymentFailedProps {
   campaign: CampaignSnapshot;
   amount: number;
-  fixUrl: string;
+  /** The private pledge page, where the backer gives another card. */
+  pledgeUrl: string;
   /** When the pledge is dropped if still unpaid. */
   dropAt: string;
 }
@@ -37,7 +38,7 @@ export const paymentFailed = defineEmail<PaymentFailedProps>("transactional", (p
             ? `Confirmez-le ou utilisez une autre carte avant le ${date}, sinon votre contribution sera annulée.`
             : `Confirm it or use another card before ${date}, or your pledge will be dropped.`}
         </Paragraph>
-        <Action href={p.fixUrl}>{fr ? "Régler mon paiement" : "Fix my payment"}</Action>
+        <Action href={p.pledgeUrl}>{fr ? "Régler mon paiement" : "Fix my payment"}</Action>
       </>
     ),
   };

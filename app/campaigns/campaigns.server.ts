@@ -26,17 +26,26 @@ export interface Progress {
 export function campaignProgress(
   campaign: Pick<
     Campaign,
-    "pledged_amount" | "goal_amount" | "currency" | "backer_count" | "deadline_at" | "status"
+    | "pledged_amount"
+    | "goal_amount"
+    | "currency"
+    | "backer_count"
+    | "deadline_at"
+    | "status"
+    | "final_pledged_amount"
+    | "final_backer_count"
   >,
   now: Date,
 ): Progress {
   const deadline = campaign.deadline_at;
+  // A closed campaign shows what it had raised at the close, as people saw it end.
+  const raised = campaign.final_pledged_amount ?? campaign.pledged_amount;
   return {
-    raised: campaign.pledged_amount,
+    raised,
     goal: campaign.goal_amount,
     currency: campaign.currency,
-    percent: percentOf(campaign.pledged_amount, campaign.goal_amount),
-    backers: campaign.backer_count,
+    percent: percentOf(raised, campaign.goal_amount),
+    backers: campaign.final_backer_count ?? campaign.backer_count,
     deadline,
     timeLeft:
       deadline === null

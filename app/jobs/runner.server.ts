@@ -1,6 +1,9 @@
 // The scheduler: small jobs run at fixed intervals in the app's process, each with the injected
 // clock. Started with the server; stop() waits for a job in flight so SIGTERM loses nothing.
+import type { Engine } from "#db/connection.ts";
+import { closeCampaignsDue } from "~/campaigns/closing.server";
 import { deliverDueEmails, type DeliveryDeps } from "~/notifications/delivery.server";
+import { dropUnpaidPledges, runChargeRun } from "~/pledges/charging.server";
 import { queueDeadlineReminders, queueOwnerDigests } from "~/notifications/reminders.server";
 import { captureAuthorisedPledges } from "~/payments/checkout.server";
 import type { PaymentGateway } from "~/payments/gateway";
@@ -20,6 +23,18 @@ export function notificationJobs(deps: DeliveryDeps): Job[] {
     { name: "deliver-emails", everyMs: 2_000, run: (now) => deliverDueEmails(deps, now) },
     { name: "deadline-reminders", everyMs: 10 * 60_000, run: (now) => queueDeadlineReminders(deps.db, now) },
     { name: "owner-digests", everyMs: 30 * 60_000, run: (now) => queueOwnerDigests(deps.db, now) },
+  ];
+}
+
+/** The deadline: close campaigns, charge saved cards, drop what stays unpaid past the grace period. */
+export function deadlineJobs(
+  deps: { db: Db; engine: Engine; gateway: PaymentGateway; clock: Clock },
+  chargeRate: number,
+): Job[] {
+  return [
+    { name: "close-campaigns", everyMs: 15_000, run: (now) => closeCampaignsDue(deps.db, now) },
+    { name: "charge-run", everyMs: 30_000, run: () => runChargeRun(deps, { rate: chargeRate }) },
+    { name: "drop-unpaid-pledges", everyMs: 60 * 60_000, run: (now) => dropUnpaidPledges(deps.db, now) },
   ];
 }
 

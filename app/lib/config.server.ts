@@ -57,6 +57,12 @@ export const envSchema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   /** Run the job runner (email delivery, expiries) inside the web process; off when `npm run worker` runs it. */
   JOBS: booleanFlag.default("true"),
+  /** Charges per second at the deadline: Stripe allows 25/s in test mode, 100/s live. */
+  CHARGE_RATE: z.coerce
+    .number({ invalid_type_error: "expected a number of requests per second" })
+    .positive("expected a number of requests per second above 0")
+    .max(100, "expected at most 100 (Stripe's live-mode limit)")
+    .default(25),
   STRIPE_SECRET_KEY: z
     .string()
     .regex(/^(sk|rk)_(test|live)_\w+$/, "expected a Stripe secret key (sk_test_… or sk_live_…)")

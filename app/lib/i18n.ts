@@ -216,6 +216,9 @@ const fr = {
   "pledgePage.cancelHint": "Rien ne sera débité et votre contrepartie sera remise en jeu.",
   "pledgePage.canceled": "Votre contribution est annulée. Rien ne sera débité.",
   "pledgePage.locked": "Cette contribution ne peut plus être modifiée en ligne.",
+  "pledgePage.failed":
+    "Le paiement n'a pas abouti : votre banque l'a refusé ou demande une confirmation. Donnez une autre carte (ou confirmez la même) sous 7 jours, sinon la contribution sera annulée.",
+  "pledgePage.fix": "Régler mon paiement",
   "pledgePage.badLink": "Ce lien n'est pas valide. Utilisez le lien complet reçu après votre paiement.",
 } as const;
 
@@ -395,6 +398,9 @@ const en: Record<MessageKey, string> = {
   "pledgePage.cancelHint": "Nothing will be charged and your reward goes back on offer.",
   "pledgePage.canceled": "Your pledge is canceled. Nothing will be charged.",
   "pledgePage.locked": "This pledge can no longer be changed online.",
+  "pledgePage.failed":
+    "The payment did not go through: your bank declined it or asks for confirmation. Give another card (or confirm this one) within 7 days, or the pledge will be dropped.",
+  "pledgePage.fix": "Fix my payment",
   "pledgePage.badLink": "This link is not valid. Use the full link you were given after paying.",
 };
 

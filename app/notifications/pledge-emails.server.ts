@@ -1,5 +1,6 @@
 // The emails about one backer's pledge, queued in the transaction of the change that causes them:
 // the confirmation when it is committed, the receipt when money is taken, each refund.
+import type { Pledge } from "#db/schema.ts";
 import type { Db } from "~/lib/db.server";
 import { queueEmail } from "./outbox.server";
 import { campaignForEmails, snapshotFor } from "./snapshot.server";
@@ -111,6 +112,31 @@ export async function queueRefundNotice(
         refunded,
         totalRefunded: pledge.refunded_amount,
         pledgeAmount: pledge.amount,
+      },
+      campaignId: pledge.campaign_id,
+      pledgeId: pledge.id,
+    },
+    now,
+  );
+}
+
+/** One per charge attempt that failed: the dedupe key carries the attempt number. */
+export async function queuePaymentFailedNotice(db: Db, pledge: Pledge, now: Date): Promise<void> {
+  const campaign = await campaignForEmails(db, pledge.campaign_id, now);
+  const failedAt = new Date(pledge.payment_failed_at ?? now.toISOString());
+  await queueEmail(
+    db,
+    {
+      kind: "payment_failed",
+      dedupeKey: `payment-failed:${pledge.id}:${pledge.charge_attempts}`,
+      to: pledge.backer_email,
+      name: pledge.backer_name,
+      locale: pledge.locale,
+      props: {
+        campaign: snapshotFor(campaign, pledge.locale),
+        amount: pledge.amount - pledge.refunded_amount,
+        pledgeUrl: filledAtDelivery,
+        dropAt: new Date(failedAt.getTime() + 7 * 86_400_000).toISOString(),
       },
       campaignId: pledge.campaign_id,
       pledgeId: pledge.id,

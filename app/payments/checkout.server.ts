@@ -106,3 +106,32 @@ export async function captureAuthorisedPledges(db: Db, gateway: PaymentGateway, 
   for (const { id } of due) await settleAuthorisation(db, gateway, id, now);
   return due.length;
 }
+
+/**
+ * After a failed charge the backer gives another card through the gateway's checkout (setup mode);
+ * the charge is then retried with it.
+ */
+export async function beginCardUpdate(
+  deps: CheckoutDeps,
+  pledge: Pledge,
+  campaign: { slug: string; title: string },
+  now: Date,
+): Promise<string> {
+  const session = await deps.gateway.createCheckout({
+    pledgeId: pledge.id,
+    campaignId: pledge.campaign_id,
+    campaignTitle: campaign.title,
+    fundingModel: "all_or_nothing",
+    amount: pledge.amount,
+    currency: pledge.currency,
+    backerEmail: pledge.backer_email,
+    backerName: pledge.backer_name,
+    locale: pledge.locale,
+    successUrl: pledgeUrl(deps.publicUrl, deps.secret, pledge.id),
+    cancelUrl: pledgeUrl(deps.publicUrl, deps.secret, pledge.id),
+    expiresAt: new Date(now.getTime() + GATEWAY_SESSION_LIFE),
+    cardUpdate: pledge.charge_attempts,
+  });
+  await attachCheckout(deps.db, pledge.id, session, now);
+  return session.url;
+}

@@ -15,6 +15,8 @@ export interface CheckoutRequest {
   successUrl: string;
   cancelUrl: string;
   expiresAt: Date;
+  /** Set when a backer gives a new card after a failed charge: the n-th such checkout. */
+  cardUpdate?: number;
 }
 
 export interface CheckoutSession {
@@ -22,6 +24,30 @@ export interface CheckoutSession {
   /** Where to send the backer: absolute for Stripe, a path on this site for the simulation. */
   url: string;
   customerId: string | null;
+}
+
+export interface ChargeRequest {
+  pledgeId: string;
+  campaignId: string;
+  amount: number;
+  currency: string;
+  customerId: string;
+  paymentMethodId: string;
+  /** `pledge-<id>-attempt-<n>`: a retry after a crash reuses it, so nobody is charged twice. */
+  idempotencyKey: string;
+  description: string;
+}
+
+export type ChargeResult =
+  | { status: "succeeded"; paymentIntentId: string; chargeId: string | null }
+  | { status: "failed"; code: string; message: string; paymentIntentId: string | null };
+
+export interface RefundRequest {
+  pledgeId: string;
+  paymentIntentId: string;
+  amount: number;
+  reason: string;
+  idempotencyKey: string;
 }
 
 export interface PaymentGateway {
@@ -36,4 +62,11 @@ export interface PaymentGateway {
   capturePayment(paymentIntentId: string, idempotencyKey: string): Promise<{ chargeId: string | null }>;
   /** Lets an authorisation go: the card is never charged. */
   cancelPayment(paymentIntentId: string, idempotencyKey: string): Promise<void>;
+  /**
+   * Charges a saved card off-session (all-or-nothing, at the deadline). A decline or a bank asking
+   * for authentication is a result; a network or server failure throws (the run retries later).
+   */
+  chargeSavedCard(request: ChargeRequest): Promise<ChargeResult>;
+  /** Refunds part or all of a payment. */
+  refundPayment(request: RefundRequest): Promise<{ refundId: string }>;
 }

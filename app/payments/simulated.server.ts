@@ -2,33 +2,141 @@
 // drives the same pledge functions Stripe's webhooks drive. No real money, ever.
 import { randomUUID } from "node:crypto";
 import type { FundingModel, Pledge } from "#db/schema.ts";
+import { updateCardAfterFailure } from "~/pledges/charging.server";
 import { commitPledge, collectPledge, findPledgeByRefs, type CommitOutcome } from "~/pledges/pledges.server";
 import type { Db } from "~/lib/db.server";
-import type { CheckoutRequest, CheckoutSession, PaymentGateway } from "./gateway";
+import type {
+  ChargeRequest,
+  ChargeResult,
+  CheckoutRequest,
+  CheckoutSession,
+  PaymentGateway,
+  RefundRequest,
+} from "./gateway";
 
-export const simulatedGateway: PaymentGateway = {
-  name: "simulated",
-  testMode: true,
-  async createCheckout(request: CheckoutRequest): Promise<CheckoutSession> {
-    const sessionId = `sim_cs_${randomUUID().replace(/-/g, "")}`;
-    return { sessionId, url: `/checkout/simulated/${sessionId}`, customerId: `sim_cus_${request.pledgeId}` };
-  },
-  async expireCheckout() {
-    // Nothing to close elsewhere: the pledge's own state is the session's.
-  },
-  async capturePayment() {
-    // The simulation takes flexible payments at once; nothing is ever left authorised.
-    return { chargeId: null };
-  },
-  async cancelPayment() {},
-};
+/**
+ * The simulated gateway. Saved "cards" are payment-method ids naming their behaviour; charges and
+ * refunds are remembered by idempotency key in the database, so a retry after a crash returns the
+ * first answer, as Stripe's idempotency does.
+ */
+export function createSimulatedGateway(db: Db): PaymentGateway {
+  async function remembered(
+    key: string,
+    pledgeId: string,
+    kind: "charge" | "refund",
+    amount: number,
+    decide: () => { outcome: string; reference: string },
+  ) {
+    const existing = await db
+      .selectFrom("simulated_payments")
+      .selectAll()
+      .where("idempotency_key", "=", key)
+      .executeTakeFirst();
+    if (existing) return existing;
+    const { outcome, reference } = decide();
+    await db
+      .insertInto("simulated_payments")
+      .values({
+        idempotency_key: key,
+        pledge_id: pledgeId,
+        kind,
+        amount,
+        outcome,
+        reference,
+        created_at: new Date().toISOString(),
+      })
+      .onConflict((oc) => oc.column("idempotency_key").doNothing())
+      .execute();
+    return db
+      .selectFrom("simulated_payments")
+      .selectAll()
+      .where("idempotency_key", "=", key)
+      .executeTakeFirstOrThrow();
+  }
+
+  return {
+    name: "simulated",
+    testMode: true,
+    async createCheckout(request: CheckoutRequest): Promise<CheckoutSession> {
+      const sessionId = `sim_cs_${randomUUID().replace(/-/g, "")}`;
+      return {
+        sessionId,
+        url: `/checkout/simulated/${sessionId}`,
+        customerId: `sim_cus_${request.pledgeId}`,
+      };
+    },
+    async expireCheckout() {
+      // Nothing to close elsewhere: the pledge's own state is the session's.
+    },
+    async capturePayment() {
+      // The simulation takes flexible payments at once; nothing is ever left authorised.
+      return { chargeId: null };
+    },
+    async cancelPayment() {},
+    async chargeSavedCard(request: ChargeRequest): Promise<ChargeResult> {
+      const row = await remembered(request.idempotencyKey, request.pledgeId, "charge", request.amount, () => {
+        const behaviour = savedCardBehaviour(request.paymentMethodId);
+        return behaviour === "succeeds"
+          ? { outcome: "succeeded", reference: `sim_pi_${randomUUID().replace(/-/g, "")}` }
+          : { outcome: behaviour, reference: `sim_pi_${randomUUID().replace(/-/g, "")}` };
+      });
+      if (row.outcome === "succeeded")
+        return {
+          status: "succeeded",
+          paymentIntentId: row.reference,
+          chargeId: `sim_ch_${row.reference.slice(7)}`,
+        };
+      return {
+        status: "failed",
+        code: row.outcome,
+        message:
+          row.outcome === "authentication_required"
+            ? "Your bank asks you to confirm this payment."
+            : "Your card was declined.",
+        paymentIntentId: row.reference,
+      };
+    },
+    async refundPayment(request: RefundRequest) {
+      const row = await remembered(
+        request.idempotencyKey,
+        request.pledgeId,
+        "refund",
+        request.amount,
+        () => ({
+          outcome: "succeeded",
+          reference: `sim_re_${randomUUID().replace(/-/g, "")}`,
+        }),
+      );
+      return { refundId: row.reference };
+    },
+  };
+}
+
+/** What a saved simulated card does when charged later, off-session. */
+export function savedCardBehaviour(
+  paymentMethodId: string,
+): "succeeds" | "card_declined" | "authentication_required" {
+  if (paymentMethodId.endsWith("chargeDeclined")) return "card_declined";
+  if (paymentMethodId.endsWith("authenticationRequired")) return "authentication_required";
+  return "succeeds";
+}
 
 /** Stripe's test cards, as the simulated checkout page understands them. */
 export const testCards = {
   "4242424242424242": "succeeds",
   "4000000000000002": "declined",
   "4000002760003184": "authentication_required",
+  // Saved without trouble; charging them later declines, or asks for authentication off-session.
+  "4000000000000341": "succeeds_then_declines",
+  "4000002500003155": "succeeds_then_needs_authentication",
 } as const;
+
+/** The saved payment method a test card leaves behind. */
+export function simulatedPaymentMethod(behaviour: CardBehaviour): string {
+  if (behaviour === "succeeds_then_declines") return "sim_pm_card_chargeDeclined";
+  if (behaviour === "succeeds_then_needs_authentication") return "sim_pm_card_authenticationRequired";
+  return "sim_pm_card_visa";
+}
 
 export type CardBehaviour = (typeof testCards)[keyof typeof testCards] | "unknown";
 
@@ -48,18 +156,20 @@ export async function findSimulatedCheckout(db: Db, sessionId: string) {
  */
 export async function completeSimulatedCheckout(
   db: Db,
-  pledge: Pick<Pledge, "id">,
+  pledge: Pick<Pledge, "id" | "status">,
   fundingModel: FundingModel,
   now: Date,
-): Promise<CommitOutcome> {
+  paymentMethodId = "sim_pm_card_visa",
+): Promise<CommitOutcome | "card_updated"> {
+  // After a failed charge, the checkout gives a new card for the retry.
+  if (pledge.status === "payment_failed") {
+    await updateCardAfterFailure(db, pledge.id, { paymentMethodId }, now);
+    return "card_updated";
+  }
   const outcome = await commitPledge(
     db,
     pledge.id,
-    {
-      customerId: `sim_cus_${pledge.id}`,
-      paymentMethodId: "sim_pm_card_visa",
-      setupIntentId: `sim_seti_${pledge.id}`,
-    },
+    { customerId: `sim_cus_${pledge.id}`, paymentMethodId, setupIntentId: `sim_seti_${pledge.id}` },
     now,
   );
   if (outcome === "committed" && fundingModel === "flexible") {

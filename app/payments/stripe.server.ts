@@ -2,7 +2,14 @@
 // charged at the deadline) or payment mode with manual capture (flexible: authorised, then taken
 // once the pledge is counted). Every creating call carries an idempotency key from our own ids.
 import Stripe from "stripe";
-import type { CheckoutRequest, CheckoutSession, PaymentGateway } from "./gateway";
+import type {
+  ChargeRequest,
+  ChargeResult,
+  CheckoutRequest,
+  CheckoutSession,
+  PaymentGateway,
+  RefundRequest,
+} from "./gateway";
 
 export interface StripeSettings {
   secretKey: string;
@@ -45,7 +52,7 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
       } satisfies Partial<Stripe.Checkout.SessionCreateParams>;
       const description = `${request.campaignTitle} (${request.pledgeId})`;
 
-      if (request.fundingModel === "all_or_nothing") {
+      if (request.fundingModel === "all_or_nothing" || request.cardUpdate !== undefined) {
         // A Customer keeps the saved card so it can be charged off-session at the deadline.
         const customer = await stripe.customers.create(
           { email: request.backerEmail, name: request.backerName, metadata },
@@ -59,7 +66,12 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
             customer: customer.id,
             setup_intent_data: { metadata, description },
           },
-          { idempotencyKey: `checkout-pledge-${request.pledgeId}` },
+          {
+            idempotencyKey:
+              request.cardUpdate === undefined
+                ? `checkout-pledge-${request.pledgeId}`
+                : `card-update-pledge-${request.pledgeId}-${request.cardUpdate}`,
+          },
         );
         return { sessionId: session.id, url: session.url ?? "", customerId: customer.id };
       }
@@ -109,6 +121,61 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
 
     async cancelPayment(paymentIntentId: string, idempotencyKey: string) {
       await stripe.paymentIntents.cancel(paymentIntentId, {}, { idempotencyKey });
+    },
+
+    async chargeSavedCard(request: ChargeRequest): Promise<ChargeResult> {
+      try {
+        const intent = await stripe.paymentIntents.create(
+          {
+            amount: request.amount,
+            currency: request.currency.toLowerCase(),
+            customer: request.customerId,
+            payment_method: request.paymentMethodId,
+            off_session: true,
+            confirm: true,
+            transfer_group: `campaign-${request.campaignId}`,
+            description: request.description,
+            metadata: { pledge_id: request.pledgeId, campaign_id: request.campaignId },
+          },
+          { idempotencyKey: request.idempotencyKey },
+        );
+        if (intent.status !== "succeeded") {
+          return {
+            status: "failed",
+            code: intent.status,
+            message: `Payment ${intent.status}`,
+            paymentIntentId: intent.id,
+          };
+        }
+        const charge = intent.latest_charge;
+        return {
+          status: "succeeded",
+          paymentIntentId: intent.id,
+          chargeId: typeof charge === "string" ? charge : (charge?.id ?? null),
+        };
+      } catch (error) {
+        if (error instanceof Stripe.errors.StripeCardError) {
+          return {
+            status: "failed",
+            code: error.code ?? "card_error",
+            message: error.message,
+            paymentIntentId: (error.payment_intent as { id?: string } | undefined)?.id ?? null,
+          };
+        }
+        throw error;
+      }
+    },
+
+    async refundPayment(request: RefundRequest) {
+      const refund = await stripe.refunds.create(
+        {
+          payment_intent: request.paymentIntentId,
+          amount: request.amount,
+          metadata: { pledge_id: request.pledgeId, reason: request.reason.slice(0, 400) },
+        },
+        { idempotencyKey: request.idempotencyKey },
+      );
+      return { refundId: refund.id };
     },
   };
 }

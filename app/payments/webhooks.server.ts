@@ -2,6 +2,8 @@
 // as their effect (a repeated delivery changes nothing), and applied in any order.
 import Stripe from "stripe";
 import { z } from "zod";
+import { updateCardAfterFailure } from "~/pledges/charging.server";
+import { recordDispute } from "~/pledges/disputes.server";
 import {
   cancelPledge,
   collectPledge,
@@ -44,6 +46,15 @@ const paymentIntent = z.object({
   latest_charge: ref,
   metadata,
   last_payment_error: z.object({ message: z.string().nullish(), code: z.string().nullish() }).nullish(),
+});
+const disputeObject = z.object({
+  id,
+  charge: ref.transform((v) => v ?? ""),
+  payment_intent: ref,
+  amount: z.number().int(),
+  currency: z.string(),
+  reason: z.string().nullish(),
+  status: z.string(),
 });
 const charge = z.object({
   id,
@@ -111,6 +122,10 @@ export async function applyStripeEvent(
           setupIntentId: session.setup_intent,
           paymentIntentId: session.payment_intent,
         };
+        if (pledge.status === "payment_failed" && event.type === "checkout.session.completed") {
+          // The backer gave a new card after a failed charge; the setup intent's event brings it.
+          break;
+        }
         if (event.type === "checkout.session.expired") await expirePledge(trx, pledge.id, "abandoned", now);
         else if (event.type === "checkout.session.async_payment_failed") {
           await cancelPledge(trx, pledge.id, "payment_failed", now);
@@ -128,7 +143,14 @@ export async function applyStripeEvent(
       case "setup_intent.succeeded": {
         const intent = setupIntent.parse(object);
         const pledge = await find({ pledgeId: intent.metadata.pledge_id });
-        if (pledge) {
+        if (pledge?.status === "payment_failed" && intent.payment_method) {
+          await updateCardAfterFailure(
+            trx,
+            pledge.id,
+            { paymentMethodId: intent.payment_method, customerId: intent.customer },
+            now,
+          );
+        } else if (pledge) {
           await commitPledge(
             trx,
             pledge.id,
@@ -165,6 +187,19 @@ export async function applyStripeEvent(
           paymentIntentId: refunded.payment_intent,
         });
         if (pledge) await recordRefund(trx, pledge.id, refunded.amount_refunded, now);
+        break;
+      }
+      case "charge.dispute.created":
+      case "charge.dispute.updated":
+      case "charge.dispute.closed": {
+        const dispute = disputeObject.parse(object);
+        const pledge = await find({
+          pledgeId: null,
+          chargeId: dispute.charge,
+          paymentIntentId: dispute.payment_intent,
+        });
+        await recordDispute(trx, { ...dispute, pledgeId: pledge?.id ?? null }, now);
+        if (!pledge) outcome = "unmatched";
         break;
       }
       default:

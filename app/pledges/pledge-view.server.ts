@@ -30,6 +30,9 @@ export async function getPledgeView(
       tierTitle: tier?.title ?? null,
     },
     options,
+    /** The charge failed: the backer can give another card until the grace period ends. */
+    fixable: pledge.status === "payment_failed",
+    lastPaymentError: pledge.last_payment_error,
     changeable:
       pledge.status === "committed" &&
       options.campaign.open &&

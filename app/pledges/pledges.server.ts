@@ -8,6 +8,7 @@ import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { MINUTE } from "~/lib/time";
 import { recordMilestones } from "~/notifications/milestones.server";
 import {
+  queuePaymentFailedNotice,
   queuePaymentReceipt,
   queuePledgeConfirmation,
   queueRefundNotice,
@@ -203,6 +204,12 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
         collected_at: null,
         refunded_amount: 0,
         holds_stock: request.tierId ? 1 : 0,
+        charge_attempts: 0,
+        charge_claimed_by: null,
+        charge_claimed_at: null,
+        payment_failed_at: null,
+        retry_requested: 0,
+        charge_id: null,
       };
       await trx.insertInto("pledges").values(pledge).execute();
       // Every column is written above: the row is what was inserted, no need to read it back.
@@ -416,7 +423,10 @@ export async function cancelPledge(
   });
 }
 
-/** A payment attempt failed: kept for the backer to fix; the pledge still counts until dropped. */
+/**
+ * A charge failed (declined, or the bank wants the backer to authenticate): the pledge still counts
+ * while the backer fixes it, and they are emailed a link to do so, once per attempt.
+ */
 export async function recordPaymentFailure(
   db: Db,
   pledgeId: string,
@@ -429,7 +439,21 @@ export async function recordPaymentFailure(
       .set({ last_payment_error: message.slice(0, 500), updated_at: iso(now) })
       .where("id", "=", pledgeId)
       .execute();
-    await transition(trx, pledgeId, ["committed"], "payment_failed", {}, now);
+    await transition(trx, pledgeId, ["committed"], "payment_failed", { payment_failed_at: iso(now) }, now);
+    const pledge = await requirePledge(trx, pledgeId);
+    if (pledge.status === "payment_failed") await queuePaymentFailedNotice(trx, pledge, now);
+  });
+}
+
+/** Still unpaid after the grace period: the pledge stops counting and its reward goes back. */
+export async function dropPledge(db: Db, pledgeId: string, now: Date): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    const pledge = await requirePledge(trx, pledgeId);
+    if (!(await transition(trx, pledgeId, ["payment_failed"], "dropped", { canceled_at: iso(now) }, now)))
+      return false;
+    await adjustTotals(trx, pledge.campaign_id, -(pledge.amount - pledge.refunded_amount), -1, now);
+    await releaseTierUnit(trx, pledge);
+    return true;
   });
 }
 
@@ -539,7 +563,12 @@ export async function expireAbandonedCheckouts(db: Db, now: Date): Promise<numbe
 /** Finds the pledge a gateway object is about: by our id in its metadata, else by its references. */
 export async function findPledgeByRefs(
   db: Db,
-  refs: { pledgeId?: string | null; checkoutSessionId?: string | null; paymentIntentId?: string | null },
+  refs: {
+    pledgeId?: string | null;
+    checkoutSessionId?: string | null;
+    paymentIntentId?: string | null;
+    chargeId?: string | null;
+  },
 ): Promise<Pledge | undefined> {
   if (refs.pledgeId) {
     const pledge = await getPledge(db, refs.pledgeId);
@@ -550,6 +579,14 @@ export async function findPledgeByRefs(
       .selectFrom("pledges")
       .selectAll()
       .where("checkout_session_id", "=", refs.checkoutSessionId)
+      .executeTakeFirst();
+    if (pledge) return pledge;
+  }
+  if (refs.chargeId) {
+    const pledge = await db
+      .selectFrom("pledges")
+      .selectAll()
+      .where("charge_id", "=", refs.chargeId)
       .executeTakeFirst();
     if (pledge) return pledge;
   }

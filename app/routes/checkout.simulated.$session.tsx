@@ -10,7 +10,13 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { ErrorSummary, FormField } from "~/components/FormField";
 import { cardFormSchema } from "~/payments/card-form";
-import { cardBehaviour, completeSimulatedCheckout, loadSimulatedCheckout } from "~/payments/simulated.server";
+import {
+  cardBehaviour,
+  completeSimulatedCheckout,
+  loadSimulatedCheckout,
+  simulatedPaymentMethod,
+} from "~/payments/simulated.server";
+import { chargePledgeNow } from "~/pledges/charging.server";
 import { pledgeUrl } from "~/pledges/pledge-link.server";
 import { expirePledge } from "~/pledges/pledges.server";
 import { translator, type MessageKey } from "~/lib/i18n";
@@ -30,7 +36,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     locale: requestLocale(request),
     sessionId: params.session ?? "",
-    open: pledge.status === "pending",
+    // Pending: the first checkout; payment_failed: a new card after a failed charge.
+    open: pledge.status === "pending" || pledge.status === "payment_failed",
     status: pledge.status,
     amount: pledge.amount,
     currency: pledge.currency,
@@ -57,7 +64,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await expirePledge(context.db, pledge.id, "abandoned", now);
     return redirect(`/campaigns/${campaign.slug}/pledge?canceled=1`);
   }
-  if (pledge.status !== "pending") return fail({ form: "checkout.error.closed" }, 409);
+  if (pledge.status !== "pending" && pledge.status !== "payment_failed") {
+    return fail({ form: "checkout.error.closed" }, 409);
+  }
 
   const parsed = cardFormSchema(now).safeParse(values);
   if (!parsed.success) {
@@ -74,7 +83,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (behaviour === "authentication_required")
     return redirect(`/checkout/simulated/${sessionId}/authenticate`);
 
-  const outcome = await completeSimulatedCheckout(context.db, pledge, campaign.funding_model, now);
+  const outcome = await completeSimulatedCheckout(
+    context.db,
+    pledge,
+    campaign.funding_model,
+    now,
+    simulatedPaymentMethod(behaviour),
+  );
+  if (outcome === "card_updated") {
+    await chargePledgeNow(
+      { db: context.db, engine: context.engine, gateway: context.gateway, clock: context.clock },
+      pledge.id,
+    );
+  }
   if (outcome === "too_late") return fail({ form: "checkout.error.tooLate" }, 409);
   if (outcome === "not_pending") return fail({ form: "checkout.error.closed" }, 409);
   return redirect(pledgeUrl("", context.config.SESSION_SECRET, pledge.id, { thanks: true }));

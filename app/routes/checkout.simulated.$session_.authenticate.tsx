@@ -7,6 +7,7 @@ import {
   findSimulatedCheckout,
   loadSimulatedCheckout,
 } from "~/payments/simulated.server";
+import { chargePledgeNow } from "~/pledges/charging.server";
 import { pledgeUrl } from "~/pledges/pledge-link.server";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
 import { formatMoney } from "~/lib/money";
@@ -15,7 +16,9 @@ import { notFound } from "~/lib/request.server";
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const pledge = await findSimulatedCheckout(context.db, params.session ?? "");
   if (!pledge) throw notFound();
-  if (pledge.status !== "pending") throw redirect(`/checkout/simulated/${params.session}`);
+  if (pledge.status !== "pending" && pledge.status !== "payment_failed") {
+    throw redirect(`/checkout/simulated/${params.session}`);
+  }
   return { amount: pledge.amount, currency: pledge.currency };
 }
 
@@ -34,7 +37,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     campaign.funding_model,
     context.clock(),
   );
-  if (outcome !== "committed" && outcome !== "already") return redirect(`/checkout/simulated/${sessionId}`);
+  if (outcome === "card_updated") {
+    await chargePledgeNow(
+      { db: context.db, engine: context.engine, gateway: context.gateway, clock: context.clock },
+      pledge.id,
+    );
+  } else if (outcome !== "committed" && outcome !== "already") {
+    return redirect(`/checkout/simulated/${sessionId}`);
+  }
   return redirect(pledgeUrl("", context.config.SESSION_SECRET, pledge.id, { thanks: true }));
 }
 

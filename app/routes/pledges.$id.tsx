@@ -12,7 +12,8 @@ import { FormField } from "~/components/FormField";
 import { pledgeChangeSchema } from "~/pledges/pledge-form";
 import { verifyPledgeToken } from "~/pledges/pledge-link.server";
 import { getPledgeView } from "~/pledges/pledge-view.server";
-import { cancelPledge, changePledge } from "~/pledges/pledges.server";
+import { beginCardUpdate } from "~/payments/checkout.server";
+import { cancelPledge, changePledge, getPledge } from "~/pledges/pledges.server";
 import { AppError } from "~/lib/errors";
 import { intlLocale, translator, type MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
@@ -55,6 +56,24 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!view) throw notFound();
   const form = await request.formData();
   const back = (notice: string) => redirect(`/pledges/${pledgeId}?token=${token}&notice=${notice}`);
+
+  if (form.get("intent") === "fix") {
+    if (!view.fixable)
+      return data({ errors: { form: "pledgePage.locked" } as ChangeErrors, values: null }, { status: 409 });
+    const pledge = await getPledge(context.db, pledgeId);
+    const url = await beginCardUpdate(
+      {
+        db: context.db,
+        gateway: context.gateway,
+        publicUrl: context.config.PUBLIC_URL,
+        secret: context.config.SESSION_SECRET,
+      },
+      pledge!,
+      { slug: view.options.campaign.slug, title: view.options.campaign.title },
+      now,
+    );
+    return redirect(url);
+  }
 
   if (form.get("intent") === "cancel") {
     if (!view.cancelable)
@@ -177,6 +196,15 @@ export default function PledgeRoute() {
         <br />
         <code>{privateLink}</code>
       </p>
+
+      {view.fixable ? (
+        <Form method="post" action={`/pledges/${pledge.id}?token=${token}`} className="notice notice--error">
+          <p>{t("pledgePage.failed")}</p>
+          <button type="submit" name="intent" value="fix" className="button button--primary">
+            {t("pledgePage.fix")}
+          </button>
+        </Form>
+      ) : null}
 
       {view.changeable ? (
         <Form

@@ -2,7 +2,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { DatabaseHandle } from "#db/connection.ts";
 import { createProgressHub } from "~/campaigns/live.server";
-import { simulatedGateway } from "~/payments/simulated.server";
+import { createSimulatedGateway } from "~/payments/simulated.server";
 import { loadConfig } from "~/lib/config.server";
 
 export function testContext(handle: DatabaseHandle, overrides: Partial<AppLoadContext> = {}): AppLoadContext {
@@ -14,7 +14,7 @@ export function testContext(handle: DatabaseHandle, overrides: Partial<AppLoadCo
       PUBLIC_URL: "http://localhost:3000",
     }),
     clock: () => new Date(),
-    gateway: simulatedGateway,
+    gateway: createSimulatedGateway(handle.db),
     live: createProgressHub(handle.db),
     ...overrides,
   };

@@ -1,0 +1,241 @@
+// Charging at the deadline: every committed pledge of a successful all-or-nothing campaign is
+// charged off-session, at a bounded rate, by one worker at a time. Failures wait for the backer's
+// new card; after 7 days of grace the pledge is dropped. A crashed run resumes without charging
+// anybody twice: an attempt's idempotency key only changes once its outcome is recorded.
+import { hostname } from "node:os";
+import type { Engine } from "#db/connection.ts";
+import type { Pledge } from "#db/schema.ts";
+import type { PaymentGateway } from "~/payments/gateway";
+import { queueEmails } from "~/notifications/outbox.server";
+import { campaignForEmails, snapshotFor } from "~/notifications/snapshot.server";
+import { inTransaction, type Db } from "~/lib/db.server";
+import { DAY, MINUTE } from "~/lib/time";
+import { collectPledge, dropPledge, recordPaymentFailure } from "./pledges.server";
+
+/** As on Kickstarter: a card still failing 7 days after the close drops the pledge. */
+export const GRACE_PERIOD = 7 * DAY;
+/** A claim older than this belongs to a worker that died: the pledge may be claimed again. */
+export const STALE_CHARGE_CLAIM = 5 * MINUTE;
+
+export interface ChargeRunOptions {
+  /** Requests per second to the gateway (Stripe's test mode allows 25, live mode 100). */
+  rate?: number;
+  /** Charges in flight at once. */
+  concurrency?: number;
+  batch?: number;
+  workerId?: string;
+}
+
+export interface ChargeRunReport {
+  charged: number;
+  failed: number;
+  errors: number;
+}
+
+export const chargeKey = (pledgeId: string, attempt: number) => `pledge-${pledgeId}-attempt-${attempt}`;
+
+/** Claims pledges due a charge: committed in a succeeded all-or-nothing campaign, or a failed one whose backer gave a new card. */
+async function claimDue(
+  db: Db,
+  engine: Engine,
+  workerId: string,
+  now: Date,
+  batch: number,
+  onlyPledgeId?: string,
+): Promise<Pledge[]> {
+  const staleBefore = new Date(now.getTime() - STALE_CHARGE_CLAIM).toISOString();
+  return db
+    .updateTable("pledges")
+    .set({ charge_claimed_by: workerId, charge_claimed_at: now.toISOString() })
+    .where("id", "in", (eb) => {
+      const due = eb
+        .selectFrom("pledges")
+        .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")
+        .select("pledges.id")
+        .where("campaigns.status", "=", "succeeded")
+        .where("campaigns.funding_model", "=", "all_or_nothing")
+        .where((w) =>
+          w.or([
+            w("pledges.status", "=", "committed"),
+            w.and([w("pledges.status", "=", "payment_failed"), w("pledges.retry_requested", "=", 1)]),
+          ]),
+        )
+        .where((w) =>
+          w.or([
+            w("pledges.charge_claimed_at", "is", null),
+            w("pledges.charge_claimed_at", "<", staleBefore),
+          ]),
+        )
+        .$if(onlyPledgeId !== undefined, (q) => q.where("pledges.id", "=", onlyPledgeId!))
+        .orderBy("pledges.created_at")
+        .limit(batch);
+      return engine === "postgres" ? due.forUpdate("pledges").skipLocked() : due;
+    })
+    .where((w) => w.or([w("charge_claimed_at", "is", null), w("charge_claimed_at", "<", staleBefore)]))
+    .returningAll()
+    .execute();
+}
+
+/** Spaces request starts `1/rate` seconds apart, whatever the concurrency. */
+function rateLimiter(rate: number) {
+  const interval = 1000 / rate;
+  let next = performance.now();
+  return async () => {
+    const now = performance.now();
+    const start = Math.max(now, next);
+    next = start + interval;
+    if (start > now) await new Promise((resolve) => setTimeout(resolve, start - now));
+  };
+}
+
+async function chargeOne(
+  db: Db,
+  gateway: PaymentGateway,
+  pledge: Pledge,
+  workerId: string,
+  now: () => Date,
+): Promise<keyof ChargeRunReport> {
+  const attempt = pledge.charge_attempts + 1;
+  try {
+    if (!pledge.payment_method_id || !pledge.stripe_customer_id)
+      throw new Error("No saved card on this pledge");
+    const result = await gateway.chargeSavedCard({
+      pledgeId: pledge.id,
+      campaignId: pledge.campaign_id,
+      amount: pledge.amount - pledge.refunded_amount,
+      currency: pledge.currency,
+      customerId: pledge.stripe_customer_id,
+      paymentMethodId: pledge.payment_method_id,
+      idempotencyKey: chargeKey(pledge.id, attempt),
+      description: `Pledge ${pledge.id}`,
+    });
+    if (result.status === "succeeded") {
+      await inTransaction(db, async (trx) => {
+        await trx
+          .updateTable("pledges")
+          .set({ charge_attempts: attempt, charge_id: result.chargeId })
+          .where("id", "=", pledge.id)
+          .execute();
+        await collectPledge(trx, pledge.id, { paymentIntentId: result.paymentIntentId }, now());
+      });
+      return "charged";
+    }
+    await inTransaction(db, async (trx) => {
+      await trx
+        .updateTable("pledges")
+        .set({
+          charge_attempts: attempt,
+          retry_requested: 0,
+          payment_intent_id: result.paymentIntentId ?? pledge.payment_intent_id,
+        })
+        .where("id", "=", pledge.id)
+        .execute();
+      await recordPaymentFailure(trx, pledge.id, `${result.code}: ${result.message}`, now());
+    });
+    return "failed";
+  } catch (error) {
+    // Not an answer about the card (network, server): release the claim, same key next time.
+    console.warn(`Charge of pledge ${pledge.id} did not complete: ${String(error)}`);
+    return "errors";
+  } finally {
+    await db
+      .updateTable("pledges")
+      .set({ charge_claimed_by: null, charge_claimed_at: null })
+      .where("id", "=", pledge.id)
+      .where("charge_claimed_by", "=", workerId)
+      .execute();
+  }
+}
+
+/** One charge run: everything due now, at the configured rate. */
+export async function runChargeRun(
+  deps: { db: Db; engine: Engine; gateway: PaymentGateway; clock: () => Date },
+  options: ChargeRunOptions = {},
+): Promise<ChargeRunReport> {
+  const { rate = 25, concurrency = 10, batch = 100, workerId = `${hostname()}:${process.pid}` } = options;
+  const report: ChargeRunReport = { charged: 0, failed: 0, errors: 0 };
+  const wait = rateLimiter(rate);
+  for (;;) {
+    const claimed = await claimDue(deps.db, deps.engine, workerId, deps.clock(), batch);
+    if (claimed.length === 0) break;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, claimed.length) }, async () => {
+        while (next < claimed.length) {
+          const pledge = claimed[next++]!;
+          await wait();
+          report[await chargeOne(deps.db, deps.gateway, pledge, workerId, deps.clock)]++;
+        }
+      }),
+    );
+    if (report.errors > 0 && report.charged === 0 && report.failed === 0) break;
+  }
+  return report;
+}
+
+/** Charges one pledge now (the backer just gave a new card), if it is due and nobody else holds it. */
+export async function chargePledgeNow(
+  deps: { db: Db; engine: Engine; gateway: PaymentGateway; clock: () => Date },
+  pledgeId: string,
+): Promise<keyof ChargeRunReport | "not_due"> {
+  const workerId = `${hostname()}:${process.pid}`;
+  const [pledge] = await claimDue(deps.db, deps.engine, workerId, deps.clock(), 1, pledgeId);
+  if (!pledge) return "not_due";
+  return chargeOne(deps.db, deps.gateway, pledge, workerId, deps.clock);
+}
+
+/** The backer gave a new card after a failed charge: the next run tries again with it. */
+export async function updateCardAfterFailure(
+  db: Db,
+  pledgeId: string,
+  card: { paymentMethodId: string; customerId?: string | null },
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("pledges")
+    .set({
+      payment_method_id: card.paymentMethodId,
+      ...(card.customerId ? { stripe_customer_id: card.customerId } : {}),
+      retry_requested: 1,
+      updated_at: now.toISOString(),
+    })
+    .where("id", "=", pledgeId)
+    .where("status", "=", "payment_failed")
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/** Pledges still unpaid 7 days after their first failure are dropped; their reward goes back. */
+export async function dropUnpaidPledges(db: Db, now: Date): Promise<number> {
+  const due = await db
+    .selectFrom("pledges")
+    .select(["id", "campaign_id", "backer_email", "backer_name", "locale", "amount"])
+    .where("status", "=", "payment_failed")
+    .where("payment_failed_at", "<=", new Date(now.getTime() - GRACE_PERIOD).toISOString())
+    .execute();
+  let dropped = 0;
+  for (const pledge of due) {
+    await inTransaction(db, async (trx) => {
+      if (!(await dropPledge(trx, pledge.id, now))) return;
+      dropped++;
+      const campaign = await campaignForEmails(trx, pledge.campaign_id, now);
+      await queueEmails(
+        trx,
+        [
+          {
+            kind: "pledge_dropped",
+            dedupeKey: `pledge-dropped:${pledge.id}`,
+            to: pledge.backer_email,
+            name: pledge.backer_name,
+            locale: pledge.locale,
+            props: { campaign: snapshotFor(campaign, pledge.locale), amount: pledge.amount },
+            campaignId: pledge.campaign_id,
+            pledgeId: pledge.id,
+          },
+        ],
+        now,
+      );
+    });
+  }
+  return dropped;
+}
