@@ -6,7 +6,12 @@ import { expect, test } from "vitest";
 import { closeCampaignsDue } from "~/campaigns/closing.server";
 import { recomputeTotals } from "~/campaigns/campaigns.server";
 import { createSimulatedGateway } from "~/payments/simulated.server";
-import { chargePledgeNow, dropUnpaidPledges, runChargeRun, updateCardAfterFailure } from "~/pledges/charging.server";
+import {
+  chargePledgeNow,
+  dropUnpaidPledges,
+  runChargeRun,
+  updateCardAfterFailure,
+} from "~/pledges/charging.server";
 import { refundPledge } from "~/pledges/refunds.server";
 import { cancelPledge, commitPledge, getPledge, startPledge } from "~/pledges/pledges.server";
 import { campaignDeadline, DAY, HOUR } from "~/lib/time";
@@ -28,7 +33,13 @@ async function launch({ goal, launchedAt }: { goal: number; launchedAt: Date }) 
   return { campaign, deadline };
 }
 
-async function pledge(campaignId: string, amount: number, card: string, at: Date, tierId: string | null = null) {
+async function pledge(
+  campaignId: string,
+  amount: number,
+  card: string,
+  at: Date,
+  tierId: string | null = null,
+) {
   const { db } = database();
   const started = await startPledge(
     db,
@@ -46,14 +57,26 @@ async function pledge(campaignId: string, amount: number, card: string, at: Date
     },
     at,
   );
-  await commitPledge(db, started.id, { customerId: `sim_cus_${started.id}`, paymentMethodId: `sim_pm_card_${card}` }, at);
+  await commitPledge(
+    db,
+    started.id,
+    { customerId: `sim_cus_${started.id}`, paymentMethodId: `sim_pm_card_${card}` },
+    at,
+  );
   return started.id;
 }
 
 async function state(campaignId: string) {
   const { db } = database();
-  const campaign = await db.selectFrom("campaigns").selectAll().where("id", "=", campaignId).executeTakeFirstOrThrow();
-  expect(await recomputeTotals(db, campaignId)).toEqual({ pledged: campaign.pledged_amount, backers: campaign.backer_count });
+  const campaign = await db
+    .selectFrom("campaigns")
+    .selectAll()
+    .where("id", "=", campaignId)
+    .executeTakeFirstOrThrow();
+  expect(await recomputeTotals(db, campaignId)).toEqual({
+    pledged: campaign.pledged_amount,
+    backers: campaign.backer_count,
+  });
   return campaign;
 }
 
@@ -86,7 +109,10 @@ test("fifteen days of an all-or-nothing campaign, from first pledge to final tot
   // Nothing closes before the deadline; at it, the campaign succeeds, exactly once.
   expect(await closeCampaignsDue(db, new Date(deadline.getTime() - 1))).toEqual([]);
   const afterDeadline = new Date(deadline.getTime() + 1);
-  const [first, second] = await Promise.all([closeCampaignsDue(db, afterDeadline), closeCampaignsDue(db, afterDeadline)]);
+  const [first, second] = await Promise.all([
+    closeCampaignsDue(db, afterDeadline),
+    closeCampaignsDue(db, afterDeadline),
+  ]);
   expect([...first, ...second]).toEqual([{ id: campaign, outcome: "succeeded" }]);
   const closed = await state(campaign);
   expect(closed).toMatchObject({ status: "succeeded", final_pledged_amount: 23_000, final_backer_count: 4 });
@@ -104,28 +130,50 @@ test("fifteen days of an all-or-nothing campaign, from first pledge to final tot
   );
   expect(await emailsOf(campaign, "payment_collected")).toHaveLength(2);
   // A second run has nothing to do: nobody is charged twice.
-  expect(await runChargeRun({ db, engine, gateway, clock }, { rate: 100 })).toEqual({ charged: 0, failed: 0, errors: 0 });
+  expect(await runChargeRun({ db, engine, gateway, clock }, { rate: 100 })).toEqual({
+    charged: 0,
+    failed: 0,
+    errors: 0,
+  });
   expect((await state(campaign)).pledged_amount).toBe(23_000); // failed pledges still count while fixable
 
   // Two days later the authentication backer confirms with a card that works; the retry uses attempt 2.
   const recovery = () => new Date(deadline.getTime() + 2 * DAY);
-  expect(await updateCardAfterFailure(db, needsAuth, { paymentMethodId: "sim_pm_card_visa" }, recovery())).toBe(true);
+  expect(
+    await updateCardAfterFailure(db, needsAuth, { paymentMethodId: "sim_pm_card_visa" }, recovery()),
+  ).toBe(true);
   expect(await chargePledgeNow({ db, engine, gateway, clock: recovery }, needsAuth)).toBe("charged");
   expect(await getPledge(db, needsAuth)).toMatchObject({ status: "collected", charge_attempts: 2 });
-  const keys = await db.selectFrom("simulated_payments").select("idempotency_key").where("pledge_id", "=", needsAuth).orderBy("idempotency_key").execute();
-  expect(keys.map((k) => k.idempotency_key)).toEqual([`pledge-${needsAuth}-attempt-1`, `pledge-${needsAuth}-attempt-2`]);
+  const keys = await db
+    .selectFrom("simulated_payments")
+    .select("idempotency_key")
+    .where("pledge_id", "=", needsAuth)
+    .orderBy("idempotency_key")
+    .execute();
+  expect(keys.map((k) => k.idempotency_key)).toEqual([
+    `pledge-${needsAuth}-attempt-1`,
+    `pledge-${needsAuth}-attempt-2`,
+  ]);
 
   // The declined backer never fixes it: 7 days after the failure the pledge is dropped.
   expect(await dropUnpaidPledges(db, new Date(deadline.getTime() + 6 * DAY))).toBe(0);
   expect(await dropUnpaidPledges(db, new Date(deadline.getTime() + 7 * DAY + 2 * HOUR))).toBe(1);
   expect(await getPledge(db, declined)).toMatchObject({ status: "dropped", holds_stock: 0 });
   expect(await emailsOf(campaign, "pledge_dropped")).toHaveLength(1);
-  const tierRow = await db.selectFrom("reward_tiers").select("claimed_count").where("id", "=", tier).executeTakeFirstOrThrow();
+  const tierRow = await db
+    .selectFrom("reward_tiers")
+    .select("claimed_count")
+    .where("id", "=", tier)
+    .executeTakeFirstOrThrow();
   expect(tierRow.claimed_count).toBe(1); // visaB still holds its unit; the dropped pledge gave its back
 
   // An admin refunds part of one collected pledge; a second identical request refunds nothing more.
   const refundAt = new Date(deadline.getTime() + 10 * DAY);
-  await refundPledge({ db, gateway }, { pledgeId: visaA, amount: 2_000, reason: "Reward not deliverable" }, refundAt);
+  await refundPledge(
+    { db, gateway },
+    { pledgeId: visaA, amount: 2_000, reason: "Reward not deliverable" },
+    refundAt,
+  );
   await expect(
     refundPledge({ db, gateway }, { pledgeId: visaA, amount: 7_000, reason: "Too much" }, refundAt),
   ).rejects.toMatchObject({ code: "bad_refund_amount" });
@@ -158,14 +206,27 @@ test("a campaign short of its goal fails: every pledge is released and nobody is
   expect(await closeCampaignsDue(db, closedAt)).toEqual([{ id: campaign, outcome: "failed" }]);
   expect(await closeCampaignsDue(db, closedAt)).toEqual([]);
   const closed = await state(campaign);
-  expect(closed).toMatchObject({ status: "failed", final_pledged_amount: 7_000, final_backer_count: 2, pledged_amount: 0 });
-  expect(await getPledge(db, a)).toMatchObject({ status: "canceled", cancel_reason: "campaign_closed", holds_stock: 0 });
+  expect(closed).toMatchObject({
+    status: "failed",
+    final_pledged_amount: 7_000,
+    final_backer_count: 2,
+    pledged_amount: 0,
+  });
+  expect(await getPledge(db, a)).toMatchObject({
+    status: "canceled",
+    cancel_reason: "campaign_closed",
+    holds_stock: 0,
+  });
   expect(await runChargeRun({ db, engine, gateway, clock: () => closedAt }, { rate: 100 })).toEqual({
     charged: 0,
     failed: 0,
     errors: 0,
   });
-  const payments = await db.selectFrom("simulated_payments").select("idempotency_key").where("pledge_id", "=", a).execute();
+  const payments = await db
+    .selectFrom("simulated_payments")
+    .select("idempotency_key")
+    .where("pledge_id", "=", a)
+    .execute();
   expect(payments).toEqual([]);
   expect(await emailsOf(campaign, "campaign_failed")).toHaveLength(3);
 });
@@ -175,5 +236,7 @@ test("a flexible campaign closes as funded with nothing to charge", async () => 
   const launchedAt = new Date("2026-09-01T09:00:00.000Z");
   const { campaign, deadline } = await launch({ goal: 50_000, launchedAt });
   await db.updateTable("campaigns").set({ funding_model: "flexible" }).where("id", "=", campaign).execute();
-  expect(await closeCampaignsDue(db, new Date(deadline.getTime() + 1))).toEqual([{ id: campaign, outcome: "succeeded" }]);
+  expect(await closeCampaignsDue(db, new Date(deadline.getTime() + 1))).toEqual([
+    { id: campaign, outcome: "succeeded" },
+  ]);
 });
