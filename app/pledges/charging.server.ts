@@ -113,7 +113,7 @@ async function chargeOne(
       await inTransaction(db, async (trx) => {
         await trx
           .updateTable("pledges")
-          .set({ charge_attempts: attempt, charge_id: result.chargeId })
+          .set({ charge_attempts: attempt, charge_id: result.chargeId, retry_requested: 0 })
           .where("id", "=", pledge.id)
           .execute();
         await collectPledge(trx, pledge.id, { paymentIntentId: result.paymentIntentId }, now());
@@ -238,4 +238,41 @@ export async function dropUnpaidPledges(db: Db, now: Date): Promise<number> {
     });
   }
   return dropped;
+}
+
+export interface ChargeSummary {
+  collected: { count: number; amount: number };
+  pending: { count: number; amount: number };
+  failed: { count: number; amount: number };
+  dropped: { count: number; amount: number };
+  refunded: number;
+}
+
+/** What owners and admins see after the close: collected, still to charge, failing, dropped. */
+export async function chargeSummary(db: Db, campaignId: string): Promise<ChargeSummary> {
+  const rows = await db
+    .selectFrom("pledges")
+    .select((eb) => [
+      "status",
+      eb.fn.countAll<number>().as("count"),
+      eb.fn.coalesce(eb.fn.sum<number>("amount"), eb.lit(0)).as("amount"),
+      eb.fn.coalesce(eb.fn.sum<number>("refunded_amount"), eb.lit(0)).as("refunded"),
+    ])
+    .where("campaign_id", "=", campaignId)
+    .groupBy("status")
+    .execute();
+  const of = (...statuses: string[]) => {
+    const matching = rows.filter((r) => statuses.includes(r.status));
+    return {
+      count: matching.reduce((n, r) => n + Number(r.count), 0),
+      amount: matching.reduce((n, r) => n + Number(r.amount) - Number(r.refunded), 0),
+    };
+  };
+  return {
+    collected: of("collected"),
+    pending: of("committed"),
+    failed: of("payment_failed"),
+    dropped: of("dropped"),
+    refunded: rows.reduce((n, r) => n + Number(r.refunded), 0),
+  };
 }

@@ -8,6 +8,7 @@ import { recomputeTotals } from "~/campaigns/campaigns.server";
 import { createSimulatedGateway } from "~/payments/simulated.server";
 import {
   chargePledgeNow,
+  chargeSummary,
   dropUnpaidPledges,
   runChargeRun,
   updateCardAfterFailure,
@@ -178,6 +179,14 @@ test("fifteen days of an all-or-nothing campaign, from first pledge to final tot
     refundPledge({ db, gateway }, { pledgeId: visaA, amount: 7_000, reason: "Too much" }, refundAt),
   ).rejects.toMatchObject({ code: "bad_refund_amount" });
   expect(await emailsOf(campaign, "refund_issued")).toHaveLength(1);
+
+  expect(await chargeSummary(db, campaign)).toEqual({
+    collected: { count: 3, amount: 15_000 },
+    pending: { count: 0, amount: 0 },
+    failed: { count: 0, amount: 0 },
+    dropped: { count: 1, amount: 6_000 },
+    refunded: 2_000,
+  });
 
   // Final: collected 8 000 + 5 000 + 4 000, minus 2 000 refunded; the page still shows the close.
   const final = await state(campaign);
