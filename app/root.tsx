@@ -13,6 +13,8 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { isAdmin } from "~/auth/policy.server";
+import { currentUser } from "~/auth/session.server";
 import { TestModeBanner } from "~/components/TestModeBanner";
 import { defaultLocale, locales, translator, type Locale } from "~/lib/i18n";
 import { requestLocale } from "~/lib/request.server";
@@ -23,8 +25,13 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export function loader({ request, context }: LoaderFunctionArgs) {
-  return { locale: requestLocale(request), testMode: context.gateway.testMode };
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await currentUser(request, context);
+  return {
+    locale: requestLocale(request),
+    testMode: context.gateway.testMode,
+    user: user ? { email: user.email, admin: isAdmin(user, context.config) } : null,
+  };
 }
 
 function LanguageSwitch({ locale }: { locale: Locale }) {
@@ -67,7 +74,22 @@ export function Layout({ children }: { children: ReactNode }) {
               <img src="/favicon.svg" alt="" width={32} height={32} />
               <span className="brand__name">{t("site.name")}</span>
             </Link>
-            <LanguageSwitch locale={locale} />
+            <nav className="site-nav" aria-label={t("nav.home")}>
+              {data?.user ? (
+                <>
+                  {data.user.admin ? <Link to="/admin">{t("admin.title")}</Link> : null}
+                  <Link to="/account">{t("auth.account")}</Link>
+                  <Form method="post" action="/sign-out">
+                    <button type="submit" className="button-link">
+                      {t("auth.signOut")}
+                    </button>
+                  </Form>
+                </>
+              ) : (
+                <Link to="/sign-in">{t("auth.signIn")}</Link>
+              )}
+              <LanguageSwitch locale={locale} />
+            </nav>
           </div>
         </header>
         <main id="main" tabIndex={-1}>

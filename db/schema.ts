@@ -215,6 +215,18 @@ export interface MailboxMessagesTable {
   created_at: Instant;
 }
 
+export interface SignInTokensTable {
+  id: string;
+  email: string;
+  /** SHA-256 of the token sent by email: a database leak gives no working link. */
+  token_hash: string;
+  ip: string | null;
+  redirect_to: string | null;
+  created_at: Instant;
+  expires_at: Instant;
+  used_at: Instant | null;
+}
+
 export interface Database {
   users: UsersTable;
   campaigns: CampaignsTable;
@@ -229,6 +241,7 @@ export interface Database {
   mailbox_messages: MailboxMessagesTable;
   disputes: DisputesTable;
   simulated_payments: SimulatedPaymentsTable;
+  sign_in_tokens: SignInTokensTable;
 }
 
 export type OutboxEmail = Selectable<EmailOutboxTable>;

@@ -10,6 +10,7 @@ import { paymentFailed } from "./payment-failed";
 import { pledgeConfirmation } from "./pledge-confirmation";
 import { pledgeDropped } from "./pledge-dropped";
 import { refundIssued } from "./refund-issued";
+import { signInLink } from "./sign-in-link";
 import { updatePosted } from "./update-posted";
 
 export const emailTemplates = {
@@ -24,6 +25,7 @@ export const emailTemplates = {
   refund_issued: refundIssued,
   update_posted: updatePosted,
   owner_daily_digest: ownerDailyDigest,
+  sign_in_link: signInLink,
 };
 
 export type EmailKind = keyof typeof emailTemplates;

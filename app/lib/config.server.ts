@@ -57,6 +57,20 @@ export const envSchema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   /** Run the job runner (email delivery, expiries) inside the web process; off when `npm run worker` runs it. */
   JOBS: booleanFlag.default("true"),
+  /** Who is an admin: a comma-separated list of email addresses. */
+  ADMIN_EMAILS: z
+    .string()
+    .default("")
+    .transform((list) =>
+      list
+        .split(",")
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .refine(
+      (list) => list.every((e) => /^[^@\s]+@[^@\s]+$/.test(e)),
+      "expected email addresses separated by commas",
+    ),
   /** Charges per second at the deadline: Stripe allows 25/s in test mode, 100/s live. */
   CHARGE_RATE: z.coerce
     .number({ invalid_type_error: "expected a number of requests per second" })

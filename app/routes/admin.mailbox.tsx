@@ -2,11 +2,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { listMailbox, mailboxIsOpen } from "~/notifications/mailbox.server";
+import { isAdmin } from "~/auth/policy.server";
+import { currentUser } from "~/auth/session.server";
 import { useTranslate } from "~/lib/locale";
 import { notFound } from "~/lib/request.server";
 
-export async function loader({ context }: LoaderFunctionArgs) {
-  if (!mailboxIsOpen(context.config)) throw notFound();
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (!mailboxIsOpen(context.config, isAdmin(await currentUser(request, context), context.config)))
+    throw notFound();
   return { messages: await listMailbox(context.db) };
 }
 

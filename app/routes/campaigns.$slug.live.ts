@@ -17,7 +17,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!campaign) throw notFound();
   const initial = (await readProgress(context.db, [campaign.id])).get(campaign.id);
   const encoder = new TextEncoder();
-  let stop = () => {};
+  let stop = (_closeStream: boolean) => {};
 
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -26,7 +26,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         if (open) controller.enqueue(encoder.encode(text));
       };
       const send = (progress: LiveProgress | null) => {
-        if (progress === null) return stop();
+        if (progress === null) return stop(true);
         write(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`);
       };
       // Reconnect after 2 s if the connection drops.
@@ -34,17 +34,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       if (initial) send(initial);
       const unsubscribe = context.live.subscribe(campaign.id, send);
       const heartbeat = setInterval(() => write(": keep-alive\n\n"), HEARTBEAT_MS);
-      stop = () => {
+      // Closing the stream from our side (the hub stops) and the reader going away both end here;
+      // a stream the reader cancelled is closed already.
+      stop = (closeStream) => {
         if (!open) return;
         open = false;
         clearInterval(heartbeat);
         unsubscribe();
-        controller.close();
+        if (closeStream) controller.close();
       };
-      request.signal.addEventListener("abort", () => stop());
+      request.signal.addEventListener("abort", () => stop(true));
     },
     cancel() {
-      stop();
+      stop(false);
     },
   });
 

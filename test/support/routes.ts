@@ -39,6 +39,8 @@ export async function callRoute<T = unknown>(
     else throw thrown;
   }
   if (result instanceof Response) {
+    // Only the status and the redirect are read; a stream (live progress) must not stay open.
+    await result.body?.cancel();
     return { status: result.status, data: null, location: result.headers.get("Location") };
   }
   if (result && typeof result === "object" && (result as { type?: string }).type === "DataWithResponseInit") {

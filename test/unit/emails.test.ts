@@ -56,6 +56,7 @@ const examples: { [K in EmailKind]: Parameters<(typeof emailTemplates)[K]["rende
     newAmount: 61_000,
     dashboardUrl: campaign.url,
   },
+  sign_in_link: { url: "https://tourdetable.example/auth/verify?token=abc", minutes: 20 },
 };
 
 const context = (locale: EmailLocale, transactional: boolean) => ({

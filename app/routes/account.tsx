@@ -1,0 +1,55 @@
+// A signed-in person's pledges, found by the email they pledged with, each with its private link.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/session.server";
+import { pledgeUrl } from "~/pledges/pledge-link.server";
+import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { formatMoney } from "~/lib/money";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const pledges = await context.db
+    .selectFrom("pledges")
+    .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")
+    .select([
+      "pledges.id",
+      "pledges.amount",
+      "pledges.currency",
+      "pledges.status",
+      "campaigns.title",
+      "campaigns.slug",
+    ])
+    .where("pledges.backer_email", "=", user.email)
+    .where("pledges.status", "not in", ["pending", "expired"])
+    .orderBy("pledges.created_at", "desc")
+    .execute();
+  return {
+    email: user.email,
+    pledges: pledges.map((p) => ({ ...p, link: pledgeUrl("", context.config.SESSION_SECRET, p.id) })),
+  };
+}
+
+export default function Account() {
+  const { email, pledges } = useLoaderData<typeof loader>();
+  const t = useTranslate();
+  const locale = useIntlLocale();
+  return (
+    <section className="narrow" aria-labelledby="account-title">
+      <h1 id="account-title">{t("account.title")}</h1>
+      <p className="muted">{email}</p>
+      {pledges.length === 0 ? (
+        <p>{t("account.none")}</p>
+      ) : (
+        <ul>
+          {pledges.map((p) => (
+            <li key={p.id}>
+              <Link to={p.link}>
+                {p.title} — {formatMoney(p.amount, p.currency, locale)} — {t(`pledgePage.status.${p.status}`)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,190 @@
+// A campaign's follow-up, for its owner and for admins: collected, still to charge, failing and
+// dropped pledges, refunds and disputes, and a refund form for each collected pledge.
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { assertCan } from "~/auth/policy.server";
+import { requireUser } from "~/auth/session.server";
+import { chargeSummary } from "~/pledges/charging.server";
+import { refundPledge } from "~/pledges/refunds.server";
+import { AppError } from "~/lib/errors";
+import { intlLocale, type MessageKey } from "~/lib/i18n";
+import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { formatMoney, parseMoney } from "~/lib/money";
+import { notFound, requestLocale } from "~/lib/request.server";
+import type { AppLoadContext } from "@remix-run/node";
+
+async function loadCampaign(request: Request, context: AppLoadContext, id: string) {
+  const user = await requireUser(request, context);
+  const campaign = await context.db
+    .selectFrom("campaigns")
+    .selectAll()
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!campaign) throw notFound();
+  return { user, campaign };
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { user, campaign } = await loadCampaign(request, context, params.id ?? "");
+  assertCan(user, { action: "campaign.manage", campaign }, context.config);
+  const [summary, disputes, pledges] = await Promise.all([
+    chargeSummary(context.db, campaign.id),
+    context.db
+      .selectFrom("disputes")
+      .innerJoin("pledges", "pledges.id", "disputes.pledge_id")
+      .select([
+        "disputes.id",
+        "disputes.amount",
+        "disputes.currency",
+        "disputes.status",
+        "disputes.reason",
+        "pledges.backer_name",
+      ])
+      .where("pledges.campaign_id", "=", campaign.id)
+      .execute(),
+    context.db
+      .selectFrom("pledges")
+      .select(["id", "backer_name", "backer_email", "amount", "refunded_amount", "status", "currency"])
+      .where("campaign_id", "=", campaign.id)
+      .where("status", "not in", ["pending", "expired"])
+      .orderBy("created_at", "desc")
+      .limit(500)
+      .execute(),
+  ]);
+  return {
+    campaign: {
+      id: campaign.id,
+      title: campaign.title,
+      currency: campaign.currency,
+      status: campaign.status,
+    },
+    summary,
+    disputes,
+    pledges,
+  };
+}
+
+const refundForm = z.object({ pledgeId: z.string().uuid(), amount: z.string(), reason: z.string().trim() });
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, campaign } = await loadCampaign(request, context, params.id ?? "");
+  assertCan(user, { action: "pledge.refund", campaign }, context.config);
+  const parsed = refundForm.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success)
+    return data({ pledgeId: null, error: "admin.error.amount" as MessageKey }, { status: 400 });
+  const { pledgeId, reason } = parsed.data;
+  const pledge = await context.db
+    .selectFrom("pledges")
+    .select("campaign_id")
+    .where("id", "=", pledgeId)
+    .executeTakeFirst();
+  if (pledge?.campaign_id !== campaign.id) throw notFound();
+  const amount = parseMoney(parsed.data.amount, campaign.currency, intlLocale[requestLocale(request)]);
+  if (!amount.ok) return data({ pledgeId, error: "admin.error.amount" as MessageKey }, { status: 400 });
+  try {
+    await refundPledge(
+      { db: context.db, gateway: context.gateway },
+      { pledgeId, amount: amount.amount, reason },
+      context.clock(),
+    );
+  } catch (error) {
+    if (error instanceof AppError) {
+      const key: MessageKey =
+        error.code === "reason_required"
+          ? "admin.error.reason"
+          : error.code === "not_refundable"
+            ? "admin.error.notRefundable"
+            : "admin.error.amount";
+      return data({ pledgeId, error: key }, { status: error.status });
+    }
+    throw error;
+  }
+  return redirect(`/admin/campaigns/${campaign.id}?refunded=1`);
+}
+
+export default function CampaignFollowUp() {
+  const { campaign, summary, disputes, pledges } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [search] = useSearchParams();
+  const t = useTranslate();
+  const locale = useIntlLocale();
+  const money = (amount: number) => formatMoney(amount, campaign.currency, locale, { withDecimals: true });
+  const line = (label: MessageKey, value: { count: number; amount: number }) => (
+    <div>
+      <dt>{t(label)}</dt>
+      <dd>
+        {money(value.amount)} ({value.count})
+      </dd>
+    </div>
+  );
+  return (
+    <section aria-labelledby="follow-title">
+      <h1 id="follow-title">
+        {t("admin.manage")} — {campaign.title}
+      </h1>
+      {search.has("refunded") ? (
+        <p className="notice notice--success" role="status">
+          {t("admin.refunded.done")}
+        </p>
+      ) : null}
+      <h2>{t("admin.summary")}</h2>
+      <dl className="summary" data-testid="charge-summary">
+        {line("admin.collected", summary.collected)}
+        {line("admin.pending", summary.pending)}
+        {line("admin.failed", summary.failed)}
+        {line("admin.dropped", summary.dropped)}
+        <div>
+          <dt>{t("admin.refunded")}</dt>
+          <dd>{money(summary.refunded)}</dd>
+        </div>
+      </dl>
+      <h2>{t("admin.disputes")}</h2>
+      {disputes.length === 0 ? (
+        <p>{t("admin.noDisputes")}</p>
+      ) : (
+        <ul>
+          {disputes.map((d) => (
+            <li key={d.id}>
+              {d.backer_name}: {money(d.amount)} — {d.status} {d.reason ? `(${d.reason})` : ""}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>{t("admin.pledges")}</h2>
+      <table className="table">
+        <tbody>
+          {pledges.map((p) => (
+            <tr key={p.id}>
+              <td>{p.backer_name}</td>
+              <td>{p.backer_email}</td>
+              <td>{money(p.amount - p.refunded_amount)}</td>
+              <td>{t(`pledgePage.status.${p.status}`)}</td>
+              <td>
+                {p.status === "collected" ? (
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="pledgeId" value={p.id} />
+                    <label>
+                      {t("admin.refundAmount")} <input name="amount" size={8} inputMode="decimal" />
+                    </label>
+                    <label>
+                      {t("admin.refundReason")} <input name="reason" size={16} />
+                    </label>
+                    <button type="submit" className="button">
+                      {t("admin.refund")}
+                    </button>
+                    {result?.pledgeId === p.id && result.error ? (
+                      <span className="field__error" role="alert">
+                        {t(result.error)}
+                      </span>
+                    ) : null}
+                  </Form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

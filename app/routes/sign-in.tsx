@@ -1,0 +1,88 @@
+// Sign in with a link sent by email. The answer is the same whether or not the address has an
+// account, so the page tells nobody who uses the platform.
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { requestSignInLink } from "~/auth/sign-in.server";
+import { FormField } from "~/components/FormField";
+import { AppError } from "~/lib/errors";
+import type { MessageKey } from "~/lib/i18n";
+import { useTranslate } from "~/lib/locale";
+import { requestLocale, safeRedirectPath } from "~/lib/request.server";
+
+export function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  return {
+    redirectTo: safeRedirectPath(url.searchParams.get("redirectTo"), "/account"),
+    failed: url.searchParams.has("expired"),
+  };
+}
+
+const schema = z.object({ email: z.string().trim().email(), redirectTo: z.string().optional() });
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = Object.fromEntries(await request.formData());
+  const parsed = schema.safeParse(form);
+  const email = String(form.email ?? "");
+  if (!parsed.success)
+    return data({ sent: false, error: "auth.invalidEmail" as MessageKey, email }, { status: 400 });
+  try {
+    await requestSignInLink(
+      context.db,
+      {
+        email: parsed.data.email,
+        ip: request.headers.get("X-Forwarded-For")?.split(",")[0]?.trim() ?? null,
+        redirectTo: safeRedirectPath(parsed.data.redirectTo, "/account"),
+        locale: requestLocale(request),
+        publicUrl: context.config.PUBLIC_URL,
+      },
+      context.clock(),
+    );
+  } catch (error) {
+    if (error instanceof AppError && error.status === 429) {
+      return data({ sent: false, error: "auth.tooMany" as MessageKey, email }, { status: 429 });
+    }
+    throw error;
+  }
+  return data({ sent: true, error: null, email });
+}
+
+export default function SignIn() {
+  const { redirectTo, failed } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useTranslate();
+  return (
+    <section className="narrow" aria-labelledby="sign-in-title">
+      <h1 id="sign-in-title">{t("auth.title")}</h1>
+      {failed ? (
+        <p className="notice notice--error" role="alert">
+          {t("auth.badLink")}
+        </p>
+      ) : null}
+      {result?.sent ? (
+        <p className="notice notice--success" role="status">
+          {t("auth.sent")}
+        </p>
+      ) : (
+        <Form method="post" className="change-form" noValidate>
+          <p>{t("auth.intro")}</p>
+          <input type="hidden" name="redirectTo" value={redirectTo} />
+          <FormField id="email" label={t("auth.email")} error={result?.error ? t(result.error) : null}>
+            {(aria) => (
+              <input
+                {...aria}
+                name="email"
+                type="email"
+                autoComplete="email"
+                defaultValue={result?.email ?? ""}
+              />
+            )}
+          </FormField>
+          <button type="submit" className="button button--primary">
+            {t("auth.send")}
+          </button>
+        </Form>
+      )}
+    </section>
+  );
+}
