@@ -78,6 +78,7 @@ export function Layout({ children }: { children: ReactNode }) {
               {data?.user ? (
                 <>
                   {data.user.admin ? <Link to="/admin">{t("admin.title")}</Link> : null}
+                  <Link to="/campaigns/new">{t("editor.new")}</Link>
                   <Link to="/account">{t("auth.account")}</Link>
                   <Form method="post" action="/sign-out">
                     <button type="submit" className="button-link">

@@ -48,6 +48,10 @@ export interface CampaignsTable {
   /** The totals as they stood at the close, kept for the record once pledges are charged or released. */
   final_pledged_amount: MinorUnits | null;
   final_backer_count: number | null;
+  /** What the reviewer said when sending the draft back. */
+  review_message: Generated<string | null>;
+  /** A launch the approving admin scheduled for later. */
+  launch_at: Generated<Instant | null>;
   created_at: ColumnType<Instant, Instant, never>;
   updated_at: Instant;
 }
@@ -227,6 +231,15 @@ export interface SignInTokensTable {
   used_at: Instant | null;
 }
 
+export interface CampaignUpdatesTable {
+  id: string;
+  campaign_id: string;
+  title: string;
+  body_md: string;
+  visibility: "public" | "backers";
+  created_at: Instant;
+}
+
 export interface Database {
   users: UsersTable;
   campaigns: CampaignsTable;
@@ -242,6 +255,7 @@ export interface Database {
   disputes: DisputesTable;
   simulated_payments: SimulatedPaymentsTable;
   sign_in_tokens: SignInTokensTable;
+  campaign_updates: CampaignUpdatesTable;
 }
 
 export type OutboxEmail = Selectable<EmailOutboxTable>;

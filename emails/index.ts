@@ -10,6 +10,7 @@ import { paymentFailed } from "./payment-failed";
 import { pledgeConfirmation } from "./pledge-confirmation";
 import { pledgeDropped } from "./pledge-dropped";
 import { refundIssued } from "./refund-issued";
+import { reviewFeedback } from "./review-feedback";
 import { signInLink } from "./sign-in-link";
 import { updatePosted } from "./update-posted";
 
@@ -26,6 +27,7 @@ export const emailTemplates = {
   update_posted: updatePosted,
   owner_daily_digest: ownerDailyDigest,
   sign_in_link: signInLink,
+  review_feedback: reviewFeedback,
 };
 
 export type EmailKind = keyof typeof emailTemplates;

@@ -177,6 +177,7 @@ export interface CampaignPage extends CampaignCard {
   launchedAt: string | null;
   tiers: TierView[];
   stretchGoals: StretchGoalView[];
+  updates: { id: string; title: string; html: string; createdAt: string }[];
 }
 
 /** One public campaign by its slug, or null when there is none (or it is not public yet). */
@@ -194,13 +195,20 @@ export async function getCampaignPage(
     .executeTakeFirst();
   if (!row) return null;
 
-  const [tierRows, goalRows] = await Promise.all([
+  const [tierRows, goalRows, updateRows] = await Promise.all([
     db.selectFrom("reward_tiers").selectAll().where("campaign_id", "=", row.id).orderBy("position").execute(),
     db
       .selectFrom("stretch_goals")
       .selectAll()
       .where("campaign_id", "=", row.id)
       .orderBy("position")
+      .execute(),
+    db
+      .selectFrom("campaign_updates")
+      .select(["id", "title", "body_md", "created_at"])
+      .where("campaign_id", "=", row.id)
+      .where("visibility", "=", "public")
+      .orderBy("created_at", "desc")
       .execute(),
   ]);
   const [campaignTexts, tierTexts, goalTexts] = await Promise.all([
@@ -249,6 +257,12 @@ export async function getCampaignPage(
         shippingRequired: tier.shipping_required === 1,
       };
     }),
+    updates: updateRows.map((u) => ({
+      id: u.id,
+      title: u.title,
+      html: renderStory(u.body_md),
+      createdAt: u.created_at,
+    })),
     stretchGoals: goalRows.map((goalRow) => {
       const goal = localized(goalRow, ["title", "description"], goalTexts);
       return {

@@ -2,6 +2,7 @@
 // clock. Started with the server; stop() waits for a job in flight so SIGTERM loses nothing.
 import type { Engine } from "#db/connection.ts";
 import { closeCampaignsDue } from "~/campaigns/closing.server";
+import { launchScheduledCampaigns } from "~/campaigns/editor.server";
 import { deliverDueEmails, type DeliveryDeps } from "~/notifications/delivery.server";
 import { dropUnpaidPledges, runChargeRun } from "~/pledges/charging.server";
 import { queueDeadlineReminders, queueOwnerDigests } from "~/notifications/reminders.server";
@@ -32,6 +33,7 @@ export function deadlineJobs(
   chargeRate: number,
 ): Job[] {
   return [
+    { name: "launch-scheduled", everyMs: 15_000, run: (now) => launchScheduledCampaigns(deps.db, now) },
     { name: "close-campaigns", everyMs: 15_000, run: (now) => closeCampaignsDue(deps.db, now) },
     { name: "charge-run", everyMs: 30_000, run: () => runChargeRun(deps, { rate: chargeRate }) },
     { name: "drop-unpaid-pledges", everyMs: 60 * 60_000, run: (now) => dropUnpaidPledges(deps.db, now) },

@@ -23,20 +23,39 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     .where("pledges.status", "not in", ["pending", "expired"])
     .orderBy("pledges.created_at", "desc")
     .execute();
+  const owned = await context.db
+    .selectFrom("campaigns")
+    .select(["id", "title", "status"])
+    .where("owner_id", "=", user.id)
+    .orderBy("created_at", "desc")
+    .execute();
   return {
     email: user.email,
+    owned,
     pledges: pledges.map((p) => ({ ...p, link: pledgeUrl("", context.config.SESSION_SECRET, p.id) })),
   };
 }
 
 export default function Account() {
-  const { email, pledges } = useLoaderData<typeof loader>();
+  const { email, pledges, owned } = useLoaderData<typeof loader>();
   const t = useTranslate();
   const locale = useIntlLocale();
   return (
     <section className="narrow" aria-labelledby="account-title">
       <h1 id="account-title">{t("account.title")}</h1>
       <p className="muted">{email}</p>
+      {owned.length ? (
+        <>
+          <h2>{t("editor.title")}</h2>
+          <ul>
+            {owned.map((c) => (
+              <li key={c.id}>
+                <Link to={`/manage/campaigns/${c.id}`}>{c.title}</Link> — {t(`campaign.status.${c.status}`)}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       {pledges.length === 0 ? (
         <p>{t("account.none")}</p>
       ) : (

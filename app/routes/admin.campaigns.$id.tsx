@@ -3,8 +3,9 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { assertCan } from "~/auth/policy.server";
+import { assertCan, isAdmin } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
+import { approveCampaign, sendBackToDraft } from "~/campaigns/editor.server";
 import { chargeSummary } from "~/pledges/charging.server";
 import { refundPledge } from "~/pledges/refunds.server";
 import { AppError } from "~/lib/errors";
@@ -59,6 +60,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       currency: campaign.currency,
       status: campaign.status,
     },
+    reviewer: isAdmin(user, context.config),
     summary,
     disputes,
     pledges,
@@ -67,10 +69,43 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 const refundForm = z.object({ pledgeId: z.string().uuid(), amount: z.string(), reason: z.string().trim() });
 
+const reviewForm = z.object({
+  intent: z.enum(["approve", "send-back"]),
+  launchAt: z
+    .string()
+    .optional()
+    .transform((v) => (v ? new Date(v) : null))
+    .refine((d) => d === null || !Number.isNaN(d.getTime()), "editor.error.state"),
+  message: z.string().trim().optional(),
+});
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, campaign } = await loadCampaign(request, context, params.id ?? "");
+  const form = Object.fromEntries(await request.formData());
+  if (form.intent === "approve" || form.intent === "send-back") {
+    // Reviewing is the admins' alone.
+    assertCan(user, { action: "admin.access" }, context.config);
+    const review = reviewForm.safeParse(form);
+    if (!review.success)
+      return data({ pledgeId: null, error: "editor.error.state" as MessageKey }, { status: 400 });
+    try {
+      if (review.data.intent === "approve") {
+        await approveCampaign(context.db, campaign.id, review.data.launchAt, context.clock());
+      } else {
+        if (!review.data.message || review.data.message.length < 3) {
+          return data({ pledgeId: null, error: "admin.error.reason" as MessageKey }, { status: 400 });
+        }
+        await sendBackToDraft(context.db, campaign.id, review.data.message, context.clock());
+      }
+    } catch (error) {
+      if (error instanceof AppError)
+        return data({ pledgeId: null, error: "editor.error.state" as MessageKey }, { status: error.status });
+      throw error;
+    }
+    return redirect(`/admin/campaigns/${campaign.id}`);
+  }
   assertCan(user, { action: "pledge.refund", campaign }, context.config);
-  const parsed = refundForm.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = refundForm.safeParse(form);
   if (!parsed.success)
     return data({ pledgeId: null, error: "admin.error.amount" as MessageKey }, { status: 400 });
   const { pledgeId, reason } = parsed.data;
@@ -104,7 +139,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CampaignFollowUp() {
-  const { campaign, summary, disputes, pledges } = useLoaderData<typeof loader>();
+  const { campaign, reviewer, summary, disputes, pledges } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [search] = useSearchParams();
   const t = useTranslate();
@@ -123,6 +158,33 @@ export default function CampaignFollowUp() {
       <h1 id="follow-title">
         {t("admin.manage")} — {campaign.title}
       </h1>
+      {reviewer && campaign.status === "in_review" ? (
+        <div className="change-form">
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value="approve" />
+            <label>
+              {t("review.launchAt")} <input type="datetime-local" name="launchAt" />
+            </label>
+            <button type="submit" className="button button--primary">
+              {t("review.approve")}
+            </button>
+          </Form>
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value="send-back" />
+            <label>
+              {t("review.message")} <input name="message" size={40} />
+            </label>
+            <button type="submit" className="button">
+              {t("review.sendBack")}
+            </button>
+          </Form>
+          {result?.error && result.pledgeId === null ? (
+            <p className="field__error" role="alert">
+              {t(result.error)}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       {search.has("refunded") ? (
         <p className="notice notice--success" role="status">
           {t("admin.refunded.done")}

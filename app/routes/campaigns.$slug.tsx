@@ -126,6 +126,21 @@ export default function CampaignRoute() {
           <h2 id="story-title">{t("campaign.story")}</h2>
           {/* Rendered from Markdown and sanitized on the server (story.server.ts). */}
           <div className="prose" dangerouslySetInnerHTML={{ __html: campaign.storyHtml }} />
+          {campaign.updates.length ? (
+            <section id="updates" aria-labelledby="updates-title">
+              <h2 id="updates-title">{t("campaign.updates")}</h2>
+              {campaign.updates.map((update) => (
+                <article key={update.id} className="update">
+                  <h3>{update.title}</h3>
+                  <p className="muted">
+                    <time dateTime={update.createdAt}>{update.createdAt.slice(0, 10)}</time>
+                  </p>
+                  {/* Markdown rendered and sanitized on the server, like the story. */}
+                  <div className="prose" dangerouslySetInnerHTML={{ __html: update.html }} />
+                </article>
+              ))}
+            </section>
+          ) : null}
         </section>
 
         <div className="campaign__side">

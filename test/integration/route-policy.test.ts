@@ -120,6 +120,31 @@ const policy: Record<string, Case[]> = {
   "auth.verify.ts": [
     { method: "GET", url: () => "http://t/auth/verify?token=bad", params: none, expect: everyone("sign-in") },
   ],
+  "campaigns.new.tsx": [
+    { method: "GET", url: () => "http://t/campaigns/new", params: none, expect: signedIn },
+    {
+      method: "POST",
+      url: () => "http://t/campaigns/new",
+      params: none,
+      form: { title: "" },
+      expect: signedIn,
+    },
+  ],
+  "manage.campaigns.$id.tsx": [
+    {
+      method: "GET",
+      url: (f) => `http://t/manage/campaigns/${f.campaignId}`,
+      params: (f) => ({ id: f.campaignId }),
+      expect: ownerOrAdmin,
+    },
+    {
+      method: "POST",
+      url: (f) => `http://t/manage/campaigns/${f.campaignId}`,
+      params: (f) => ({ id: f.campaignId }),
+      form: { intent: "details", title: "" },
+      expect: ownerOrAdmin,
+    },
+  ],
   "campaigns.$slug.live.ts": [
     {
       method: "GET",

@@ -57,6 +57,11 @@ const examples: { [K in EmailKind]: Parameters<(typeof emailTemplates)[K]["rende
     dashboardUrl: campaign.url,
   },
   sign_in_link: { url: "https://tourdetable.example/auth/verify?token=abc", minutes: 20 },
+  review_feedback: {
+    campaign,
+    message: "Ajoutez une photo de l'atelier.",
+    editUrl: "https://tourdetable.example/campaigns/c-1/edit",
+  },
 };
 
 const context = (locale: EmailLocale, transactional: boolean) => ({

@@ -1,0 +1,98 @@
+// The campaign editor's rules, shared by the form and the actions. Messages are i18n keys.
+import { z } from "zod";
+import { parseMoney, minorUnitDigits } from "~/lib/money";
+import { isValidTimeZone } from "~/lib/time";
+
+function knownCurrency(code: string): boolean {
+  try {
+    minorUnitDigits(code);
+    return /^[A-Z]{3}$/.test(code);
+  } catch {
+    return false;
+  }
+}
+
+const currency = z.string().trim().toUpperCase().refine(knownCurrency, "editor.error.currency");
+
+export function campaignFormSchema(locale: string) {
+  return z
+    .object({
+      title: z.string().trim().min(3, "editor.error.title").max(120, "editor.error.title"),
+      slug: z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "editor.error.slug")
+        .max(60, "editor.error.slug"),
+      tagline: z.string().trim().min(3, "editor.error.tagline").max(200, "editor.error.tagline"),
+      story: z.string().trim().min(20, "editor.error.story").max(50_000, "editor.error.story"),
+      goal: z.string(),
+      currency,
+      // A refined string rather than z.enum: an unknown value must not stop the other checks.
+      fundingModel: z
+        .string()
+        .refine(
+          (v): v is "all_or_nothing" | "flexible" => v === "all_or_nothing" || v === "flexible",
+          "editor.error.fundingModel",
+        ),
+      durationDays: z.coerce
+        .number({ invalid_type_error: "editor.error.duration" })
+        .int("editor.error.duration")
+        .min(1, "editor.error.duration")
+        .max(60, "editor.error.duration"),
+      timeZone: z.string().refine(isValidTimeZone, "editor.error.timeZone"),
+    })
+    .superRefine((values, ctx) => {
+      // With an unknown currency (its own error), the goal is still read, as euros.
+      const goal = parseMoney(values.goal, knownCurrency(values.currency) ? values.currency : "EUR", locale);
+      if (!goal.ok || goal.amount <= 0)
+        ctx.addIssue({ code: "custom", path: ["goal"], message: "editor.error.goal" });
+    })
+    .transform((values) => {
+      const goal = parseMoney(values.goal, values.currency, locale);
+      return { ...values, goalAmount: goal.ok ? goal.amount : 0 };
+    });
+}
+
+export type CampaignInput = z.output<ReturnType<typeof campaignFormSchema>>;
+
+export function tierFormSchema(currencyCode: string, locale: string) {
+  return z
+    .object({
+      title: z.string().trim().min(2, "editor.error.tierTitle").max(120, "editor.error.tierTitle"),
+      description: z.string().trim().max(2_000, "editor.error.tierDescription").default(""),
+      minimum: z.string(),
+      limit: z
+        .string()
+        .trim()
+        .default("")
+        .refine(
+          (v) => v === "" || (/^\d+$/.test(v) && Number(v) > 0 && Number(v) <= 100_000),
+          "editor.error.limit",
+        ),
+      delivery: z
+        .string()
+        .trim()
+        .default("")
+        .refine((v) => v === "" || /^\d{4}-(0[1-9]|1[0-2])$/.test(v), "editor.error.delivery"),
+      shipping: z.union([z.literal("on"), z.literal("")]).optional(),
+    })
+    .superRefine((values, ctx) => {
+      const min = parseMoney(values.minimum, currencyCode, locale);
+      if (!min.ok || min.amount <= 0)
+        ctx.addIssue({ code: "custom", path: ["minimum"], message: "editor.error.minimum" });
+    })
+    .transform((values) => {
+      const min = parseMoney(values.minimum, currencyCode, locale);
+      return {
+        title: values.title,
+        description: values.description,
+        minAmount: min.ok ? min.amount : 0,
+        limit: values.limit === "" ? null : Number(values.limit),
+        delivery: values.delivery || null,
+        shipping: values.shipping === "on",
+      };
+    });
+}
+
+export type TierInput = z.output<ReturnType<typeof tierFormSchema>>;

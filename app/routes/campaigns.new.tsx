@@ -1,0 +1,60 @@
+// A signed-in person starts a campaign: a draft they own, edited on its manage page.
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData } from "@remix-run/react";
+import { requireUser } from "~/auth/session.server";
+import { campaignFormSchema } from "~/campaigns/campaign-form";
+import { createDraft } from "~/campaigns/editor.server";
+import { CampaignDetailsFields } from "~/components/CampaignDetailsFields";
+import { AppError } from "~/lib/errors";
+import { firstErrors, type FieldErrors } from "~/lib/form-errors";
+import { intlLocale } from "~/lib/i18n";
+import { useTranslate } from "~/lib/locale";
+import { requestLocale } from "~/lib/request.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser(request, context);
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const values = Object.fromEntries([...(await request.formData())].map(([k, v]) => [k, String(v)]));
+  const parsed = campaignFormSchema(intlLocale[requestLocale(request)]).safeParse(values);
+  if (!parsed.success) return data({ errors: firstErrors(parsed.error), values }, { status: 400 });
+  try {
+    const id = await createDraft(context.db, user.id, parsed.data, context.clock());
+    return redirect(`/manage/campaigns/${id}`);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "slug_taken") {
+      return data({ errors: { slug: "editor.error.slugTaken" } as FieldErrors, values }, { status: 409 });
+    }
+    throw error;
+  }
+}
+
+export default function NewCampaign() {
+  const result = useActionData<typeof action>();
+  const t = useTranslate();
+  return (
+    <section className="narrow" aria-labelledby="new-title">
+      <h1 id="new-title">{t("editor.new")}</h1>
+      <Form method="post" className="change-form" noValidate>
+        <CampaignDetailsFields
+          values={
+            result?.values ?? {
+              currency: "EUR",
+              durationDays: "30",
+              timeZone: "Europe/Paris",
+              fundingModel: "all_or_nothing",
+            }
+          }
+          errors={result?.errors ?? {}}
+          frozen={false}
+        />
+        <button type="submit" className="button button--primary">
+          {t("editor.save")}
+        </button>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,266 @@
+// Owners write campaigns and admins review them, on a real database: drafts, tiers and their
+// rules after launch, review and launch (now or later), send-back with an email, updates emailed.
+import { randomUUID } from "node:crypto";
+import { expect, test } from "vitest";
+import { getCampaignPage } from "~/campaigns/campaigns.server";
+import type { CampaignInput, TierInput } from "~/campaigns/campaign-form";
+import {
+  addTier,
+  approveCampaign,
+  createDraft,
+  launchScheduledCampaigns,
+  moveTier,
+  postUpdate,
+  removeTier,
+  sendBackToDraft,
+  submitForReview,
+  updateCampaign,
+  updateTier,
+} from "~/campaigns/editor.server";
+import { action as manageAction } from "~/routes/manage.campaigns.$id";
+import { testContext } from "../support/context";
+import { createPledge, createUser } from "../support/factories";
+import { callRoute } from "../support/routes";
+import { signedInAs } from "../support/users";
+import { useTestDatabase } from "../support/database";
+
+const database = useTestDatabase();
+const now = new Date("2026-12-01T10:00:00.000Z");
+
+const input = (values: Partial<CampaignInput> = {}): CampaignInput => ({
+  title: "Un four à pain",
+  slug: `four-${randomUUID().slice(0, 6)}`,
+  tagline: "Pour le quartier",
+  story: "Nous voulons construire un four à pain partagé dans la cour.",
+  goal: "8000",
+  goalAmount: 800_000,
+  currency: "EUR",
+  fundingModel: "all_or_nothing",
+  durationDays: 20,
+  timeZone: "Europe/Paris",
+  ...values,
+});
+const tier = (values: Partial<TierInput> = {}): TierInput => ({
+  title: "Une miche",
+  description: "",
+  minAmount: 1_500,
+  limit: null,
+  delivery: null,
+  shipping: false,
+  ...values,
+});
+
+async function status(id: string) {
+  return database().db.selectFrom("campaigns").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+}
+
+test("a draft is submitted, approved and launched with its deadline at the end of its last local day", async () => {
+  const { db } = database();
+  const owner = await createUser(db);
+  const id = await createDraft(db, owner, input(), now);
+  await expect(createDraft(db, owner, input({ slug: (await status(id)).slug }), now)).rejects.toMatchObject({
+    code: "slug_taken",
+    field: "slug",
+  });
+  await expect(approveCampaign(db, id, null, now)).rejects.toMatchObject({ code: "not_in_review" });
+  await submitForReview(db, id, now);
+  await approveCampaign(db, id, null, now);
+  expect(await status(id)).toMatchObject({
+    status: "live",
+    launched_at: now.toISOString(),
+    // 20 days from 1 December, Paris: 20 December, 23:59:59.999 (UTC+1).
+    deadline_at: "2026-12-20T22:59:59.999Z",
+  });
+});
+
+test("an approval for later launches when its time comes", async () => {
+  const { db } = database();
+  const id = await createDraft(db, await createUser(db), input(), now);
+  await submitForReview(db, id, now);
+  const later = new Date("2026-12-05T08:00:00.000Z");
+  await approveCampaign(db, id, later, now);
+  expect((await status(id)).status).toBe("in_review");
+  expect(await launchScheduledCampaigns(db, new Date("2026-12-04T08:00:00.000Z"))).toBe(0);
+  await launchScheduledCampaigns(db, later);
+  expect(await status(id)).toMatchObject({ status: "live", launched_at: later.toISOString() });
+});
+
+test("a draft sent back carries the reviewer's message, emailed to the owner", async () => {
+  const { db } = database();
+  const owner = await createUser(db, { email: "porteuse@example.org" });
+  const id = await createDraft(db, owner, input(), now);
+  await submitForReview(db, id, now);
+  await sendBackToDraft(db, id, "Ajoutez une photo.", now);
+  expect(await status(id)).toMatchObject({ status: "draft", review_message: "Ajoutez une photo." });
+  const email = await db
+    .selectFrom("email_outbox")
+    .select(["kind", "to_email", "props"])
+    .where("campaign_id", "=", id)
+    .executeTakeFirstOrThrow();
+  expect(email).toMatchObject({ kind: "review_feedback", to_email: "porteuse@example.org" });
+  expect(JSON.parse(email.props)).toMatchObject({
+    message: "Ajoutez une photo.",
+    editUrl: `/manage/campaigns/${id}`,
+  });
+});
+
+test("after launch the goal, currency, funding model and deadline are frozen; texts are not", async () => {
+  const { db } = database();
+  const id = await createDraft(db, await createUser(db), input(), now);
+  await submitForReview(db, id, now);
+  await approveCampaign(db, id, null, now);
+  const slug = (await status(id)).slug;
+  await expect(updateCampaign(db, id, input({ slug, goalAmount: 500_000 }), now)).rejects.toMatchObject({
+    code: "frozen_after_launch",
+    field: "goal",
+  });
+  await expect(updateCampaign(db, id, input({ slug, durationDays: 30 }), now)).rejects.toMatchObject({
+    field: "durationDays",
+  });
+  await updateCampaign(db, id, input({ slug, title: "Un four à pain pour tous" }), now);
+  expect(await status(id)).toMatchObject({ title: "Un four à pain pour tous", goal_amount: 800_000 });
+});
+
+test("tiers: limits never below what is claimed, raised only after launch; a tier with pledges stays", async () => {
+  const { db } = database();
+  const id = await createDraft(db, await createUser(db), input(), now);
+  const first = await addTier(db, id, tier({ title: "A", limit: 10 }), now);
+  const second = await addTier(db, id, tier({ title: "B" }), now);
+  await moveTier(db, second, "up");
+  const order = await db
+    .selectFrom("reward_tiers")
+    .select("title")
+    .where("campaign_id", "=", id)
+    .orderBy("position")
+    .execute();
+  expect(order.map((t) => t.title)).toEqual(["B", "A"]);
+  await submitForReview(db, id, now);
+  await approveCampaign(db, id, null, now);
+  await db.updateTable("reward_tiers").set({ claimed_count: 4 }).where("id", "=", first).execute();
+  await expect(updateTier(db, first, tier({ title: "A", limit: 3 }))).rejects.toMatchObject({
+    code: "limit_below_claimed",
+  });
+  await expect(updateTier(db, first, tier({ title: "A", limit: 8 }))).rejects.toMatchObject({
+    code: "limit_lowered",
+  });
+  await expect(
+    updateTier(db, first, tier({ title: "A", limit: 10, minAmount: 2_000 })),
+  ).rejects.toMatchObject({ code: "frozen_after_launch" });
+  await updateTier(db, first, tier({ title: "A+", limit: 15 }));
+  await addTier(db, id, tier({ title: "C, added after launch" }), now);
+  await createPledge(db, id, { tier_id: first });
+  await expect(removeTier(db, first)).rejects.toMatchObject({ code: "tier_has_pledges" });
+  await removeTier(db, second);
+  const left = await db
+    .selectFrom("reward_tiers")
+    .select(["title", "stock_limit"])
+    .where("campaign_id", "=", id)
+    .orderBy("position")
+    .execute();
+  expect(left).toEqual([
+    { title: "A+", stock_limit: 15 },
+    { title: "C, added after launch", stock_limit: null },
+  ]);
+});
+
+test("an update is shown on the page when public and emailed to each backer once", async () => {
+  const { db } = database();
+  const id = await createDraft(db, await createUser(db), input({ slug: "updates-test" }), now);
+  await submitForReview(db, id, now);
+  await approveCampaign(db, id, null, now);
+  await createPledge(db, id, { backer_email: "a@example.org", status: "committed" });
+  await createPledge(db, id, { backer_email: "a@example.org", status: "committed" });
+  await createPledge(db, id, { backer_email: "b@example.org", status: "committed" });
+  await postUpdate(
+    db,
+    id,
+    {
+      title: "Les travaux commencent",
+      body: "Lundi, les **maçons** arrivent dans la cour.",
+      visibility: "public",
+    },
+    now,
+  );
+  await postUpdate(
+    db,
+    id,
+    {
+      title: "Pour vous seulement",
+      body: "Un secret pour les contributeurs et contributrices.",
+      visibility: "backers",
+    },
+    now,
+  );
+  const emails = await db
+    .selectFrom("email_outbox")
+    .select("to_email")
+    .where("campaign_id", "=", id)
+    .where("kind", "=", "update_posted")
+    .execute();
+  expect(emails.map((e) => e.to_email).sort()).toEqual([
+    "a@example.org",
+    "a@example.org",
+    "b@example.org",
+    "b@example.org",
+  ]);
+  const page = await getCampaignPage(db, { slug: "updates-test", locale: "fr", now });
+  expect(page?.updates.map((u) => u.title)).toEqual(["Les travaux commencent"]);
+  expect(page?.updates[0]?.html).toContain("<strong>maçons</strong>");
+});
+
+test("bad input in the editor shows each field's error and saves nothing", async () => {
+  const context = testContext(database());
+  const { id: ownerId, cookie } = await signedInAs(context, "editor-owner@example.org");
+  const campaignId = await createDraft(database().db, ownerId, input({ slug: "bad-input" }), now);
+  const post = (form: Record<string, string>) =>
+    callRoute<{ errors: Record<string, string> }>(manageAction, {
+      url: `http://localhost/manage/campaigns/${campaignId}`,
+      params: { id: campaignId },
+      context,
+      form,
+      headers: { Cookie: cookie },
+    });
+  const details = await post({
+    intent: "details",
+    title: "A",
+    slug: "Pas Bien",
+    tagline: "ok ok",
+    story: "court",
+    goal: "beaucoup",
+    currency: "EURO",
+    fundingModel: "maybe",
+    durationDays: "90",
+    timeZone: "Mars/Base",
+  });
+  expect(details.status).toBe(400);
+  expect(details.data?.errors).toEqual({
+    title: "editor.error.title",
+    slug: "editor.error.slug",
+    story: "editor.error.story",
+    currency: "editor.error.currency",
+    fundingModel: "editor.error.fundingModel",
+    durationDays: "editor.error.duration",
+    timeZone: "editor.error.timeZone",
+    goal: "editor.error.goal",
+  });
+  const tierAnswer = await post({
+    intent: "add-tier",
+    title: "",
+    minimum: "-3",
+    limit: "0",
+    delivery: "mars",
+  });
+  expect(tierAnswer.data?.errors).toEqual({
+    title: "editor.error.tierTitle",
+    limit: "editor.error.limit",
+    delivery: "editor.error.delivery",
+    minimum: "editor.error.minimum",
+  });
+  expect(await status(campaignId)).toMatchObject({ title: "Un four à pain", slug: "bad-input" });
+  const tiers = await database()
+    .db.selectFrom("reward_tiers")
+    .select("id")
+    .where("campaign_id", "=", campaignId)
+    .execute();
+  expect(tiers).toEqual([]);
+});
