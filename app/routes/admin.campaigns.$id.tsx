@@ -3,9 +3,12 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
+import type { PledgeStatus } from "#db/schema.ts";
 import { assertCan, isAdmin } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
 import { approveCampaign, sendBackToDraft } from "~/campaigns/editor.server";
+import { backersToGoal, fundingCurve, listPledges } from "~/campaigns/dashboard.server";
+import { FundingChart } from "~/components/FundingChart";
 import { chargeSummary } from "~/pledges/charging.server";
 import { refundPledge } from "~/pledges/refunds.server";
 import { AppError } from "~/lib/errors";
@@ -29,7 +32,7 @@ async function loadCampaign(request: Request, context: AppLoadContext, id: strin
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, campaign } = await loadCampaign(request, context, params.id ?? "");
   assertCan(user, { action: "campaign.manage", campaign }, context.config);
-  const [summary, disputes, pledges] = await Promise.all([
+  const [summary, disputes, pledges, curve, tiers] = await Promise.all([
     chargeSummary(context.db, campaign.id),
     context.db
       .selectFrom("disputes")
@@ -44,13 +47,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       ])
       .where("pledges.campaign_id", "=", campaign.id)
       .execute(),
+    listPledges(context.db, campaign.id, {
+      tierId: new URL(request.url).searchParams.get("tier") || null,
+      status: (new URL(request.url).searchParams.get("status") as PledgeStatus | null) || null,
+    }),
+    fundingCurve(context.db, campaign),
     context.db
-      .selectFrom("pledges")
-      .select(["id", "backer_name", "backer_email", "amount", "refunded_amount", "status", "currency"])
+      .selectFrom("reward_tiers")
+      .select(["id", "title"])
       .where("campaign_id", "=", campaign.id)
-      .where("status", "not in", ["pending", "expired"])
-      .orderBy("created_at", "desc")
-      .limit(500)
+      .orderBy("position")
       .execute(),
   ]);
   return {
@@ -61,6 +67,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       status: campaign.status,
     },
     reviewer: isAdmin(user, context.config),
+    curve,
+    tiers,
+    numbers: {
+      raised: campaign.pledged_amount,
+      goal: campaign.goal_amount,
+      backers: campaign.backer_count,
+      launchedAt: campaign.launched_at,
+      deadline: campaign.deadline_at,
+      toGoal: backersToGoal(campaign.pledged_amount, campaign.goal_amount, campaign.backer_count),
+    },
+    filter: {
+      tier: new URL(request.url).searchParams.get("tier") ?? "",
+      status: new URL(request.url).searchParams.get("status") ?? "",
+    },
     summary,
     disputes,
     pledges,
@@ -139,7 +159,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CampaignFollowUp() {
-  const { campaign, reviewer, summary, disputes, pledges } = useLoaderData<typeof loader>();
+  const { campaign, reviewer, summary, disputes, pledges, curve, tiers, numbers, filter } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [search] = useSearchParams();
   const t = useTranslate();
@@ -190,6 +211,34 @@ export default function CampaignFollowUp() {
           {t("admin.refunded.done")}
         </p>
       ) : null}
+      <h2>{t("dashboard.numbers")}</h2>
+      <dl className="summary">
+        <div>
+          <dt>{t("stats.raised")}</dt>
+          <dd data-testid="dashboard-raised">{money(numbers.raised)}</dd>
+        </div>
+        <div>
+          <dt>{t("stats.backers", { count: numbers.backers })}</dt>
+          <dd>{numbers.backers}</dd>
+        </div>
+        <div>
+          <dt>{t("dashboard.goal")}</dt>
+          <dd>{money(numbers.goal)}</dd>
+        </div>
+      </dl>
+      {numbers.toGoal > 0 ? (
+        <p data-testid="to-goal">{t("dashboard.hint", { count: numbers.toGoal })}</p>
+      ) : null}
+      {numbers.launchedAt && numbers.deadline ? (
+        <FundingChart
+          points={curve}
+          launchedAt={numbers.launchedAt}
+          deadline={numbers.deadline}
+          goal={numbers.goal}
+          currency={campaign.currency}
+          label={t("dashboard.curve")}
+        />
+      ) : null}
       <h2>{t("admin.summary")}</h2>
       <dl className="summary" data-testid="charge-summary">
         {line("admin.collected", summary.collected)}
@@ -214,6 +263,40 @@ export default function CampaignFollowUp() {
         </ul>
       )}
       <h2>{t("admin.pledges")}</h2>
+      <p>
+        <a href={`/admin/campaigns/${campaign.id}/backers.csv`} download>
+          {t("dashboard.csv")}
+        </a>
+      </p>
+      <Form method="get" className="inline-form">
+        <label>
+          {t("pledge.chooseTier")}{" "}
+          <select name="tier" defaultValue={filter.tier}>
+            <option value="">—</option>
+            {tiers.map((tier) => (
+              <option key={tier.id} value={tier.id}>
+                {tier.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("pledgePage.status")}{" "}
+          <select name="status" defaultValue={filter.status}>
+            <option value="">—</option>
+            {(["committed", "collected", "payment_failed", "dropped", "refunded", "canceled"] as const).map(
+              (status) => (
+                <option key={status} value={status}>
+                  {t(`pledgePage.status.${status}`)}
+                </option>
+              ),
+            )}
+          </select>
+        </label>
+        <button type="submit" className="button">
+          {t("dashboard.filter")}
+        </button>
+      </Form>
       <table className="table">
         <tbody>
           {pledges.map((p) => (

@@ -94,6 +94,14 @@ const policy: Record<string, Case[]> = {
       expect: ownerOrAdmin,
     },
   ],
+  "admin.campaigns.$id.backers[.csv].ts": [
+    {
+      method: "GET",
+      url: (f) => `http://t/admin/campaigns/${f.campaignId}/backers.csv`,
+      params: (f) => ({ id: f.campaignId }),
+      expect: ownerOrAdmin,
+    },
+  ],
   "admin.mailbox.tsx": [
     {
       method: "GET",
