@@ -98,6 +98,12 @@ async function releaseTierUnit(db: Db, pledge: Pick<Pledge, "id" | "tier_id">): 
     .execute();
 }
 
+/** A counted pledge leaves the totals (for what was left of it) and gives its reward back. */
+async function stopCounting(db: Db, pledge: Pledge, now: Date): Promise<void> {
+  await adjustTotals(db, pledge.campaign_id, -(pledge.amount - pledge.refunded_amount), -1, now);
+  await releaseTierUnit(db, pledge);
+}
+
 /** Moves a pledge from one of `from` to `to`, atomically; false when it was not in `from`. */
 async function transition(
   db: Db,
@@ -415,8 +421,7 @@ export async function cancelPledge(
         now,
       )
     ) {
-      await adjustTotals(trx, pledge.campaign_id, -(pledge.amount - pledge.refunded_amount), -1, now);
-      await releaseTierUnit(trx, pledge);
+      await stopCounting(trx, pledge, now);
       return true;
     }
     return false;
@@ -451,8 +456,7 @@ export async function dropPledge(db: Db, pledgeId: string, now: Date): Promise<b
     const pledge = await requirePledge(trx, pledgeId);
     if (!(await transition(trx, pledgeId, ["payment_failed"], "dropped", { canceled_at: iso(now) }, now)))
       return false;
-    await adjustTotals(trx, pledge.campaign_id, -(pledge.amount - pledge.refunded_amount), -1, now);
-    await releaseTierUnit(trx, pledge);
+    await stopCounting(trx, pledge, now);
     return true;
   });
 }
