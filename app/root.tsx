@@ -14,7 +14,9 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { isAdmin } from "~/auth/policy.server";
+import { csrfToken } from "~/auth/csrf.server";
 import { currentUser } from "~/auth/session.server";
+import { CsrfField } from "~/components/CsrfField";
 import { TestModeBanner } from "~/components/TestModeBanner";
 import { defaultLocale, locales, translator, type Locale } from "~/lib/i18n";
 import { requestLocale } from "~/lib/request.server";
@@ -30,7 +32,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     locale: requestLocale(request),
     testMode: context.gateway.testMode,
-    user: user ? { email: user.email, admin: isAdmin(user, context.config) } : null,
+    user: user
+      ? {
+          email: user.email,
+          admin: isAdmin(user, context.config),
+          csrf: csrfToken(context.config.SESSION_SECRET, user.id),
+        }
+      : null,
   };
 }
 
@@ -81,6 +89,7 @@ export function Layout({ children }: { children: ReactNode }) {
                   <Link to="/campaigns/new">{t("editor.new")}</Link>
                   <Link to="/account">{t("auth.account")}</Link>
                   <Form method="post" action="/sign-out">
+                    <CsrfField />
                     <button type="submit" className="button-link">
                       {t("auth.signOut")}
                     </button>

@@ -4,7 +4,9 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import type { PledgeStatus } from "#db/schema.ts";
+import { assertCsrf } from "~/auth/csrf.server";
 import { assertCan, isAdmin } from "~/auth/policy.server";
+import { CsrfField } from "~/components/CsrfField";
 import { requireUser } from "~/auth/session.server";
 import { approveCampaign, sendBackToDraft } from "~/campaigns/editor.server";
 import { backersToGoal, fundingCurve, listPledges } from "~/campaigns/dashboard.server";
@@ -102,6 +104,7 @@ const reviewForm = z.object({
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, campaign } = await loadCampaign(request, context, params.id ?? "");
   const form = Object.fromEntries(await request.formData());
+  assertCsrf(form, user, context.config.SESSION_SECRET);
   if (form.intent === "approve" || form.intent === "send-back") {
     // Reviewing is the admins' alone.
     assertCan(user, { action: "admin.access" }, context.config);
@@ -182,6 +185,7 @@ export default function CampaignFollowUp() {
       {reviewer && campaign.status === "in_review" ? (
         <div className="change-form">
           <Form method="post" className="inline-form">
+            <CsrfField />
             <input type="hidden" name="intent" value="approve" />
             <label>
               {t("review.launchAt")} <input type="datetime-local" name="launchAt" />
@@ -191,6 +195,7 @@ export default function CampaignFollowUp() {
             </button>
           </Form>
           <Form method="post" className="inline-form">
+            <CsrfField />
             <input type="hidden" name="intent" value="send-back" />
             <label>
               {t("review.message")} <input name="message" size={40} />
@@ -308,6 +313,7 @@ export default function CampaignFollowUp() {
               <td>
                 {p.status === "collected" ? (
                   <Form method="post" className="inline-form">
+                    <CsrfField />
                     <input type="hidden" name="pledgeId" value={p.id} />
                     <label>
                       {t("admin.refundAmount")} <input name="amount" size={8} inputMode="decimal" />

@@ -1,7 +1,9 @@
 // A signed-in person starts a campaign: a draft they own, edited on its manage page.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
+import { assertCsrf } from "~/auth/csrf.server";
 import { requireUser } from "~/auth/session.server";
+import { CsrfField } from "~/components/CsrfField";
 import { campaignFormSchema } from "~/campaigns/campaign-form";
 import { createDraft } from "~/campaigns/editor.server";
 import { CampaignDetailsFields } from "~/components/CampaignDetailsFields";
@@ -19,6 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const values = Object.fromEntries([...(await request.formData())].map(([k, v]) => [k, String(v)]));
+  assertCsrf(values, user, context.config.SESSION_SECRET);
   const parsed = campaignFormSchema(intlLocale[requestLocale(request)]).safeParse(values);
   if (!parsed.success) return data({ errors: firstErrors(parsed.error), values }, { status: 400 });
   try {
@@ -39,6 +42,7 @@ export default function NewCampaign() {
     <section className="narrow" aria-labelledby="new-title">
       <h1 id="new-title">{t("editor.new")}</h1>
       <Form method="post" className="change-form" noValidate>
+        <CsrfField />
         <CampaignDetailsFields
           values={
             result?.values ?? {

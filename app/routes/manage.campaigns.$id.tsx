@@ -10,7 +10,9 @@ import {
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { assertCan } from "~/auth/policy.server";
+import { assertCsrf } from "~/auth/csrf.server";
 import { requireUser } from "~/auth/session.server";
+import { CsrfField } from "~/components/CsrfField";
 import { campaignFormSchema, tierFormSchema } from "~/campaigns/campaign-form";
 import {
   addStretchGoal,
@@ -40,11 +42,11 @@ async function loadOwned(request: Request, context: AppLoadContext, id: string) 
     .executeTakeFirst();
   if (!campaign) throw notFound();
   assertCan(user, { action: "campaign.manage", campaign }, context.config);
-  return campaign;
+  return { user, campaign };
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const campaign = await loadOwned(request, context, params.id ?? "");
+  const { campaign } = await loadOwned(request, context, params.id ?? "");
   const locale = intlLocale[requestLocale(request)];
   const tiers = await context.db
     .selectFrom("reward_tiers")
@@ -101,10 +103,11 @@ const errorKeys: Record<string, MessageKey> = {
 };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const campaign = await loadOwned(request, context, params.id ?? "");
+  const { user, campaign } = await loadOwned(request, context, params.id ?? "");
   const locale = intlLocale[requestLocale(request)];
   const now = context.clock();
   const values = Object.fromEntries([...(await request.formData())].map(([k, v]) => [k, String(v)]));
+  assertCsrf(values, user, context.config.SESSION_SECRET);
   const intent = values.intent ?? "";
   const fail = (errors: FieldErrors, status = 400) =>
     data({ intent, target: values.tierId ?? null, errors, values }, { status });
@@ -265,6 +268,7 @@ export default function ManageCampaign() {
 
       <h2>{t("editor.details")}</h2>
       <Form method="post" className="change-form" noValidate>
+        <CsrfField />
         <input type="hidden" name="intent" value="details" />
         <CampaignDetailsFields
           values={result?.intent === "details" ? (result.values as Record<string, string>) : campaign.values}
@@ -281,6 +285,7 @@ export default function ManageCampaign() {
         {tiers.map((tier) => (
           <li key={tier.id} className="tier">
             <Form method="post" noValidate>
+              <CsrfField />
               <input type="hidden" name="intent" value="update-tier" />
               <input type="hidden" name="tierId" value={tier.id} />
               {tierFields(`tier-${tier.id}`, tier, errorsFor("update-tier", tier.id))}
@@ -289,6 +294,7 @@ export default function ManageCampaign() {
               </button>
             </Form>
             <Form method="post" className="inline-form">
+              <CsrfField />
               <input type="hidden" name="tierId" value={tier.id} />
               <input type="hidden" name="intent" value="move-tier" />
               <button type="submit" name="direction" value="up" className="button-link">
@@ -300,6 +306,7 @@ export default function ManageCampaign() {
             </Form>
             {tier.claimed === 0 ? (
               <Form method="post">
+                <CsrfField />
                 <input type="hidden" name="tierId" value={tier.id} />
                 <button type="submit" name="intent" value="remove-tier" className="button button--danger">
                   {t("editor.tier.remove")}
@@ -313,6 +320,7 @@ export default function ManageCampaign() {
         ))}
       </ol>
       <Form method="post" className="change-form" noValidate>
+        <CsrfField />
         <input type="hidden" name="intent" value="add-tier" />
         {tierFields("new-tier", result?.intent === "add-tier" ? result.values : {}, errorsFor("add-tier"))}
         <button type="submit" className="button">
@@ -329,6 +337,7 @@ export default function ManageCampaign() {
         ))}
       </ul>
       <Form method="post" className="inline-form" noValidate>
+        <CsrfField />
         <input type="hidden" name="intent" value="add-stretch" />
         <FormField
           id="stretch-title"
@@ -351,6 +360,7 @@ export default function ManageCampaign() {
 
       {campaign.status === "draft" ? (
         <Form method="post">
+          <CsrfField />
           <button type="submit" name="intent" value="submit" className="button button--primary button--large">
             {t("editor.submit")}
           </button>
@@ -361,6 +371,7 @@ export default function ManageCampaign() {
         <>
           <h2>{t("editor.updates")}</h2>
           <Form method="post" className="change-form" noValidate>
+            <CsrfField />
             <input type="hidden" name="intent" value="post-update" />
             <FormField
               id="update-title"

@@ -17,6 +17,7 @@ import {
   updateCampaign,
   updateTier,
 } from "~/campaigns/editor.server";
+import { csrfToken } from "~/auth/csrf.server";
 import { action as manageAction } from "~/routes/manage.campaigns.$id";
 import { testContext } from "../support/context";
 import { createPledge, createUser } from "../support/factories";
@@ -217,7 +218,7 @@ test("bad input in the editor shows each field's error and saves nothing", async
       url: `http://localhost/manage/campaigns/${campaignId}`,
       params: { id: campaignId },
       context,
-      form,
+      form: { ...form, csrf: csrfToken(context.config.SESSION_SECRET, ownerId) },
       headers: { Cookie: cookie },
     });
   const details = await post({
@@ -263,4 +264,23 @@ test("bad input in the editor shows each field's error and saves nothing", async
     .where("campaign_id", "=", campaignId)
     .execute();
   expect(tiers).toEqual([]);
+});
+
+test("a change without the person's anti-forgery token is refused and saves nothing", async () => {
+  const context = testContext(database());
+  const { id: ownerId, cookie } = await signedInAs(context, "csrf-owner@example.org");
+  const campaignId = await createDraft(database().db, ownerId, input({ slug: "csrf-test" }), now);
+  const attempt = (csrf?: string) =>
+    callRoute(manageAction, {
+      url: `http://localhost/manage/campaigns/${campaignId}`,
+      params: { id: campaignId },
+      context,
+      form: { intent: "submit", ...(csrf === undefined ? {} : { csrf }) },
+      headers: { Cookie: cookie },
+    });
+  expect((await attempt()).status).toBe(403);
+  expect((await attempt("forged-forged-forged-forged-forg")).status).toBe(403);
+  expect((await status(campaignId)).status).toBe("draft");
+  expect((await attempt(csrfToken(context.config.SESSION_SECRET, ownerId))).status).toBe(302);
+  expect((await status(campaignId)).status).toBe("in_review");
 });

@@ -3,6 +3,7 @@
 import { basename } from "node:path";
 import type { AppLoadContext } from "@remix-run/node";
 import { beforeAll, describe, expect, test } from "vitest";
+import { csrfToken } from "~/auth/csrf.server";
 import { pledgeToken } from "~/pledges/pledge-link.server";
 import { unsubscribeUrl } from "~/notifications/unsubscribe.server";
 import { loadConfig } from "~/lib/config.server";
@@ -244,6 +245,7 @@ const policy: Record<string, Case[]> = {
 
 let fixture: Fixture;
 const cookies: Partial<Record<Role, string>> = {};
+const userIds: Partial<Record<Role, string>> = {};
 let context: AppLoadContext;
 
 beforeAll(async () => {
@@ -257,10 +259,16 @@ beforeAll(async () => {
     }),
   });
   const owner = await signedInAs(context, "owner@example.org");
-  cookies.owner = owner.cookie;
-  cookies.otherOwner = (await signedInAs(context, "other@example.org")).cookie;
-  cookies.backer = (await signedInAs(context, "backer@example.org")).cookie;
-  cookies.admin = (await signedInAs(context, "admin@example.org")).cookie;
+  for (const [role, email] of [
+    ["owner", "owner@example.org"],
+    ["otherOwner", "other@example.org"],
+    ["backer", "backer@example.org"],
+    ["admin", "admin@example.org"],
+  ] as const) {
+    const person = await signedInAs(context, email);
+    cookies[role] = person.cookie;
+    userIds[role] = person.id;
+  }
   const other = await context.db
     .selectFrom("users")
     .select("id")
@@ -309,7 +317,11 @@ describe.each(Object.entries(policy))("%s", (file, cases) => {
         url: c.url(fixture, context),
         params: c.params(fixture),
         context,
-        form: c.form,
+        // Signed-in people's forms carry their anti-forgery token, as the pages render it.
+        form:
+          c.form && userIds[role]
+            ? { ...c.form, csrf: csrfToken(context.config.SESSION_SECRET, userIds[role]!) }
+            : c.form,
         headers,
       });
       expect(classify(answer.status, answer.location), `${c.method} ${c.url(fixture, context)}`).toBe(
