@@ -8,6 +8,7 @@ import { campaignBackers, campaignForEmails, snapshotFor } from "~/notifications
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { campaignDeadline } from "~/lib/time";
+import { cancelPledge, expirePledge } from "~/pledges/pledges.server";
 import type { CampaignInput, TierInput } from "./campaign-form";
 
 const iso = (d: Date) => d.toISOString();
@@ -365,4 +366,54 @@ export async function postUpdate(
     await queueEmails(trx, emails, now);
     return id;
   });
+}
+
+/**
+ * An admin cancels a campaign (a fraud, a project that cannot happen): it stops taking pledges,
+ * open checkouts expire, saved cards are released and never charged. Pledges already collected
+ * (flexible campaigns) stay collected: each needs a refund, which the follow-up page offers.
+ */
+export async function cancelCampaign(
+  db: Db,
+  campaignId: string,
+  now: Date,
+): Promise<{ released: number; toRefund: number }> {
+  return inTransaction(db, async (trx) => {
+    const campaign = await requireCampaign(trx, campaignId);
+    if (["canceled", "succeeded", "failed"].includes(campaign.status))
+      throw new AppError("closed", "Already closed", 409);
+    await trx
+      .updateTable("campaigns")
+      .set({
+        status: "canceled",
+        closed_at: iso(now),
+        final_pledged_amount: campaign.pledged_amount,
+        final_backer_count: campaign.backer_count,
+        updated_at: iso(now),
+      })
+      .where("id", "=", campaignId)
+      .execute();
+    const pledges = await trx
+      .selectFrom("pledges")
+      .select(["id", "status"])
+      .where("campaign_id", "=", campaignId)
+      .execute();
+    let released = 0;
+    for (const pledge of pledges) {
+      if (pledge.status === "pending") await expirePledge(trx, pledge.id, "campaign_closed", now);
+      if (pledge.status === "committed" && (await cancelPledge(trx, pledge.id, "campaign_closed", now)))
+        released++;
+    }
+    return { released, toRefund: pledges.filter((p) => p.status === "collected").length };
+  });
+}
+
+export async function removeStretchGoal(db: Db, goalId: string): Promise<void> {
+  await db
+    .deleteFrom("content_translations")
+    .where("subject_type", "=", "stretch_goal")
+    .where("subject_id", "=", goalId)
+    .execute();
+  await db.deleteFrom("campaign_milestones").where("milestone", "=", `stretch:${goalId}`).execute();
+  await db.deleteFrom("stretch_goals").where("id", "=", goalId).execute();
 }

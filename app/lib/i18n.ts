@@ -154,6 +154,11 @@ const fr = {
   "admin.refundAmount": "Montant",
   "admin.refundReason": "Motif",
   "admin.refunded.done": "Remboursement enregistré.",
+  "admin.cancel": "Annuler la campagne",
+  "admin.cancelHint":
+    "Annuler la campagne : elle ne prend plus de contributions, les cartes enregistrées sont libérées et ne seront jamais débitées ; les contributions déjà encaissées restent à rembourser une à une ci-dessous.",
+  "admin.users": "Personnes inscrites",
+  "admin.reviewQueue": "À relire",
   "admin.error.amount": "Montant invalide : au plus ce qui reste de la contribution.",
   "admin.error.reason": "Indiquez un motif.",
   "admin.error.notRefundable": "Cette contribution ne peut pas être remboursée.",
@@ -441,6 +446,11 @@ const en: Record<MessageKey, string> = {
   "admin.refundAmount": "Amount",
   "admin.refundReason": "Reason",
   "admin.refunded.done": "Refund recorded.",
+  "admin.cancel": "Cancel the campaign",
+  "admin.cancelHint":
+    "Cancelling the campaign: it takes no more pledges, saved cards are released and never charged; pledges already collected must each be refunded below.",
+  "admin.users": "People signed up",
+  "admin.reviewQueue": "To review",
   "admin.error.amount": "Invalid amount: at most what is left of the pledge.",
   "admin.error.reason": "Give a reason.",
   "admin.error.notRefundable": "This pledge cannot be refunded.",

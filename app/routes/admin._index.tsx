@@ -15,11 +15,25 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     .orderBy("status")
     .orderBy("deadline_at", "desc")
     .execute();
-  return { campaigns };
+  const users = await context.db
+    .selectFrom("users")
+    .leftJoin("campaigns", "campaigns.owner_id", "users.id")
+    .select((eb) => [
+      "users.id",
+      "users.email",
+      "users.created_at",
+      eb.fn.count<number>("campaigns.id").as("campaigns"),
+    ])
+    .groupBy(["users.id", "users.email", "users.created_at"])
+    .orderBy("users.created_at", "desc")
+    .limit(200)
+    .execute();
+  return { campaigns, users: users.map((u) => ({ ...u, campaigns: Number(u.campaigns) })) };
 }
 
 export default function Admin() {
-  const { campaigns } = useLoaderData<typeof loader>();
+  const { campaigns, users } = useLoaderData<typeof loader>();
+  const queue = campaigns.filter((c) => c.status === "in_review");
   const t = useTranslate();
   const locale = useIntlLocale();
   return (
@@ -28,6 +42,14 @@ export default function Admin() {
       <p>
         <Link to="/admin/mailbox">{t("mailbox.title")}</Link>
       </p>
+      <h2>{t("admin.reviewQueue")}</h2>
+      <ul data-testid="review-queue">
+        {queue.map((c) => (
+          <li key={c.id}>
+            <Link to={`/admin/campaigns/${c.id}`}>{c.title}</Link>
+          </li>
+        ))}
+      </ul>
       <h2>{t("admin.campaigns")}</h2>
       <table className="table">
         <tbody>
@@ -43,6 +65,18 @@ export default function Admin() {
                 {formatMoney(c.pledged_amount, c.currency, locale)} /{" "}
                 {formatMoney(c.goal_amount, c.currency, locale)}
               </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{t("admin.users")}</h2>
+      <table className="table">
+        <tbody>
+          {users.map((u) => (
+            <tr key={u.id}>
+              <td>{u.email}</td>
+              <td>{u.created_at.slice(0, 10)}</td>
+              <td>{u.campaigns}</td>
             </tr>
           ))}
         </tbody>

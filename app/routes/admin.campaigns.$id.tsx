@@ -8,7 +8,7 @@ import { assertCsrf } from "~/auth/csrf.server";
 import { assertCan, isAdmin } from "~/auth/policy.server";
 import { CsrfField } from "~/components/CsrfField";
 import { requireUser } from "~/auth/session.server";
-import { approveCampaign, sendBackToDraft } from "~/campaigns/editor.server";
+import { approveCampaign, cancelCampaign, sendBackToDraft } from "~/campaigns/editor.server";
 import { backersToGoal, fundingCurve, listPledges } from "~/campaigns/dashboard.server";
 import { FundingChart } from "~/components/FundingChart";
 import { chargeSummary } from "~/pledges/charging.server";
@@ -105,6 +105,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, campaign } = await loadCampaign(request, context, params.id ?? "");
   const form = Object.fromEntries(await request.formData());
   assertCsrf(form, user, context.config.SESSION_SECRET);
+  if (form.intent === "cancel-campaign") {
+    assertCan(user, { action: "admin.access" }, context.config);
+    try {
+      await cancelCampaign(context.db, campaign.id, context.clock());
+    } catch (error) {
+      if (error instanceof AppError)
+        return data({ pledgeId: null, error: "editor.error.state" as MessageKey }, { status: 409 });
+      throw error;
+    }
+    return redirect(`/admin/campaigns/${campaign.id}`);
+  }
   if (form.intent === "approve" || form.intent === "send-back") {
     // Reviewing is the admins' alone.
     assertCan(user, { action: "admin.access" }, context.config);
@@ -210,6 +221,15 @@ export default function CampaignFollowUp() {
             </p>
           ) : null}
         </div>
+      ) : null}
+      {reviewer && ["draft", "in_review", "live"].includes(campaign.status) ? (
+        <Form method="post" className="notice notice--error">
+          <CsrfField />
+          <p>{t("admin.cancelHint")}</p>
+          <button type="submit" name="intent" value="cancel-campaign" className="button button--danger">
+            {t("admin.cancel")}
+          </button>
+        </Form>
       ) : null}
       {search.has("refunded") ? (
         <p className="notice notice--success" role="status">

@@ -19,6 +19,7 @@ import {
   addTier,
   moveTier,
   postUpdate,
+  removeStretchGoal,
   removeTier,
   submitForReview,
   updateCampaign,
@@ -144,6 +145,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         if (!target.ok || target.amount <= 0) return fail({ target: "editor.error.goal" });
         if (title.length < 2) return fail({ title: "editor.error.tierTitle" });
         await addStretchGoal(context.db, campaign.id, { title, target: target.amount });
+        return back();
+      }
+      case "remove-stretch": {
+        const goal = await context.db
+          .selectFrom("stretch_goals")
+          .select("id")
+          .where("id", "=", values.goalId ?? "")
+          .where("campaign_id", "=", campaign.id)
+          .executeTakeFirst();
+        if (!goal) throw notFound();
+        await removeStretchGoal(context.db, goal.id);
         return back();
       }
       case "submit":
@@ -332,7 +344,14 @@ export default function ManageCampaign() {
       <ul>
         {goals.map((g) => (
           <li key={g.id}>
-            {formatMoney(g.target, campaign.currency, locale)} — {g.title}
+            {formatMoney(g.target, campaign.currency, locale)} — {g.title}{" "}
+            <Form method="post" className="inline-form" style={{ display: "inline-flex" }}>
+              <CsrfField />
+              <input type="hidden" name="goalId" value={g.id} />
+              <button type="submit" name="intent" value="remove-stretch" className="button-link">
+                {t("editor.tier.remove")}
+              </button>
+            </Form>
           </li>
         ))}
       </ul>

@@ -7,6 +7,7 @@ import type { CampaignInput, TierInput } from "~/campaigns/campaign-form";
 import {
   addTier,
   approveCampaign,
+  cancelCampaign,
   createDraft,
   launchScheduledCampaigns,
   moveTier,
@@ -283,4 +284,33 @@ test("a change without the person's anti-forgery token is refused and saves noth
   expect((await status(campaignId)).status).toBe("draft");
   expect((await attempt(csrfToken(context.config.SESSION_SECRET, ownerId))).status).toBe(302);
   expect((await status(campaignId)).status).toBe("in_review");
+});
+
+test("an admin's cancellation releases saved cards, expires open checkouts and leaves collected pledges to refund", async () => {
+  const { db } = database();
+  const id = await createDraft(db, await createUser(db), input(), now);
+  await submitForReview(db, id, now);
+  await approveCampaign(db, id, null, now);
+  const committed = await createPledge(db, id, { status: "committed", amount: 3_000 });
+  const pending = await createPledge(db, id, { status: "pending", amount: 1_000 });
+  await createPledge(db, id, { status: "collected", amount: 2_000 });
+  await db
+    .updateTable("campaigns")
+    .set({ pledged_amount: 5_000, backer_count: 2 })
+    .where("id", "=", id)
+    .execute();
+  expect(await cancelCampaign(db, id, now)).toEqual({ released: 1, toRefund: 1 });
+  const statuses = await db
+    .selectFrom("pledges")
+    .select(["id", "status"])
+    .where("campaign_id", "=", id)
+    .execute();
+  const byId = Object.fromEntries(statuses.map((p) => [p.id, p.status]));
+  expect([byId[committed], byId[pending]]).toEqual(["canceled", "expired"]);
+  expect(await status(id)).toMatchObject({
+    status: "canceled",
+    final_pledged_amount: 5_000,
+    pledged_amount: 2_000,
+  });
+  await expect(cancelCampaign(db, id, now)).rejects.toMatchObject({ code: "closed" });
 });
