@@ -3,6 +3,8 @@
 import {
   data,
   redirect,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
   type ActionFunctionArgs,
   type AppLoadContext,
   type LoaderFunctionArgs,
@@ -14,6 +16,8 @@ import { assertCsrf } from "~/auth/csrf.server";
 import { requireUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
 import { campaignFormSchema, tierFormSchema } from "~/campaigns/campaign-form";
+import { MAX_COVER_BYTES, saveCover } from "~/campaigns/covers.server";
+import { renderStory } from "~/campaigns/story.server";
 import {
   addStretchGoal,
   addTier,
@@ -68,6 +72,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       status: campaign.status,
       currency: campaign.currency,
       reviewMessage: campaign.review_message,
+      coverImage: campaign.cover_image,
       values: {
         title: campaign.title,
         slug: campaign.slug,
@@ -107,6 +112,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, campaign } = await loadOwned(request, context, params.id ?? "");
   const locale = intlLocale[requestLocale(request)];
   const now = context.clock();
+  if (request.headers.get("Content-Type")?.startsWith("multipart/form-data")) {
+    return uploadCover(request, context, user, campaign.id);
+  }
   const values = Object.fromEntries([...(await request.formData())].map(([k, v]) => [k, String(v)]));
   assertCsrf(values, user, context.config.SESSION_SECRET);
   const intent = values.intent ?? "";
@@ -119,6 +127,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (values.tierId && !tierIds.includes(values.tierId)) throw notFound();
   try {
     switch (intent) {
+      case "preview": {
+        // Shown as it will be published, sanitized; nothing is saved.
+        return data({
+          intent,
+          target: null,
+          errors: {} as FieldErrors,
+          values,
+          preview: renderStory(values.story ?? ""),
+        });
+      }
       case "details": {
         const parsed = campaignFormSchema(locale).safeParse(values);
         if (!parsed.success) return fail(firstErrors(parsed.error));
@@ -184,6 +202,39 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     throw error;
   }
+}
+
+async function uploadCover(
+  request: Request,
+  context: AppLoadContext,
+  user: { id: string },
+  campaignId: string,
+) {
+  const form = await unstable_parseMultipartFormData(
+    request,
+    unstable_createMemoryUploadHandler({ maxPartSize: MAX_COVER_BYTES + 1 }),
+  ).catch(() => null);
+  const fail = () =>
+    data(
+      { intent: "cover", target: null, errors: { cover: "editor.error.cover" } as FieldErrors, values: {} },
+      { status: 400 },
+    );
+  if (!form) return fail();
+  assertCsrf(form, user, context.config.SESSION_SECRET);
+  const file = form.get("cover");
+  if (!(file instanceof Blob)) return fail();
+  try {
+    const path = await saveCover(context.config.DATA_DIR, Buffer.from(await file.arrayBuffer()));
+    await context.db
+      .updateTable("campaigns")
+      .set({ cover_image: path })
+      .where("id", "=", campaignId)
+      .execute();
+  } catch (error) {
+    if (error instanceof AppError) return fail();
+    throw error;
+  }
+  return redirect(`/manage/campaigns/${campaignId}?notice=saved`);
 }
 
 export default function ManageCampaign() {
@@ -289,6 +340,27 @@ export default function ManageCampaign() {
         />
         <button type="submit" className="button button--primary">
           {t("editor.save")}
+        </button>
+        <button type="submit" name="intent" value="preview" className="button">
+          {t("editor.preview")}
+        </button>
+      </Form>
+
+      {result && "preview" in result && result.preview ? (
+        <section className="prose notice" aria-label={t("editor.preview")}>
+          {/* Sanitized on the server (story.server.ts), like the published story. */}
+          <div dangerouslySetInnerHTML={{ __html: result.preview }} />
+        </section>
+      ) : null}
+
+      <Form method="post" encType="multipart/form-data" className="change-form">
+        <CsrfField />
+        {campaign.coverImage ? <img src={campaign.coverImage} alt="" width={320} height={180} /> : null}
+        <FormField id="cover" label={t("editor.cover")} error={err(errorsFor("cover"), "cover")}>
+          {(aria) => <input {...aria} type="file" name="cover" accept="image/png,image/jpeg,image/webp" />}
+        </FormField>
+        <button type="submit" className="button">
+          {t("editor.coverUpload")}
         </button>
       </Form>
 

@@ -232,6 +232,14 @@ const policy: Record<string, Case[]> = {
       expect: everyone("ok"),
     },
   ],
+  "uploads.$file.ts": [
+    {
+      method: "GET",
+      url: () => "http://t/uploads/none.png",
+      params: () => ({ file: "none.png" }),
+      expect: everyone("not-found"),
+    },
+  ],
   "webhooks.stripe.ts": [
     {
       method: "POST",
