@@ -183,7 +183,12 @@ export interface CampaignPage extends CampaignCard {
 /** One public campaign by its slug, or null when there is none (or it is not public yet). */
 export async function getCampaignPage(
   db: Db,
-  { slug, locale, now }: { slug: string; locale: Locale; now: Date },
+  {
+    slug,
+    locale,
+    now,
+    viewerEmail = null,
+  }: { slug: string; locale: Locale; now: Date; viewerEmail?: string | null },
 ): Promise<CampaignPage | null> {
   const row = await db
     .selectFrom("campaigns")
@@ -207,7 +212,23 @@ export async function getCampaignPage(
       .selectFrom("campaign_updates")
       .select(["id", "title", "body_md", "created_at"])
       .where("campaign_id", "=", row.id)
-      .where("visibility", "=", "public")
+      // Backers-only updates are for people signed in with an email that backed the campaign.
+      .$if(!viewerEmail, (q) => q.where("visibility", "=", "public"))
+      .$if(Boolean(viewerEmail), (q) =>
+        q.where((eb) =>
+          eb.or([
+            eb("visibility", "=", "public"),
+            eb.exists(
+              eb
+                .selectFrom("pledges")
+                .select("pledges.id")
+                .where("pledges.campaign_id", "=", row.id)
+                .where("pledges.backer_email", "=", viewerEmail!)
+                .where("pledges.status", "in", [...countedPledgeStatuses, "refunded"]),
+            ),
+          ]),
+        ),
+      )
       .orderBy("created_at", "desc")
       .execute(),
   ]);

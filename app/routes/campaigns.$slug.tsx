@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { currentUser } from "~/auth/session.server";
 import { getCampaignPage } from "~/campaigns/campaigns.server";
 import { useLiveProgress } from "~/campaigns/use-live-progress";
 import { Money } from "~/components/Money";
@@ -14,7 +15,9 @@ import { formatInstant } from "~/lib/time";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const locale = requestLocale(request);
+  const viewer = await currentUser(request, context);
   const campaign = await getCampaignPage(context.db, {
+    viewerEmail: viewer?.email ?? null,
     slug: params.slug ?? "",
     locale,
     now: context.clock(),

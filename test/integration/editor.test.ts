@@ -207,6 +207,10 @@ test("an update is shown on the page when public and emailed to each backer once
   ]);
   const page = await getCampaignPage(db, { slug: "updates-test", locale: "fr", now });
   expect(page?.updates.map((u) => u.title)).toEqual(["Les travaux commencent"]);
+  const asBacker = await getCampaignPage(db, { slug: "updates-test", locale: "fr", now, viewerEmail: "b@example.org" });
+  expect(asBacker?.updates.map((u) => u.title).sort()).toEqual(["Les travaux commencent", "Pour vous seulement"]);
+  const asStranger = await getCampaignPage(db, { slug: "updates-test", locale: "fr", now, viewerEmail: "x@example.org" });
+  expect(asStranger?.updates.map((u) => u.title)).toEqual(["Les travaux commencent"]);
   expect(page?.updates[0]?.html).toContain("<strong>maçons</strong>");
 });
 
