@@ -52,6 +52,8 @@ export interface CampaignsTable {
   review_message: Generated<string | null>;
   /** A launch the approving admin scheduled for later. */
   launch_at: Generated<Instant | null>;
+  /** `YYYY-MM-DD`: when set, the campaign ends at the end of that local day rather than after duration_days. */
+  end_date: Generated<string | null>;
   created_at: ColumnType<Instant, Instant, never>;
   updated_at: Instant;
 }

@@ -41,6 +41,15 @@ export function campaignFormSchema(locale: string) {
         .min(1, "editor.error.duration")
         .max(60, "editor.error.duration"),
       timeZone: z.string().refine(isValidTimeZone, "editor.error.timeZone"),
+      // Optional: an end date wins over the duration (checked against the launch day when approved).
+      endDate: z
+        .string()
+        .trim()
+        .default("")
+        .refine(
+          (v) => v === "" || /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(v),
+          "editor.error.endDate",
+        ),
     })
     .superRefine((values, ctx) => {
       // With an unknown currency (its own error), the goal is still read, as euros.

@@ -7,7 +7,7 @@ import { queueEmail, queueEmails, type QueuedEmail } from "~/notifications/outbo
 import { campaignBackers, campaignForEmails, snapshotFor } from "~/notifications/snapshot.server";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
-import { campaignDeadline } from "~/lib/time";
+import { campaignDeadline, DAY, toLocal } from "~/lib/time";
 import { cancelPledge, expirePledge } from "~/pledges/pledges.server";
 import type { CampaignInput, TierInput } from "./campaign-form";
 
@@ -40,6 +40,7 @@ export async function createDraft(db: Db, ownerId: string, input: CampaignInput,
         funding_model: input.fundingModel,
         time_zone: input.timeZone,
         duration_days: input.durationDays,
+        end_date: input.endDate || null,
         launched_at: null,
         deadline_at: null,
         closed_at: null,
@@ -65,6 +66,7 @@ export async function updateCampaign(db: Db, id: string, input: CampaignInput, n
       ["fundingModel", input.fundingModel, campaign.funding_model],
       ["durationDays", input.durationDays, campaign.duration_days],
       ["timeZone", input.timeZone, campaign.time_zone],
+      ["endDate", input.endDate || null, campaign.end_date],
     ];
     const field = changed.find(([, next, before]) => next !== before)?.[0];
     if (field) throw new AppError("frozen_after_launch", "Frozen once launched", 409, field);
@@ -85,6 +87,7 @@ export async function updateCampaign(db: Db, id: string, input: CampaignInput, n
               funding_model: input.fundingModel,
               duration_days: input.durationDays,
               time_zone: input.timeZone,
+              end_date: input.endDate || null,
             }),
         updated_at: iso(now),
       })
@@ -264,15 +267,31 @@ export async function approveCampaign(
   await launch(db, campaignId, now);
 }
 
+/** With an end date, the number of days from the launch day to it, counted in the campaign's zone. */
+export function durationUntil(launch: Date, endDate: string, timeZone: string): number {
+  const start = toLocal(launch, timeZone);
+  const [year, month, day] = endDate.split("-").map(Number) as [number, number, number];
+  return (
+    Math.round((Date.UTC(year, month - 1, day) - Date.UTC(start.year, start.month - 1, start.day)) / DAY) + 1
+  );
+}
+
 async function launch(db: Db, campaignId: string, now: Date): Promise<boolean> {
   const campaign = await requireCampaign(db, campaignId);
-  const deadline = campaignDeadline(now, campaign.duration_days, campaign.time_zone);
+  const days = campaign.end_date
+    ? durationUntil(now, campaign.end_date, campaign.time_zone)
+    : campaign.duration_days;
+  if (days < 1 || days > 60) {
+    throw new AppError("bad_end_date", "The end date must be 1 to 60 days after the launch", 409, "endDate");
+  }
+  const deadline = campaignDeadline(now, days, campaign.time_zone);
   const result = await db
     .updateTable("campaigns")
     .set({
       status: "live",
       launched_at: iso(now),
       deadline_at: iso(deadline),
+      duration_days: days,
       launch_at: null,
       updated_at: iso(now),
     })

@@ -43,6 +43,9 @@ export function CampaignDetailsFields({
         )}
       </FormField>
       {text("durationDays", "editor.field.duration", { inputMode: "numeric" })}
+      <FormField id="endDate" label={t("editor.field.endDate")} error={error("endDate")}>
+        {(aria) => <input {...aria} type="date" name="endDate" defaultValue={values.endDate ?? ""} />}
+      </FormField>
       {text("timeZone", "editor.field.timeZone")}
     </>
   );

@@ -132,8 +132,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await sendBackToDraft(context.db, campaign.id, review.data.message, context.clock());
       }
     } catch (error) {
-      if (error instanceof AppError)
-        return data({ pledgeId: null, error: "editor.error.state" as MessageKey }, { status: error.status });
+      if (error instanceof AppError) {
+        const key: MessageKey = error.code === "bad_end_date" ? "editor.error.endDate" : "editor.error.state";
+        return data({ pledgeId: null, error: key }, { status: error.status });
+      }
       throw error;
     }
     return redirect(`/admin/campaigns/${campaign.id}`);

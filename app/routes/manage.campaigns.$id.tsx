@@ -83,6 +83,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         fundingModel: campaign.funding_model,
         durationDays: String(campaign.duration_days),
         timeZone: campaign.time_zone,
+        endDate: campaign.end_date ?? "",
       },
     },
     tiers: tiers.map((t) => ({

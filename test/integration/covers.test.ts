@@ -44,6 +44,7 @@ async function setUp() {
       fundingModel: "all_or_nothing",
       durationDays: 30,
       timeZone: "Europe/Paris",
+      endDate: "",
     },
     new Date(),
   );

@@ -40,6 +40,7 @@ const input = (values: Partial<CampaignInput> = {}): CampaignInput => ({
   fundingModel: "all_or_nothing",
   durationDays: 20,
   timeZone: "Europe/Paris",
+  endDate: "",
   ...values,
 });
 const tier = (values: Partial<TierInput> = {}): TierInput => ({
@@ -207,9 +208,22 @@ test("an update is shown on the page when public and emailed to each backer once
   ]);
   const page = await getCampaignPage(db, { slug: "updates-test", locale: "fr", now });
   expect(page?.updates.map((u) => u.title)).toEqual(["Les travaux commencent"]);
-  const asBacker = await getCampaignPage(db, { slug: "updates-test", locale: "fr", now, viewerEmail: "b@example.org" });
-  expect(asBacker?.updates.map((u) => u.title).sort()).toEqual(["Les travaux commencent", "Pour vous seulement"]);
-  const asStranger = await getCampaignPage(db, { slug: "updates-test", locale: "fr", now, viewerEmail: "x@example.org" });
+  const asBacker = await getCampaignPage(db, {
+    slug: "updates-test",
+    locale: "fr",
+    now,
+    viewerEmail: "b@example.org",
+  });
+  expect(asBacker?.updates.map((u) => u.title).sort()).toEqual([
+    "Les travaux commencent",
+    "Pour vous seulement",
+  ]);
+  const asStranger = await getCampaignPage(db, {
+    slug: "updates-test",
+    locale: "fr",
+    now,
+    viewerEmail: "x@example.org",
+  });
   expect(asStranger?.updates.map((u) => u.title)).toEqual(["Les travaux commencent"]);
   expect(page?.updates[0]?.html).toContain("<strong>maçons</strong>");
 });
@@ -317,4 +331,19 @@ test("an admin's cancellation releases saved cards, expires open checkouts and l
     pledged_amount: 2_000,
   });
   await expect(cancelCampaign(db, id, now)).rejects.toMatchObject({ code: "closed" });
+});
+
+test("with an end date the campaign ends at the end of that local day, 1 to 60 days after launch", async () => {
+  const { db } = database();
+  const id = await createDraft(db, await createUser(db), input({ endDate: "2026-12-24" }), now);
+  await submitForReview(db, id, now);
+  await approveCampaign(db, id, null, now);
+  expect(await status(id)).toMatchObject({ deadline_at: "2026-12-24T22:59:59.999Z", duration_days: 24 });
+  const tooFar = await createDraft(db, await createUser(db), input({ endDate: "2027-03-01" }), now);
+  await submitForReview(db, tooFar, now);
+  await expect(approveCampaign(db, tooFar, null, now)).rejects.toMatchObject({
+    code: "bad_end_date",
+    field: "endDate",
+  });
+  expect((await status(tooFar)).status).toBe("in_review");
 });
