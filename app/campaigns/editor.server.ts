@@ -436,3 +436,46 @@ export async function removeStretchGoal(db: Db, goalId: string): Promise<void> {
   await db.deleteFrom("campaign_milestones").where("milestone", "=", `stretch:${goalId}`).execute();
   await db.deleteFrom("stretch_goals").where("id", "=", goalId).execute();
 }
+
+export async function updateStretchGoal(
+  db: Db,
+  goalId: string,
+  goal: { title: string; target: number },
+): Promise<void> {
+  await db
+    .updateTable("stretch_goals")
+    .set({ title: goal.title, target_amount: goal.target })
+    .where("id", "=", goalId)
+    .execute();
+}
+
+/** Moves a stretch goal one place up or down among its campaign's. */
+export async function moveStretchGoal(db: Db, goalId: string, direction: "up" | "down"): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const goal = await trx
+      .selectFrom("stretch_goals")
+      .select(["id", "campaign_id", "position"])
+      .where("id", "=", goalId)
+      .executeTakeFirst();
+    if (!goal) throw new AppError("goal_not_found", "No such stretch goal", 404);
+    const neighbour = await trx
+      .selectFrom("stretch_goals")
+      .select(["id", "position"])
+      .where("campaign_id", "=", goal.campaign_id)
+      .where("position", direction === "up" ? "<" : ">", goal.position)
+      .orderBy("position", direction === "up" ? "desc" : "asc")
+      .limit(1)
+      .executeTakeFirst();
+    if (!neighbour) return;
+    await trx
+      .updateTable("stretch_goals")
+      .set({ position: neighbour.position })
+      .where("id", "=", goal.id)
+      .execute();
+    await trx
+      .updateTable("stretch_goals")
+      .set({ position: goal.position })
+      .where("id", "=", neighbour.id)
+      .execute();
+  });
+}

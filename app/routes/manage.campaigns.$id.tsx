@@ -23,7 +23,9 @@ import {
   addTier,
   moveTier,
   postUpdate,
+  moveStretchGoal,
   removeStretchGoal,
+  updateStretchGoal,
   removeTier,
   submitForReview,
   updateCampaign,
@@ -35,7 +37,7 @@ import { AppError } from "~/lib/errors";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
 import { intlLocale, type MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
-import { formatMoney, parseMoney, toInputAmount } from "~/lib/money";
+import { parseMoney, toInputAmount } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 
 async function loadOwned(request: Request, context: AppLoadContext, id: string) {
@@ -126,6 +128,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await context.db.selectFrom("reward_tiers").select("id").where("campaign_id", "=", campaign.id).execute()
   ).map((t) => t.id);
   if (values.tierId && !tierIds.includes(values.tierId)) throw notFound();
+  const ownGoal = async (goalId: string | undefined) => {
+    const goal = await context.db
+      .selectFrom("stretch_goals")
+      .select("id")
+      .where("id", "=", goalId ?? "")
+      .where("campaign_id", "=", campaign.id)
+      .executeTakeFirst();
+    if (!goal) throw notFound();
+    return goal;
+  };
   try {
     switch (intent) {
       case "preview": {
@@ -158,25 +170,33 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "move-tier":
         await moveTier(context.db, values.tierId!, values.direction === "up" ? "up" : "down");
         return back();
-      case "add-stretch": {
+      case "add-stretch":
+      case "update-stretch": {
         const target = parseMoney(values.target ?? "", campaign.currency, locale);
         const title = (values.title ?? "").trim();
-        if (!target.ok || target.amount <= 0) return fail({ target: "editor.error.goal" });
-        if (title.length < 2) return fail({ title: "editor.error.tierTitle" });
-        await addStretchGoal(context.db, campaign.id, { title, target: target.amount });
+        const errors: FieldErrors = {};
+        if (!target.ok || target.amount <= 0) errors.target = "editor.error.goal";
+        if (title.length < 2) errors.title = "editor.error.tierTitle";
+        if (Object.keys(errors).length || !target.ok) return fail(errors);
+        if (intent === "add-stretch")
+          await addStretchGoal(context.db, campaign.id, { title, target: target.amount });
+        else
+          await updateStretchGoal(context.db, (await ownGoal(values.goalId)).id, {
+            title,
+            target: target.amount,
+          });
         return back();
       }
-      case "remove-stretch": {
-        const goal = await context.db
-          .selectFrom("stretch_goals")
-          .select("id")
-          .where("id", "=", values.goalId ?? "")
-          .where("campaign_id", "=", campaign.id)
-          .executeTakeFirst();
-        if (!goal) throw notFound();
-        await removeStretchGoal(context.db, goal.id);
+      case "move-stretch":
+        await moveStretchGoal(
+          context.db,
+          (await ownGoal(values.goalId)).id,
+          values.direction === "up" ? "up" : "down",
+        );
         return back();
-      }
+      case "remove-stretch":
+        await removeStretchGoal(context.db, (await ownGoal(values.goalId)).id);
+        return back();
       case "submit":
         await submitForReview(context.db, campaign.id, now);
         return back("submitted");
@@ -417,10 +437,27 @@ export default function ManageCampaign() {
       <ul>
         {goals.map((g) => (
           <li key={g.id}>
-            {formatMoney(g.target, campaign.currency, locale)} — {g.title}{" "}
-            <Form method="post" className="inline-form" style={{ display: "inline-flex" }}>
+            <Form method="post" className="inline-form" noValidate>
               <CsrfField />
               <input type="hidden" name="goalId" value={g.id} />
+              <label>
+                {t("editor.stretch.title")} <input name="title" defaultValue={g.title} />
+              </label>
+              <label>
+                {t("editor.stretch.target")}{" "}
+                <input
+                  name="target"
+                  inputMode="decimal"
+                  defaultValue={toInputAmount(g.target, campaign.currency, locale)}
+                />
+              </label>
+              <button type="submit" name="intent" value="update-stretch" className="button">
+                {t("editor.save")}
+              </button>
+              <input type="hidden" name="direction" value="up" />
+              <button type="submit" name="intent" value="move-stretch" className="button-link">
+                {t("editor.tier.up")}
+              </button>
               <button type="submit" name="intent" value="remove-stretch" className="button-link">
                 {t("editor.tier.remove")}
               </button>

@@ -5,17 +5,21 @@ import { expect, test } from "vitest";
 import { getCampaignPage } from "~/campaigns/campaigns.server";
 import type { CampaignInput, TierInput } from "~/campaigns/campaign-form";
 import {
+  addStretchGoal,
   addTier,
   approveCampaign,
   cancelCampaign,
   createDraft,
   launchScheduledCampaigns,
+  moveStretchGoal,
   moveTier,
   postUpdate,
+  removeStretchGoal,
   removeTier,
   sendBackToDraft,
   submitForReview,
   updateCampaign,
+  updateStretchGoal,
   updateTier,
 } from "~/campaigns/editor.server";
 import { csrfToken } from "~/auth/csrf.server";
@@ -346,4 +350,25 @@ test("with an end date the campaign ends at the end of that local day, 1 to 60 d
     field: "endDate",
   });
   expect((await status(tooFar)).status).toBe("in_review");
+});
+
+test("stretch goals are added, edited, reordered and removed", async () => {
+  const { db } = database();
+  const id = await createDraft(db, await createUser(db), input(), now);
+  const first = await addStretchGoal(db, id, { title: "Un banc", target: 900_000 });
+  const second = await addStretchGoal(db, id, { title: "Une serre", target: 1_200_000 });
+  await updateStretchGoal(db, first, { title: "Deux bancs", target: 950_000 });
+  await moveStretchGoal(db, second, "up");
+  const order = async () =>
+    (
+      await db
+        .selectFrom("stretch_goals")
+        .select(["title", "target_amount"])
+        .where("campaign_id", "=", id)
+        .orderBy("position")
+        .execute()
+    ).map((g) => `${g.title}:${g.target_amount}`);
+  expect(await order()).toEqual(["Une serre:1200000", "Deux bancs:950000"]);
+  await removeStretchGoal(db, second);
+  expect(await order()).toEqual(["Deux bancs:950000"]);
 });
