@@ -1,52 +1,114 @@
-// The campaign's own fields, for the new-campaign page and the manage page.
+// The campaign's own fields, for the new-campaign page and the manage page. A plain form that
+// works without JavaScript; with it, react-hook-form checks each field with the same zod schema as
+// the server as soon as it is left.
+import { zodResolver } from "@hookform/resolvers/zod";
+import { Form, useSubmit } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { useForm } from "react-hook-form";
+import { campaignFormSchema } from "~/campaigns/campaign-form";
 import type { FieldErrors } from "~/lib/form-errors";
-import { useTranslate } from "~/lib/locale";
+import type { MessageKey } from "~/lib/i18n";
+import { useIntlLocale, useTranslate } from "~/lib/locale";
 import { FormField } from "./FormField";
 
-export function CampaignDetailsFields({
+const fields = [
+  "title",
+  "slug",
+  "tagline",
+  "story",
+  "goal",
+  "currency",
+  "fundingModel",
+  "durationDays",
+  "timeZone",
+  "endDate",
+] as const;
+type Values = Record<(typeof fields)[number], string>;
+
+export function CampaignDetailsForm({
   values,
   errors,
   frozen,
+  hidden,
+  extraButtons = null,
 }: {
   values: Record<string, string>;
   errors: FieldErrors;
   frozen: boolean;
+  /** Hidden inputs: the intent, the anti-forgery token. */
+  hidden: ReactNode;
+  extraButtons?: ReactNode;
 }) {
   const t = useTranslate();
-  const error = (field: string) => (errors[field] ? t(errors[field]) : null);
+  const locale = useIntlLocale();
+  const submit = useSubmit();
+  const initial = Object.fromEntries(fields.map((f) => [f, values[f] ?? ""])) as Values;
+  const {
+    register,
+    handleSubmit,
+    formState: { errors: clientErrors },
+  } = useForm<Values>({
+    resolver: zodResolver(campaignFormSchema(locale) as never),
+    defaultValues: initial,
+    mode: "onTouched",
+  });
+  const error = (field: (typeof fields)[number]) => {
+    const key = (clientErrors[field]?.message as MessageKey | undefined) ?? errors[field];
+    return key ? t(key) : null;
+  };
   const text = (
-    name: string,
-    label: Parameters<typeof t>[0],
-    extra: { disabled?: boolean; inputMode?: "decimal" | "numeric" } = {},
+    name: (typeof fields)[number],
+    label: MessageKey,
+    extra: { inputMode?: "decimal" | "numeric"; type?: string } = {},
   ) => (
     <FormField id={name} label={t(label)} error={error(name)}>
-      {(aria) => <input {...aria} name={name} defaultValue={values[name] ?? ""} {...extra} />}
+      {(aria) => <input {...aria} {...register(name)} defaultValue={initial[name]} {...extra} />}
     </FormField>
   );
   return (
-    <>
+    <Form
+      method="post"
+      className="change-form"
+      noValidate
+      onSubmit={(event) => {
+        const form = event.currentTarget;
+        const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+        // Previewing needs no valid form; saving does.
+        if (submitter?.value === "preview") return;
+        void handleSubmit(() => submit(form, { method: "post" }))(event);
+      }}
+    >
+      {hidden}
       {text("title", "editor.field.title")}
       {text("slug", "editor.field.slug")}
       {text("tagline", "editor.field.tagline")}
       <FormField id="story" label={t("editor.field.story")} error={error("story")}>
-        {(aria) => <textarea {...aria} name="story" rows={10} defaultValue={values.story ?? ""} />}
+        {(aria) => <textarea {...aria} {...register("story")} rows={10} defaultValue={initial.story} />}
       </FormField>
       {frozen ? <p className="muted">{t("editor.frozen")}</p> : null}
       {text("goal", "editor.field.goal", { inputMode: "decimal" })}
       {text("currency", "editor.field.currency")}
       <FormField id="fundingModel" label={t("editor.field.fundingModel")} error={error("fundingModel")}>
         {(aria) => (
-          <select {...aria} name="fundingModel" defaultValue={values.fundingModel ?? "all_or_nothing"}>
+          <select
+            {...aria}
+            {...register("fundingModel")}
+            defaultValue={initial.fundingModel || "all_or_nothing"}
+          >
             <option value="all_or_nothing">{t("campaign.model.all_or_nothing")}</option>
             <option value="flexible">{t("campaign.model.flexible")}</option>
           </select>
         )}
       </FormField>
       {text("durationDays", "editor.field.duration", { inputMode: "numeric" })}
-      <FormField id="endDate" label={t("editor.field.endDate")} error={error("endDate")}>
-        {(aria) => <input {...aria} type="date" name="endDate" defaultValue={values.endDate ?? ""} />}
-      </FormField>
+      {text("endDate", "editor.field.endDate", { type: "date" })}
       {text("timeZone", "editor.field.timeZone")}
-    </>
+      <div className="inline-form">
+        <button type="submit" className="button button--primary">
+          {t("editor.save")}
+        </button>
+        {extraButtons}
+      </div>
+    </Form>
   );
 }

@@ -1,12 +1,12 @@
 // A signed-in person starts a campaign: a draft they own, edited on its manage page.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData } from "@remix-run/react";
+import { useActionData } from "@remix-run/react";
 import { assertCsrf } from "~/auth/csrf.server";
 import { requireUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
 import { campaignFormSchema } from "~/campaigns/campaign-form";
 import { createDraft } from "~/campaigns/editor.server";
-import { CampaignDetailsFields } from "~/components/CampaignDetailsFields";
+import { CampaignDetailsForm } from "~/components/CampaignDetailsFields";
 import { AppError } from "~/lib/errors";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
 import { intlLocale } from "~/lib/i18n";
@@ -41,24 +41,19 @@ export default function NewCampaign() {
   return (
     <section className="narrow" aria-labelledby="new-title">
       <h1 id="new-title">{t("editor.new")}</h1>
-      <Form method="post" className="change-form" noValidate>
-        <CsrfField />
-        <CampaignDetailsFields
-          values={
-            result?.values ?? {
-              currency: "EUR",
-              durationDays: "30",
-              timeZone: "Europe/Paris",
-              fundingModel: "all_or_nothing",
-            }
+      <CampaignDetailsForm
+        values={
+          result?.values ?? {
+            currency: "EUR",
+            durationDays: "30",
+            timeZone: "Europe/Paris",
+            fundingModel: "all_or_nothing",
           }
-          errors={result?.errors ?? {}}
-          frozen={false}
-        />
-        <button type="submit" className="button button--primary">
-          {t("editor.save")}
-        </button>
-      </Form>
+        }
+        errors={result?.errors ?? {}}
+        frozen={false}
+        hidden={<CsrfField />}
+      />
     </section>
   );
 }

@@ -31,7 +31,7 @@ import {
   updateCampaign,
   updateTier,
 } from "~/campaigns/editor.server";
-import { CampaignDetailsFields } from "~/components/CampaignDetailsFields";
+import { CampaignDetailsForm } from "~/components/CampaignDetailsFields";
 import { FormField } from "~/components/FormField";
 import { AppError } from "~/lib/errors";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
@@ -351,21 +351,26 @@ export default function ManageCampaign() {
       ) : null}
 
       <h2>{t("editor.details")}</h2>
-      <Form method="post" className="change-form" noValidate>
-        <CsrfField />
-        <input type="hidden" name="intent" value="details" />
-        <CampaignDetailsFields
-          values={result?.intent === "details" ? (result.values as Record<string, string>) : campaign.values}
-          errors={errorsFor("details")}
-          frozen={!editable}
-        />
-        <button type="submit" className="button button--primary">
-          {t("editor.save")}
-        </button>
-        <button type="submit" name="intent" value="preview" className="button">
-          {t("editor.preview")}
-        </button>
-      </Form>
+      <CampaignDetailsForm
+        values={
+          result?.intent === "details" || result?.intent === "preview"
+            ? (result.values as Record<string, string>)
+            : campaign.values
+        }
+        errors={errorsFor("details")}
+        frozen={!editable}
+        hidden={
+          <>
+            <CsrfField />
+            <input type="hidden" name="intent" value="details" />
+          </>
+        }
+        extraButtons={
+          <button type="submit" name="intent" value="preview" className="button">
+            {t("editor.preview")}
+          </button>
+        }
+      />
 
       {result && "preview" in result && result.preview ? (
         <section className="prose notice" aria-label={t("editor.preview")}>
