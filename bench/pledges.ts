@@ -18,6 +18,8 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     // Against a server already running (to profile it, say): its URL and its DATABASE_URL.
     url: { type: "string" },
+    // false: the web process only takes pledges; emails wait for `npm run worker` (JOBS=false).
+    jobs: { type: "string", default: "true" },
     database: { type: "string" },
   },
 });
@@ -27,7 +29,7 @@ const seconds = Number(values.seconds);
 const server =
   values.url && values.database
     ? { url: values.url, databaseUrl: values.database, stop: async () => null }
-    : await startServer({ LOG_REQUESTS: "false" });
+    : await startServer({ LOG_REQUESTS: "false", JOBS: values.jobs ?? "true" });
 const database = openDatabase(server.databaseUrl);
 const { db } = database;
 const campaign = await db
@@ -177,7 +179,7 @@ const addedBackers = after.backer_count - before.backer_count;
 
 console.log(
   [
-    `bench/pledges on ${process.platform}/${process.arch}, node ${process.version}, SQLite, production build`,
+    `bench/pledges on ${process.platform}/${process.arch}, node ${process.version}, SQLite, production build, jobs in the web process: ${values.jobs}`,
     `backers (concurrent): ${backers}, measured for ${elapsed.toFixed(1)} s after ${warmCommitted} warm-up pledges`,
     `committed pledges: ${measured} → ${(measured / elapsed).toFixed(0)} pledges/s`,
     `latency of a whole pledge (form + checkout): p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms`,

@@ -76,6 +76,62 @@ function withLinks(value: unknown, publicUrl: string): unknown {
   );
 }
 
+type Rendered = { subject: string; html: string; text: string };
+
+// A milestone goes to thousands of backers with the same props: it is rendered once per language
+// with placeholders for what differs (the name, the unsubscribe link), then filled in per person.
+const NAME = "__TDT_RECIPIENT_NAME__";
+const UNSUBSCRIBE = "__TDT_UNSUBSCRIBE_URL__";
+const renderedKept = new Map<string, Promise<Rendered>>();
+const RENDERED_KEPT = 50;
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" })[c]!,
+  );
+
+async function renderFor(
+  kind: string,
+  props: Record<string, unknown>,
+  context: {
+    locale: EmailLocale;
+    recipientName: string | null;
+    unsubscribeUrl: string | null;
+    siteUrl: string;
+  },
+): Promise<Rendered> {
+  const template = emailTemplates[kind as keyof typeof emailTemplates];
+  const render = template.render as (p: unknown, c: unknown) => Promise<Rendered>;
+  const key = JSON.stringify([
+    kind,
+    context.locale,
+    context.siteUrl,
+    context.recipientName !== null,
+    context.unsubscribeUrl !== null,
+    props,
+  ]);
+  let shared = renderedKept.get(key);
+  if (!shared) {
+    shared = render(props, {
+      ...context,
+      recipientName: context.recipientName === null ? null : NAME,
+      unsubscribeUrl: context.unsubscribeUrl === null ? null : UNSUBSCRIBE,
+    });
+    if (renderedKept.size >= RENDERED_KEPT) renderedKept.delete(renderedKept.keys().next().value!);
+    renderedKept.set(key, shared);
+    shared.catch(() => renderedKept.delete(key));
+  }
+  const { subject, html, text } = await shared;
+  const name = context.recipientName ?? "";
+  const url = context.unsubscribeUrl ?? "";
+  return {
+    subject: subject.replaceAll(NAME, name),
+    html: html.replaceAll(NAME, escapeHtml(name)).replaceAll(UNSUBSCRIBE, escapeHtml(url)),
+    text: text.replaceAll(NAME, name).replaceAll(UNSUBSCRIBE, url),
+  };
+}
+
 /** Records how a claimed row ended, if this worker still holds it. */
 function finish(deps: DeliveryDeps, row: OutboxEmail, values: Updateable<EmailOutboxTable>) {
   return deps.db
@@ -104,9 +160,7 @@ async function deliverOne(deps: DeliveryDeps, row: OutboxEmail, now: Date): Prom
     const props = withLinks(JSON.parse(row.props), config.PUBLIC_URL) as Record<string, unknown>;
     // The private link needs the session secret, so it is made here rather than stored.
     if (row.pledge_id) props.pledgeUrl = pledgeUrl(config.PUBLIC_URL, config.SESSION_SECRET, row.pledge_id);
-    const rendered = await (
-      template.render as (p: unknown, c: unknown) => Promise<{ subject: string; html: string; text: string }>
-    )(props, {
+    const rendered = await renderFor(row.kind, props, {
       locale: (row.locale === "en" ? "en" : "fr") as EmailLocale,
       recipientName: row.to_name,
       unsubscribeUrl: unsubscribe,

@@ -261,3 +261,30 @@ test("without SMTP the local mailbox keeps each message whole", async () => {
   expect(stored.raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
   expect(stored.raw).toMatch(/^To: Camille <mailbox@example\.org>$/m);
 });
+
+test("one milestone rendered for many people still greets and unsubscribes each of them", async () => {
+  const now = new Date("2026-11-30T18:00:00.000Z");
+  const people = [
+    { to: "lea@example.org", name: "Léa <b>&</b>" },
+    { to: "paul@example.org", name: "Paul" },
+  ];
+  await queueEmails(
+    database().db,
+    people.map(({ to, name }) => ({ ...milestoneEmail(to), name })),
+    now,
+  );
+  await deliverDueEmails(deps(), now);
+  await sink.waitFor(2);
+  for (const { to, name } of people) {
+    const mail = sink.messages.find((m) => m.to && "value" in m.to && m.to.value[0]?.address === to)!;
+    expect(mail.text).toContain(`Bonjour ${name},`);
+    expect(mail.text).toContain(`unsubscribe?e=${encodeURIComponent(to)}&k=milestones`);
+    expect(mail.text).not.toContain("__TDT_");
+    expect(mail.html).not.toContain("__TDT_");
+  }
+  const lea = sink.messages.find(
+    (m) => m.to && "value" in m.to && m.to.value[0]?.address === "lea@example.org",
+  )!;
+  expect(lea.html).toContain("Bonjour Léa &lt;b&gt;&amp;&lt;/b&gt;,");
+  expect(lea.html).toContain("unsubscribe?e=lea%40example.org&amp;k=milestones");
+});
