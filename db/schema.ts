@@ -54,6 +54,8 @@ export interface CampaignsTable {
   launch_at: Generated<Instant | null>;
   /** `YYYY-MM-DD`: when set, the campaign ends at the end of that local day rather than after duration_days. */
   end_date: Generated<string | null>;
+  /** An admin's override of PLATFORM_FEE_BPS for this campaign; null: the platform's rate. */
+  platform_fee_bps: Generated<number | null>;
   created_at: ColumnType<Instant, Instant, never>;
   updated_at: Instant;
 }
@@ -242,6 +244,26 @@ export interface CampaignUpdatesTable {
   created_at: Instant;
 }
 
+export interface LedgerTransactionsTable {
+  id: string;
+  /** What caused it (`collected:<pledge>`, `refund:<pledge>:<n>`…): a replay writes nothing new. */
+  source_key: string;
+  campaign_id: string | null;
+  pledge_id: string | null;
+  kind: "collected" | "stripe_fee" | "platform_fee" | "refund";
+  currency: string;
+  created_at: Instant;
+}
+
+export interface LedgerEntriesTable {
+  id: string;
+  transaction_id: string;
+  /** `stripe_balance`, `platform_fees`, `stripe_fees`, `owner:<campaign id>`. */
+  account: string;
+  /** Signed minor units; the entries of one transaction sum to zero. */
+  amount: MinorUnits;
+}
+
 export interface Database {
   users: UsersTable;
   campaigns: CampaignsTable;
@@ -258,6 +280,8 @@ export interface Database {
   simulated_payments: SimulatedPaymentsTable;
   sign_in_tokens: SignInTokensTable;
   campaign_updates: CampaignUpdatesTable;
+  ledger_transactions: LedgerTransactionsTable;
+  ledger_entries: LedgerEntriesTable;
 }
 
 export type OutboxEmail = Selectable<EmailOutboxTable>;

@@ -7,6 +7,7 @@ import { AppError } from "~/lib/errors";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { MINUTE } from "~/lib/time";
 import { recordMilestones } from "~/notifications/milestones.server";
+import { recordCollection, recordRefundInLedger, simulatedStripeFee } from "~/payouts/ledger.server";
 import {
   queuePaymentFailedNotice,
   queuePaymentReceipt,
@@ -96,6 +97,22 @@ async function releaseTierUnit(db: Db, pledge: Pick<Pledge, "id" | "tier_id">): 
     .set((eb) => ({ claimed_count: eb("claimed_count", "-", 1) }))
     .where("id", "=", pledge.tier_id)
     .execute();
+}
+
+/** The money taken, in the ledger; the simulated gateway's fee is known at once (1.5 % + 0.25 €). */
+async function recordInLedger(db: Db, pledge: Pledge, now: Date): Promise<void> {
+  const amount = pledge.amount - pledge.refunded_amount;
+  await recordCollection(
+    db,
+    {
+      pledgeId: pledge.id,
+      campaignId: pledge.campaign_id,
+      amount,
+      currency: pledge.currency,
+      stripeFee: pledge.gateway === "simulated" ? simulatedStripeFee(amount) : null,
+    },
+    now,
+  );
 }
 
 /** A counted pledge leaves the totals (for what was left of it) and gives its reward back. */
@@ -349,6 +366,7 @@ export async function collectPledge(
     const pledge = await requirePledge(trx, pledgeId);
     const columns = { ...refsToColumns(refs), collected_at: iso(now), last_payment_error: null };
     if (await transition(trx, pledgeId, ["committed", "payment_failed"], "collected", columns, now)) {
+      await recordInLedger(trx, pledge, now);
       await queuePaymentReceipt(trx, pledgeId, now);
       return "collected";
     }
@@ -356,6 +374,7 @@ export async function collectPledge(
       await transition(trx, pledgeId, ["pending"], "collected", { ...columns, committed_at: iso(now) }, now)
     ) {
       await adjustTotals(trx, pledge.campaign_id, pledge.amount - pledge.refunded_amount, 1, now);
+      await recordInLedger(trx, pledge, now);
       await queuePaymentReceipt(trx, pledgeId, now);
       return "collected";
     }
@@ -489,6 +508,19 @@ export async function recordRefund(
       await transition(trx, pledgeId, ["committed", "collected", "payment_failed"], "refunded", {}, now);
     if (counted) await adjustTotals(trx, pledge.campaign_id, -delta, full ? -1 : 0, now);
     if (full) await releaseTierUnit(trx, pledge);
+    if (pledge.status === "collected" || pledge.collected_at) {
+      await recordRefundInLedger(
+        trx,
+        {
+          pledgeId,
+          campaignId: pledge.campaign_id,
+          amount: delta,
+          currency: pledge.currency,
+          refundedTotal: refunded,
+        },
+        now,
+      );
+    }
     await queueRefundNotice(trx, pledgeId, delta, now);
   });
 }

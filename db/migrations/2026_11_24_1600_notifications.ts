@@ -56,7 +56,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("raw", "text", (c) => c.notNull())
     .addColumn("created_at", "timestamptz", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("mailbox_messages_created").on("mailbox_messages").column("created_at").execute();
+  await db.schema
+    .createIndex("mailbox_messages_created")
+    .on("mailbox_messages")
+    .column("created_at")
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

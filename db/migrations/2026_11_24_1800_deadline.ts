@@ -51,7 +51,14 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable("simulated_payments").execute();
   await db.schema.dropTable("disputes").execute();
   await db.schema.dropIndex("pledges_charge_id").execute();
-  for (const column of ["charge_attempts", "charge_claimed_by", "charge_claimed_at", "payment_failed_at", "retry_requested", "charge_id"]) {
+  for (const column of [
+    "charge_attempts",
+    "charge_claimed_by",
+    "charge_claimed_at",
+    "payment_failed_at",
+    "retry_requested",
+    "charge_id",
+  ]) {
     await db.schema.alterTable("pledges").dropColumn(column).execute();
   }
   await db.schema.alterTable("campaigns").dropColumn("final_pledged_amount").execute();

@@ -14,8 +14,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("expires_at", "timestamptz", (c) => c.notNull())
     .addColumn("used_at", "timestamptz")
     .execute();
-  await db.schema.createIndex("sign_in_tokens_email").on("sign_in_tokens").columns(["email", "created_at"]).execute();
-  await db.schema.createIndex("sign_in_tokens_ip").on("sign_in_tokens").columns(["ip", "created_at"]).execute();
+  await db.schema
+    .createIndex("sign_in_tokens_email")
+    .on("sign_in_tokens")
+    .columns(["email", "created_at"])
+    .execute();
+  await db.schema
+    .createIndex("sign_in_tokens_ip")
+    .on("sign_in_tokens")
+    .columns(["ip", "created_at"])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -14,7 +14,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("visibility", "text", (c) => c.notNull())
     .addColumn("created_at", "timestamptz", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("campaign_updates_campaign").on("campaign_updates").columns(["campaign_id", "created_at"]).execute();
+  await db.schema
+    .createIndex("campaign_updates_campaign")
+    .on("campaign_updates")
+    .columns(["campaign_id", "created_at"])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -1,0 +1,137 @@
+// The ledger on a real database: balanced transactions only, replays write nothing, and a campaign's
+// statement recomputed from the entries matches the owner's balance, in euros and in yen.
+import { randomUUID } from "node:crypto";
+import { expect, test } from "vitest";
+import {
+  balance,
+  campaignStatement,
+  ownerAccount,
+  platformFee,
+  post,
+  simulatedStripeFee,
+} from "~/payouts/ledger.server";
+import { collectPledge, commitPledge, recordRefund, startPledge } from "~/pledges/pledges.server";
+import { createCampaign } from "../support/factories";
+import { useTestDatabase } from "../support/database";
+
+const database = useTestDatabase();
+const now = new Date("2026-11-30T12:00:00.000Z");
+
+async function collected(campaignId: string, amount: number) {
+  const { db } = database();
+  const pledge = await startPledge(
+    db,
+    {
+      campaignId,
+      tierId: null,
+      amount,
+      backerName: "B",
+      backerEmail: `${randomUUID().slice(0, 6)}@example.org`,
+      comment: null,
+      anonymous: false,
+      locale: "fr",
+      submissionKey: randomUUID(),
+      gateway: "simulated",
+    },
+    now,
+  );
+  await commitPledge(db, pledge.id, {}, now);
+  await collectPledge(db, pledge.id, { paymentIntentId: `sim_pi_${pledge.id}` }, now);
+  return pledge.id;
+}
+
+async function unbalancedTransactions() {
+  return database()
+    .db.selectFrom("ledger_entries")
+    .select((eb) => ["transaction_id", eb.fn.sum<number>("amount").as("total")])
+    .groupBy("transaction_id")
+    .having((eb) => eb.fn.sum("amount"), "!=", 0)
+    .execute();
+}
+
+test("an unbalanced transaction is refused, and a replayed source key writes nothing", async () => {
+  const { db } = database();
+  const campaign = await createCampaign(db);
+  const tx = {
+    sourceKey: `test:${campaign}`,
+    kind: "collected" as const,
+    campaignId: campaign,
+    pledgeId: null,
+    currency: "EUR",
+  };
+  await expect(
+    post(
+      db,
+      tx,
+      [
+        { account: "stripe_balance", amount: 100 },
+        { account: ownerAccount(campaign), amount: -99 },
+      ],
+      now,
+    ),
+  ).rejects.toMatchObject({
+    code: "ledger_unbalanced",
+  });
+  expect(
+    await post(
+      db,
+      tx,
+      [
+        { account: "stripe_balance", amount: 100 },
+        { account: ownerAccount(campaign), amount: -100 },
+      ],
+      now,
+    ),
+  ).toBe(true);
+  expect(
+    await post(
+      db,
+      tx,
+      [
+        { account: "stripe_balance", amount: 100 },
+        { account: ownerAccount(campaign), amount: -100 },
+      ],
+      now,
+    ),
+  ).toBe(false);
+  expect(await balance(db, ownerAccount(campaign))).toBe(-100);
+});
+
+test("collections, fees and refunds make a statement that the owner's balance confirms", async () => {
+  const { db } = database();
+  const campaign = await createCampaign(db, {
+    funding_model: "flexible",
+    deadline_at: "2026-12-08T22:59:59.999Z",
+  });
+  const a = await collected(campaign, 10_000);
+  await collected(campaign, 2_550);
+  await recordRefund(db, a, 3_000, now);
+  await recordRefund(db, a, 3_000, now); // Stripe reports the same cumulative refund again
+  const statement = await campaignStatement(db, campaign, 500);
+  const stripeFees = simulatedStripeFee(10_000) + simulatedStripeFee(2_550);
+  expect(statement).toEqual({
+    collected: 12_550,
+    refunds: 3_000,
+    stripeFees,
+    platformFee: platformFee(9_550, 500),
+    net: 12_550 - 3_000 - stripeFees - platformFee(9_550, 500),
+  });
+  // The owner's account holds what they are owed before the platform's fee is taken.
+  expect(-(await balance(db, ownerAccount(campaign)))).toBe(statement.net + statement.platformFee);
+  expect(await unbalancedTransactions()).toEqual([]);
+});
+
+test("a zero-decimal currency is counted to the yen", async () => {
+  const { db } = database();
+  const campaign = await createCampaign(db, {
+    currency: "JPY",
+    funding_model: "flexible",
+    deadline_at: "2026-12-08T22:59:59.999Z",
+    goal_amount: 500_000,
+  });
+  await collected(campaign, 12_345);
+  const statement = await campaignStatement(db, campaign, 500);
+  expect(statement.collected).toBe(12_345);
+  expect(statement.platformFee).toBe(617); // 5 % of 12 345 = 617.25, rounded to the yen
+  expect(Number.isInteger(statement.net)).toBe(true);
+});
