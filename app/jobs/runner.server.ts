@@ -4,6 +4,7 @@ import type { Engine } from "#db/connection.ts";
 import { closeCampaignsDue } from "~/campaigns/closing.server";
 import { launchScheduledCampaigns } from "~/campaigns/editor.server";
 import { deliverDueEmails, type DeliveryDeps } from "~/notifications/delivery.server";
+import { recordProviderFees } from "~/payouts/ledger.server";
 import { dropUnpaidPledges, runChargeRun } from "~/pledges/charging.server";
 import { queueDeadlineReminders, queueOwnerDigests } from "~/notifications/reminders.server";
 import { captureAuthorisedPledges } from "~/payments/checkout.server";
@@ -37,6 +38,11 @@ export function deadlineJobs(
     { name: "close-campaigns", everyMs: 15_000, run: (now) => closeCampaignsDue(deps.db, now) },
     { name: "charge-run", everyMs: 30_000, run: () => runChargeRun(deps, { rate: chargeRate }) },
     { name: "drop-unpaid-pledges", everyMs: 60 * 60_000, run: (now) => dropUnpaidPledges(deps.db, now) },
+    {
+      name: "provider-fees",
+      everyMs: 5 * 60_000,
+      run: (now) => recordProviderFees(deps.db, deps.gateway, now),
+    },
   ];
 }
 

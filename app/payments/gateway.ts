@@ -69,4 +69,6 @@ export interface PaymentGateway {
   chargeSavedCard(request: ChargeRequest): Promise<ChargeResult>;
   /** Refunds part or all of a payment. */
   refundPayment(request: RefundRequest): Promise<{ refundId: string }>;
+  /** The provider's fee on a payment, from its balance transaction; null while not yet known. */
+  paymentFee(paymentIntentId: string): Promise<number | null>;
 }

@@ -96,6 +96,10 @@ export function createSimulatedGateway(db: Db): PaymentGateway {
         paymentIntentId: row.reference,
       };
     },
+    async paymentFee() {
+      // Posted with the collection itself (ledger.server.ts): nothing to look up.
+      return null;
+    },
     async refundPayment(request: RefundRequest) {
       const row = await remembered(
         request.idempotencyKey,

@@ -166,6 +166,17 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
       }
     },
 
+    async paymentFee(paymentIntentId: string) {
+      const intent = await stripe.paymentIntents.retrieve(paymentIntentId, {
+        expand: ["latest_charge.balance_transaction"],
+      });
+      const charge = intent.latest_charge;
+      if (!charge || typeof charge === "string") return null;
+      const transaction = charge.balance_transaction;
+      if (!transaction || typeof transaction === "string") return null;
+      return transaction.fee;
+    },
+
     async refundPayment(request: RefundRequest) {
       const refund = await stripe.refunds.create(
         {

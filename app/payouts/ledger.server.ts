@@ -165,3 +165,55 @@ export async function campaignStatement(db: Db, campaignId: string, feeBps: numb
     net: statement.collected - statement.refunds - statement.stripeFees - statement.platformFee,
   };
 }
+
+/**
+ * Stripe's actual fee on each collected Stripe payment, read from its balance transaction and
+ * posted once (a job; re-running it posts nothing twice).
+ */
+export async function recordProviderFees(
+  db: Db,
+  gateway: { name: string; paymentFee(paymentIntentId: string): Promise<number | null> },
+  now: Date,
+): Promise<number> {
+  if (gateway.name !== "stripe") return 0;
+  const missing = await db
+    .selectFrom("pledges")
+    .select(["id", "campaign_id", "currency", "payment_intent_id"])
+    .where("status", "in", ["collected", "refunded"])
+    .where("gateway", "=", "stripe")
+    .where("payment_intent_id", "is not", null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("ledger_transactions")
+            .select("ledger_transactions.id")
+            .whereRef("ledger_transactions.pledge_id", "=", "pledges.id")
+            .where("ledger_transactions.kind", "=", "stripe_fee"),
+        ),
+      ),
+    )
+    .limit(500)
+    .execute();
+  let posted = 0;
+  for (const pledge of missing) {
+    const fee = await gateway.paymentFee(pledge.payment_intent_id!);
+    if (fee === null) continue;
+    const written = await post(
+      db,
+      {
+        sourceKey: `stripe_fee:${pledge.id}`,
+        kind: "stripe_fee",
+        campaignId: pledge.campaign_id,
+        pledgeId: pledge.id,
+        currency: pledge.currency,
+      },
+      [
+        { account: ownerAccount(pledge.campaign_id), amount: fee },
+        { account: "stripe_fees", amount: -fee },
+      ],
+      now,
+    );
+    if (written) posted++;
+  }
+  return posted;
+}

@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { applyStripeEvent } from "~/payments/webhooks.server";
+import { campaignStatement, recordProviderFees } from "~/payouts/ledger.server";
 import { disputedAmount } from "~/pledges/disputes.server";
 import { chargeKey, runChargeRun } from "~/pledges/charging.server";
 import { refundPledge } from "~/pledges/refunds.server";
@@ -234,4 +235,27 @@ test("a dispute is recorded against its pledge and counted out while open or los
     expect.objectContaining({ status: "lost", amount: 4_000, currency: "EUR", reason: "fraudulent" }),
   ]);
   expect(await disputedAmount(db, campaign)).toBe(4_000);
+});
+
+test("Stripe's actual fee is read from the charge's balance transaction and posted once", async () => {
+  const { db } = database();
+  const { campaign, pledges } = await succeededCampaignWith(["visa"], 8_000);
+  await run();
+  expect(await recordProviderFees(db, gateway, new Date())).toBeGreaterThanOrEqual(1);
+  expect(await recordProviderFees(db, gateway, new Date())).toBe(0);
+  const statement = await campaignStatement(db, campaign, 500);
+  // The local server charges Stripe's EU card price: 1.5 % + 0.25 €.
+  expect(statement).toMatchObject({
+    collected: 8_000,
+    stripeFees: 145,
+    platformFee: 400,
+    net: 8_000 - 145 - 400,
+  });
+  const fee = await db
+    .selectFrom("ledger_transactions")
+    .select("source_key")
+    .where("pledge_id", "=", pledges[0]!)
+    .where("kind", "=", "stripe_fee")
+    .execute();
+  expect(fee).toEqual([{ source_key: `stripe_fee:${pledges[0]}` }]);
 });
