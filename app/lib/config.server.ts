@@ -71,6 +71,13 @@ export const envSchema = z.object({
       (list) => list.every((e) => /^[^@\s]+@[^@\s]+$/.test(e)),
       "expected email addresses separated by commas",
     ),
+  /** The platform's fee on what a campaign collects, in basis points (500 = 5 %). */
+  PLATFORM_FEE_BPS: z.coerce
+    .number({ invalid_type_error: "expected basis points, e.g. 500 for 5 %" })
+    .int("expected a whole number of basis points")
+    .min(0, "expected between 0 and 10000")
+    .max(10_000, "expected between 0 and 10000")
+    .default(500),
   /** Charges per second at the deadline: Stripe allows 25/s in test mode, 100/s live. */
   CHARGE_RATE: z.coerce
     .number({ invalid_type_error: "expected a number of requests per second" })

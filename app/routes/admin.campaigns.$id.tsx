@@ -10,6 +10,7 @@ import { CsrfField } from "~/components/CsrfField";
 import { requireUser } from "~/auth/session.server";
 import { approveCampaign, cancelCampaign, sendBackToDraft } from "~/campaigns/editor.server";
 import { backersToGoal, fundingCurve, listPledges } from "~/campaigns/dashboard.server";
+import { campaignStatement } from "~/payouts/ledger.server";
 import { FundingChart } from "~/components/FundingChart";
 import { chargeSummary } from "~/pledges/charging.server";
 import { refundPledge } from "~/pledges/refunds.server";
@@ -34,7 +35,8 @@ async function loadCampaign(request: Request, context: AppLoadContext, id: strin
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, campaign } = await loadCampaign(request, context, params.id ?? "");
   assertCan(user, { action: "campaign.manage", campaign }, context.config);
-  const [summary, disputes, pledges, curve, tiers] = await Promise.all([
+  const [statement, summary, disputes, pledges, curve, tiers] = await Promise.all([
+    campaignStatement(context.db, campaign.id, campaign.platform_fee_bps ?? context.config.PLATFORM_FEE_BPS),
     chargeSummary(context.db, campaign.id),
     context.db
       .selectFrom("disputes")
@@ -69,6 +71,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       status: campaign.status,
     },
     reviewer: isAdmin(user, context.config),
+    statement,
     curve,
     tiers,
     numbers: {
@@ -175,7 +178,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CampaignFollowUp() {
-  const { campaign, reviewer, summary, disputes, pledges, curve, tiers, numbers, filter } =
+  const { campaign, reviewer, statement, summary, disputes, pledges, curve, tiers, numbers, filter } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [search] = useSearchParams();
@@ -275,6 +278,29 @@ export default function CampaignFollowUp() {
         <div>
           <dt>{t("admin.refunded")}</dt>
           <dd>{money(summary.refunded)}</dd>
+        </div>
+      </dl>
+      <h2>{t("statement.title")}</h2>
+      <dl className="summary" data-testid="statement">
+        <div>
+          <dt>{t("statement.collected")}</dt>
+          <dd>{money(statement.collected)}</dd>
+        </div>
+        <div>
+          <dt>{t("statement.refunds")}</dt>
+          <dd>− {money(statement.refunds)}</dd>
+        </div>
+        <div>
+          <dt>{t("statement.stripeFees")}</dt>
+          <dd>− {money(statement.stripeFees)}</dd>
+        </div>
+        <div>
+          <dt>{t("statement.platformFee")}</dt>
+          <dd>− {money(statement.platformFee)}</dd>
+        </div>
+        <div>
+          <dt>{t("statement.net")}</dt>
+          <dd>{money(statement.net)}</dd>
         </div>
       </dl>
       <h2>{t("admin.disputes")}</h2>

@@ -11,7 +11,11 @@ import {
   simulatedStripeFee,
 } from "~/payouts/ledger.server";
 import { collectPledge, commitPledge, recordRefund, startPledge } from "~/pledges/pledges.server";
+import { loader as followUp } from "~/routes/admin.campaigns.$id";
+import { testContext } from "../support/context";
 import { createCampaign } from "../support/factories";
+import { callRoute } from "../support/routes";
+import { signedInAs } from "../support/users";
 import { useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
@@ -134,4 +138,30 @@ test("a zero-decimal currency is counted to the yen", async () => {
   expect(statement.collected).toBe(12_345);
   expect(statement.platformFee).toBe(617); // 5 % of 12 345 = 617.25, rounded to the yen
   expect(Number.isInteger(statement.net)).toBe(true);
+});
+
+test("the owner reads their statement on the campaign's follow-up page, with an admin's fee override", async () => {
+  const { db } = database();
+  const context = testContext(database());
+  const owner = await signedInAs(context, "statement-owner@example.org");
+  const campaign = await createCampaign(db, {
+    owner_id: owner.id,
+    funding_model: "flexible",
+    deadline_at: "2026-12-08T22:59:59.999Z",
+  });
+  await db.updateTable("campaigns").set({ platform_fee_bps: 300 }).where("id", "=", campaign).execute();
+  await collected(campaign, 20_000);
+  const page = await callRoute<{ statement: Awaited<ReturnType<typeof campaignStatement>> }>(followUp, {
+    url: `http://localhost/admin/campaigns/${campaign}`,
+    params: { id: campaign },
+    context,
+    headers: { Cookie: owner.cookie },
+  });
+  expect(page.data?.statement).toEqual({
+    collected: 20_000,
+    refunds: 0,
+    stripeFees: simulatedStripeFee(20_000),
+    platformFee: 600,
+    net: 20_000 - simulatedStripeFee(20_000) - 600,
+  });
 });
