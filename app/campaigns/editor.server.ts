@@ -2,7 +2,8 @@
 // approve (launch now or later) or send back. After launch goal, currency, funding model and deadline
 // are frozen; tiers can be added and limits raised, never lowered below what is claimed.
 import { randomUUID } from "node:crypto";
-import type { Campaign } from "#db/schema.ts";
+import type { Kysely } from "kysely";
+import type { Campaign, Database } from "#db/schema.ts";
 import { queueEmail, queueEmails, type QueuedEmail } from "~/notifications/outbox.server";
 import { campaignBackers, campaignForEmails, snapshotFor } from "~/notifications/snapshot.server";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
@@ -180,35 +181,44 @@ export async function removeTier(db: Db, tierId: string): Promise<void> {
   await db.deleteFrom("reward_tiers").where("id", "=", tierId).execute();
 }
 
-/** Moves a tier one place up or down among its campaign's tiers. */
-export async function moveTier(db: Db, tierId: string, direction: "up" | "down"): Promise<void> {
+/**
+ * Swaps a tier or stretch goal with its neighbour above or below among its campaign's: the order
+ * people see is their `position`.
+ */
+async function moveAmongSiblings(
+  db: Db,
+  table: "reward_tiers" | "stretch_goals",
+  id: string,
+  direction: "up" | "down",
+): Promise<void> {
   await inTransaction(db, async (trx) => {
-    const tier = await trx
-      .selectFrom("reward_tiers")
+    // Both tables share the columns used here; Kysely cannot type a query over either one.
+    const rows = trx as unknown as Kysely<Pick<Database, "reward_tiers">>;
+    const t = table as "reward_tiers";
+    const item = await rows
+      .selectFrom(t)
       .select(["id", "campaign_id", "position"])
-      .where("id", "=", tierId)
+      .where("id", "=", id)
       .executeTakeFirst();
-    if (!tier) throw new AppError("tier_not_found", "No such tier", 404);
-    const neighbour = await trx
-      .selectFrom("reward_tiers")
+    if (!item)
+      throw new AppError("not_found", `No such ${table === "reward_tiers" ? "tier" : "stretch goal"}`, 404);
+    const neighbour = await rows
+      .selectFrom(t)
       .select(["id", "position"])
-      .where("campaign_id", "=", tier.campaign_id)
-      .where("position", direction === "up" ? "<" : ">", tier.position)
+      .where("campaign_id", "=", item.campaign_id)
+      .where("position", direction === "up" ? "<" : ">", item.position)
       .orderBy("position", direction === "up" ? "desc" : "asc")
       .limit(1)
       .executeTakeFirst();
     if (!neighbour) return;
-    await trx
-      .updateTable("reward_tiers")
-      .set({ position: neighbour.position })
-      .where("id", "=", tier.id)
-      .execute();
-    await trx
-      .updateTable("reward_tiers")
-      .set({ position: tier.position })
-      .where("id", "=", neighbour.id)
-      .execute();
+    await rows.updateTable(t).set({ position: neighbour.position }).where("id", "=", item.id).execute();
+    await rows.updateTable(t).set({ position: item.position }).where("id", "=", neighbour.id).execute();
   });
+}
+
+/** Moves a tier one place up or down among its campaign's tiers. */
+export function moveTier(db: Db, tierId: string, direction: "up" | "down"): Promise<void> {
+  return moveAmongSiblings(db, "reward_tiers", tierId, direction);
 }
 
 export async function addStretchGoal(
@@ -450,32 +460,6 @@ export async function updateStretchGoal(
 }
 
 /** Moves a stretch goal one place up or down among its campaign's. */
-export async function moveStretchGoal(db: Db, goalId: string, direction: "up" | "down"): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    const goal = await trx
-      .selectFrom("stretch_goals")
-      .select(["id", "campaign_id", "position"])
-      .where("id", "=", goalId)
-      .executeTakeFirst();
-    if (!goal) throw new AppError("goal_not_found", "No such stretch goal", 404);
-    const neighbour = await trx
-      .selectFrom("stretch_goals")
-      .select(["id", "position"])
-      .where("campaign_id", "=", goal.campaign_id)
-      .where("position", direction === "up" ? "<" : ">", goal.position)
-      .orderBy("position", direction === "up" ? "desc" : "asc")
-      .limit(1)
-      .executeTakeFirst();
-    if (!neighbour) return;
-    await trx
-      .updateTable("stretch_goals")
-      .set({ position: neighbour.position })
-      .where("id", "=", goal.id)
-      .execute();
-    await trx
-      .updateTable("stretch_goals")
-      .set({ position: goal.position })
-      .where("id", "=", neighbour.id)
-      .execute();
-  });
+export function moveStretchGoal(db: Db, goalId: string, direction: "up" | "down"): Promise<void> {
+  return moveAmongSiblings(db, "stretch_goals", goalId, direction);
 }
