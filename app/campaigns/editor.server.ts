@@ -200,8 +200,11 @@ async function moveAmongSiblings(
       .select(["id", "campaign_id", "position"])
       .where("id", "=", id)
       .executeTakeFirst();
-    if (!item)
-      throw new AppError("not_found", `No such ${table === "reward_tiers" ? "tier" : "stretch goal"}`, 404);
+    if (!item) {
+      throw table === "reward_tiers"
+        ? new AppError("tier_not_found", "No such tier", 404)
+        : new AppError("goal_not_found", "No such stretch goal", 404);
+    }
     const neighbour = await rows
       .selectFrom(t)
       .select(["id", "position"])
