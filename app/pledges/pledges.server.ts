@@ -139,6 +139,28 @@ async function transition(
   return result.numUpdatedRows === 1n;
 }
 
+/** The amount fits: at most MAX_PLEDGE, at least the reward's minimum (a reward of this campaign). */
+async function checkAmountForTier(
+  db: Db,
+  campaignId: string,
+  tierId: string | null,
+  amount: number,
+): Promise<void> {
+  if (amount > MAX_PLEDGE) throw new PledgeError("amount_too_large", "Amount too large", 400, "amount");
+  let minimum = MIN_PLEDGE;
+  if (tierId) {
+    const tier = await db
+      .selectFrom("reward_tiers")
+      .select("min_amount")
+      .where("id", "=", tierId)
+      .where("campaign_id", "=", campaignId)
+      .executeTakeFirst();
+    if (!tier) throw new PledgeError("tier_not_found", "No such reward for this campaign", 400, "tierId");
+    minimum = tier.min_amount;
+  }
+  if (amount < minimum) throw new PledgeError("amount_below_minimum", `At least ${minimum}`, 400, "amount");
+}
+
 export async function getPledge(db: Db, pledgeId: string): Promise<Pledge | undefined> {
   return db.selectFrom("pledges").selectAll().where("id", "=", pledgeId).executeTakeFirst();
 }
@@ -176,23 +198,7 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
     return await inTransaction(db, async (trx) => {
       const { campaign, open } = await campaignAcceptsPledges(trx, request.campaignId, now);
       if (!open) throw new PledgeError("campaign_closed", "This campaign no longer takes pledges");
-      if (request.amount > MAX_PLEDGE) {
-        throw new PledgeError("amount_too_large", "Amount too large", 400, "amount");
-      }
-      let minimum = MIN_PLEDGE;
-      if (request.tierId) {
-        const tier = await trx
-          .selectFrom("reward_tiers")
-          .select(["id", "min_amount"])
-          .where("id", "=", request.tierId)
-          .where("campaign_id", "=", campaign.id)
-          .executeTakeFirst();
-        if (!tier) throw new PledgeError("tier_not_found", "No such reward for this campaign", 400, "tierId");
-        minimum = tier.min_amount;
-      }
-      if (request.amount < minimum) {
-        throw new PledgeError("amount_below_minimum", `At least ${minimum}`, 400, "amount");
-      }
+      await checkAmountForTier(trx, campaign.id, request.tierId, request.amount);
       if (request.tierId && !(await claimTierUnit(trx, request.tierId))) {
         throw new PledgeError("sold_out", "This reward has just sold out", 409, "tierId");
       }
@@ -542,21 +548,7 @@ export async function changePledge(
     if (pledge.status !== "committed" || campaign.funding_model !== "all_or_nothing") {
       throw new PledgeError("not_changeable", "This pledge can no longer be changed");
     }
-    if (change.amount > MAX_PLEDGE)
-      throw new PledgeError("amount_too_large", "Amount too large", 400, "amount");
-    let minimum = MIN_PLEDGE;
-    if (change.tierId) {
-      const tier = await trx
-        .selectFrom("reward_tiers")
-        .select(["id", "min_amount"])
-        .where("id", "=", change.tierId)
-        .where("campaign_id", "=", campaign.id)
-        .executeTakeFirst();
-      if (!tier) throw new PledgeError("tier_not_found", "No such reward for this campaign", 400, "tierId");
-      minimum = tier.min_amount;
-    }
-    if (change.amount < minimum)
-      throw new PledgeError("amount_below_minimum", `At least ${minimum}`, 400, "amount");
+    await checkAmountForTier(trx, campaign.id, change.tierId, change.amount);
     if (change.tierId !== pledge.tier_id) {
       if (change.tierId && !(await claimTierUnit(trx, change.tierId))) {
         throw new PledgeError("sold_out", "This reward has just sold out", 409, "tierId");
