@@ -4,7 +4,7 @@ import { openDatabase, type DatabaseHandle } from "#db/connection.ts";
 import { migrateToLatest } from "#db/migrate.ts";
 import { isEmpty, seedDemo, type SeedResult } from "#db/seed.ts";
 import { hostname } from "node:os";
-import { deadlineJobs, notificationJobs, pledgeJobs, type Job } from "~/jobs/runner.server";
+import { deadlineJobs, notificationJobs, payoutJobs, pledgeJobs, type Job } from "~/jobs/runner.server";
 import {
   createMailboxTransport,
   createSmtpTransport,
@@ -62,6 +62,7 @@ export function appJobs(
       { db: handle.db, engine: handle.engine, gateway, clock: systemClock },
       config.CHARGE_RATE,
     ),
+    ...payoutJobs({ db: handle.db, gateway, defaultFeeBps: config.PLATFORM_FEE_BPS }),
     ...notificationJobs({
       db: handle.db,
       engine: handle.engine,

@@ -250,8 +250,82 @@ export interface LedgerTransactionsTable {
   source_key: string;
   campaign_id: string | null;
   pledge_id: string | null;
-  kind: "collected" | "stripe_fee" | "platform_fee" | "refund";
+  kind: LedgerKind;
   currency: string;
+  created_at: Instant;
+  /** The Stripe transfer a payout or reversal moved; pledges' movements match by their payment intent. */
+  provider_ref: Generated<string | null>;
+}
+
+export type LedgerKind =
+  "collected" | "stripe_fee" | "platform_fee" | "refund" | "dispute" | "dispute_fee" | "payout" | "reversal";
+
+export interface PayoutAccountsTable {
+  user_id: string;
+  /** The owner's Stripe Express account (`acct_…`). */
+  stripe_account_id: string;
+  /** Kept current by `account.updated`: transfers go only to an account Stripe lets pay out. */
+  payouts_enabled: Flag;
+  details_submitted: Flag;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export type PayoutMethod = "stripe" | "bank";
+export type PayoutStatus = "approved" | "sent" | "paid" | "failed";
+
+export interface PayoutsTable {
+  id: string;
+  campaign_id: string;
+  /** 1, 2… per campaign: a later payout pays what came in (or was carried) since. */
+  number: number;
+  currency: string;
+  amount: MinorUnits;
+  method: PayoutMethod;
+  status: PayoutStatus;
+  /** The Express account a Stripe transfer goes to. */
+  destination: string | null;
+  transfer_id: string | null;
+  /** The bank transfer's reference, as the admin recorded it. */
+  reference: string | null;
+  failure_message: string | null;
+  approved_by: string;
+  approved_at: Instant;
+  sent_at: Instant | null;
+  paid_at: Instant | null;
+  failed_at: Instant | null;
+  updated_at: Instant;
+}
+
+export interface StripeBalanceLinesTable {
+  /** Stripe's balance transaction id (`txn_…`): importing again writes nothing new. */
+  id: string;
+  created_at: Instant;
+  type: string;
+  /** Stripe's reporting category: charge, refund, dispute, dispute_reversal, transfer, transfer_reversal, payout… */
+  category: string;
+  amount: MinorUnits;
+  fee: MinorUnits;
+  net: MinorUnits;
+  currency: string;
+  source_id: string | null;
+  /** The payment intent (charges, refunds, disputes) or transfer (transfers, reversals) it belongs to. */
+  match_ref: string | null;
+  /** The Stripe payout that paid it out to the platform's bank, when imported by payout. */
+  payout_id: string | null;
+  imported_at: Instant;
+}
+
+export interface AuditLogTable {
+  id: string;
+  actor_id: string | null;
+  actor_email: string;
+  /** `payout.approve`, `payout.mark_paid`, `payout.mark_failed`, `fee.override`, `pledge.refund`, `stripe.import`. */
+  action: string;
+  campaign_id: string | null;
+  subject_id: string | null;
+  /** JSON: what was done, with the amounts. */
+  details: string;
   created_at: Instant;
 }
 
@@ -282,6 +356,10 @@ export interface Database {
   campaign_updates: CampaignUpdatesTable;
   ledger_transactions: LedgerTransactionsTable;
   ledger_entries: LedgerEntriesTable;
+  payout_accounts: PayoutAccountsTable;
+  payouts: PayoutsTable;
+  stripe_balance_lines: StripeBalanceLinesTable;
+  audit_log: AuditLogTable;
 }
 
 export type OutboxEmail = Selectable<EmailOutboxTable>;
@@ -295,4 +373,5 @@ export type NewRewardTier = Insertable<RewardTiersTable>;
 export type StretchGoal = Selectable<StretchGoalsTable>;
 export type NewStretchGoal = Insertable<StretchGoalsTable>;
 export type Pledge = Selectable<PledgesTable>;
+export type Payout = Selectable<PayoutsTable>;
 export type NewPledge = Insertable<PledgesTable>;

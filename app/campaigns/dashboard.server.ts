@@ -2,6 +2,7 @@
 // (filtered by tier and status) and the backers' CSV export.
 import type { Campaign, PledgeStatus } from "#db/schema.ts";
 import { toDecimalString } from "~/lib/money";
+import { csvDocument } from "~/lib/csv";
 import type { Db } from "~/lib/db.server";
 import { countedPledgeStatuses } from "./campaigns.server";
 
@@ -64,17 +65,12 @@ export function listPledges(db: Db, campaignId: string, filter: PledgeFilter = {
   return query.orderBy("pledges.created_at", "desc").execute();
 }
 
-/** A CSV field, quoted when it must be; formulas are neutralised for spreadsheets. */
-function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n\r;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export async function backersCsv(db: Db, campaignId: string): Promise<string> {
   const pledges = await listPledges(db, campaignId);
   const header = ["name", "email", "tier", "amount", "currency", "status", "shipping_needed", "comment"];
-  const lines = pledges.map((p) =>
-    [
+  return csvDocument(
+    header,
+    pledges.map((p) => [
       p.backer_name,
       p.backer_email,
       p.tier_title ?? "",
@@ -83,9 +79,6 @@ export async function backersCsv(db: Db, campaignId: string): Promise<string> {
       p.status,
       p.shipping_required === 1 ? "yes" : "no",
       p.comment ?? "",
-    ]
-      .map(csvField)
-      .join(","),
+    ]),
   );
-  return [header.join(","), ...lines].join("\r\n") + "\r\n";
 }

@@ -5,6 +5,7 @@ import { closeCampaignsDue } from "~/campaigns/closing.server";
 import { launchScheduledCampaigns } from "~/campaigns/editor.server";
 import { deliverDueEmails, type DeliveryDeps } from "~/notifications/delivery.server";
 import { recordProviderFees } from "~/payouts/ledger.server";
+import { reverseAfterPayouts, sendApprovedPayouts } from "~/payouts/payouts.server";
 import { dropUnpaidPledges, runChargeRun } from "~/pledges/charging.server";
 import { queueDeadlineReminders, queueOwnerDigests } from "~/notifications/reminders.server";
 import { captureAuthorisedPledges } from "~/payments/checkout.server";
@@ -43,6 +44,14 @@ export function deadlineJobs(
       everyMs: 5 * 60_000,
       run: (now) => recordProviderFees(deps.db, deps.gateway, now),
     },
+  ];
+}
+
+/** Payouts: Stripe transfers a crash or a timeout left approved, and reversals after late refunds or disputes. */
+export function payoutJobs(deps: { db: Db; gateway: PaymentGateway; defaultFeeBps: number }): Job[] {
+  return [
+    { name: "send-approved-payouts", everyMs: 60_000, run: (now) => sendApprovedPayouts(deps, now) },
+    { name: "reverse-after-payouts", everyMs: 5 * 60_000, run: (now) => reverseAfterPayouts(deps, now) },
   ];
 }
 

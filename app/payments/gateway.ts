@@ -71,4 +71,70 @@ export interface PaymentGateway {
   refundPayment(request: RefundRequest): Promise<{ refundId: string }>;
   /** The provider's fee on a payment, from its balance transaction; null while not yet known. */
   paymentFee(paymentIntentId: string): Promise<number | null>;
+  /** Stripe Connect, for paying owners; absent from the simulated gateway. */
+  readonly connect?: ConnectApi;
+}
+
+/** An owner's Express account as Stripe reports it. */
+export interface PayoutAccountStatus {
+  accountId: string;
+  payoutsEnabled: boolean;
+  detailsSubmitted: boolean;
+}
+
+/** One line of the platform's Stripe balance, as imported for reconciliation. */
+export interface BalanceLine {
+  id: string;
+  createdAt: string;
+  type: string;
+  /** Stripe's reporting category: charge, refund, dispute, dispute_reversal, transfer, transfer_reversal, payout… */
+  category: string;
+  amount: number;
+  fee: number;
+  net: number;
+  currency: string;
+  sourceId: string | null;
+  /** The payment intent (charge, refund, dispute) or transfer (transfer, reversal) the line belongs to. */
+  matchRef: string | null;
+}
+
+export type TransferResult =
+  { status: "sent"; transferId: string } | { status: "refused"; code: string; message: string };
+
+/**
+ * Stripe Connect: owners' Express accounts, transfers to them, and the platform's balance lines.
+ * Only the Stripe gateway has it; without it owners are paid by bank transfer and nothing is imported.
+ */
+export interface ConnectApi {
+  createExpressAccount(request: {
+    userId: string;
+    email: string;
+    country: string;
+    idempotencyKey: string;
+  }): Promise<PayoutAccountStatus>;
+  /** A one-time onboarding link (Stripe-hosted) for the account. */
+  onboardingLink(accountId: string, urls: { refreshUrl: string; returnUrl: string }): Promise<string>;
+  retrieveAccount(accountId: string): Promise<PayoutAccountStatus>;
+  /** A refusal (no transfers capability, not enough balance) is a result; a network failure throws. */
+  transfer(request: {
+    amount: number;
+    currency: string;
+    destination: string;
+    transferGroup: string;
+    idempotencyKey: string;
+    metadata: Record<string, string>;
+  }): Promise<TransferResult>;
+  reverseTransfer(request: {
+    transferId: string;
+    amount: number;
+    idempotencyKey: string;
+    metadata: Record<string, string>;
+  }): Promise<{ reversalId: string }>;
+  /** Every line (all pages), newest first, by Stripe payout or by creation date range (inclusive). */
+  balanceLines(filter: {
+    payout?: string;
+    createdFrom?: Date;
+    createdTo?: Date;
+    pageSize?: number;
+  }): AsyncIterable<BalanceLine>;
 }

@@ -3,6 +3,8 @@
 // once the pledge is counted). Every creating call carries an idempotency key from our own ids.
 import Stripe from "stripe";
 import type {
+  BalanceLine,
+  ConnectApi,
   ChargeRequest,
   ChargeResult,
   CheckoutRequest,
@@ -37,6 +39,7 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
     name: "stripe",
     testMode: settings.secretKey.startsWith("sk_test_"),
     stripe,
+    connect: createConnect(stripe),
 
     async createCheckout(request: CheckoutRequest): Promise<CheckoutSession> {
       const metadata = { pledge_id: request.pledgeId, campaign_id: request.campaignId };
@@ -187,6 +190,119 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
         { idempotencyKey: request.idempotencyKey },
       );
       return { refundId: refund.id };
+    },
+  };
+}
+
+const accountStatus = (account: Stripe.Account) => ({
+  accountId: account.id,
+  payoutsEnabled: account.payouts_enabled === true,
+  detailsSubmitted: account.details_submitted === true,
+});
+
+const idOf = (value: string | { id: string } | null | undefined) =>
+  typeof value === "string" ? value : (value?.id ?? null);
+
+/** The payment intent or transfer a balance line belongs to, from its expanded source. */
+function matchRef(source: Stripe.BalanceTransaction["source"]): string | null {
+  if (!source || typeof source === "string") return null;
+  switch (source.object) {
+    case "charge":
+    case "refund":
+    case "dispute":
+      return idOf(source.payment_intent);
+    case "transfer":
+      return source.id;
+    case "transfer_reversal":
+      return idOf(source.transfer);
+    default:
+      return null;
+  }
+}
+
+export function balanceLine(t: Stripe.BalanceTransaction): BalanceLine {
+  return {
+    id: t.id,
+    createdAt: new Date(t.created * 1000).toISOString(),
+    type: t.type,
+    category: t.reporting_category,
+    amount: t.amount,
+    fee: t.fee,
+    net: t.net,
+    currency: t.currency.toUpperCase(),
+    sourceId: idOf(t.source),
+    matchRef: matchRef(t.source),
+  };
+}
+
+function createConnect(stripe: Stripe): ConnectApi {
+  return {
+    async createExpressAccount({ userId, email, country, idempotencyKey }) {
+      const account = await stripe.accounts.create(
+        {
+          type: "express",
+          email,
+          country,
+          capabilities: { transfers: { requested: true } },
+          metadata: { user_id: userId },
+        },
+        { idempotencyKey },
+      );
+      return accountStatus(account);
+    },
+    async onboardingLink(accountId, { refreshUrl, returnUrl }) {
+      const link = await stripe.accountLinks.create({
+        account: accountId,
+        refresh_url: refreshUrl,
+        return_url: returnUrl,
+        type: "account_onboarding",
+      });
+      return link.url;
+    },
+    async retrieveAccount(accountId) {
+      return accountStatus(await stripe.accounts.retrieve(accountId));
+    },
+    async transfer(request) {
+      try {
+        const transfer = await stripe.transfers.create(
+          {
+            amount: request.amount,
+            currency: request.currency.toLowerCase(),
+            destination: request.destination,
+            transfer_group: request.transferGroup,
+            metadata: request.metadata,
+          },
+          { idempotencyKey: request.idempotencyKey },
+        );
+        return { status: "sent", transferId: transfer.id };
+      } catch (error) {
+        // Stripe said no (capability, balance): a result to show. Anything else is retried.
+        if (error instanceof Stripe.errors.StripeInvalidRequestError) {
+          return { status: "refused", code: error.code ?? "invalid_request", message: error.message };
+        }
+        throw error;
+      }
+    },
+    async reverseTransfer({ transferId, amount, idempotencyKey, metadata }) {
+      const reversal = await stripe.transfers.createReversal(
+        transferId,
+        { amount, metadata },
+        { idempotencyKey },
+      );
+      return { reversalId: reversal.id };
+    },
+    async *balanceLines({ payout, createdFrom, createdTo, pageSize }) {
+      const created: Stripe.RangeQueryParam = {};
+      if (createdFrom) created.gte = Math.floor(createdFrom.getTime() / 1000);
+      if (createdTo) created.lte = Math.floor(createdTo.getTime() / 1000);
+      const list = stripe.balanceTransactions.list({
+        limit: pageSize ?? 100,
+        expand: ["data.source"],
+        ...(payout ? { payout } : {}),
+        ...(createdFrom || createdTo ? { created } : {}),
+      });
+      // The SDK follows `has_more` with `starting_after`: every page, each line once.
+      for await (const transaction of list) yield balanceLine(transaction);
     },
   };
 }

@@ -4,6 +4,8 @@ import Stripe from "stripe";
 import { z } from "zod";
 import { updateCardAfterFailure } from "~/pledges/charging.server";
 import { recordDispute } from "~/pledges/disputes.server";
+import { updatePayoutAccount } from "~/payouts/accounts.server";
+import { recordDisputeInLedger } from "~/payouts/ledger.server";
 import {
   cancelPledge,
   collectPledge,
@@ -55,6 +57,16 @@ const disputeObject = z.object({
   currency: z.string(),
   reason: z.string().nullish(),
   status: z.string(),
+  /** Stripe sends the dispute's balance transactions whole: the amount withdrawn or reinstated, and its fee. */
+  balance_transactions: z
+    .array(z.object({ id, amount: z.number().int(), fee: z.number().int() }))
+    .nullish()
+    .transform((v) => v ?? []),
+});
+const account = z.object({
+  id,
+  payouts_enabled: z.boolean().nullish(),
+  details_submitted: z.boolean().nullish(),
 });
 const charge = z.object({
   id,
@@ -191,6 +203,8 @@ export async function applyStripeEvent(
       }
       case "charge.dispute.created":
       case "charge.dispute.updated":
+      case "charge.dispute.funds_withdrawn":
+      case "charge.dispute.funds_reinstated":
       case "charge.dispute.closed": {
         const dispute = disputeObject.parse(object);
         const pledge = await find({
@@ -199,7 +213,32 @@ export async function applyStripeEvent(
           paymentIntentId: dispute.payment_intent,
         });
         await recordDispute(trx, { ...dispute, pledgeId: pledge?.id ?? null }, now);
-        if (!pledge) outcome = "unmatched";
+        if (pledge) {
+          await recordDisputeInLedger(
+            trx,
+            {
+              pledgeId: pledge.id,
+              campaignId: pledge.campaign_id,
+              currency: pledge.currency,
+              balanceTransactions: dispute.balance_transactions,
+            },
+            now,
+          );
+        } else outcome = "unmatched";
+        break;
+      }
+      case "account.updated": {
+        const updated = account.parse(object);
+        const known = await updatePayoutAccount(
+          trx,
+          {
+            accountId: updated.id,
+            payoutsEnabled: updated.payouts_enabled === true,
+            detailsSubmitted: updated.details_submitted === true,
+          },
+          now,
+        );
+        if (!known) outcome = "unmatched";
         break;
       }
       default:

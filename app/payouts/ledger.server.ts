@@ -1,10 +1,11 @@
-// The ledger (first part of payouts): append-only and double-entry. A collected pledge credits the
-// owner and debits Stripe's balance; Stripe's fee and the platform's fee are taken from the owner's
-// share; a refund gives money back out of it. Each movement is one balanced transaction, unique by
-// its source key, written in the transaction of the change that causes it.
+// The ledger: append-only and double-entry. A collected pledge credits the owner and debits Stripe's
+// balance; Stripe's fees and the platform's fee are taken from the owner's share; refunds and
+// disputes give money back out of it; a payout pays it, a reversal takes some back. Each movement
+// is one balanced transaction, unique by its source key, written in the transaction of its cause.
 import { randomUUID } from "node:crypto";
+import type { LedgerKind } from "#db/schema.ts";
 import { AppError } from "~/lib/errors";
-import type { Db } from "~/lib/db.server";
+import { inTransaction, type Db } from "~/lib/db.server";
 
 export const ownerAccount = (campaignId: string) => `owner:${campaignId}`;
 
@@ -18,10 +19,12 @@ export async function post(
   db: Db,
   tx: {
     sourceKey: string;
-    kind: "collected" | "stripe_fee" | "platform_fee" | "refund";
+    kind: LedgerKind;
     campaignId: string;
     pledgeId: string | null;
     currency: string;
+    /** The Stripe transfer a payout or reversal moved (pledges match by their payment intent). */
+    providerRef?: string | null;
   },
   lines: LedgerLine[],
   now: Date,
@@ -42,6 +45,7 @@ export async function post(
       pledge_id: tx.pledgeId,
       kind: tx.kind,
       currency: tx.currency,
+      provider_ref: tx.providerRef ?? null,
       created_at: now.toISOString(),
     })
     .onConflict((oc) => oc.column("source_key").doNothing())
@@ -135,17 +139,26 @@ export async function balance(db: Db, account: string): Promise<number> {
 export interface Statement {
   collected: number;
   refunds: number;
+  /** Taken back by disputes (withdrawn, less what won disputes reinstated). */
+  disputes: number;
+  /** Stripe's fees on payments, and its dispute fees. */
   stripeFees: number;
+  /** The platform's fee at the campaign's rate, on collected − refunds − disputes. */
   platformFee: number;
+  /** collected − refunds − disputes − Stripe fees − platform fee. */
   net: number;
+  /** Paid to the owner (transfers and bank payments). */
+  paidOut: number;
+  /** Taken back from the owner's Stripe account after a refund or dispute following a payout. */
+  reversed: number;
+  /** net − paidOut + reversed: still owed to the owner; negative when the owner owes it (carried). */
+  due: number;
+  /** The fee rate in basis points the statement was made with. */
+  feeBps: number;
 }
 
-/**
- * Collected − refunds − Stripe fees − platform fee = net owed to the owner, from the entries. The
- * platform fee is charged on what was collected net of refunds, at `feeBps` (the campaign's
- * override or PLATFORM_FEE_BPS); it is posted when a payout is approved (not built yet).
- */
-export async function campaignStatement(db: Db, campaignId: string, feeBps: number): Promise<Statement> {
+/** The owner's entries of a campaign, summed by kind of movement. */
+async function ownerTotals(db: Db, campaignId: string): Promise<(kind: LedgerKind) => number> {
   const rows = await db
     .selectFrom("ledger_entries")
     .innerJoin("ledger_transactions", "ledger_transactions.id", "ledger_entries.transaction_id")
@@ -153,17 +166,115 @@ export async function campaignStatement(db: Db, campaignId: string, feeBps: numb
     .where("ledger_entries.account", "=", ownerAccount(campaignId))
     .groupBy("ledger_transactions.kind")
     .execute();
-  const of = (kind: string) => Number(rows.find((r) => r.kind === kind)?.amount ?? 0);
-  const statement = {
-    collected: -of("collected"),
-    refunds: of("refund"),
-    stripeFees: of("stripe_fee"),
-    platformFee: of("platform_fee") || platformFee(-of("collected") - of("refund"), feeBps),
-  };
+  return (kind) => Number(rows.find((r) => r.kind === kind)?.amount ?? 0);
+}
+
+/**
+ * The statement, recomputed from the owner's entries. The platform fee is what the campaign's rate
+ * gives on the money it keeps; it is posted (settled) when a payout is approved or reversed, so
+ * `due` equals minus the owner's balance once the fee is settled.
+ */
+export async function campaignStatement(db: Db, campaignId: string, feeBps: number): Promise<Statement> {
+  const of = await ownerTotals(db, campaignId);
+  // 0 − x, not −x: an empty total is 0, not −0.
+  const collected = 0 - of("collected");
+  const refunds = of("refund");
+  const disputes = of("dispute");
+  const stripeFees = of("stripe_fee") + of("dispute_fee");
+  const fee = platformFee(Math.max(0, collected - refunds - disputes), feeBps);
+  const net = collected - refunds - disputes - stripeFees - fee;
+  const paidOut = of("payout");
+  const reversed = 0 - of("reversal");
   return {
-    ...statement,
-    net: statement.collected - statement.refunds - statement.stripeFees - statement.platformFee,
+    collected,
+    refunds,
+    disputes,
+    stripeFees,
+    platformFee: fee,
+    net,
+    paidOut,
+    reversed,
+    due: net - paidOut + reversed,
+    feeBps,
   };
+}
+
+/**
+ * Posts the difference between the platform fee the campaign's rate gives now and what was posted
+ * before (a refund after a payout lowers it; an override changes it). Returns the amount posted.
+ */
+export async function settlePlatformFee(
+  db: Db,
+  campaign: { id: string; currency: string },
+  feeBps: number,
+  now: Date,
+): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    const statement = await campaignStatement(trx, campaign.id, feeBps);
+    const of = await ownerTotals(trx, campaign.id);
+    const difference = statement.platformFee - of("platform_fee");
+    if (difference === 0) return 0;
+    const count = await trx
+      .selectFrom("ledger_transactions")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("campaign_id", "=", campaign.id)
+      .where("kind", "=", "platform_fee")
+      .executeTakeFirstOrThrow();
+    // Numbered: two settlements at once compute the same difference and only one is written.
+    const written = await post(
+      trx,
+      {
+        sourceKey: `platform_fee:${campaign.id}:${Number(count.n) + 1}`,
+        kind: "platform_fee",
+        campaignId: campaign.id,
+        pledgeId: null,
+        currency: campaign.currency,
+      },
+      [
+        { account: ownerAccount(campaign.id), amount: difference },
+        { account: "platform_fees", amount: -difference },
+      ],
+      now,
+    );
+    return written ? difference : 0;
+  });
+}
+
+/**
+ * A dispute's balance transactions (Stripe sends them with the dispute): the amount withdrawn (or
+ * reinstated when won) and Stripe's dispute fee, each posted once by the transaction's id.
+ */
+export async function recordDisputeInLedger(
+  db: Db,
+  d: {
+    pledgeId: string;
+    campaignId: string;
+    currency: string;
+    balanceTransactions: Array<{ id: string; amount: number; fee: number }>;
+  },
+  now: Date,
+): Promise<void> {
+  const base = { campaignId: d.campaignId, pledgeId: d.pledgeId, currency: d.currency };
+  for (const t of d.balanceTransactions) {
+    await post(
+      db,
+      { ...base, sourceKey: `dispute:${t.id}`, kind: "dispute" },
+      [
+        { account: "stripe_balance", amount: t.amount },
+        { account: ownerAccount(d.campaignId), amount: -t.amount },
+      ],
+      now,
+    );
+    await post(
+      db,
+      { ...base, sourceKey: `dispute_fee:${t.id}`, kind: "dispute_fee" },
+      [
+        { account: ownerAccount(d.campaignId), amount: t.fee },
+        { account: "stripe_fees", amount: -t.fee },
+      ],
+      now,
+    );
+  }
 }
 
 /**

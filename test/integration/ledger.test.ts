@@ -113,12 +113,18 @@ test("collections, fees and refunds make a statement that the owner's balance co
   await recordRefund(db, a, 3_000, now); // Stripe reports the same cumulative refund again
   const statement = await campaignStatement(db, campaign, 500);
   const stripeFees = simulatedStripeFee(10_000) + simulatedStripeFee(2_550);
+  const net = 12_550 - 3_000 - stripeFees - platformFee(9_550, 500);
   expect(statement).toEqual({
     collected: 12_550,
     refunds: 3_000,
+    disputes: 0,
     stripeFees,
     platformFee: platformFee(9_550, 500),
-    net: 12_550 - 3_000 - stripeFees - platformFee(9_550, 500),
+    net,
+    paidOut: 0,
+    reversed: 0,
+    due: net,
+    feeBps: 500,
   });
   // The owner's account holds what they are owed before the platform's fee is taken.
   expect(-(await balance(db, ownerAccount(campaign)))).toBe(statement.net + statement.platformFee);
@@ -157,11 +163,17 @@ test("the owner reads their statement on the campaign's follow-up page, with an 
     context,
     headers: { Cookie: owner.cookie },
   });
+  const net = 20_000 - simulatedStripeFee(20_000) - 600;
   expect(page.data?.statement).toEqual({
     collected: 20_000,
     refunds: 0,
+    disputes: 0,
     stripeFees: simulatedStripeFee(20_000),
     platformFee: 600,
-    net: 20_000 - simulatedStripeFee(20_000) - 600,
+    net,
+    paidOut: 0,
+    reversed: 0,
+    due: net,
+    feeBps: 300,
   });
 });

@@ -1,0 +1,90 @@
+// Owners' payout accounts: a Stripe Express account each, connected through Stripe's hosted
+// onboarding (account links). `account.updated` keeps `payouts_enabled` current; an owner without
+// an enabled account is paid by bank transfer, recorded by an admin.
+import type { PayoutAccountStatus, PaymentGateway } from "~/payments/gateway";
+import { AppError } from "~/lib/errors";
+import type { Db } from "~/lib/db.server";
+
+export interface PayoutAccount {
+  accountId: string;
+  payoutsEnabled: boolean;
+  detailsSubmitted: boolean;
+}
+
+export async function payoutAccountOf(db: Db, userId: string): Promise<PayoutAccount | null> {
+  const row = await db
+    .selectFrom("payout_accounts")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  return row
+    ? {
+        accountId: row.stripe_account_id,
+        payoutsEnabled: row.payouts_enabled === 1,
+        detailsSubmitted: row.details_submitted === 1,
+      }
+    : null;
+}
+
+/** What Stripe says of an account; false when it is no owner's (an event for someone else's). */
+export async function updatePayoutAccount(db: Db, status: PayoutAccountStatus, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable("payout_accounts")
+    .set({
+      payouts_enabled: status.payoutsEnabled ? 1 : 0,
+      details_submitted: status.detailsSubmitted ? 1 : 0,
+      updated_at: now.toISOString(),
+    })
+    .where("stripe_account_id", "=", status.accountId)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/**
+ * Creates the owner's Express account the first time (idempotently: a double click makes one) and
+ * returns Stripe's onboarding link for it.
+ */
+export async function startOnboarding(
+  deps: { db: Db; gateway: PaymentGateway },
+  owner: { id: string; email: string },
+  urls: { refreshUrl: string; returnUrl: string },
+  now: Date,
+): Promise<string> {
+  const connect = deps.gateway.connect;
+  if (!connect) throw new AppError("connect_unavailable", "Stripe is not configured", 409);
+  let account = await payoutAccountOf(deps.db, owner.id);
+  if (!account) {
+    const created = await connect.createExpressAccount({
+      userId: owner.id,
+      email: owner.email,
+      country: "FR",
+      idempotencyKey: `express-account-${owner.id}`,
+    });
+    await deps.db
+      .insertInto("payout_accounts")
+      .values({
+        user_id: owner.id,
+        stripe_account_id: created.accountId,
+        payouts_enabled: created.payoutsEnabled ? 1 : 0,
+        details_submitted: created.detailsSubmitted ? 1 : 0,
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      })
+      .onConflict((oc) => oc.column("user_id").doNothing())
+      .execute();
+    account = await payoutAccountOf(deps.db, owner.id);
+  }
+  return connect.onboardingLink(account!.accountId, urls);
+}
+
+/** Back from onboarding: read the account at once rather than wait for the webhook. */
+export async function refreshPayoutAccount(
+  deps: { db: Db; gateway: PaymentGateway },
+  userId: string,
+  now: Date,
+): Promise<PayoutAccount | null> {
+  const account = await payoutAccountOf(deps.db, userId);
+  if (!account || !deps.gateway.connect) return account;
+  await updatePayoutAccount(deps.db, await deps.gateway.connect.retrieveAccount(account.accountId), now);
+  return payoutAccountOf(deps.db, userId);
+}

@@ -1,0 +1,440 @@
+// Payouts: an admin reviews a succeeded campaign's statement and approves what is due; the owner is
+// paid by a Stripe transfer to their Express account, or by a bank transfer the admin records as
+// paid. States: approved → sent → paid, or failed. A refund or dispute after a Stripe payout takes
+// the money back by a transfer reversal; otherwise the owner's debt is carried to the next payout.
+import { randomUUID } from "node:crypto";
+import type { Campaign, Payout } from "#db/schema.ts";
+import type { PaymentGateway } from "~/payments/gateway";
+import { AppError } from "~/lib/errors";
+import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
+import { payoutAccountOf } from "./accounts.server";
+import { audit, type Actor } from "./audit.server";
+import { balance, campaignStatement, ownerAccount, post, settlePlatformFee } from "./ledger.server";
+
+/** The campaign's fee rate: an admin's override, else the platform's. */
+export const feeRateOf = (campaign: Pick<Campaign, "platform_fee_bps">, defaultBps: number) =>
+  campaign.platform_fee_bps ?? defaultBps;
+
+/** Succeeded campaigns, and flexible ones once closed, have money to pay out. */
+export function isPayable(campaign: Pick<Campaign, "status" | "funding_model" | "closed_at">): boolean {
+  return (
+    campaign.status === "succeeded" ||
+    (campaign.funding_model === "flexible" && campaign.closed_at !== null && campaign.status !== "canceled")
+  );
+}
+
+async function requireCampaign(db: Db, campaignId: string): Promise<Campaign> {
+  const campaign = await db
+    .selectFrom("campaigns")
+    .selectAll()
+    .where("id", "=", campaignId)
+    .executeTakeFirst();
+  if (!campaign) throw new AppError("campaign_not_found", "No such campaign", 404);
+  return campaign;
+}
+
+/** Stripe payments whose fee Stripe has not told us yet: the statement is not final while any remain. */
+export async function paymentsAwaitingFees(db: Db, campaignId: string): Promise<number> {
+  const row = await db
+    .selectFrom("pledges")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("campaign_id", "=", campaignId)
+    .where("gateway", "=", "stripe")
+    .where("collected_at", "is not", null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("ledger_transactions")
+            .select("ledger_transactions.id")
+            .whereRef("ledger_transactions.pledge_id", "=", "pledges.id")
+            .where("ledger_transactions.kind", "=", "stripe_fee"),
+        ),
+      ),
+    )
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Approves paying what the statement says is due. `expectedAmount` is the amount the admin saw: if
+ * anything moved since (a refund, a late payment), the approval is refused rather than pay another
+ * sum. The platform fee is posted here, in the same transaction.
+ */
+export async function approvePayout(
+  deps: { db: Db; gateway: PaymentGateway; defaultFeeBps: number },
+  request: { campaignId: string; expectedAmount: number; actor: Actor },
+  now: Date,
+): Promise<Payout> {
+  const payout = await inTransaction(deps.db, async (trx) => {
+    const campaign = await requireCampaign(trx, request.campaignId);
+    if (!isPayable(campaign)) throw new AppError("not_payable", "The campaign has not succeeded", 409);
+    if ((await paymentsAwaitingFees(trx, campaign.id)) > 0)
+      throw new AppError("fees_pending", "Stripe has not reported every payment's fee yet", 409);
+    const inFlight = await trx
+      .selectFrom("payouts")
+      .select("id")
+      .where("campaign_id", "=", campaign.id)
+      .where("status", "in", ["approved", "sent"])
+      .executeTakeFirst();
+    if (inFlight) throw new AppError("payout_in_flight", "A payout is already on its way", 409);
+
+    const feeBps = feeRateOf(campaign, deps.defaultFeeBps);
+    await settlePlatformFee(trx, campaign, feeBps, now);
+    const statement = await campaignStatement(trx, campaign.id, feeBps);
+    if (statement.due !== -(await balance(trx, ownerAccount(campaign.id))))
+      throw new AppError("ledger_mismatch", "The statement does not match the owner's balance", 500);
+    if (statement.due <= 0) throw new AppError("nothing_due", "Nothing is due to the owner", 409);
+    if (statement.due !== request.expectedAmount)
+      throw new AppError("stale_amount", "The amount due changed since the page was shown", 409);
+
+    const account = await payoutAccountOf(trx, campaign.owner_id);
+    const byStripe = deps.gateway.connect !== undefined && account?.payoutsEnabled === true;
+    const last = await trx
+      .selectFrom("payouts")
+      .select((eb) => eb.fn.max("number").as("n"))
+      .where("campaign_id", "=", campaign.id)
+      .executeTakeFirst();
+    const row: Payout = {
+      id: randomUUID(),
+      campaign_id: campaign.id,
+      number: Number(last?.n ?? 0) + 1,
+      currency: campaign.currency,
+      amount: statement.due,
+      method: byStripe ? "stripe" : "bank",
+      status: "approved",
+      destination: byStripe ? account!.accountId : null,
+      transfer_id: null,
+      reference: null,
+      failure_message: null,
+      approved_by: request.actor.email,
+      approved_at: now.toISOString(),
+      sent_at: null,
+      paid_at: null,
+      failed_at: null,
+      updated_at: now.toISOString(),
+    };
+    try {
+      await trx.insertInto("payouts").values(row).execute();
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new AppError("payout_in_flight", "A payout is already on its way", 409);
+      throw error;
+    }
+    await audit(
+      trx,
+      request.actor,
+      {
+        action: "payout.approve",
+        campaignId: campaign.id,
+        subjectId: row.id,
+        details: { amount: row.amount, currency: row.currency, method: row.method, feeBps, statement },
+      },
+      now,
+    );
+    return row;
+  });
+  if (payout.method === "stripe") return sendPayout(deps, payout.id, now);
+  return payout;
+}
+
+export async function getPayout(db: Db, payoutId: string): Promise<Payout> {
+  const payout = await db.selectFrom("payouts").selectAll().where("id", "=", payoutId).executeTakeFirst();
+  if (!payout) throw new AppError("payout_not_found", "No such payout", 404);
+  return payout;
+}
+
+/**
+ * Sends an approved Stripe payout: one transfer, keyed by the payout's id so that a retry after a
+ * crash or a timeout makes the same transfer, grouped by the campaign. A refusal fails the payout
+ * (nothing moved; the amount stays due); a network error leaves it approved for the job to retry.
+ */
+export async function sendPayout(
+  deps: { db: Db; gateway: PaymentGateway },
+  payoutId: string,
+  now: Date,
+): Promise<Payout> {
+  const payout = await getPayout(deps.db, payoutId);
+  const connect = deps.gateway.connect;
+  if (payout.status !== "approved" || payout.method !== "stripe" || !payout.destination || !connect)
+    return payout;
+  const result = await connect.transfer({
+    amount: payout.amount,
+    currency: payout.currency,
+    destination: payout.destination,
+    transferGroup: payout.campaign_id,
+    idempotencyKey: `payout-${payout.id}`,
+    metadata: { payout_id: payout.id, campaign_id: payout.campaign_id },
+  });
+  await inTransaction(deps.db, async (trx) => {
+    if (result.status === "refused") {
+      await trx
+        .updateTable("payouts")
+        .set({
+          status: "failed",
+          failure_message: result.message,
+          failed_at: now.toISOString(),
+          updated_at: now.toISOString(),
+        })
+        .where("id", "=", payout.id)
+        .where("status", "=", "approved")
+        .execute();
+      return;
+    }
+    const sent = await trx
+      .updateTable("payouts")
+      .set({
+        status: "sent",
+        transfer_id: result.transferId,
+        sent_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      })
+      .where("id", "=", payout.id)
+      .where("status", "=", "approved")
+      .executeTakeFirst();
+    if (sent.numUpdatedRows !== 1n) return;
+    await post(
+      trx,
+      {
+        sourceKey: `payout:${payout.id}`,
+        kind: "payout",
+        campaignId: payout.campaign_id,
+        pledgeId: null,
+        currency: payout.currency,
+        providerRef: result.transferId,
+      },
+      [
+        { account: ownerAccount(payout.campaign_id), amount: payout.amount },
+        { account: "stripe_balance", amount: -payout.amount },
+      ],
+      now,
+    );
+  });
+  return getPayout(deps.db, payout.id);
+}
+
+/** The job: approved Stripe payouts whose transfer did not go through yet (a crash, a timeout). */
+export async function sendApprovedPayouts(
+  deps: { db: Db; gateway: PaymentGateway },
+  now: Date,
+): Promise<number> {
+  if (!deps.gateway.connect) return 0;
+  const approved = await deps.db
+    .selectFrom("payouts")
+    .select("id")
+    .where("status", "=", "approved")
+    .where("method", "=", "stripe")
+    .execute();
+  for (const { id } of approved) await sendPayout(deps, id, now);
+  return approved.length;
+}
+
+/** A bank transfer made by hand: the admin records it as paid, with the bank's reference. */
+export async function markBankPayoutPaid(
+  db: Db,
+  request: { payoutId: string; reference: string; actor: Actor },
+  now: Date,
+): Promise<Payout> {
+  const reference = request.reference.trim();
+  if (reference.length < 3)
+    throw new AppError("reference_required", "Give the bank reference", 400, "reference");
+  await inTransaction(db, async (trx) => {
+    const payout = await getPayout(trx, request.payoutId);
+    const paid = await trx
+      .updateTable("payouts")
+      .set({
+        status: "paid",
+        reference,
+        sent_at: now.toISOString(),
+        paid_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      })
+      .where("id", "=", payout.id)
+      .where("method", "=", "bank")
+      .where("status", "=", "approved")
+      .executeTakeFirst();
+    if (paid.numUpdatedRows !== 1n)
+      throw new AppError("payout_state", "Only an approved bank payout can be marked paid", 409);
+    await post(
+      trx,
+      {
+        sourceKey: `payout:${payout.id}`,
+        kind: "payout",
+        campaignId: payout.campaign_id,
+        pledgeId: null,
+        currency: payout.currency,
+      },
+      [
+        { account: ownerAccount(payout.campaign_id), amount: payout.amount },
+        { account: "platform_bank", amount: -payout.amount },
+      ],
+      now,
+    );
+    await audit(
+      trx,
+      request.actor,
+      {
+        action: "payout.mark_paid",
+        campaignId: payout.campaign_id,
+        subjectId: payout.id,
+        details: { amount: payout.amount, currency: payout.currency, reference },
+      },
+      now,
+    );
+  });
+  return getPayout(db, request.payoutId);
+}
+
+/** An approved payout that will not be made (wrong details, the owner asked to wait): nothing moved. */
+export async function markPayoutFailed(
+  db: Db,
+  request: { payoutId: string; reason: string; actor: Actor },
+  now: Date,
+): Promise<Payout> {
+  const reason = request.reason.trim();
+  if (reason.length < 3) throw new AppError("reason_required", "Say why", 400, "reason");
+  await inTransaction(db, async (trx) => {
+    const payout = await getPayout(trx, request.payoutId);
+    const failed = await trx
+      .updateTable("payouts")
+      .set({
+        status: "failed",
+        failure_message: reason,
+        failed_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      })
+      .where("id", "=", payout.id)
+      .where("status", "=", "approved")
+      .executeTakeFirst();
+    if (failed.numUpdatedRows !== 1n)
+      throw new AppError("payout_state", "Only an approved payout can be marked failed", 409);
+    await audit(
+      trx,
+      request.actor,
+      {
+        action: "payout.mark_failed",
+        campaignId: payout.campaign_id,
+        subjectId: payout.id,
+        details: { amount: payout.amount, currency: payout.currency, reason },
+      },
+      now,
+    );
+  });
+  return getPayout(db, request.payoutId);
+}
+
+/** An admin sets the campaign's fee rate (null: back to the platform's); posted at the next approval. */
+export async function overridePlatformFee(
+  db: Db,
+  request: { campaignId: string; feeBps: number | null; actor: Actor },
+  now: Date,
+): Promise<void> {
+  if (
+    request.feeBps !== null &&
+    (!Number.isInteger(request.feeBps) || request.feeBps < 0 || request.feeBps > 5_000)
+  )
+    throw new AppError("bad_fee", "Between 0 and 50 %", 400, "feeBps");
+  await inTransaction(db, async (trx) => {
+    const campaign = await requireCampaign(trx, request.campaignId);
+    await trx
+      .updateTable("campaigns")
+      .set({ platform_fee_bps: request.feeBps, updated_at: now.toISOString() })
+      .where("id", "=", campaign.id)
+      .execute();
+    await audit(
+      trx,
+      request.actor,
+      {
+        action: "fee.override",
+        campaignId: campaign.id,
+        details: { from: campaign.platform_fee_bps, to: request.feeBps },
+      },
+      now,
+    );
+  });
+}
+
+/** How much of a Stripe payout's transfer was already taken back. */
+async function reversedOf(db: Db, payout: Payout): Promise<number> {
+  const row = await db
+    .selectFrom("ledger_entries")
+    .innerJoin("ledger_transactions", "ledger_transactions.id", "ledger_entries.transaction_id")
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("ledger_entries.amount"), eb.lit(0)).as("total"))
+    .where("ledger_transactions.kind", "=", "reversal")
+    .where("ledger_transactions.provider_ref", "=", payout.transfer_id)
+    .where("ledger_entries.account", "=", "stripe_balance")
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+/**
+ * After a Stripe payout, a refund or a lost dispute leaves the owner owing the platform. The platform
+ * fee is settled first (it follows the money kept), then what the owner owes is taken back from the
+ * latest transfer by a reversal, keyed by the cumulative amount reversed so a retry reverses once.
+ * What no transfer can cover (bank payouts, a fully reversed transfer) stays as a negative balance,
+ * carried to the next payout and shown on the statement.
+ */
+export async function reverseAfterPayouts(
+  deps: { db: Db; gateway: PaymentGateway; defaultFeeBps: number },
+  now: Date,
+): Promise<number> {
+  const connect = deps.gateway.connect;
+  if (!connect) return 0;
+  const campaigns = await deps.db
+    .selectFrom("campaigns")
+    .selectAll("campaigns")
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("payouts")
+          .select("payouts.id")
+          .whereRef("payouts.campaign_id", "=", "campaigns.id")
+          .where("payouts.method", "=", "stripe")
+          .where("payouts.status", "in", ["sent", "paid"]),
+      ),
+    )
+    .execute();
+  let reversals = 0;
+  for (const campaign of campaigns) {
+    await settlePlatformFee(deps.db, campaign, feeRateOf(campaign, deps.defaultFeeBps), now);
+    let owed = await balance(deps.db, ownerAccount(campaign.id));
+    const payouts = await deps.db
+      .selectFrom("payouts")
+      .selectAll()
+      .where("campaign_id", "=", campaign.id)
+      .where("method", "=", "stripe")
+      .where("status", "in", ["sent", "paid"])
+      .orderBy("number", "desc")
+      .execute();
+    for (const payout of payouts) {
+      if (owed <= 0) break;
+      const reversed = await reversedOf(deps.db, payout);
+      const amount = Math.min(owed, payout.amount - reversed);
+      if (amount <= 0) continue;
+      const cumulative = reversed + amount;
+      await connect.reverseTransfer({
+        transferId: payout.transfer_id!,
+        amount,
+        idempotencyKey: `reversal-${payout.id}-to-${cumulative}`,
+        metadata: { payout_id: payout.id, campaign_id: campaign.id },
+      });
+      const written = await post(
+        deps.db,
+        {
+          sourceKey: `reversal:${payout.id}:${cumulative}`,
+          kind: "reversal",
+          campaignId: campaign.id,
+          pledgeId: null,
+          currency: payout.currency,
+          providerRef: payout.transfer_id,
+        },
+        [
+          { account: ownerAccount(campaign.id), amount: -amount },
+          { account: "stripe_balance", amount },
+        ],
+        now,
+      );
+      if (written) reversals++;
+      owed -= amount;
+    }
+  }
+  return reversals;
+}
