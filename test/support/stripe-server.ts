@@ -43,6 +43,13 @@ export interface FakeStripe {
   charges: Map<string, Stripe.Charge>;
   refunds: Map<string, Stripe.Refund>;
   balanceTransactions: Map<string, Stripe.BalanceTransaction>;
+  /** Connected accounts (Connect), created through `POST /v1/accounts`. */
+  accounts: Map<string, Stripe.Account>;
+  transfers: Map<string, Stripe.Transfer>;
+  transferReversals: Map<string, Stripe.TransferReversal>;
+  disputes: Map<string, Stripe.Dispute>;
+  /** The platform's payouts to its bank account (made by `payoutBalance`). */
+  payouts: Map<string, Stripe.Payout>;
   /** The customer finishes the hosted Checkout page with a card; returns the events Stripe would send, in Stripe's order. */
   completeCheckout(sessionId: string, card?: TestCard): Stripe.Event[];
   /** The session times out (or is expired); returns [checkout.session.expired]. */
@@ -51,10 +58,40 @@ export interface FakeStripe {
    * An event envelope (fixture "event" shape: id "evt_…", created now, livemode false, api_version,
    * request {id: null, idempotency_key: null}, pending_webhooks 1) around a snapshot of a data object.
    */
-  event(type: string, object: unknown): Stripe.Event;
+  event(type: string, object: unknown, options?: EventOptions): Stripe.Event;
+  /**
+   * The connected account's holder finishes onboarding: details submitted, charges and payouts enabled,
+   * every capability active, nothing due. Returns [account.updated] (a Connect event: `account` is set).
+   */
+  completeOnboarding(accountId: string): Stripe.Event[];
+  /** Stripe restricts the account (verification now due): payouts disabled, transfers inactive; returns [account.updated]. */
+  restrictAccount(accountId: string): Stripe.Event[];
+  /**
+   * Stripe's automatic payout of the platform's available balance in this currency: every balance
+   * transaction of that currency not yet paid out (and created no later than now) joins the payout,
+   * with the payout's own transaction (`GET /v1/balance_transactions?payout=po_…` lists them).
+   * The payout is `paid`, arriving at once. Throws when there is nothing positive to pay out.
+   */
+  payoutBalance(currency: string): Stripe.Payout;
+  /**
+   * The cardholder disputes the charge (or the PaymentIntent's latest charge): the disputed amount and
+   * the dispute fee (default 1500) leave the balance. Returns [charge.dispute.created, charge.dispute.funds_withdrawn].
+   */
+  dispute(chargeOrPaymentIntentId: string, options?: { fee?: number }): Stripe.Event[];
+  /** Won: the amount comes back, returns [charge.dispute.funds_reinstated, charge.dispute.closed]; lost: [charge.dispute.closed]. */
+  closeDispute(disputeId: string, outcome: "won" | "lost"): Stripe.Event[];
+  /** Fixes the clock (unix seconds) for every `created` from now on; null goes back to the real clock. */
+  setTime(epochSeconds: number | null): void;
   /** The next request whose "METHOD /path" matches answers with this error instead (once). */
   failNext(match: RegExp, error: StripeErrorSpec): void;
   close(): Promise<void>;
+}
+
+export interface EventOptions {
+  /** The connected account the event happened on (a Connect event). */
+  account?: string;
+  /** `data.previous_attributes`: the changed fields' values before the change. */
+  previousAttributes?: Record<string, unknown>;
 }
 
 export async function startStripeServer(options: { apiKey?: string } = {}): Promise<FakeStripe> {
@@ -102,8 +139,6 @@ function randomId(prefix: string, length = 24): string {
   for (const byte of randomBytes(length)) id += ID_ALPHABET.charAt(byte % ID_ALPHABET.length);
   return id;
 }
-
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** Stripe-like EU card pricing in minor units: 1.5 % (rounded, in integer arithmetic) + 25. */
 function processingFee(amount: number): number {
@@ -296,6 +331,34 @@ function asUrl(value: unknown, param: string): string | undefined {
   return text;
 }
 
+type Range = { gt?: number; gte?: number; lt?: number; lte?: number };
+
+/** `created=N`, or `created[gte]=N` with gt / gte / lt / lte (unix seconds). */
+function asRange(value: unknown, param: string): Range {
+  if (value === undefined || typeof value === "string") {
+    const exact = asInteger(value, param);
+    return exact === undefined ? {} : { gte: exact, lte: exact };
+  }
+  const range: Range = {};
+  for (const [key, raw] of Object.entries(asHash(value, param) ?? {})) {
+    if (key !== "gt" && key !== "gte" && key !== "lt" && key !== "lte") {
+      throw invalidRequest(`Received unknown parameter: ${param}[${key}]`, { param: `${param}[${key}]` });
+    }
+    const bound = asInteger(raw, `${param}[${key}]`);
+    if (bound !== undefined) range[key] = bound;
+  }
+  return range;
+}
+
+function inRange(n: number, { gt, gte, lt, lte }: Range): boolean {
+  return (
+    (gt === undefined || n > gt) &&
+    (gte === undefined || n >= gte) &&
+    (lt === undefined || n < lt) &&
+    (lte === undefined || n <= lte)
+  );
+}
+
 /** `off_session` takes true/false or, for compatibility, "one_off" / "recurring" (both true). */
 function asOffSession(value: unknown): boolean | undefined {
   if (value === "one_off" || value === "recurring") return true;
@@ -351,6 +414,20 @@ class LocalStripe implements FakeStripe {
   readonly charges = new Map<string, Stripe.Charge>();
   readonly refunds = new Map<string, Stripe.Refund>();
   readonly balanceTransactions = new Map<string, Stripe.BalanceTransaction>();
+  readonly accounts = new Map<string, Stripe.Account>();
+  readonly transfers = new Map<string, Stripe.Transfer>();
+  readonly transferReversals = new Map<string, Stripe.TransferReversal>();
+  readonly disputes = new Map<string, Stripe.Dispute>();
+  readonly payouts = new Map<string, Stripe.Payout>();
+  /** Balance transaction id → the payout that paid it out. */
+  private readonly paidOutIn = new Map<string, string>();
+  /** Where the hosted onboarding page sends the account holder back (from the latest account link). */
+  private readonly onboardingUrls = new Map<
+    string,
+    { refreshUrl: string | null; returnUrl: string | null }
+  >();
+  /** setTime's fixed clock, in unix seconds; null: the real clock. */
+  private clock: number | null = null;
   private readonly paymentMethods = new Map<string, Stripe.PaymentMethod>();
   private readonly events = new Map<string, Stripe.Event>();
   /** What a card does when charged: the test server's stand-in for Stripe's test card numbers. */
@@ -427,6 +504,11 @@ class LocalStripe implements FakeStripe {
       },
       {
         method: "GET",
+        pattern: /^\/v1\/balance_transactions$/,
+        handler: (p) => this.listBalanceTransactions(p),
+      },
+      {
+        method: "GET",
         pattern: new RegExp(`^/v1/balance_transactions/${id}$`),
         handler: (_p, i) => this.find(this.balanceTransactions, "balance transaction", i),
       },
@@ -440,6 +522,34 @@ class LocalStripe implements FakeStripe {
         method: "GET",
         pattern: new RegExp(`^/v1/events/${id}$`),
         handler: (_p, i) => this.find(this.events, "event", i),
+      },
+      { method: "POST", pattern: /^\/v1\/accounts$/, handler: (p) => this.createAccount(p) },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/accounts/${id}$`),
+        handler: (_p, i) => this.find(this.accounts, "account", i),
+      },
+      { method: "POST", pattern: /^\/v1\/account_links$/, handler: (p) => this.createAccountLink(p) },
+      { method: "POST", pattern: /^\/v1\/transfers$/, handler: (p) => this.createTransfer(p) },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/transfers/${id}$`),
+        handler: (_p, i) => this.find(this.transfers, "transfer", i),
+      },
+      {
+        method: "POST",
+        pattern: new RegExp(`^/v1/transfers/${id}/reversals$`),
+        handler: (p, i) => this.createTransferReversal(p, i),
+      },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/payouts/${id}$`),
+        handler: (_p, i) => this.find(this.payouts, "payout", i),
+      },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/disputes/${id}$`),
+        handler: (_p, i) => this.find(this.disputes, "dispute", i),
       },
     ];
   }
@@ -473,6 +583,18 @@ class LocalStripe implements FakeStripe {
     this.failures.push({ match, error });
   };
 
+  setTime = (epochSeconds: number | null): void => {
+    if (epochSeconds !== null && !Number.isInteger(epochSeconds)) {
+      throw new Error(`setTime: expected whole unix seconds or null, got ${epochSeconds}`);
+    }
+    this.clock = epochSeconds;
+  };
+
+  /** Unix seconds: setTime's clock when set, else the real one. */
+  private now(): number {
+    return this.clock ?? Math.floor(Date.now() / 1000);
+  }
+
   // -------------------------------------------------------------------------------------------
   // HTTP plumbing: parse, authenticate, injected failures, idempotency, route, record.
 
@@ -491,6 +613,24 @@ class LocalStripe implements FakeStripe {
           ? `<!doctype html><title>Test Checkout</title><h1>Test Checkout</h1><p id="session">${escapeHtml(session.id)}</p>` +
               `<p id="status">${escapeHtml(session.status ?? "")}</p><p id="amount">${session.amount_total ?? ""} ${escapeHtml(session.currency ?? "")}</p>`
           : "<!doctype html><title>Not found</title><h1>Checkout Session not found</h1>",
+      );
+      return;
+    }
+    // Likewise the hosted Connect onboarding page (where an account link sends the account holder).
+    const onboarding = /^\/connect\/([^/]+)$/.exec(path);
+    if (method === "GET" && onboarding) {
+      const account = this.accounts.get(decodeURIComponent(onboarding[1] ?? ""));
+      const urls = account ? this.onboardingUrls.get(account.id) : undefined;
+      const link = (id: string, href: string | null | undefined, text: string) =>
+        href ? `<p><a id="${id}" href="${escapeHtml(href)}">${text}</a></p>` : "";
+      res.writeHead(account ? 200 : 404, { "Content-Type": "text/html; charset=utf-8" });
+      res.end(
+        account
+          ? `<!doctype html><title>Test Connect onboarding</title><h1>Test Connect onboarding</h1><p id="account">${escapeHtml(account.id)}</p>` +
+              `<p id="details-submitted">${String(account.details_submitted)}</p>` +
+              link("return", urls?.returnUrl, "Return to the platform") +
+              link("refresh", urls?.refreshUrl, "Start again")
+          : "<!doctype html><title>Not found</title><h1>Connected account not found</h1>",
       );
       return;
     }
@@ -629,29 +769,41 @@ class LocalStripe implements FakeStripe {
     };
   }
 
-  /** `expand[]=latest_charge.balance_transaction`: replace ids with the objects they name. */
+  /**
+   * `expand[]=latest_charge.balance_transaction`: replace ids with the objects they name. On the way,
+   * an array (a list's `data`, as in `expand[]=data.source`) expands the rest of the path in each item.
+   */
   private expand(result: Params, expandParam: unknown): Params {
     for (const [index, raw] of (asArray(expandParam, "expand") ?? []).entries()) {
       const path = asString(raw, `expand[${index}]`);
       if (path === undefined) continue;
-      let target: Params = result;
-      for (const field of path.split(".")) {
-        let value = Object.hasOwn(target, field) ? target[field] : undefined;
-        if (typeof value === "string") {
-          const found = this.lookup(value);
-          if (!found)
-            throw invalidRequest(`This property cannot be expanded (${path}).`, { param: "expand" });
-          value = clone(found);
-          target[field] = value;
-        }
-        if (value === null) break;
-        if (typeof value !== "object") {
-          throw invalidRequest(`This property cannot be expanded (${path}).`, { param: "expand" });
-        }
-        target = value as Params;
-      }
+      this.expandPath(result, path.split("."), path);
     }
     return result;
+  }
+
+  private expandPath(target: Params, fields: string[], path: string): void {
+    const [field, ...rest] = fields;
+    if (field === undefined) return;
+    const cannot = () => invalidRequest(`This property cannot be expanded (${path}).`, { param: "expand" });
+    let value = Object.hasOwn(target, field) ? target[field] : undefined;
+    if (typeof value === "string") {
+      const found = this.lookup(value);
+      if (!found) throw cannot();
+      value = clone(found);
+      target[field] = value;
+    }
+    if (value === null) return;
+    if (typeof value !== "object") throw cannot();
+    if (!Array.isArray(value)) {
+      this.expandPath(value as Params, rest, path);
+      return;
+    }
+    if (rest.length === 0) return;
+    for (const item of value) {
+      if (item === null || typeof item !== "object") throw cannot();
+      this.expandPath(item as Params, rest, path);
+    }
   }
 
   private lookup(id: string): object | undefined {
@@ -665,6 +817,11 @@ class LocalStripe implements FakeStripe {
       ["re_", this.refunds],
       ["txn_", this.balanceTransactions],
       ["evt_", this.events],
+      ["acct_", this.accounts],
+      ["tr_", this.transfers],
+      ["trr_", this.transferReversals],
+      ["dp_", this.disputes],
+      ["po_", this.payouts],
     ];
     return stores.find(([prefix]) => id.startsWith(prefix))?.[1].get(id);
   }
@@ -693,7 +850,7 @@ class LocalStripe implements FakeStripe {
   private newCustomer(fields: Partial<Stripe.Customer>): Stripe.Customer {
     const customer = fixture<Stripe.Customer>("customer", {
       id: randomId("cus_", 14),
-      created: nowSeconds(),
+      created: this.now(),
       livemode: false,
       currency: null,
       discount: null,
@@ -718,7 +875,7 @@ class LocalStripe implements FakeStripe {
     const base = fixture<Stripe.PaymentMethod>("payment_method", {});
     const paymentMethod = fixture<Stripe.PaymentMethod>("payment_method", {
       id: randomId("pm_"),
-      created: nowSeconds(),
+      created: this.now(),
       livemode: false,
       customer,
       metadata: {},
@@ -779,7 +936,7 @@ class LocalStripe implements FakeStripe {
     );
 
     // Stripe: at least 30 minutes and at most 24 hours after creation.
-    const now = nowSeconds();
+    const now = this.now();
     const expiresAt = asInteger(p.expires_at, "expires_at") ?? now + 24 * 3600;
     if (expiresAt < now + 30 * 60 || expiresAt > now + 24 * 3600) {
       throw invalidRequest(
@@ -962,7 +1119,7 @@ class LocalStripe implements FakeStripe {
       const paymentMethod = this.newPaymentMethod(card, customer, email);
       const setupIntent = fixture<Stripe.SetupIntent>("setup_intent", {
         id: randomId("seti_"),
-        created: nowSeconds(),
+        created: this.now(),
         livemode: false,
         status: "succeeded",
         usage: "off_session",
@@ -1045,17 +1202,20 @@ class LocalStripe implements FakeStripe {
     return [this.event("checkout.session.expired", session)];
   };
 
-  event = (type: string, object: unknown): Stripe.Event => {
+  event = (type: string, object: unknown, options: EventOptions = {}): Stripe.Event => {
+    const data: Record<string, unknown> = { object: clone(object) };
+    if (options.previousAttributes) data.previous_attributes = clone(options.previousAttributes);
     const event = fixture<Record<string, unknown>>("event", {
       id: randomId("evt_"),
       object: "event",
       type,
-      created: nowSeconds(),
+      created: this.now(),
       livemode: false,
       api_version: Stripe.API_VERSION,
       pending_webhooks: 1,
       request: { id: null, idempotency_key: null },
-      data: { object: clone(object) },
+      data,
+      ...(options.account === undefined ? {} : { account: options.account }),
     }) as unknown as Stripe.Event;
     this.events.set(event.id, event);
     return event;
@@ -1069,7 +1229,7 @@ class LocalStripe implements FakeStripe {
     const intent = fixture<Stripe.PaymentIntent>("payment_intent", {
       id,
       object: "payment_intent",
-      created: nowSeconds(),
+      created: this.now(),
       livemode: false,
       client_secret: `${id}_secret_${randomId("", 25)}`,
       amount_capturable: 0,
@@ -1256,11 +1416,108 @@ class LocalStripe implements FakeStripe {
       );
     }
     intent.status = "canceled";
-    intent.canceled_at = nowSeconds();
+    intent.canceled_at = this.now();
     intent.cancellation_reason = reason ?? null;
     intent.amount_capturable = 0;
     intent.next_action = null;
     return intent;
+  }
+
+  /**
+   * A balance transaction, recorded in the platform's balance. This server has no pending funds: it is
+   * available at once (available_on = created). Unless given: no fee, no description, net = amount − fee.
+   */
+  private addBalanceTransaction(
+    fields: Pick<
+      Stripe.BalanceTransaction,
+      "amount" | "currency" | "source" | "type" | "reporting_category"
+    > &
+      Partial<Stripe.BalanceTransaction>,
+  ): Stripe.BalanceTransaction {
+    const created = fields.created ?? this.now();
+    const fee = fields.fee ?? 0;
+    const balance = fixture<Stripe.BalanceTransaction>("balance_transaction", {
+      id: randomId("txn_"),
+      created,
+      available_on: created,
+      description: null,
+      fee,
+      fee_details: [],
+      net: fields.amount - fee,
+      status: "available",
+      ...fields,
+    });
+    this.balanceTransactions.set(balance.id, balance);
+    return balance;
+  }
+
+  /** What the platform could transfer or pay out in this currency: the sum of all its transactions' net. */
+  private availableBalance(currency: string): number {
+    let total = 0;
+    for (const balance of this.balanceTransactions.values()) {
+      if (balance.currency === currency) total += balance.net;
+    }
+    return total;
+  }
+
+  /**
+   * `GET /v1/balance_transactions`: newest first (by `created`, then the later recorded first: the
+   * map keeps insertion order), filtered, then a page of `limit` after `starting_after` or just
+   * before `ending_before` (a cursor is placed by its own position, even when filtered out).
+   */
+  private listBalanceTransactions(p: Params): Stripe.ApiList<Stripe.BalanceTransaction> {
+    const limit = asInteger(p.limit, "limit") ?? 10;
+    if (limit < 1) throw invalidRequest("This value must be greater than or equal to 1.", { param: "limit" });
+    if (limit > 100)
+      throw invalidRequest("This value must be less than or equal to 100.", { param: "limit" });
+    const startingAfter = asString(p.starting_after, "starting_after");
+    const endingBefore = asString(p.ending_before, "ending_before");
+    if (startingAfter !== undefined && endingBefore !== undefined) {
+      throw invalidRequest("You may only specify one of these parameters: ending_before, starting_after.", {
+        param: "ending_before",
+      });
+    }
+    const created = asRange(p.created, "created");
+    const type = asString(p.type, "type");
+    const source = asString(p.source, "source");
+    const currency = asCurrency(p.currency, "currency");
+    const payout = asString(p.payout, "payout");
+    if (payout !== undefined && !this.payouts.has(payout)) throw noSuchParam("payout", payout, "payout");
+
+    const sequence = new Map([...this.balanceTransactions.keys()].map((id, index) => [id, index]));
+    /** > 0 when a comes before b in the list (newer). */
+    const newer = (a: Stripe.BalanceTransaction, b: Stripe.BalanceTransaction) =>
+      a.created - b.created || (sequence.get(a.id) ?? 0) - (sequence.get(b.id) ?? 0);
+    const cursor = (id: string, param: string) => {
+      const found = this.balanceTransactions.get(id);
+      if (!found) throw noSuchParam("balance transaction", id, param);
+      return found;
+    };
+
+    const matching = [...this.balanceTransactions.values()]
+      .filter(
+        (t) =>
+          inRange(t.created, created) &&
+          (type === undefined || t.type === type) &&
+          (source === undefined || t.source === source) &&
+          (currency === undefined || t.currency === currency) &&
+          (payout === undefined || this.paidOutIn.get(t.id) === payout),
+      )
+      .sort((a, b) => newer(b, a));
+    let data: Stripe.BalanceTransaction[];
+    let hasMore: boolean;
+    if (endingBefore !== undefined) {
+      const before = cursor(endingBefore, "ending_before");
+      const newerOnes = matching.filter((t) => newer(t, before) > 0);
+      data = newerOnes.slice(-limit);
+      hasMore = newerOnes.length > limit;
+    } else {
+      const after = startingAfter === undefined ? undefined : cursor(startingAfter, "starting_after");
+      const olderOnes = after ? matching.filter((t) => newer(t, after) < 0) : matching;
+      data = olderOnes.slice(0, limit);
+      hasMore = olderOnes.length > limit;
+    }
+    return { object: "list", url: "/v1/balance_transactions", has_more: hasMore, data };
   }
 
   /**
@@ -1269,14 +1526,12 @@ class LocalStripe implements FakeStripe {
    */
   private settle(intent: Stripe.PaymentIntent, captured: number): Stripe.Charge {
     const chargeId = randomId("ch_");
-    const created = nowSeconds();
+    const created = this.now();
     const fee = processingFee(captured);
-    const balance = fixture<Stripe.BalanceTransaction>("balance_transaction", {
-      id: randomId("txn_"),
+    const balance = this.addBalanceTransaction({
       amount: captured,
       currency: intent.currency,
       created,
-      available_on: created,
       description: intent.description,
       fee,
       fee_details: [
@@ -1288,13 +1543,10 @@ class LocalStripe implements FakeStripe {
           type: "stripe_fee",
         },
       ],
-      net: captured - fee,
       source: chargeId,
-      status: "available",
       type: "charge",
       reporting_category: "charge",
     });
-    this.balanceTransactions.set(balance.id, balance);
 
     const paymentMethodId = typeof intent.payment_method === "string" ? intent.payment_method : null;
     const paymentMethod = paymentMethodId ? this.paymentMethods.get(paymentMethodId) : undefined;
@@ -1408,23 +1660,15 @@ class LocalStripe implements FakeStripe {
     const reason = asEnum(p.reason, "reason", ["duplicate", "fraudulent", "requested_by_customer"]);
 
     const refundId = randomId("re_");
-    const created = nowSeconds();
-    const balance = fixture<Stripe.BalanceTransaction>("balance_transaction", {
-      id: randomId("txn_"),
+    const created = this.now();
+    const balance = this.addBalanceTransaction({
       amount: -amount,
       currency: charge.currency,
       created,
-      available_on: created,
-      description: null,
-      fee: 0,
-      fee_details: [],
-      net: -amount,
       source: refundId,
-      status: "available",
       type: "refund",
       reporting_category: "refund",
     });
-    this.balanceTransactions.set(balance.id, balance);
 
     const refund = fixture<Stripe.Refund>("refund", {
       id: refundId,
@@ -1448,6 +1692,371 @@ class LocalStripe implements FakeStripe {
     charge.refunds?.data.unshift(clone(refund));
     return refund;
   }
+
+  // -------------------------------------------------------------------------------------------
+  // Connect: connected accounts, account links, transfers and their reversals.
+
+  private createAccount(p: Params): Stripe.Account {
+    const type = asEnum(p.type, "type", ["express", "standard", "custom"]);
+    if (type === undefined) throw missingParam("type");
+    const country = asString(p.country, "country")?.toUpperCase() ?? "FR";
+    if (!/^[A-Z]{2}$/.test(country))
+      throw invalidRequest(`Invalid country: ${country}`, { param: "country" });
+    const businessType = asEnum(p.business_type, "business_type", [
+      "individual",
+      "company",
+      "non_profit",
+      "government_entity",
+    ]);
+    // Requested capabilities start inactive, until onboarding is done; transfers is always there.
+    const capabilities: Record<string, string> = { transfers: "inactive" };
+    for (const [name, raw] of Object.entries(asHash(p.capabilities, "capabilities") ?? {})) {
+      const at = `capabilities[${name}]`;
+      if (asBoolean(asHash(raw, at)?.requested, `${at}[requested]`)) capabilities[name] = "inactive";
+    }
+    const id = randomId("acct_", 16);
+    const account = fixture<Stripe.Account>("account", {
+      id,
+      object: "account",
+      type,
+      created: this.now(),
+      email: asString(p.email, "email") ?? null,
+      country,
+      default_currency: asCurrency(p.default_currency, "default_currency") ?? "eur",
+      business_type: businessType ?? null,
+      metadata: asMetadata(p.metadata),
+      charges_enabled: false,
+      payouts_enabled: false,
+      details_submitted: false,
+      capabilities: capabilities as Stripe.Account.Capabilities,
+      external_accounts: {
+        object: "list",
+        data: [],
+        has_more: false,
+        url: `/v1/accounts/${id}/external_accounts`,
+      },
+    });
+    this.accounts.set(id, account);
+    return account;
+  }
+
+  private accountUpdated(account: Stripe.Account, change: (account: Stripe.Account) => void): Stripe.Event[] {
+    const before = clone(account) as unknown as Record<string, unknown>;
+    change(account);
+    const after = account as unknown as Record<string, unknown>;
+    const previous = Object.fromEntries(
+      Object.keys(before)
+        .filter((key) => !isDeepStrictEqual(before[key], after[key]))
+        .map((key) => [key, before[key]]),
+    );
+    return [this.event("account.updated", account, { account: account.id, previousAttributes: previous })];
+  }
+
+  completeOnboarding = (accountId: string): Stripe.Event[] => {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new Error(`completeOnboarding: no account ${accountId}`);
+    return this.accountUpdated(account, (a) => {
+      a.details_submitted = true;
+      a.charges_enabled = true;
+      a.payouts_enabled = true;
+      a.capabilities = Object.fromEntries(
+        Object.keys(a.capabilities ?? { transfers: "inactive" }).map((name) => [name, "active"]),
+      ) as Stripe.Account.Capabilities;
+      if (a.requirements) {
+        a.requirements = {
+          ...a.requirements,
+          currently_due: [],
+          eventually_due: [],
+          past_due: [],
+          current_deadline: null,
+          disabled_reason: null,
+        };
+      }
+    });
+  };
+
+  restrictAccount = (accountId: string): Stripe.Event[] => {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new Error(`restrictAccount: no account ${accountId}`);
+    return this.accountUpdated(account, (a) => {
+      a.payouts_enabled = false;
+      a.capabilities = { ...a.capabilities, transfers: "inactive" };
+      if (a.requirements) {
+        const due = ["individual.verification.document"];
+        a.requirements = {
+          ...a.requirements,
+          currently_due: due,
+          eventually_due: due,
+          past_due: due,
+          disabled_reason: "requirements.past_due",
+        };
+      }
+    });
+  };
+
+  private createAccountLink(p: Params): Stripe.AccountLink {
+    const account = asString(p.account, "account");
+    if (account === undefined) throw missingParam("account");
+    if (!this.accounts.has(account)) throw noSuchParam("account", account, "account");
+    const type = asEnum(p.type, "type", ["account_onboarding", "account_update"]);
+    if (type === undefined) throw missingParam("type");
+    const refreshUrl = asUrl(p.refresh_url, "refresh_url") ?? null;
+    const returnUrl = asUrl(p.return_url, "return_url") ?? null;
+    this.onboardingUrls.set(account, { refreshUrl, returnUrl });
+    const created = this.now();
+    return fixture<Stripe.AccountLink>("account_link", {
+      object: "account_link",
+      created,
+      expires_at: created + 300,
+      url: `${this.url}/connect/${account}`,
+    });
+  }
+
+  private createTransfer(p: Params): Stripe.Transfer {
+    const amount = asInteger(p.amount, "amount");
+    if (amount === undefined) throw missingParam("amount");
+    if (amount < 1)
+      throw invalidRequest("This value must be greater than or equal to 1.", { param: "amount" });
+    const currency = asCurrency(p.currency, "currency");
+    if (currency === undefined) throw missingParam("currency");
+    const destinationId = asString(p.destination, "destination");
+    if (destinationId === undefined) throw missingParam("destination");
+    const destination = this.accounts.get(destinationId);
+    if (!destination) throw noSuchParam("destination", destinationId, "destination");
+    if (destination.capabilities?.transfers !== "active") {
+      throw invalidRequest(
+        "Your destination account needs to have at least one of the following capabilities enabled: transfers, crypto_transfers, legacy_payments",
+        { param: "destination" },
+      );
+    }
+    const sourceTransaction = asString(p.source_transaction, "source_transaction") ?? null;
+    const description = asString(p.description, "description") ?? null;
+    const metadata = asMetadata(p.metadata);
+    const transferGroup = asString(p.transfer_group, "transfer_group") ?? null;
+    if (sourceTransaction !== null) {
+      // The funds come from that charge (even while they would be pending): no balance check.
+      const charge = this.charges.get(sourceTransaction);
+      if (!charge) throw noSuchParam("charge", sourceTransaction, "source_transaction");
+      if (charge.currency !== currency) {
+        throw invalidRequest(
+          `The currency of source_transaction's balance transaction (${charge.currency}) must be the same as the transfer currency (${currency}).`,
+          { param: "currency" },
+        );
+      }
+    } else if (this.availableBalance(currency) < amount) {
+      throw invalidRequest(
+        "You have insufficient available funds in your Stripe account. Try adding funds directly to your available balance by creating Charges using the 4000000000000077 test card. See: https://stripe.com/docs/testing#available-balance",
+        { code: "balance_insufficient" },
+      );
+    }
+
+    const id = randomId("tr_");
+    const created = this.now();
+    const balance = this.addBalanceTransaction({
+      amount: -amount,
+      currency,
+      created,
+      description,
+      source: id,
+      type: "transfer",
+      reporting_category: "transfer",
+    });
+    const transfer = fixture<Stripe.Transfer>("transfer", {
+      id,
+      object: "transfer",
+      created,
+      livemode: false,
+      amount,
+      amount_reversed: 0,
+      currency,
+      description,
+      destination: destinationId,
+      destination_payment: randomId("py_"),
+      metadata,
+      reversals: { object: "list", data: [], has_more: false, url: `/v1/transfers/${id}/reversals` },
+      reversed: false,
+      source_transaction: sourceTransaction,
+      transfer_group: transferGroup,
+      balance_transaction: balance.id,
+    });
+    this.transfers.set(id, transfer);
+    return transfer;
+  }
+
+  private createTransferReversal(p: Params, transferId: string): Stripe.TransferReversal {
+    const transfer = this.find(this.transfers, "transfer", transferId);
+    const left = transfer.amount - transfer.amount_reversed;
+    // Stripe has no error code for this one (unlike charge_already_refunded): the message alone.
+    if (left <= 0) throw invalidRequest(`The transfer ${transfer.id} is already fully reversed.`);
+    const amount = asInteger(p.amount, "amount") ?? left;
+    if (amount < 1)
+      throw invalidRequest("This value must be greater than or equal to 1.", { param: "amount" });
+    if (amount > left) {
+      throw invalidRequest(
+        `Reversal amount (${amount} ${transfer.currency}) is greater than the amount left on the transfer (${left} ${transfer.currency}).`,
+        { param: "amount" },
+      );
+    }
+    const metadata = asMetadata(p.metadata);
+    const description = asString(p.description, "description") ?? null;
+
+    const id = randomId("trr_");
+    const created = this.now();
+    const balance = this.addBalanceTransaction({
+      amount,
+      currency: transfer.currency,
+      created,
+      description,
+      source: id,
+      type: "transfer_refund",
+      reporting_category: "transfer_reversal",
+    });
+    const reversal = fixture<Stripe.TransferReversal>("transfer_reversal", {
+      id,
+      object: "transfer_reversal",
+      created,
+      amount,
+      currency: transfer.currency,
+      transfer: transfer.id,
+      metadata,
+      balance_transaction: balance.id,
+    });
+    this.transferReversals.set(id, reversal);
+
+    transfer.amount_reversed += amount;
+    transfer.reversed = transfer.amount_reversed === transfer.amount;
+    transfer.reversals.data.unshift(clone(reversal));
+    return reversal;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The platform's payouts, and disputes: what Stripe does on its own, driven by the tests.
+
+  payoutBalance = (currency: string): Stripe.Payout => {
+    const code = currency.toLowerCase();
+    const created = this.now();
+    const included = [...this.balanceTransactions.values()].filter(
+      (t) => t.currency === code && t.created <= created && !this.paidOutIn.has(t.id),
+    );
+    const total = included.reduce((sum, t) => sum + t.net, 0);
+    if (total <= 0) throw new Error(`payoutBalance: the ${code} balance to pay out is ${total}`);
+
+    const id = randomId("po_");
+    const balance = this.addBalanceTransaction({
+      amount: -total,
+      currency: code,
+      created,
+      description: "STRIPE PAYOUT",
+      source: id,
+      type: "payout",
+      reporting_category: "payout",
+    });
+    for (const t of [...included, balance]) this.paidOutIn.set(t.id, id);
+    const payout = fixture<Stripe.Payout>("payout", {
+      id,
+      object: "payout",
+      created,
+      arrival_date: created,
+      livemode: false,
+      amount: total,
+      currency: code,
+      automatic: true,
+      status: "paid",
+      metadata: {},
+      balance_transaction: balance.id,
+    });
+    this.payouts.set(id, payout);
+    return payout;
+  };
+
+  dispute = (chargeOrPaymentIntentId: string, options: { fee?: number } = {}): Stripe.Event[] => {
+    let charge = this.charges.get(chargeOrPaymentIntentId);
+    const intent = this.paymentIntents.get(chargeOrPaymentIntentId);
+    if (intent && typeof intent.latest_charge === "string") charge = this.charges.get(intent.latest_charge);
+    if (!charge) throw new Error(`dispute: no charge for ${chargeOrPaymentIntentId}`);
+    if (charge.disputed) throw new Error(`dispute: charge ${charge.id} is already disputed`);
+    const fee = options.fee ?? 1500;
+
+    const id = randomId("dp_");
+    const created = this.now();
+    const amount = charge.amount_captured;
+    const withdrawal = this.addBalanceTransaction({
+      amount: -amount,
+      currency: charge.currency,
+      created,
+      description: `Chargeback withdrawal for ${charge.id}`,
+      fee,
+      fee_details: [
+        {
+          amount: fee,
+          application: null,
+          currency: charge.currency,
+          description: "Dispute fee",
+          type: "stripe_fee",
+        },
+      ],
+      source: id,
+      type: "adjustment",
+      reporting_category: "dispute",
+    });
+    const base = fixture<Stripe.Dispute>("dispute", {});
+    const dispute = fixture<Stripe.Dispute>("dispute", {
+      id,
+      object: "dispute",
+      created,
+      livemode: false,
+      amount,
+      currency: charge.currency,
+      charge: charge.id,
+      payment_intent: charge.payment_intent,
+      reason: "fraudulent",
+      status: "needs_response",
+      is_charge_refundable: false,
+      metadata: {},
+      balance_transactions: [clone(withdrawal)],
+      evidence_details: { ...base.evidence_details, due_by: created + 7 * 24 * 3600 },
+      payment_method_details: base.payment_method_details && {
+        ...base.payment_method_details,
+        card: base.payment_method_details.card && {
+          ...base.payment_method_details.card,
+          case_type: "chargeback",
+        },
+      },
+    });
+    this.disputes.set(id, dispute);
+    charge.disputed = true;
+    return [
+      this.event("charge.dispute.created", dispute),
+      this.event("charge.dispute.funds_withdrawn", dispute),
+    ];
+  };
+
+  closeDispute = (disputeId: string, outcome: "won" | "lost"): Stripe.Event[] => {
+    const dispute = this.disputes.get(disputeId);
+    if (!dispute) throw new Error(`closeDispute: no dispute ${disputeId}`);
+    if (dispute.status === "won" || dispute.status === "lost") {
+      throw new Error(`closeDispute: dispute ${disputeId} is already ${dispute.status}`);
+    }
+    if (outcome === "lost") {
+      dispute.status = "lost";
+      return [this.event("charge.dispute.closed", dispute)];
+    }
+    const chargeId = typeof dispute.charge === "string" ? dispute.charge : dispute.charge.id;
+    const reinstated = this.addBalanceTransaction({
+      amount: dispute.amount,
+      currency: dispute.currency,
+      description: `Chargeback reversal for ${chargeId}`,
+      source: dispute.id,
+      type: "adjustment",
+      reporting_category: "dispute_reversal",
+    });
+    dispute.balance_transactions.push(clone(reinstated));
+    dispute.status = "won";
+    return [
+      this.event("charge.dispute.funds_reinstated", dispute),
+      this.event("charge.dispute.closed", dispute),
+    ];
+  };
 }
 
 function headerValue(req: IncomingMessage, name: string): string | null {

@@ -628,3 +628,606 @@ test("events are signed and verified by the SDK's webhook helpers", async () => 
     Stripe.errors.StripeSignatureVerificationError,
   );
 });
+
+// ---------------------------------------------------------------------------------------------
+// Balance transactions, Connect, payouts and disputes.
+
+/** An automatic-capture payment through Checkout: the charge it made (fee 1.5 % + 25). */
+async function paidCharge(fake: FakeStripe, amount = 5000): Promise<Stripe.Charge> {
+  const session = await paymentSession(fake, "automatic", amount);
+  const [charged] = fake.completeCheckout(session.id);
+  return charged?.data.object as Stripe.Charge;
+}
+
+/** A connected Express account that finished onboarding. */
+async function onboardedAccount(fake: FakeStripe, email = "creator@example.com"): Promise<Stripe.Account> {
+  const account = await fake.stripe.accounts.create({
+    type: "express",
+    email,
+    capabilities: { transfers: { requested: true } },
+  });
+  fake.completeOnboarding(account.id);
+  return account;
+}
+
+async function allBalanceTransactions(fake: FakeStripe, params: Stripe.BalanceTransactionListParams = {}) {
+  const seen: Stripe.BalanceTransaction[] = [];
+  for await (const transaction of fake.stripe.balanceTransactions.list(params)) seen.push(transaction);
+  return seen;
+}
+
+test("balance transactions list newest first, ties in reverse order of recording, and auto-paginate once each", async () => {
+  const fake = await start();
+  fake.setTime(1_700_000_000);
+  const first = await paidCharge(fake, 1000);
+  const second = await paidCharge(fake, 2000); // the same second as the first
+  fake.setTime(1_700_000_100);
+  const third = await paidCharge(fake, 3000);
+  const refund = await fake.stripe.refunds.create({ charge: third.id, amount: 500 });
+  fake.setTime(null);
+
+  const page = await fake.stripe.balanceTransactions.list();
+  expect(page).toMatchObject({ object: "list", url: "/v1/balance_transactions", has_more: false });
+  expect(page.data.map((t) => t.source)).toEqual([refund.id, third.id, second.id, first.id]);
+  expect(page.data.map((t) => t.created)).toEqual([
+    1_700_000_100, 1_700_000_100, 1_700_000_000, 1_700_000_000,
+  ]);
+  expect(third.created).toBe(1_700_000_100);
+
+  const all = await allBalanceTransactions(fake, { limit: 2 });
+  expect(all.map((t) => t.id)).toEqual(page.data.map((t) => t.id));
+  expect(new Set(all.map((t) => t.id)).size).toBe(4);
+  // Two full pages: the first, then starting_after its last id; the second says has_more false.
+  const listed = fake.requests.filter((r) => r.path === "/v1/balance_transactions").slice(1);
+  expect(listed.map((r) => r.params.starting_after)).toEqual([undefined, page.data[1]?.id]);
+  expect(listed.map((r) => r.status)).toEqual([200, 200]);
+  const odd = await allBalanceTransactions(fake, { limit: 3 });
+  expect(odd.map((t) => t.id)).toEqual(page.data.map((t) => t.id));
+
+  const firstTwo = await fake.stripe.balanceTransactions.list({ limit: 2 });
+  expect(firstTwo.has_more).toBe(true);
+  const after = await fake.stripe.balanceTransactions.list({
+    limit: 2,
+    starting_after: firstTwo.data[1]?.id,
+  });
+  expect(after.data.map((t) => t.id)).toEqual(page.data.slice(2).map((t) => t.id));
+  expect(after.has_more).toBe(false);
+  const before = await fake.stripe.balanceTransactions.list({ limit: 1, ending_before: page.data[2]?.id });
+  expect(before.data.map((t) => t.id)).toEqual([page.data[1]?.id]);
+  expect(before.has_more).toBe(true);
+  // Iterating with ending_before walks back to the newest, each once.
+  const newer = await allBalanceTransactions(fake, { limit: 1, ending_before: page.data[3]?.id });
+  expect(newer.map((t) => t.id)).toEqual(
+    page.data
+      .slice(0, 3)
+      .map((t) => t.id)
+      .reverse(),
+  );
+});
+
+test("balance transactions filter by created, type, source and currency", async () => {
+  const fake = await start();
+  fake.setTime(1_700_000_000);
+  const early = await paidCharge(fake, 1000);
+  fake.setTime(1_700_086_400);
+  const late = await paidCharge(fake, 2000);
+  const refund = await fake.stripe.refunds.create({ charge: late.id, amount: 300 });
+  fake.setTime(null);
+
+  const sources = async (params: Stripe.BalanceTransactionListParams) =>
+    (await fake.stripe.balanceTransactions.list(params)).data.map((t) => t.source);
+  expect(await sources({ created: { gte: 1_700_000_001 } })).toEqual([refund.id, late.id]);
+  expect(await sources({ created: { lt: 1_700_086_400 } })).toEqual([early.id]);
+  expect(await sources({ created: { gt: 1_700_000_000, lte: 1_700_086_400 } })).toEqual([refund.id, late.id]);
+  expect(await sources({ created: 1_700_000_000 })).toEqual([early.id]);
+  expect(await sources({ type: "refund" })).toEqual([refund.id]);
+  expect(await sources({ type: "charge" })).toEqual([late.id, early.id]);
+  expect(await sources({ source: early.id })).toEqual([early.id]);
+  expect(await sources({ currency: "usd" })).toEqual([]);
+  expect(fake.requests.at(-5)?.params).toEqual({ created: "1700000000" });
+});
+
+test("balance transaction listing refuses a bad limit, an unknown cursor or payout, and both cursors", async () => {
+  const fake = await start();
+  await paidCharge(fake);
+
+  for (const limit of [0, 101]) {
+    const error = await rejection(fake.stripe.balanceTransactions.list({ limit }));
+    expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(error).toMatchObject({ param: "limit", type: "StripeInvalidRequestError" });
+  }
+  expect((await fake.stripe.balanceTransactions.list({ limit: 100 })).data).toHaveLength(1);
+
+  const cursor = await rejection(fake.stripe.balanceTransactions.list({ starting_after: "txn_nope" }));
+  expect(cursor).toMatchObject({ code: "resource_missing", param: "starting_after" });
+  const before = await rejection(fake.stripe.balanceTransactions.list({ ending_before: "txn_nope" }));
+  expect(before).toMatchObject({ code: "resource_missing", param: "ending_before" });
+  const payout = await rejection(fake.stripe.balanceTransactions.list({ payout: "po_nope" }));
+  expect(payout).toMatchObject({ code: "resource_missing", param: "payout" });
+  const [only] = fake.balanceTransactions.keys();
+  const both = await rejection(
+    fake.stripe.balanceTransactions.list({ starting_after: only, ending_before: only }),
+  );
+  expect(both.message).toMatch(/only specify one of/);
+});
+
+test("expand[]=data.source replaces each listed transaction's source with its object", async () => {
+  const fake = await start();
+  const charge = await paidCharge(fake, 5000);
+  const refund = await fake.stripe.refunds.create({ charge: charge.id, amount: 1000 });
+  const account = await onboardedAccount(fake);
+  const transfer = await fake.stripe.transfers.create({
+    amount: 2000,
+    currency: "eur",
+    destination: account.id,
+  });
+  const reversal = await fake.stripe.transfers.createReversal(transfer.id, { amount: 500 });
+  const disputed = await paidCharge(fake, 1000);
+  fake.dispute(disputed.id);
+  const payout = fake.payoutBalance("eur");
+
+  const page = await fake.stripe.balanceTransactions.list({ expand: ["data.source"] });
+  const objects = page.data.map((t) => t.source as { id: string; object: string });
+  expect(objects.map((o) => o.object)).toEqual([
+    "payout",
+    "dispute",
+    "charge",
+    "transfer_reversal",
+    "transfer",
+    "refund",
+    "charge",
+  ]);
+  expect(objects.map((o) => o.id)).toEqual([
+    payout.id,
+    expect.stringMatching(/^dp_/),
+    disputed.id,
+    reversal.id,
+    transfer.id,
+    refund.id,
+    charge.id,
+  ]);
+  expect(page.data[6]?.source).toMatchObject({
+    amount_captured: 5000,
+    balance_transaction: page.data[6]?.id,
+  });
+  // 4900 − 1000 − 2000 + 500 + 960 − 1000 − 1500
+  expect(payout.amount).toBe(860);
+
+  // Expansion inside a single object still works, and a path through nothing is refused.
+  const single = await fake.stripe.balanceTransactions.retrieve(String(charge.balance_transaction), {
+    expand: ["source"],
+  });
+  expect((single.source as Stripe.Charge).id).toBe(charge.id);
+  const wrong = await rejection(fake.stripe.balanceTransactions.list({ expand: ["data.nothing"] }));
+  expect(wrong.param).toBe("expand");
+});
+
+test("an Express account is created restricted, read back, and its onboarding completes with a Connect event", async () => {
+  const fake = await start();
+  const account = await fake.stripe.accounts.create(
+    {
+      type: "express",
+      email: "creator@example.com",
+      capabilities: { transfers: { requested: true } },
+      business_type: "individual",
+      metadata: { user_id: "u1" },
+    },
+    { idempotencyKey: "account-u1" },
+  );
+  expect(account.id).toMatch(/^acct_/);
+  expect(account).toMatchObject({
+    object: "account",
+    type: "express",
+    email: "creator@example.com",
+    country: "FR",
+    default_currency: "eur",
+    business_type: "individual",
+    metadata: { user_id: "u1" },
+    charges_enabled: false,
+    payouts_enabled: false,
+    details_submitted: false,
+    capabilities: { transfers: "inactive" },
+  });
+  expect(account.capabilities?.card_payments).toBeUndefined();
+  expect(account.requirements?.currently_due?.length).toBeGreaterThan(0);
+  expect(account.external_accounts?.url).toBe(`/v1/accounts/${account.id}/external_accounts`);
+
+  const withCards = await fake.stripe.accounts.create({
+    type: "standard",
+    country: "be",
+    default_currency: "EUR",
+    capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
+  });
+  expect(withCards).toMatchObject({
+    type: "standard",
+    country: "BE",
+    email: null,
+    capabilities: { card_payments: "inactive", transfers: "inactive" },
+  });
+
+  const events = fake.completeOnboarding(account.id);
+  expect(events.map((e) => e.type)).toEqual(["account.updated"]);
+  expect(events[0]?.account).toBe(account.id);
+  expect(events[0]?.data.object).toMatchObject({
+    id: account.id,
+    details_submitted: true,
+    charges_enabled: true,
+    payouts_enabled: true,
+    capabilities: { transfers: "active" },
+    requirements: { currently_due: [], disabled_reason: null },
+  });
+  expect(events[0]?.data.previous_attributes).toMatchObject({
+    details_submitted: false,
+    payouts_enabled: false,
+    capabilities: { transfers: "inactive" },
+  });
+  const read = await fake.stripe.accounts.retrieve(account.id);
+  expect(read).toMatchObject({ payouts_enabled: true, capabilities: { transfers: "active" } });
+
+  const restricted = fake.restrictAccount(account.id);
+  expect(restricted[0]).toMatchObject({ type: "account.updated", account: account.id });
+  expect(restricted[0]?.data.object).toMatchObject({
+    payouts_enabled: false,
+    capabilities: { transfers: "inactive" },
+  });
+  expect(fake.accounts.get(account.id)?.requirements?.disabled_reason).toBe("requirements.past_due");
+
+  const noType = await rejection(fake.stripe.accounts.create({ email: "x@example.com" }));
+  expect(noType).toMatchObject({ param: "type", code: "parameter_missing" });
+  const badType = await rejection(
+    fake.stripe.accounts.create({ type: "none" as Stripe.AccountCreateParams.Type }),
+  );
+  expect(badType.param).toBe("type");
+  const missing = await rejection(fake.stripe.accounts.retrieve("acct_nope"));
+  expect(missing).toMatchObject({ statusCode: 404, code: "resource_missing" });
+  expect(fake.accounts.size).toBe(2);
+  expect(() => fake.completeOnboarding("acct_nope")).toThrow(/no account/);
+});
+
+test("an account link points to the local onboarding page, which links back to the platform", async () => {
+  const fake = await start();
+  fake.setTime(1_700_000_000);
+  const account = await fake.stripe.accounts.create({ type: "express" });
+  const link = await fake.stripe.accountLinks.create({
+    account: account.id,
+    type: "account_onboarding",
+    refresh_url: "https://app.example/connect/refresh",
+    return_url: "https://app.example/connect/return?a=1&b=2",
+  });
+  expect(link).toMatchObject({
+    object: "account_link",
+    url: `${fake.url}/connect/${account.id}`,
+    created: 1_700_000_000,
+    expires_at: 1_700_000_300,
+  });
+
+  const page = await fetch(link.url);
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  expect(html).toContain("Test Connect onboarding");
+  expect(html).toContain(account.id);
+  expect(html).toContain('href="https://app.example/connect/return?a=1&#38;b=2"');
+  expect((await fetch(`${fake.url}/connect/acct_nope`)).status).toBe(404);
+
+  const unknown = await rejection(
+    fake.stripe.accountLinks.create({ account: "acct_nope", type: "account_onboarding" }),
+  );
+  expect(unknown).toMatchObject({ code: "resource_missing", param: "account", statusCode: 400 });
+  const badType = await rejection(
+    fake.stripe.accountLinks.create({
+      account: account.id,
+      type: "custom_account_verification" as Stripe.AccountLinkCreateParams.Type,
+    }),
+  );
+  expect(badType.param).toBe("type");
+  const badUrl = await rejection(
+    fake.stripe.accountLinks.create({ account: account.id, type: "account_onboarding", return_url: "nope" }),
+  );
+  expect(badUrl.param).toBe("return_url");
+});
+
+test("a transfer needs an onboarded destination and enough available balance, and debits the balance", async () => {
+  const fake = await start();
+  const pending = await fake.stripe.accounts.create({ type: "express" });
+  const charge = await paidCharge(fake, 5000); // net 4900
+
+  const inactive = await rejection(
+    fake.stripe.transfers.create({ amount: 1000, currency: "eur", destination: pending.id }),
+  );
+  expect(inactive).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+  expect(inactive).toMatchObject({
+    statusCode: 400,
+    param: "destination",
+    message:
+      "Your destination account needs to have at least one of the following capabilities enabled: transfers, crypto_transfers, legacy_payments",
+  });
+  const unknown = await rejection(
+    fake.stripe.transfers.create({ amount: 1000, currency: "eur", destination: "acct_nope" }),
+  );
+  expect(unknown).toMatchObject({ code: "resource_missing", param: "destination" });
+
+  fake.completeOnboarding(pending.id);
+  const tooMuch = await rejection(
+    fake.stripe.transfers.create({ amount: 4901, currency: "eur", destination: pending.id }),
+  );
+  expect(tooMuch).toMatchObject({ statusCode: 400, code: "balance_insufficient" });
+  expect(tooMuch.message).toMatch(/^You have insufficient available funds in your Stripe account\./);
+  const otherCurrency = await rejection(
+    fake.stripe.transfers.create({ amount: 100, currency: "usd", destination: pending.id }),
+  );
+  expect(otherCurrency.code).toBe("balance_insufficient");
+
+  const transfer = await fake.stripe.transfers.create(
+    {
+      amount: 4000,
+      currency: "eur",
+      destination: pending.id,
+      transfer_group: "campaign-c1",
+      description: "Campaign c1",
+      metadata: { campaign_id: "c1" },
+    },
+    { idempotencyKey: "transfer-c1" },
+  );
+  expect(transfer.id).toMatch(/^tr_/);
+  expect(transfer.destination_payment).toMatch(/^py_/);
+  expect(transfer).toMatchObject({
+    object: "transfer",
+    amount: 4000,
+    amount_reversed: 0,
+    reversed: false,
+    currency: "eur",
+    destination: pending.id,
+    transfer_group: "campaign-c1",
+    source_transaction: null,
+    metadata: { campaign_id: "c1" },
+    reversals: { object: "list", data: [], has_more: false, url: `/v1/transfers/${transfer.id}/reversals` },
+  });
+  const balance = await fake.stripe.balanceTransactions.retrieve(String(transfer.balance_transaction));
+  expect(balance).toMatchObject({
+    type: "transfer",
+    reporting_category: "transfer",
+    amount: -4000,
+    fee: 0,
+    net: -4000,
+    source: transfer.id,
+    status: "available",
+  });
+  expect(await fake.stripe.transfers.retrieve(transfer.id)).toMatchObject({ id: transfer.id, amount: 4000 });
+  const replayed = await fake.stripe.transfers.create(
+    {
+      amount: 4000,
+      currency: "eur",
+      destination: pending.id,
+      transfer_group: "campaign-c1",
+      description: "Campaign c1",
+      metadata: { campaign_id: "c1" },
+    },
+    { idempotencyKey: "transfer-c1" },
+  );
+  expect(replayed.id).toBe(transfer.id);
+  expect(fake.transfers.size).toBe(1);
+
+  // 900 left: more is refused, unless the funds come from a charge (source_transaction).
+  const over = await rejection(
+    fake.stripe.transfers.create({ amount: 1000, currency: "eur", destination: pending.id }),
+  );
+  expect(over.code).toBe("balance_insufficient");
+  const fromCharge = await fake.stripe.transfers.create({
+    amount: 1000,
+    currency: "eur",
+    destination: pending.id,
+    source_transaction: charge.id,
+  });
+  expect(fromCharge.source_transaction).toBe(charge.id);
+  const wrongCharge = await rejection(
+    fake.stripe.transfers.create({
+      amount: 10,
+      currency: "eur",
+      destination: pending.id,
+      source_transaction: "ch_nope",
+    }),
+  );
+  expect(wrongCharge).toMatchObject({ code: "resource_missing", param: "source_transaction" });
+  const wrongCurrency = await rejection(
+    fake.stripe.transfers.create({
+      amount: 10,
+      currency: "usd",
+      destination: pending.id,
+      source_transaction: charge.id,
+    }),
+  );
+  expect(wrongCurrency.param).toBe("currency");
+  expect((await rejection(fake.stripe.transfers.retrieve("tr_nope"))).statusCode).toBe(404);
+});
+
+test("a transfer reversal: partial, then the rest, then nothing is left to reverse", async () => {
+  const fake = await start();
+  await paidCharge(fake, 5000);
+  const account = await onboardedAccount(fake);
+  const transfer = await fake.stripe.transfers.create({
+    amount: 3000,
+    currency: "eur",
+    destination: account.id,
+  });
+
+  const partial = await fake.stripe.transfers.createReversal(
+    transfer.id,
+    { amount: 1000, metadata: { reason: "refund p1" } },
+    { idempotencyKey: "reverse-p1" },
+  );
+  expect(partial.id).toMatch(/^trr_/);
+  expect(partial).toMatchObject({
+    object: "transfer_reversal",
+    amount: 1000,
+    currency: "eur",
+    transfer: transfer.id,
+    metadata: { reason: "refund p1" },
+  });
+  const again = await fake.stripe.transfers.createReversal(
+    transfer.id,
+    { amount: 1000, metadata: { reason: "refund p1" } },
+    { idempotencyKey: "reverse-p1" },
+  );
+  expect(again.id).toBe(partial.id);
+  expect(fake.transferReversals.size).toBe(1);
+
+  const balance = await fake.stripe.balanceTransactions.retrieve(String(partial.balance_transaction));
+  expect(balance).toMatchObject({
+    type: "transfer_refund",
+    reporting_category: "transfer_reversal",
+    amount: 1000,
+    fee: 0,
+    net: 1000,
+    source: partial.id,
+  });
+  let read = await fake.stripe.transfers.retrieve(transfer.id);
+  expect(read).toMatchObject({ amount_reversed: 1000, reversed: false });
+  expect(read.reversals.data.map((r) => r.id)).toEqual([partial.id]);
+
+  const tooMuch = await rejection(fake.stripe.transfers.createReversal(transfer.id, { amount: 2001 }));
+  expect(tooMuch).toMatchObject({ param: "amount", type: "StripeInvalidRequestError" });
+
+  const rest = await fake.stripe.transfers.createReversal(transfer.id);
+  expect(rest.amount).toBe(2000);
+  read = await fake.stripe.transfers.retrieve(transfer.id);
+  expect(read).toMatchObject({ amount_reversed: 3000, reversed: true });
+  expect(read.reversals.data.map((r) => r.id)).toEqual([rest.id, partial.id]);
+
+  const none = await rejection(fake.stripe.transfers.createReversal(transfer.id));
+  expect(none).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+  expect(none.message).toBe(`The transfer ${transfer.id} is already fully reversed.`);
+  const unknown = await rejection(fake.stripe.transfers.createReversal("tr_nope"));
+  expect(unknown).toMatchObject({ statusCode: 404, code: "resource_missing" });
+});
+
+test("a payout takes the available balance and lists its transactions with ?payout=", async () => {
+  const fake = await start();
+  fake.setTime(1_700_000_000);
+  const charge = await paidCharge(fake, 5000); // net 4900
+  const account = await onboardedAccount(fake);
+  const transfer = await fake.stripe.transfers.create({
+    amount: 4000,
+    currency: "eur",
+    destination: account.id,
+  });
+  fake.setTime(1_700_086_400);
+  const payout = fake.payoutBalance("EUR");
+  fake.setTime(null);
+
+  expect(payout.id).toMatch(/^po_/);
+  expect(payout).toMatchObject({
+    object: "payout",
+    amount: 900,
+    currency: "eur",
+    created: 1_700_086_400,
+    automatic: true,
+    status: "paid",
+  });
+  expect(await fake.stripe.payouts.retrieve(payout.id)).toMatchObject({ id: payout.id, amount: 900 });
+  const own = await fake.stripe.balanceTransactions.retrieve(String(payout.balance_transaction));
+  expect(own).toMatchObject({
+    type: "payout",
+    reporting_category: "payout",
+    amount: -900,
+    net: -900,
+    source: payout.id,
+  });
+
+  const included = await allBalanceTransactions(fake, { payout: payout.id });
+  expect(included.map((t) => t.source)).toEqual([payout.id, transfer.id, charge.id]);
+  expect(included.reduce((sum, t) => sum + t.net, 0)).toBe(0);
+
+  // Nothing left; a new charge goes to the next payout only.
+  expect(() => fake.payoutBalance("eur")).toThrow(/balance to pay out is 0/);
+  const later = await paidCharge(fake, 1000);
+  const next = fake.payoutBalance("eur");
+  expect(next.amount).toBe(1000 - 40);
+  const nextIncluded = await allBalanceTransactions(fake, { payout: next.id });
+  expect(nextIncluded.map((t) => t.source)).toEqual([next.id, later.id]);
+  expect(fake.payouts.size).toBe(2);
+});
+
+test("a dispute withdraws the amount and its fee; won, the amount comes back", async () => {
+  const fake = await start();
+  const charge = await paidCharge(fake, 5000);
+  const intentId = String(charge.payment_intent);
+
+  const events = fake.dispute(intentId);
+  expect(events.map((e) => e.type)).toEqual(["charge.dispute.created", "charge.dispute.funds_withdrawn"]);
+  const dispute = events[1]?.data.object as Stripe.Dispute;
+  expect(dispute.id).toMatch(/^dp_/);
+  expect(dispute).toMatchObject({
+    object: "dispute",
+    amount: 5000,
+    currency: "eur",
+    charge: charge.id,
+    payment_intent: intentId,
+    reason: "fraudulent",
+    status: "needs_response",
+  });
+  expect(dispute.balance_transactions).toEqual([
+    expect.objectContaining({
+      object: "balance_transaction",
+      type: "adjustment",
+      reporting_category: "dispute",
+      amount: -5000,
+      fee: 1500,
+      net: -6500,
+      source: dispute.id,
+      fee_details: [
+        expect.objectContaining({ amount: 1500, type: "stripe_fee", description: "Dispute fee" }),
+      ],
+    }),
+  ]);
+  expect(events[0]?.data.object).toEqual(dispute);
+  expect((await fake.stripe.charges.retrieve(charge.id)).disputed).toBe(true);
+  expect(await fake.stripe.disputes.retrieve(dispute.id)).toMatchObject({
+    id: dispute.id,
+    status: "needs_response",
+  });
+  expect(() => fake.dispute(charge.id)).toThrow(/already disputed/);
+
+  const closed = fake.closeDispute(dispute.id, "won");
+  expect(closed.map((e) => e.type)).toEqual(["charge.dispute.funds_reinstated", "charge.dispute.closed"]);
+  const won = closed[1]?.data.object as Stripe.Dispute;
+  expect(won.status).toBe("won");
+  expect(won.balance_transactions.map((t) => [t.reporting_category, t.amount, t.fee, t.net])).toEqual([
+    ["dispute", -5000, 1500, -6500],
+    ["dispute_reversal", 5000, 0, 5000],
+  ]);
+  const listed = await fake.stripe.balanceTransactions.list({ source: dispute.id });
+  expect(listed.data.map((t) => t.reporting_category)).toEqual(["dispute_reversal", "dispute"]);
+  expect(() => fake.closeDispute(dispute.id, "lost")).toThrow(/already won/);
+});
+
+test("a lost dispute keeps the money withdrawn; the fee can be set", async () => {
+  const fake = await start();
+  const charge = await paidCharge(fake, 2000);
+  const [created] = fake.dispute(charge.id, { fee: 2000 });
+  const dispute = created?.data.object as Stripe.Dispute;
+  expect(dispute.balance_transactions[0]).toMatchObject({ amount: -2000, fee: 2000, net: -4000 });
+
+  const closed = fake.closeDispute(dispute.id, "lost");
+  expect(closed.map((e) => e.type)).toEqual(["charge.dispute.closed"]);
+  expect(closed[0]?.data.object).toMatchObject({ id: dispute.id, status: "lost" });
+  expect(fake.disputes.get(dispute.id)?.balance_transactions).toHaveLength(1);
+  expect(() => fake.dispute("ch_nope")).toThrow(/no charge/);
+});
+
+test("setTime fixes created on new objects and events, until set back to null", async () => {
+  const fake = await start();
+  fake.setTime(1_600_000_000);
+  const customer = await fake.stripe.customers.create({ email: "ada@example.com" });
+  const charge = await paidCharge(fake);
+  const event = fake.event("customer.created", customer);
+  expect([customer.created, charge.created, event.created]).toEqual([
+    1_600_000_000, 1_600_000_000, 1_600_000_000,
+  ]);
+  const balance = fake.balanceTransactions.get(String(charge.balance_transaction));
+  expect(balance).toMatchObject({ created: 1_600_000_000, available_on: 1_600_000_000 });
+  expect(() => fake.setTime(1.5)).toThrow(/whole unix seconds/);
+
+  fake.setTime(null);
+  const now = (await fake.stripe.customers.create({})).created;
+  expect(Math.abs(now - Date.now() / 1000)).toBeLessThan(5);
+});
