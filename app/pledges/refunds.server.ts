@@ -2,13 +2,14 @@
 // reason. The gateway's refund carries an idempotency key, so a double click refunds once; Stripe's
 // charge.refunded webhook reports the same cumulative amount and changes nothing more.
 import type { PaymentGateway } from "~/payments/gateway";
+import { audit, type Actor } from "~/payouts/audit.server";
 import { AppError } from "~/lib/errors";
 import type { Db } from "~/lib/db.server";
 import { getPledge, recordRefund } from "./pledges.server";
 
 export async function refundPledge(
   deps: { db: Db; gateway: PaymentGateway },
-  { pledgeId, amount, reason }: { pledgeId: string; amount: number; reason: string },
+  { pledgeId, amount, reason, actor }: { pledgeId: string; amount: number; reason: string; actor?: Actor },
   now: Date,
 ): Promise<{ refundId: string }> {
   const pledge = await getPledge(deps.db, pledgeId);
@@ -30,5 +31,18 @@ export async function refundPledge(
     idempotencyKey: `refund-${pledgeId}-from-${pledge.refunded_amount}-of-${amount}`,
   });
   await recordRefund(deps.db, pledgeId, pledge.refunded_amount + amount, now);
+  if (actor) {
+    await audit(
+      deps.db,
+      actor,
+      {
+        action: "pledge.refund",
+        campaignId: pledge.campaign_id,
+        subjectId: pledgeId,
+        details: { amount, currency: pledge.currency, reason, refundId },
+      },
+      now,
+    );
+  }
   return { refundId };
 }

@@ -47,6 +47,9 @@ export default function Account() {
       {owned.length ? (
         <>
           <h2>{t("editor.title")}</h2>
+          <p>
+            <Link to="/account/payouts">{t("payoutAccount.title")}</Link>
+          </p>
           <ul>
             {owned.map((c) => (
               <li key={c.id}>

@@ -40,7 +40,9 @@ export default function Admin() {
     <section aria-labelledby="admin-title">
       <h1 id="admin-title">{t("admin.title")}</h1>
       <p>
-        <Link to="/admin/mailbox">{t("mailbox.title")}</Link>
+        <Link to="/admin/mailbox">{t("mailbox.title")}</Link> ·{" "}
+        <Link to="/admin/payouts">{t("payouts.title")}</Link> ·{" "}
+        <Link to="/admin/audit">{t("audit.title")}</Link>
       </p>
       <h2>{t("admin.reviewQueue")}</h2>
       <ul data-testid="review-queue">

@@ -1,7 +1,7 @@
 // A campaign's follow-up, for its owner and for admins: collected, still to charge, failing and
 // dropped pledges, refunds and disputes, and a refund form for each collected pledge.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import type { PledgeStatus } from "#db/schema.ts";
 import { assertCsrf } from "~/auth/csrf.server";
@@ -12,6 +12,7 @@ import { approveCampaign, cancelCampaign, sendBackToDraft } from "~/campaigns/ed
 import { backersToGoal, fundingCurve, listPledges } from "~/campaigns/dashboard.server";
 import { campaignStatement } from "~/payouts/ledger.server";
 import { FundingChart } from "~/components/FundingChart";
+import { Statement } from "~/components/Statement";
 import { chargeSummary } from "~/pledges/charging.server";
 import { refundPledge } from "~/pledges/refunds.server";
 import { AppError } from "~/lib/errors";
@@ -159,7 +160,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     await refundPledge(
       { db: context.db, gateway: context.gateway },
-      { pledgeId, amount: amount.amount, reason },
+      { pledgeId, amount: amount.amount, reason, actor: { id: user.id, email: user.email } },
       context.clock(),
     );
   } catch (error) {
@@ -281,28 +282,12 @@ export default function CampaignFollowUp() {
         </div>
       </dl>
       <h2>{t("statement.title")}</h2>
-      <dl className="summary" data-testid="statement">
-        <div>
-          <dt>{t("statement.collected")}</dt>
-          <dd>{money(statement.collected)}</dd>
-        </div>
-        <div>
-          <dt>{t("statement.refunds")}</dt>
-          <dd>− {money(statement.refunds)}</dd>
-        </div>
-        <div>
-          <dt>{t("statement.stripeFees")}</dt>
-          <dd>− {money(statement.stripeFees)}</dd>
-        </div>
-        <div>
-          <dt>{t("statement.platformFee")}</dt>
-          <dd>− {money(statement.platformFee)}</dd>
-        </div>
-        <div>
-          <dt>{t("statement.net")}</dt>
-          <dd>{money(statement.net)}</dd>
-        </div>
-      </dl>
+      <Statement statement={statement} currency={campaign.currency} />
+      <p>
+        <Link to={reviewer ? `/admin/payouts/${campaign.id}` : `/manage/campaigns/${campaign.id}/statement`}>
+          {t("payouts.statementPage")}
+        </Link>
+      </p>
       <h2>{t("admin.disputes")}</h2>
       {disputes.length === 0 ? (
         <p>{t("admin.noDisputes")}</p>

@@ -327,7 +327,8 @@ export default function ManageCampaign() {
         {campaign.status !== "draft" && campaign.status !== "in_review" ? (
           <Link to={`/campaigns/${campaign.slug}`}>{t("campaign.view")}</Link>
         ) : null}{" "}
-        <Link to={`/admin/campaigns/${campaign.id}`}>{t("admin.manage")}</Link>
+        <Link to={`/admin/campaigns/${campaign.id}`}>{t("admin.manage")}</Link> ·{" "}
+        <Link to={`/manage/campaigns/${campaign.id}/statement`}>{t("payouts.statementPage")}</Link>
       </p>
       {notice === "saved" ? (
         <p className="notice notice--success" role="status">

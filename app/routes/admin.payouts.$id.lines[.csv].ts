@@ -1,0 +1,24 @@
+// One campaign's reconciliation lines as CSV: our amounts beside Stripe's, and whether they match.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { assertCan } from "~/auth/policy.server";
+import { requireUser } from "~/auth/session.server";
+import { reconciliationCsv } from "~/payouts/views.server";
+import { notFound } from "~/lib/request.server";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  assertCan(user, { action: "admin.access" }, context.config);
+  const campaign = await context.db
+    .selectFrom("campaigns")
+    .select(["id", "slug"])
+    .where("id", "=", params.id ?? "")
+    .executeTakeFirst();
+  if (!campaign) throw notFound();
+  return new Response(await reconciliationCsv(context.db, campaign.id), {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${campaign.slug}-lines.csv"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

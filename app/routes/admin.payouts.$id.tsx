@@ -1,0 +1,376 @@
+// One campaign's payout statement, for admins: the statement from the ledger, the payouts made, how
+// each of its movements reconciles with Stripe, the audit log; and the actions: approve what is due,
+// record a bank transfer as paid, mark a payout failed, override the platform fee.
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { assertCsrf } from "~/auth/csrf.server";
+import { assertCan } from "~/auth/policy.server";
+import { requireUser } from "~/auth/session.server";
+import { CsrfField } from "~/components/CsrfField";
+import { FormField } from "~/components/FormField";
+import { Statement } from "~/components/Statement";
+import {
+  approvePayout,
+  markBankPayoutPaid,
+  markPayoutFailed,
+  overridePlatformFee,
+} from "~/payouts/payouts.server";
+import { statementView } from "~/payouts/views.server";
+import { AppError } from "~/lib/errors";
+import { firstErrors, type FieldErrors } from "~/lib/form-errors";
+import type { MessageKey } from "~/lib/i18n";
+import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { formatMoney } from "~/lib/money";
+import { notFound } from "~/lib/request.server";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  assertCan(user, { action: "admin.access" }, context.config);
+  const view = await statementView(
+    { db: context.db, gateway: context.gateway, defaultFeeBps: context.config.PLATFORM_FEE_BPS },
+    params.id ?? "",
+    { withAudit: true },
+  );
+  if (!view) throw notFound();
+  return { ...view, defaultFeeBps: context.config.PLATFORM_FEE_BPS };
+}
+
+const forms = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("approve"), expectedAmount: z.coerce.number().int() }),
+  z.object({
+    intent: z.literal("mark-paid"),
+    payoutId: z.string().uuid(),
+    reference: z.string().trim().min(3, "payouts.error.reference").max(140, "payouts.error.reference"),
+  }),
+  z.object({
+    intent: z.literal("mark-failed"),
+    payoutId: z.string().uuid(),
+    reason: z.string().trim().min(3, "admin.error.reason").max(500, "admin.error.reason"),
+  }),
+  z.object({
+    intent: z.literal("fee"),
+    // A percentage with up to two decimals ("3.5", "3,5"), or empty for the platform's rate.
+    rate: z
+      .string()
+      .trim()
+      .refine((v) => v === "" || /^\d{1,2}([.,]\d{1,2})?$/.test(v), "payouts.error.rate"),
+  }),
+]);
+
+/** "3,5" → 350 basis points, exactly (no float). */
+function basisPoints(rate: string): number | null {
+  if (rate === "") return null;
+  const [whole = "0", fraction = ""] = rate.replace(",", ".").split(".");
+  return Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
+}
+
+const errorKeys: Record<string, MessageKey> = {
+  not_payable: "payouts.error.notPayable",
+  fees_pending: "payouts.error.feesPending",
+  payout_in_flight: "payouts.error.inFlight",
+  nothing_due: "payouts.error.nothingDue",
+  stale_amount: "payouts.error.stale",
+  payout_state: "payouts.error.state",
+  reference_required: "payouts.error.reference",
+  reason_required: "admin.error.reason",
+  bad_fee: "payouts.error.rate",
+};
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  assertCan(user, { action: "admin.access" }, context.config);
+  const campaignId = params.id ?? "";
+  const form = Object.fromEntries(await request.formData());
+  assertCsrf(form, user, context.config.SESSION_SECRET);
+  const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)]));
+  const parsed = forms.safeParse(values);
+  if (!parsed.success)
+    return data({ errors: firstErrors(parsed.error), values, error: null }, { status: 400 });
+  const actor = { id: user.id, email: user.email };
+  const now = context.clock();
+  const request_ = parsed.data;
+  try {
+    if (request_.intent === "approve") {
+      await approvePayout(
+        { db: context.db, gateway: context.gateway, defaultFeeBps: context.config.PLATFORM_FEE_BPS },
+        { campaignId, expectedAmount: request_.expectedAmount, actor },
+        now,
+      );
+    } else if (request_.intent === "mark-paid") {
+      await requirePayoutOf(context, request_.payoutId, campaignId);
+      await markBankPayoutPaid(
+        context.db,
+        { payoutId: request_.payoutId, reference: request_.reference, actor },
+        now,
+      );
+    } else if (request_.intent === "mark-failed") {
+      await requirePayoutOf(context, request_.payoutId, campaignId);
+      await markPayoutFailed(
+        context.db,
+        { payoutId: request_.payoutId, reason: request_.reason, actor },
+        now,
+      );
+    } else {
+      await overridePlatformFee(context.db, { campaignId, feeBps: basisPoints(request_.rate), actor }, now);
+    }
+  } catch (error) {
+    if (error instanceof AppError && errorKeys[error.code]) {
+      return data(
+        { errors: {} as FieldErrors, values, error: errorKeys[error.code]! },
+        { status: error.status },
+      );
+    }
+    if (error instanceof AppError && error.code === "campaign_not_found") throw notFound();
+    throw error;
+  }
+  return redirect(`/admin/payouts/${campaignId}?done=${request_.intent}`);
+}
+
+async function requirePayoutOf(context: ActionFunctionArgs["context"], payoutId: string, campaignId: string) {
+  const payout = await context.db
+    .selectFrom("payouts")
+    .select("campaign_id")
+    .where("id", "=", payoutId)
+    .executeTakeFirst();
+  if (payout?.campaign_id !== campaignId) throw notFound();
+}
+
+export default function PayoutStatement() {
+  const view = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [search] = useSearchParams();
+  const t = useTranslate();
+  const locale = useIntlLocale();
+  const { campaign, statement } = view;
+  const money = (amount: number) => formatMoney(amount, campaign.currency, locale, { withDecimals: true });
+  const errors: FieldErrors = result?.errors ?? {};
+  const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(locale) : "—");
+  const done = search.get("done");
+  return (
+    <section aria-labelledby="statement-title">
+      <p>
+        <Link to="/admin/payouts">← {t("payouts.title")}</Link>
+      </p>
+      <h1 id="statement-title">
+        {t("payouts.statementOf")} — {campaign.title}
+      </h1>
+      {done ? (
+        <p className="notice notice--success" role="status">
+          {t("payouts.done")}
+        </p>
+      ) : null}
+      {result?.error ? (
+        <p className="notice notice--error" role="alert" tabIndex={-1}>
+          {t(result.error)}
+        </p>
+      ) : null}
+      <Statement statement={statement} currency={campaign.currency} />
+      <p>
+        <a href="/admin/payouts.csv" download>
+          {t("payouts.csvStatements")}
+        </a>{" "}
+        ·{" "}
+        <a href={`/admin/payouts/${campaign.id}/lines.csv`} download>
+          {t("payouts.csvLines")}
+        </a>
+      </p>
+
+      <h2>{t("payouts.next")}</h2>
+      <p data-testid="owner-account">
+        {view.account
+          ? view.account.payoutsEnabled
+            ? t("payouts.account.enabled", { account: view.account.accountId })
+            : t("payouts.account.pending", { account: view.account.accountId })
+          : t("payouts.account.none")}
+      </p>
+      {view.feesPending > 0 ? (
+        <p className="notice notice--error">{t("payouts.feesPending", { count: view.feesPending })}</p>
+      ) : null}
+      {view.approvable ? (
+        <Form method="post" className="change-form">
+          <CsrfField />
+          <input type="hidden" name="intent" value="approve" />
+          <input type="hidden" name="expectedAmount" value={statement.due} />
+          <p>
+            {t("payouts.approveHint", {
+              amount: money(statement.due),
+              method: t(`payouts.method.${view.method}`),
+            })}
+          </p>
+          <button type="submit" className="button button--primary">
+            {t("payouts.approve")}
+          </button>
+        </Form>
+      ) : (
+        <p className="muted">{t("payouts.notApprovable")}</p>
+      )}
+
+      <h2>{t("payouts.history")}</h2>
+      {view.payouts.length === 0 ? (
+        <p className="muted">{t("payouts.none")}</p>
+      ) : (
+        <table className="table" data-testid="payouts">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">{t("payouts.amount")}</th>
+              <th scope="col">{t("payouts.method")}</th>
+              <th scope="col">{t("payouts.state")}</th>
+              <th scope="col">{t("payouts.when")}</th>
+              <th scope="col">{t("payouts.reference")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.payouts.map((p) => (
+              <tr key={p.id}>
+                <td>{p.number}</td>
+                <td>{money(p.amount)}</td>
+                <td>{t(`payouts.method.${p.method}`)}</td>
+                <td>
+                  <span className={`badge badge--${p.status}`}>{t(`payouts.status.${p.status}`)}</span>
+                  {p.failureMessage ? <span className="muted"> {p.failureMessage}</span> : null}
+                </td>
+                <td>
+                  {t("payouts.approvedBy", { who: p.approvedBy, at: when(p.approvedAt) })}
+                  {p.sentAt ? <br /> : null}
+                  {p.sentAt ? t("payouts.sentAt", { at: when(p.sentAt) }) : null}
+                  {p.paidAt ? <br /> : null}
+                  {p.paidAt ? t("payouts.paidAt", { at: when(p.paidAt) }) : null}
+                </td>
+                <td>
+                  {p.reference ?? p.transferId ?? "—"}
+                  {p.status === "approved" && p.method === "bank" ? (
+                    <Form method="post" className="inline-form" noValidate>
+                      <CsrfField />
+                      <input type="hidden" name="intent" value="mark-paid" />
+                      <input type="hidden" name="payoutId" value={p.id} />
+                      <FormField
+                        id={`reference-${p.id}`}
+                        label={t("payouts.reference")}
+                        error={
+                          result?.values.payoutId === p.id && errors.reference ? t(errors.reference) : null
+                        }
+                      >
+                        {(aria) => (
+                          <input
+                            {...aria}
+                            name="reference"
+                            defaultValue={result?.values.payoutId === p.id ? result.values.reference : ""}
+                          />
+                        )}
+                      </FormField>
+                      <button type="submit" className="button">
+                        {t("payouts.markPaid")}
+                      </button>
+                    </Form>
+                  ) : null}
+                  {p.status === "approved" ? (
+                    <Form method="post" className="inline-form" noValidate>
+                      <CsrfField />
+                      <input type="hidden" name="intent" value="mark-failed" />
+                      <input type="hidden" name="payoutId" value={p.id} />
+                      <FormField
+                        id={`reason-${p.id}`}
+                        label={t("admin.refundReason")}
+                        error={result?.values.payoutId === p.id && errors.reason ? t(errors.reason) : null}
+                      >
+                        {(aria) => (
+                          <input
+                            {...aria}
+                            name="reason"
+                            defaultValue={result?.values.payoutId === p.id ? result.values.reason : ""}
+                          />
+                        )}
+                      </FormField>
+                      <button type="submit" className="button button--danger">
+                        {t("payouts.markFailed")}
+                      </button>
+                    </Form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h2 id="fee-title">{t("payouts.fee")}</h2>
+      <Form method="post" className="inline-form" aria-labelledby="fee-title" noValidate>
+        <CsrfField />
+        <input type="hidden" name="intent" value="fee" />
+        <FormField
+          id="rate"
+          label={t("payouts.feeRate")}
+          hint={t("payouts.feeHint", { rate: (view.defaultFeeBps / 100).toLocaleString(locale) })}
+          error={errors.rate ? t(errors.rate) : null}
+        >
+          {(aria) => (
+            <input
+              {...aria}
+              name="rate"
+              inputMode="decimal"
+              defaultValue={
+                result?.values.intent === "fee"
+                  ? result.values.rate
+                  : campaign.feeOverride === null
+                    ? ""
+                    : (campaign.feeOverride / 100).toLocaleString(locale)
+              }
+            />
+          )}
+        </FormField>
+        <button type="submit" className="button">
+          {t("payouts.feeSave")}
+        </button>
+      </Form>
+
+      <h2>{t("payouts.reconciliation")}</h2>
+      {view.reconciliation.length === 0 ? (
+        <p className="muted">{t("payouts.noLines")}</p>
+      ) : (
+        <table className="table" data-testid="reconciliation">
+          <thead>
+            <tr>
+              <th scope="col">{t("payouts.line")}</th>
+              <th scope="col">{t("payouts.ours")}</th>
+              <th scope="col">{t("payouts.stripe")}</th>
+              <th scope="col">{t("payouts.state")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.reconciliation.map((r) => (
+              <tr key={`${r.ref}-${r.category}`}>
+                <td>
+                  {t(`payouts.category.${r.category}`)} <code>{r.ref}</code>
+                </td>
+                <td>
+                  {r.ours ? `${money(r.ours.amount)} (${t("payouts.feeShort")} ${money(r.ours.fee)})` : "—"}
+                </td>
+                <td>
+                  {r.stripe
+                    ? `${money(r.stripe.amount)} (${t("payouts.feeShort")} ${money(r.stripe.fee)})`
+                    : "—"}
+                </td>
+                <td className={`state--${r.state}`}>{t(`payouts.match.${r.state}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h2>{t("audit.title")}</h2>
+      {view.audit.length === 0 ? (
+        <p className="muted">{t("audit.none")}</p>
+      ) : (
+        <ul data-testid="audit">
+          {view.audit.map((entry) => (
+            <li key={entry.id}>
+              {when(entry.createdAt)} — {entry.actorEmail} — {t(`audit.action.${entry.action}` as MessageKey)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

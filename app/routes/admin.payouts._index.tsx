@@ -1,0 +1,252 @@
+// Admins' payouts: campaigns with money due to review, payouts approved, sent, paid or failed, the
+// campaigns whose lines do not reconcile flagged, and the import of Stripe's balance lines.
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { assertCsrf } from "~/auth/csrf.server";
+import { assertCan } from "~/auth/policy.server";
+import { requireUser } from "~/auth/session.server";
+import { CsrfField } from "~/components/CsrfField";
+import { FormField } from "~/components/FormField";
+import { importBalanceLines } from "~/payouts/reconciliation.server";
+import { payoutQueue, type PayoutRow } from "~/payouts/views.server";
+import { AppError } from "~/lib/errors";
+import { firstErrors, type FieldErrors } from "~/lib/form-errors";
+import type { MessageKey } from "~/lib/i18n";
+import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { formatMoney } from "~/lib/money";
+
+async function requireAdmin(request: Request, context: LoaderFunctionArgs["context"]) {
+  const user = await requireUser(request, context);
+  assertCan(user, { action: "admin.access" }, context.config);
+  return user;
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireAdmin(request, context);
+  return {
+    queue: await payoutQueue(context.db, context.config.PLATFORM_FEE_BPS),
+    stripe: context.gateway.connect !== undefined,
+  };
+}
+
+const day = z
+  .string()
+  .trim()
+  .refine(
+    (v) => v === "" || (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`))),
+    "payouts.error.date",
+  );
+
+export const importForm = z
+  .object({
+    payout: z
+      .string()
+      .trim()
+      .refine((v) => v === "" || /^po_[A-Za-z0-9]+$/.test(v), "payouts.error.stripePayout"),
+    from: day,
+    to: day,
+  })
+  .superRefine((v, ctx) => {
+    if (v.from && v.to && v.to < v.from)
+      ctx.addIssue({ code: "custom", path: ["to"], message: "payouts.error.range" });
+  });
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireAdmin(request, context);
+  const form = Object.fromEntries(await request.formData());
+  assertCsrf(form, user, context.config.SESSION_SECRET);
+  const values = {
+    payout: String(form.payout ?? ""),
+    from: String(form.from ?? ""),
+    to: String(form.to ?? ""),
+  };
+  const parsed = importForm.safeParse(values);
+  if (!parsed.success)
+    return data({ errors: firstErrors(parsed.error), values, error: null }, { status: 400 });
+  const { payout, from, to } = parsed.data;
+  try {
+    const result = await importBalanceLines(
+      { db: context.db, gateway: context.gateway },
+      {
+        payout: payout || undefined,
+        createdFrom: from ? new Date(`${from}T00:00:00Z`) : undefined,
+        createdTo: to ? new Date(`${to}T23:59:59Z`) : undefined,
+      },
+      context.clock(),
+    );
+    return redirect(`/admin/payouts?imported=${result.added}&seen=${result.seen}`);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "connect_unavailable")
+      return data(
+        { errors: {} as FieldErrors, values, error: "payouts.error.noStripe" as MessageKey },
+        { status: 409 },
+      );
+    throw error;
+  }
+}
+
+function PayoutTable({ rows, testId }: { rows: Array<PayoutRow & { problems: number }>; testId: string }) {
+  const t = useTranslate();
+  const locale = useIntlLocale();
+  if (rows.length === 0) return <p className="muted">{t("payouts.none")}</p>;
+  return (
+    <table className="table" data-testid={testId}>
+      <thead>
+        <tr>
+          <th scope="col">{t("payouts.campaign")}</th>
+          <th scope="col">{t("payouts.amount")}</th>
+          <th scope="col">{t("payouts.method")}</th>
+          <th scope="col">{t("payouts.when")}</th>
+          <th scope="col">{t("payouts.reconciliation")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((p) => (
+          <tr key={p.id}>
+            <td>
+              <Link to={`/admin/payouts/${p.campaignId}`}>{p.title}</Link> #{p.number}
+            </td>
+            <td>{formatMoney(p.amount, p.currency, locale, { withDecimals: true })}</td>
+            <td>{t(`payouts.method.${p.method}`)}</td>
+            <td>{new Date(p.paidAt ?? p.failedAt ?? p.sentAt ?? p.approvedAt).toLocaleString(locale)}</td>
+            <td>
+              {p.problems > 0 ? (
+                <span className="state--mismatch">{t("payouts.problems", { count: p.problems })}</span>
+              ) : (
+                <span className="state--matched">{t("payouts.reconciled")}</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export default function AdminPayouts() {
+  const { queue, stripe } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [search] = useSearchParams();
+  const t = useTranslate();
+  const locale = useIntlLocale();
+  const money = (amount: number, currency: string) =>
+    formatMoney(amount, currency, locale, { withDecimals: true });
+  const errors: FieldErrors = result?.errors ?? {};
+  return (
+    <section aria-labelledby="payouts-title">
+      <h1 id="payouts-title">{t("payouts.title")}</h1>
+      <p>
+        <a href="/admin/payouts.csv" download>
+          {t("payouts.csvStatements")}
+        </a>{" "}
+        · <Link to="/admin/audit">{t("audit.title")}</Link>
+      </p>
+
+      <h2>{t("payouts.toReview")}</h2>
+      {queue.toReview.length === 0 ? (
+        <p className="muted">{t("payouts.none")}</p>
+      ) : (
+        <table className="table" data-testid="to-review">
+          <thead>
+            <tr>
+              <th scope="col">{t("payouts.campaign")}</th>
+              <th scope="col">{t("statement.due")}</th>
+              <th scope="col">{t("payouts.reconciliation")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {queue.toReview.map((c) => (
+              <tr key={c.campaignId}>
+                <td>
+                  <Link to={`/admin/payouts/${c.campaignId}`}>{c.title}</Link>
+                </td>
+                <td>{money(c.statement.due, c.currency)}</td>
+                <td>
+                  {c.feesPending > 0 ? (
+                    <span className="state--mismatch">
+                      {t("payouts.feesPending", { count: c.feesPending })}
+                    </span>
+                  ) : c.problems > 0 ? (
+                    <span className="state--mismatch">{t("payouts.problems", { count: c.problems })}</span>
+                  ) : (
+                    <span className="state--matched">{t("payouts.reconciled")}</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {queue.carried.length > 0 ? (
+        <>
+          <h2>{t("payouts.carried")}</h2>
+          <ul data-testid="carried-list">
+            {queue.carried.map((c) => (
+              <li key={c.campaignId}>
+                <Link to={`/admin/payouts/${c.campaignId}`}>{c.title}</Link> —{" "}
+                {t("statement.carried", { amount: money(-c.statement.due, c.currency) })}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
+      <h2>{t("payouts.status.approved")}</h2>
+      <PayoutTable rows={queue.approved} testId="approved" />
+      <h2>{t("payouts.status.sent")}</h2>
+      <PayoutTable rows={queue.sent} testId="sent" />
+      <h2>{t("payouts.status.paid")}</h2>
+      <PayoutTable rows={queue.paid} testId="paid" />
+      <h2>{t("payouts.status.failed")}</h2>
+      <PayoutTable rows={queue.failed} testId="failed" />
+
+      <h2 id="import-title">{t("payouts.import")}</h2>
+      {search.has("imported") ? (
+        <p className="notice notice--success" role="status">
+          {t("payouts.imported", { added: Number(search.get("imported")), seen: Number(search.get("seen")) })}
+        </p>
+      ) : null}
+      <p className="muted">
+        {queue.importStatus.lastImportAt
+          ? t("payouts.importStatus", {
+              lines: queue.importStatus.lines,
+              at: new Date(queue.importStatus.lastImportAt).toLocaleString(locale),
+            })
+          : t("payouts.neverImported")}
+        {queue.unattributed > 0 ? ` ${t("payouts.unattributed", { count: queue.unattributed })}` : ""}
+      </p>
+      {stripe ? (
+        <Form method="post" aria-labelledby="import-title" noValidate>
+          <CsrfField />
+          <FormField
+            id="payout"
+            label={t("payouts.stripePayout")}
+            hint={t("payouts.stripePayoutHint")}
+            error={errors.payout ? t(errors.payout) : null}
+          >
+            {(aria) => (
+              <input {...aria} name="payout" defaultValue={result?.values.payout ?? ""} placeholder="po_…" />
+            )}
+          </FormField>
+          <FormField id="from" label={t("payouts.from")} error={errors.from ? t(errors.from) : null}>
+            {(aria) => <input {...aria} type="date" name="from" defaultValue={result?.values.from ?? ""} />}
+          </FormField>
+          <FormField id="to" label={t("payouts.to")} error={errors.to ? t(errors.to) : null}>
+            {(aria) => <input {...aria} type="date" name="to" defaultValue={result?.values.to ?? ""} />}
+          </FormField>
+          <button type="submit" className="button button--primary">
+            {t("payouts.importButton")}
+          </button>
+        </Form>
+      ) : (
+        <p className="notice">{t("payouts.error.noStripe")}</p>
+      )}
+      {result?.error ? (
+        <p className="field__error" role="alert">
+          {t(result.error)}
+        </p>
+      ) : null}
+    </section>
+  );
+}
