@@ -3,6 +3,7 @@
 import { openDatabase, type DatabaseHandle } from "#db/connection.ts";
 import { migrateToLatest } from "#db/migrate.ts";
 import { isEmpty, seedDemo, type SeedResult } from "#db/seed.ts";
+import { recordCollection, simulatedStripeFee } from "~/payouts/ledger.server";
 import { hostname } from "node:os";
 import { deadlineJobs, notificationJobs, payoutJobs, pledgeJobs, type Job } from "~/jobs/runner.server";
 import {
@@ -32,7 +33,22 @@ export async function prepareDatabase(
 }
 
 export function seedDemoData(handle: DatabaseHandle, now: Date): Promise<SeedResult> {
-  return seedDemo(handle.db, { now, deadlineFor: campaignDeadline });
+  return seedDemo(handle.db, {
+    now,
+    deadlineFor: campaignDeadline,
+    recordCollected: (trx, p) =>
+      recordCollection(
+        trx,
+        {
+          pledgeId: p.pledgeId,
+          campaignId: p.campaignId,
+          amount: p.amount,
+          currency: p.currency,
+          stripeFee: simulatedStripeFee(p.amount),
+        },
+        p.at,
+      ),
+  });
 }
 
 /** Stripe when a secret key is set; otherwise the simulated gateway, which moves no money. */

@@ -10,6 +10,11 @@ export interface SeedOptions {
   now: Date;
   /** The campaign deadline rule (end of the last local day); passed in because db/ never imports app/. */
   deadlineFor: (launchedAt: Date, durationDays: number, timeZone: string) => Date;
+  /** Posts a collected demo pledge to the ledger, in the seeding transaction (the ledger's rules live in app/). */
+  recordCollected: (
+    trx: Transaction<Database>,
+    pledge: { pledgeId: string; campaignId: string; amount: number; currency: string; at: Date },
+  ) => Promise<void>;
 }
 
 export interface SeedResult {
@@ -313,7 +318,7 @@ const lastInitials = "BDFGLMPRSTV";
 async function seedCampaign(
   trx: Transaction<Database>,
   demo: DemoCampaign,
-  { now, deadlineFor }: SeedOptions,
+  { now, deadlineFor, recordCollected }: SeedOptions,
 ): Promise<void> {
   const iso = (date: Date) => date.toISOString();
   let owner = await trx
@@ -402,6 +407,14 @@ async function seedCampaign(
         amount: spec.amount(i),
         currency: "EUR",
         status: demo.pledgeStatus,
+        // Collected demo pledges were paid through the simulated gateway, as a local install pays.
+        ...(demo.pledgeStatus === "collected"
+          ? {
+              gateway: "simulated" as const,
+              collected_at: iso(at),
+              payment_intent_id: `sim_pi_demo_${backerNumber}`,
+            }
+          : {}),
         anonymous: backerNumber % 9 === 0 ? 1 : 0,
         // Each pledge on a tier holds one unit of the tier's claimed stock.
         holds_stock: tierId ? 1 : 0,
@@ -487,6 +500,15 @@ async function seedCampaign(
       .insertInto("pledges")
       .values(pledges.slice(i, i + 50))
       .execute();
+  }
+  for (const pledge of pledges.filter((p) => p.status === "collected")) {
+    await recordCollected(trx, {
+      pledgeId: pledge.id,
+      campaignId,
+      amount: pledge.amount,
+      currency: pledge.currency,
+      at: new Date(pledge.collected_at!),
+    });
   }
   // The running totals, computed from the rows just written.
   const pledgedAmount = pledges.reduce((sum, p) => sum + p.amount, 0);

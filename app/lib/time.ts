@@ -135,3 +135,13 @@ export function formatInstant(instant: Date, timeZone: string, locale: string): 
 export function formatShortDate(instant: Date, timeZone: string, locale: string): string {
   return dateTimeFormat(locale, { timeZone, dateStyle: "medium" }).format(instant);
 }
+
+/** The zone admin pages show instants in: the platform's, the same on the server and in the browser. */
+export const platformTimeZone = "Europe/Paris";
+
+/** "10 déc. 2026, 13:00": an instant on a list, in a time zone. */
+export function formatDateTime(instant: Date | string, timeZone: string, locale: string): string {
+  return dateTimeFormat(locale, { timeZone, dateStyle: "medium", timeStyle: "short" }).format(
+    new Date(instant),
+  );
+}

@@ -161,7 +161,8 @@ export async function sendPayout(
     amount: payout.amount,
     currency: payout.currency,
     destination: payout.destination,
-    transferGroup: payout.campaign_id,
+    // The group the campaign's charges carry (`campaign-<id>`), so Stripe ties them to this transfer.
+    transferGroup: `campaign-${payout.campaign_id}`,
     idempotencyKey: `payout-${payout.id}`,
     metadata: { payout_id: payout.id, campaign_id: payout.campaign_id },
   });

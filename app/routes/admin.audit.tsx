@@ -7,6 +7,7 @@ import { requireUser } from "~/auth/session.server";
 import { auditEntries } from "~/payouts/audit.server";
 import type { MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { formatDateTime, platformTimeZone } from "~/lib/time";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -36,7 +37,7 @@ export default function AuditLog() {
           <tbody>
             {entries.map((e) => (
               <tr key={e.id}>
-                <td>{new Date(e.createdAt).toLocaleString(locale)}</td>
+                <td>{formatDateTime(e.createdAt, platformTimeZone, locale)}</td>
                 <td>{e.actorEmail}</td>
                 <td>
                   {t(`audit.action.${e.action}` as MessageKey)}

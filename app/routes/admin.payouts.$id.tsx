@@ -21,6 +21,7 @@ import { AppError } from "~/lib/errors";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
 import type { MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { formatDateTime, platformTimeZone } from "~/lib/time";
 import { formatMoney } from "~/lib/money";
 import { notFound } from "~/lib/request.server";
 
@@ -145,7 +146,7 @@ export default function PayoutStatement() {
   const { campaign, statement } = view;
   const money = (amount: number) => formatMoney(amount, campaign.currency, locale, { withDecimals: true });
   const errors: FieldErrors = result?.errors ?? {};
-  const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(locale) : "—");
+  const when = (iso: string | null) => (iso ? formatDateTime(iso, platformTimeZone, locale) : "—");
   const done = search.get("done");
   return (
     <section aria-labelledby="statement-title">

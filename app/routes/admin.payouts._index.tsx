@@ -14,6 +14,7 @@ import { AppError } from "~/lib/errors";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
 import type { MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { formatDateTime, platformTimeZone } from "~/lib/time";
 import { formatMoney } from "~/lib/money";
 
 async function requireAdmin(request: Request, context: LoaderFunctionArgs["context"]) {
@@ -109,7 +110,9 @@ function PayoutTable({ rows, testId }: { rows: Array<PayoutRow & { problems: num
             </td>
             <td>{formatMoney(p.amount, p.currency, locale, { withDecimals: true })}</td>
             <td>{t(`payouts.method.${p.method}`)}</td>
-            <td>{new Date(p.paidAt ?? p.failedAt ?? p.sentAt ?? p.approvedAt).toLocaleString(locale)}</td>
+            <td>
+              {formatDateTime(p.paidAt ?? p.failedAt ?? p.sentAt ?? p.approvedAt, platformTimeZone, locale)}
+            </td>
             <td>
               {p.problems > 0 ? (
                 <span className="state--mismatch">{t("payouts.problems", { count: p.problems })}</span>
@@ -211,7 +214,7 @@ export default function AdminPayouts() {
         {queue.importStatus.lastImportAt
           ? t("payouts.importStatus", {
               lines: queue.importStatus.lines,
-              at: new Date(queue.importStatus.lastImportAt).toLocaleString(locale),
+              at: formatDateTime(queue.importStatus.lastImportAt, platformTimeZone, locale),
             })
           : t("payouts.neverImported")}
         {queue.unattributed > 0 ? ` ${t("payouts.unattributed", { count: queue.unattributed })}` : ""}

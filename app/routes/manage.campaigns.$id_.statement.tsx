@@ -7,6 +7,7 @@ import { requireUser } from "~/auth/session.server";
 import { Statement } from "~/components/Statement";
 import { statementView } from "~/payouts/views.server";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { formatDateTime, platformTimeZone } from "~/lib/time";
 import { formatMoney } from "~/lib/money";
 import { notFound } from "~/lib/request.server";
 
@@ -64,7 +65,13 @@ export default function OwnerStatement() {
                 <td>{money(p.amount)}</td>
                 <td>{t(`payouts.method.${p.method}`)}</td>
                 <td>{t(`payouts.status.${p.status}`)}</td>
-                <td>{new Date(p.paidAt ?? p.failedAt ?? p.sentAt ?? p.approvedAt).toLocaleString(locale)}</td>
+                <td>
+                  {formatDateTime(
+                    p.paidAt ?? p.failedAt ?? p.sentAt ?? p.approvedAt,
+                    platformTimeZone,
+                    locale,
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

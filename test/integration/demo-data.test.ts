@@ -2,6 +2,8 @@
 import { expect, test } from "vitest";
 import { seedDemoData } from "~/boot.server";
 import { getCampaignPage, recomputeTotals } from "~/campaigns/campaigns.server";
+import { campaignStatement } from "~/payouts/ledger.server";
+import { payoutQueue } from "~/payouts/views.server";
 import { useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
@@ -107,4 +109,18 @@ test("seeding again creates nothing and changes no total", async () => {
     .select((eb) => eb.fn.countAll<number>().as("count"))
     .executeTakeFirstOrThrow();
   expect(count).toBe(3);
+});
+
+test("the funded demo campaign's collected pledges are in the ledger, ready for an admin's payout", async () => {
+  const { db } = database();
+  const campaign = await db
+    .selectFrom("campaigns")
+    .selectAll()
+    .where("slug", "=", "fournil-de-la-briqueterie")
+    .executeTakeFirstOrThrow();
+  const statement = await campaignStatement(db, campaign.id, 500);
+  expect(statement.collected).toBe(campaign.pledged_amount);
+  expect(statement.stripeFees).toBeGreaterThan(0);
+  const queue = await payoutQueue(db, 500);
+  expect(queue.toReview.map((c) => [c.campaignId, c.statement.due])).toEqual([[campaign.id, statement.due]]);
 });
