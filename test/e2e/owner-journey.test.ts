@@ -1,9 +1,9 @@
 // An owner and an admin in Chromium: sign in through the emailed link (read from the local mailbox),
 // create a campaign with two tiers and a stretch goal, submit it; the admin approves it; it shows on
 // the home page and takes a pledge.
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser, skipBrowser } from "../support/browser";
+import { launchBrowser, signInByEmail, skipBrowser } from "../support/browser";
 import { startServer, type RunningServer } from "../support/server";
 
 describe.skipIf(skipBrowser)("an owner's journey in Chromium", () => {
@@ -19,27 +19,7 @@ describe.skipIf(skipBrowser)("an owner's journey in Chromium", () => {
     await server?.stop();
   });
 
-  async function signIn(email: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ locale: "fr-FR" });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByLabel("Votre adresse e-mail").fill(email);
-    await page.getByRole("button", { name: "Recevoir mon lien" }).click();
-    await page.getByText(/un lien de connexion vient de partir/).waitFor();
-    // The delivery job runs every 2 s; the local mailbox shows what it sent.
-    const row = page.locator("tr", { hasText: email });
-    for (let tries = 0; tries < 20 && !(await row.count()); tries++) {
-      await page.goto(`${server.url}/admin/mailbox`);
-      if (!(await row.count())) await page.waitForTimeout(500);
-    }
-    await row.getByRole("link", { name: "Votre lien de connexion à Tour de table" }).first().click();
-    const text = (await page.getByTestId("mail-text").textContent()) ?? "";
-    const link = /http:\/\/localhost:\d+\/auth\/verify\?token=[\w-]+/.exec(text)?.[0];
-    expect(link, text).toBeDefined();
-    await page.goto(link!.replace(/^http:\/\/localhost:\d+/, server.url));
-    await page.getByRole("heading", { level: 1, name: "Mes contributions" }).waitFor();
-    return { context, page };
-  }
+  const signIn = (email: string) => signInByEmail(browser, server.url, email);
 
   test("sign in, create and submit; the admin approves; backers can pledge", async () => {
     const owner = await signIn("owner-e2e@example.org");

@@ -1,0 +1,71 @@
+// An admin pays an owner in Chromium, on a fresh install's demo data: the funded demo campaign is
+// in the payouts to review; its statement page shows where the money went; the admin approves the
+// amount due, records the bank transfer with its reference (a missing one is pointed out, with the
+// focus and what was typed kept), and the payout is listed as paid. No page error on the way.
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { launchBrowser, signInByEmail, skipBrowser } from "../support/browser";
+import { startServer, type RunningServer } from "../support/server";
+
+describe.skipIf(skipBrowser)("an admin's payout in Chromium", () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startServer({ ADMIN_EMAILS: "payouts-e2e@example.org" });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("approve the amount due, record the bank transfer, see it paid", async () => {
+    const { context, page } = await signInByEmail(browser, server.url, "payouts-e2e@example.org");
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("console", (message) => {
+      // The refused reference is answered with a 400, which Chromium logs; that one is expected.
+      if (message.type() === "error" && !/status of 400/.test(message.text())) errors.push(message.text());
+    });
+
+    await page.goto(`${server.url}/admin`);
+    await page.getByRole("link", { name: "Versements" }).click();
+    await page.getByRole("heading", { level: 1, name: "Versements" }).waitFor();
+    const toReview = page.getByTestId("to-review");
+    await toReview.getByRole("link", { name: "Un four à pain pour la Briqueterie" }).click();
+
+    await page.getByRole("heading", { level: 1, name: /Relevé — Un four à pain/ }).waitFor();
+    const statement = page.getByTestId("statement");
+    const due = (await statement.locator('[data-line="due"] dd').textContent()) ?? "";
+    expect(due).toMatch(/€/);
+    await expect(page.getByRole("img", { name: /Répartition de l'encaissé/ }).count()).resolves.toBe(1);
+    await expect(page.getByTestId("owner-account").textContent()).resolves.toContain("virement bancaire");
+
+    await page.getByRole("button", { name: "Approuver le versement" }).click();
+    await page.getByText("C'est fait.").waitFor();
+    const payouts = page.getByTestId("payouts");
+    await payouts.getByText("Approuvés").waitFor();
+
+    // A reference too short: the field says why, keeps what was typed.
+    await payouts.getByLabel("Référence du virement").fill("x");
+    await payouts.getByRole("button", { name: "Marquer payé" }).click();
+    await page.getByText("Indiquez la référence du virement (3 à 140 caractères).").waitFor();
+    await expect(payouts.getByLabel("Référence du virement").inputValue()).resolves.toBe("x");
+
+    await payouts.getByLabel("Référence du virement").fill("VIR-BRIQ-2026-001");
+    await payouts.getByRole("button", { name: "Marquer payé" }).click();
+    await page.getByText("C'est fait.").waitFor();
+    await payouts.getByText("Payés").waitFor();
+    await payouts.getByText("VIR-BRIQ-2026-001").waitFor();
+    await expect(statement.locator('[data-line="paidOut"] dd').textContent()).resolves.toBe(`− ${due}`);
+    await expect(page.getByTestId("audit").textContent()).resolves.toMatch(
+      /Virement marqué payé[\s\S]*Versement approuvé/,
+    );
+
+    await page.goto(`${server.url}/admin/payouts`);
+    await page.getByTestId("paid").getByText("Un four à pain pour la Briqueterie").waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
