@@ -2,7 +2,7 @@
 // create a campaign with two tiers and a stretch goal, submit it; the admin approves it; it shows on
 // the home page and takes a pledge.
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, test } from "vitest";
 import { launchBrowser, signInByEmail, skipBrowser } from "../support/browser";
 import { startServer, type RunningServer } from "../support/server";
 
