@@ -277,19 +277,10 @@ export async function recordDisputeInLedger(
   }
 }
 
-/**
- * Stripe's actual fee on each collected Stripe payment, read from its balance transaction and
- * posted once (a job; re-running it posts nothing twice).
- */
-export async function recordProviderFees(
-  db: Db,
-  gateway: { name: string; paymentFee(paymentIntentId: string): Promise<number | null> },
-  now: Date,
-): Promise<number> {
-  if (gateway.name !== "stripe") return 0;
-  const missing = await db
+/** Stripe payments taken whose fee Stripe has not reported to us yet (the job below posts it). */
+export function paymentsAwaitingFees(db: Db) {
+  return db
     .selectFrom("pledges")
-    .select(["id", "campaign_id", "currency", "payment_intent_id"])
     .where("status", "in", ["collected", "refunded"])
     .where("gateway", "=", "stripe")
     .where("payment_intent_id", "is not", null)
@@ -302,7 +293,21 @@ export async function recordProviderFees(
             .where("ledger_transactions.kind", "=", "stripe_fee"),
         ),
       ),
-    )
+    );
+}
+
+/**
+ * Stripe's actual fee on each collected Stripe payment, read from its balance transaction and
+ * posted once (a job; re-running it posts nothing twice).
+ */
+export async function recordProviderFees(
+  db: Db,
+  gateway: { name: string; paymentFee(paymentIntentId: string): Promise<number | null> },
+  now: Date,
+): Promise<number> {
+  if (gateway.name !== "stripe") return 0;
+  const missing = await paymentsAwaitingFees(db)
+    .select(["id", "campaign_id", "currency", "payment_intent_id"])
     .limit(500)
     .execute();
   let posted = 0;

@@ -9,7 +9,14 @@ import { AppError } from "~/lib/errors";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { payoutAccountOf } from "./accounts.server";
 import { audit, type Actor } from "./audit.server";
-import { balance, campaignStatement, ownerAccount, post, settlePlatformFee } from "./ledger.server";
+import {
+  balance,
+  campaignStatement,
+  ownerAccount,
+  paymentsAwaitingFees,
+  post,
+  settlePlatformFee,
+} from "./ledger.server";
 
 /** The campaign's fee rate: an admin's override, else the platform's. */
 export const feeRateOf = (campaign: Pick<Campaign, "platform_fee_bps">, defaultBps: number) =>
@@ -34,23 +41,10 @@ async function requireCampaign(db: Db, campaignId: string): Promise<Campaign> {
 }
 
 /** Stripe payments whose fee Stripe has not told us yet: the statement is not final while any remain. */
-export async function paymentsAwaitingFees(db: Db, campaignId: string): Promise<number> {
-  const row = await db
-    .selectFrom("pledges")
+export async function feesAwaited(db: Db, campaignId: string): Promise<number> {
+  const row = await paymentsAwaitingFees(db)
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("campaign_id", "=", campaignId)
-    .where("gateway", "=", "stripe")
-    .where("collected_at", "is not", null)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("ledger_transactions")
-            .select("ledger_transactions.id")
-            .whereRef("ledger_transactions.pledge_id", "=", "pledges.id")
-            .where("ledger_transactions.kind", "=", "stripe_fee"),
-        ),
-      ),
-    )
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -68,7 +62,7 @@ export async function approvePayout(
   const payout = await inTransaction(deps.db, async (trx) => {
     const campaign = await requireCampaign(trx, request.campaignId);
     if (!isPayable(campaign)) throw new AppError("not_payable", "The campaign has not succeeded", 409);
-    if ((await paymentsAwaitingFees(trx, campaign.id)) > 0)
+    if ((await feesAwaited(trx, campaign.id)) > 0)
       throw new AppError("fees_pending", "Stripe has not reported every payment's fee yet", 409);
     const inFlight = await trx
       .selectFrom("payouts")
@@ -143,6 +137,48 @@ export async function getPayout(db: Db, payoutId: string): Promise<Payout> {
   return payout;
 }
 
+/** Moves a payout out of `approved`, once: false when it had already moved (a retry, a double click). */
+async function leaveApproved(
+  trx: Db,
+  payoutId: string,
+  set: Partial<Omit<Payout, "id">>,
+  now: Date,
+  onlyMethod?: Payout["method"],
+): Promise<boolean> {
+  let update = trx
+    .updateTable("payouts")
+    .set({ ...set, updated_at: now.toISOString() })
+    .where("id", "=", payoutId)
+    .where("status", "=", "approved");
+  if (onlyMethod) update = update.where("method", "=", onlyMethod);
+  return (await update.executeTakeFirst()).numUpdatedRows === 1n;
+}
+
+/** The money leaving for the owner: from the Stripe balance by transfer, or from the platform's bank. */
+function postPayout(
+  trx: Db,
+  payout: Payout,
+  via: { from: "stripe_balance"; transferId: string } | { from: "platform_bank" },
+  now: Date,
+) {
+  return post(
+    trx,
+    {
+      sourceKey: `payout:${payout.id}`,
+      kind: "payout",
+      campaignId: payout.campaign_id,
+      pledgeId: null,
+      currency: payout.currency,
+      providerRef: via.from === "stripe_balance" ? via.transferId : null,
+    },
+    [
+      { account: ownerAccount(payout.campaign_id), amount: payout.amount },
+      { account: via.from, amount: -payout.amount },
+    ],
+    now,
+  );
+}
+
 /**
  * Sends an approved Stripe payout: one transfer, keyed by the payout's id so that a retry after a
  * crash or a timeout makes the same transfer, grouped by the campaign. A refusal fails the payout
@@ -168,47 +204,22 @@ export async function sendPayout(
   });
   await inTransaction(deps.db, async (trx) => {
     if (result.status === "refused") {
-      await trx
-        .updateTable("payouts")
-        .set({
-          status: "failed",
-          failure_message: result.message,
-          failed_at: now.toISOString(),
-          updated_at: now.toISOString(),
-        })
-        .where("id", "=", payout.id)
-        .where("status", "=", "approved")
-        .execute();
-      return;
+      await leaveApproved(
+        trx,
+        payout.id,
+        { status: "failed", failure_message: result.message, failed_at: now.toISOString() },
+        now,
+      );
+    } else if (
+      await leaveApproved(
+        trx,
+        payout.id,
+        { status: "sent", transfer_id: result.transferId, sent_at: now.toISOString() },
+        now,
+      )
+    ) {
+      await postPayout(trx, payout, { from: "stripe_balance", transferId: result.transferId }, now);
     }
-    const sent = await trx
-      .updateTable("payouts")
-      .set({
-        status: "sent",
-        transfer_id: result.transferId,
-        sent_at: now.toISOString(),
-        updated_at: now.toISOString(),
-      })
-      .where("id", "=", payout.id)
-      .where("status", "=", "approved")
-      .executeTakeFirst();
-    if (sent.numUpdatedRows !== 1n) return;
-    await post(
-      trx,
-      {
-        sourceKey: `payout:${payout.id}`,
-        kind: "payout",
-        campaignId: payout.campaign_id,
-        pledgeId: null,
-        currency: payout.currency,
-        providerRef: result.transferId,
-      },
-      [
-        { account: ownerAccount(payout.campaign_id), amount: payout.amount },
-        { account: "stripe_balance", amount: -payout.amount },
-      ],
-      now,
-    );
   });
   return getPayout(deps.db, payout.id);
 }
@@ -229,6 +240,43 @@ export async function sendApprovedPayouts(
   return approved.length;
 }
 
+/**
+ * An admin moves an approved payout on: one guarded update (a second click finds it moved and is
+ * refused), what it moved posted by `then`, and the audit entry, in one transaction.
+ */
+async function decideApproved(
+  db: Db,
+  request: { payoutId: string; actor: Actor },
+  change: {
+    action: "payout.mark_paid" | "payout.mark_failed";
+    set: Partial<Omit<Payout, "id">>;
+    bankOnly: boolean;
+    details: Record<string, unknown>;
+    then?: (trx: Db, payout: Payout) => Promise<unknown>;
+  },
+  now: Date,
+): Promise<Payout> {
+  await inTransaction(db, async (trx) => {
+    const payout = await getPayout(trx, request.payoutId);
+    const moved = await leaveApproved(trx, payout.id, change.set, now, change.bankOnly ? "bank" : undefined);
+    if (!moved)
+      throw new AppError("payout_state", "This payout is no longer approved (or not a bank payout)", 409);
+    await change.then?.(trx, payout);
+    await audit(
+      trx,
+      request.actor,
+      {
+        action: change.action,
+        campaignId: payout.campaign_id,
+        subjectId: payout.id,
+        details: { amount: payout.amount, currency: payout.currency, ...change.details },
+      },
+      now,
+    );
+  });
+  return getPayout(db, request.payoutId);
+}
+
 /** A bank transfer made by hand: the admin records it as paid, with the bank's reference. */
 export async function markBankPayoutPaid(
   db: Db,
@@ -238,51 +286,18 @@ export async function markBankPayoutPaid(
   const reference = request.reference.trim();
   if (reference.length < 3)
     throw new AppError("reference_required", "Give the bank reference", 400, "reference");
-  await inTransaction(db, async (trx) => {
-    const payout = await getPayout(trx, request.payoutId);
-    const paid = await trx
-      .updateTable("payouts")
-      .set({
-        status: "paid",
-        reference,
-        sent_at: now.toISOString(),
-        paid_at: now.toISOString(),
-        updated_at: now.toISOString(),
-      })
-      .where("id", "=", payout.id)
-      .where("method", "=", "bank")
-      .where("status", "=", "approved")
-      .executeTakeFirst();
-    if (paid.numUpdatedRows !== 1n)
-      throw new AppError("payout_state", "Only an approved bank payout can be marked paid", 409);
-    await post(
-      trx,
-      {
-        sourceKey: `payout:${payout.id}`,
-        kind: "payout",
-        campaignId: payout.campaign_id,
-        pledgeId: null,
-        currency: payout.currency,
-      },
-      [
-        { account: ownerAccount(payout.campaign_id), amount: payout.amount },
-        { account: "platform_bank", amount: -payout.amount },
-      ],
-      now,
-    );
-    await audit(
-      trx,
-      request.actor,
-      {
-        action: "payout.mark_paid",
-        campaignId: payout.campaign_id,
-        subjectId: payout.id,
-        details: { amount: payout.amount, currency: payout.currency, reference },
-      },
-      now,
-    );
-  });
-  return getPayout(db, request.payoutId);
+  return decideApproved(
+    db,
+    request,
+    {
+      action: "payout.mark_paid",
+      set: { status: "paid", reference, sent_at: now.toISOString(), paid_at: now.toISOString() },
+      bankOnly: true,
+      details: { reference },
+      then: (trx, payout) => postPayout(trx, payout, { from: "platform_bank" }, now),
+    },
+    now,
+  );
 }
 
 /** An approved payout that will not be made (wrong details, the owner asked to wait): nothing moved. */
@@ -293,34 +308,17 @@ export async function markPayoutFailed(
 ): Promise<Payout> {
   const reason = request.reason.trim();
   if (reason.length < 3) throw new AppError("reason_required", "Say why", 400, "reason");
-  await inTransaction(db, async (trx) => {
-    const payout = await getPayout(trx, request.payoutId);
-    const failed = await trx
-      .updateTable("payouts")
-      .set({
-        status: "failed",
-        failure_message: reason,
-        failed_at: now.toISOString(),
-        updated_at: now.toISOString(),
-      })
-      .where("id", "=", payout.id)
-      .where("status", "=", "approved")
-      .executeTakeFirst();
-    if (failed.numUpdatedRows !== 1n)
-      throw new AppError("payout_state", "Only an approved payout can be marked failed", 409);
-    await audit(
-      trx,
-      request.actor,
-      {
-        action: "payout.mark_failed",
-        campaignId: payout.campaign_id,
-        subjectId: payout.id,
-        details: { amount: payout.amount, currency: payout.currency, reason },
-      },
-      now,
-    );
-  });
-  return getPayout(db, request.payoutId);
+  return decideApproved(
+    db,
+    request,
+    {
+      action: "payout.mark_failed",
+      set: { status: "failed", failure_message: reason, failed_at: now.toISOString() },
+      bankOnly: false,
+      details: { reason },
+    },
+    now,
+  );
 }
 
 /** An admin sets the campaign's fee rate (null: back to the platform's); posted at the next approval. */

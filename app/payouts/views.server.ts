@@ -7,7 +7,7 @@ import type { Db } from "~/lib/db.server";
 import { payoutAccountOf } from "./accounts.server";
 import { auditEntries } from "./audit.server";
 import { campaignStatement, type Statement } from "./ledger.server";
-import { feeRateOf, isPayable, paymentsAwaitingFees } from "./payouts.server";
+import { feeRateOf, isPayable, feesAwaited } from "./payouts.server";
 import { importStatus, problemsByCampaign, reconcile } from "./reconciliation.server";
 
 export interface PayoutRow {
@@ -106,7 +106,7 @@ export async function payoutQueue(db: Db, defaultFeeBps: number) {
       title: campaign.title,
       currency: campaign.currency,
       statement,
-      feesPending: await paymentsAwaitingFees(db, campaign.id),
+      feesPending: await feesAwaited(db, campaign.id),
       problems: problems.get(campaign.id) ?? 0,
     };
     if (statement.due > 0 && !inFlight.has(campaign.id)) toReview.push(due);
@@ -146,7 +146,7 @@ export async function statementView(
     campaignStatement(db, campaign.id, feeBps),
     payoutRows(db, campaign.id),
     payoutAccountOf(db, campaign.owner_id),
-    paymentsAwaitingFees(db, campaign.id),
+    feesAwaited(db, campaign.id),
     reconcile(db, { campaignId: campaign.id }),
     options.withAudit ? auditEntries(db, { campaignId: campaign.id, limit: 50 }) : Promise.resolve([]),
   ]);

@@ -9,6 +9,7 @@ import { assertCan } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
 import { FormField } from "~/components/FormField";
+import { PayoutHistory } from "~/components/PayoutHistory";
 import { Statement } from "~/components/Statement";
 import {
   approvePayout,
@@ -137,6 +138,40 @@ async function requirePayoutOf(context: ActionFunctionArgs["context"], payoutId:
   if (payout?.campaign_id !== campaignId) throw notFound();
 }
 
+type ActionResult = { errors: FieldErrors; values: Record<string, string>; error: MessageKey | null };
+
+/** Recording a bank payment (with its reference) or a failure (with its reason) for one payout. */
+function PayoutDecision(props: {
+  payoutId: string;
+  intent: "mark-paid" | "mark-failed";
+  field: "reference" | "reason";
+  label: string;
+  button: string;
+  result: ActionResult | undefined;
+  danger?: boolean;
+}) {
+  const t = useTranslate();
+  // What this payout's form was sent with, when the answer is about it.
+  const sent =
+    props.result?.values.payoutId === props.payoutId && props.result.values.intent === props.intent;
+  const error = sent ? props.result?.errors[props.field] : undefined;
+  return (
+    <Form method="post" className="inline-form" noValidate>
+      <CsrfField />
+      <input type="hidden" name="intent" value={props.intent} />
+      <input type="hidden" name="payoutId" value={props.payoutId} />
+      <FormField id={`${props.field}-${props.payoutId}`} label={props.label} error={error ? t(error) : null}>
+        {(aria) => (
+          <input {...aria} name={props.field} defaultValue={sent ? props.result?.values[props.field] : ""} />
+        )}
+      </FormField>
+      <button type="submit" className={props.danger ? "button button--danger" : "button"}>
+        {props.button}
+      </button>
+    </Form>
+  );
+}
+
 export default function PayoutStatement() {
   const view = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -208,93 +243,36 @@ export default function PayoutStatement() {
       )}
 
       <h2>{t("payouts.history")}</h2>
-      {view.payouts.length === 0 ? (
-        <p className="muted">{t("payouts.none")}</p>
-      ) : (
-        <table className="table" data-testid="payouts">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">{t("payouts.amount")}</th>
-              <th scope="col">{t("payouts.method")}</th>
-              <th scope="col">{t("payouts.state")}</th>
-              <th scope="col">{t("payouts.when")}</th>
-              <th scope="col">{t("payouts.reference")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.payouts.map((p) => (
-              <tr key={p.id}>
-                <td>{p.number}</td>
-                <td>{money(p.amount)}</td>
-                <td>{t(`payouts.method.${p.method}`)}</td>
-                <td>
-                  <span className={`badge badge--${p.status}`}>{t(`payouts.status.${p.status}`)}</span>
-                  {p.failureMessage ? <span className="muted"> {p.failureMessage}</span> : null}
-                </td>
-                <td>
-                  {t("payouts.approvedBy", { who: p.approvedBy, at: when(p.approvedAt) })}
-                  {p.sentAt ? <br /> : null}
-                  {p.sentAt ? t("payouts.sentAt", { at: when(p.sentAt) }) : null}
-                  {p.paidAt ? <br /> : null}
-                  {p.paidAt ? t("payouts.paidAt", { at: when(p.paidAt) }) : null}
-                </td>
-                <td>
-                  {p.reference ?? p.transferId ?? "—"}
-                  {p.status === "approved" && p.method === "bank" ? (
-                    <Form method="post" className="inline-form" noValidate>
-                      <CsrfField />
-                      <input type="hidden" name="intent" value="mark-paid" />
-                      <input type="hidden" name="payoutId" value={p.id} />
-                      <FormField
-                        id={`reference-${p.id}`}
-                        label={t("payouts.reference")}
-                        error={
-                          result?.values.payoutId === p.id && errors.reference ? t(errors.reference) : null
-                        }
-                      >
-                        {(aria) => (
-                          <input
-                            {...aria}
-                            name="reference"
-                            defaultValue={result?.values.payoutId === p.id ? result.values.reference : ""}
-                          />
-                        )}
-                      </FormField>
-                      <button type="submit" className="button">
-                        {t("payouts.markPaid")}
-                      </button>
-                    </Form>
-                  ) : null}
-                  {p.status === "approved" ? (
-                    <Form method="post" className="inline-form" noValidate>
-                      <CsrfField />
-                      <input type="hidden" name="intent" value="mark-failed" />
-                      <input type="hidden" name="payoutId" value={p.id} />
-                      <FormField
-                        id={`reason-${p.id}`}
-                        label={t("admin.refundReason")}
-                        error={result?.values.payoutId === p.id && errors.reason ? t(errors.reason) : null}
-                      >
-                        {(aria) => (
-                          <input
-                            {...aria}
-                            name="reason"
-                            defaultValue={result?.values.payoutId === p.id ? result.values.reason : ""}
-                          />
-                        )}
-                      </FormField>
-                      <button type="submit" className="button button--danger">
-                        {t("payouts.markFailed")}
-                      </button>
-                    </Form>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <PayoutHistory
+        payouts={view.payouts}
+        currency={campaign.currency}
+        admin={{
+          actions: (p) =>
+            p.status === "approved" ? (
+              <>
+                {p.method === "bank" ? (
+                  <PayoutDecision
+                    payoutId={p.id}
+                    intent="mark-paid"
+                    field="reference"
+                    label={t("payouts.reference")}
+                    button={t("payouts.markPaid")}
+                    result={result}
+                  />
+                ) : null}
+                <PayoutDecision
+                  payoutId={p.id}
+                  intent="mark-failed"
+                  field="reason"
+                  label={t("admin.refundReason")}
+                  button={t("payouts.markFailed")}
+                  result={result}
+                  danger
+                />
+              </>
+            ) : null,
+        }}
+      />
 
       <h2 id="fee-title">{t("payouts.fee")}</h2>
       <Form method="post" className="inline-form" aria-labelledby="fee-title" noValidate>

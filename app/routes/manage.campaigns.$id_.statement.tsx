@@ -4,11 +4,10 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { assertCan } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
+import { PayoutHistory } from "~/components/PayoutHistory";
 import { Statement } from "~/components/Statement";
 import { statementView } from "~/payouts/views.server";
-import { useIntlLocale, useTranslate } from "~/lib/locale";
-import { formatDateTime, platformTimeZone } from "~/lib/time";
-import { formatMoney } from "~/lib/money";
+import { useTranslate } from "~/lib/locale";
 import { notFound } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -33,8 +32,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export default function OwnerStatement() {
   const { campaign, statement, payouts, account } = useLoaderData<typeof loader>();
   const t = useTranslate();
-  const locale = useIntlLocale();
-  const money = (amount: number) => formatMoney(amount, campaign.currency, locale, { withDecimals: true });
   return (
     <section aria-labelledby="owner-statement-title">
       <p>
@@ -45,38 +42,7 @@ export default function OwnerStatement() {
       </h1>
       <Statement statement={statement} currency={campaign.currency} />
       <h2>{t("payouts.history")}</h2>
-      {payouts.length === 0 ? (
-        <p className="muted">{t("payouts.none")}</p>
-      ) : (
-        <table className="table" data-testid="payouts">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">{t("payouts.amount")}</th>
-              <th scope="col">{t("payouts.method")}</th>
-              <th scope="col">{t("payouts.state")}</th>
-              <th scope="col">{t("payouts.when")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {payouts.map((p) => (
-              <tr key={p.id}>
-                <td>{p.number}</td>
-                <td>{money(p.amount)}</td>
-                <td>{t(`payouts.method.${p.method}`)}</td>
-                <td>{t(`payouts.status.${p.status}`)}</td>
-                <td>
-                  {formatDateTime(
-                    p.paidAt ?? p.failedAt ?? p.sentAt ?? p.approvedAt,
-                    platformTimeZone,
-                    locale,
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <PayoutHistory payouts={payouts} currency={campaign.currency} />
       <p>
         {account?.payoutsEnabled ? t("payoutAccount.enabled") : t("payoutAccount.bank")}{" "}
         <Link to="/account/payouts">{t("payoutAccount.title")}</Link>

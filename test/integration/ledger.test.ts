@@ -1,6 +1,5 @@
 // The ledger on a real database: balanced transactions only, replays write nothing, and a campaign's
 // statement recomputed from the entries matches the owner's balance, in euros and in yen.
-import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
 import {
   balance,
@@ -10,48 +9,17 @@ import {
   post,
   simulatedStripeFee,
 } from "~/payouts/ledger.server";
-import { collectPledge, commitPledge, recordRefund, startPledge } from "~/pledges/pledges.server";
+import { recordRefund } from "~/pledges/pledges.server";
 import { loader as followUp } from "~/routes/admin.campaigns.$id";
 import { testContext } from "../support/context";
 import { createCampaign } from "../support/factories";
+import { collectedPledge, unbalancedTransactions } from "../support/ledger";
 import { callRoute } from "../support/routes";
 import { signedInAs } from "../support/users";
 import { useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
 const now = new Date("2026-11-30T12:00:00.000Z");
-
-async function collected(campaignId: string, amount: number) {
-  const { db } = database();
-  const pledge = await startPledge(
-    db,
-    {
-      campaignId,
-      tierId: null,
-      amount,
-      backerName: "B",
-      backerEmail: `${randomUUID().slice(0, 6)}@example.org`,
-      comment: null,
-      anonymous: false,
-      locale: "fr",
-      submissionKey: randomUUID(),
-      gateway: "simulated",
-    },
-    now,
-  );
-  await commitPledge(db, pledge.id, {}, now);
-  await collectPledge(db, pledge.id, { paymentIntentId: `sim_pi_${pledge.id}` }, now);
-  return pledge.id;
-}
-
-async function unbalancedTransactions() {
-  return database()
-    .db.selectFrom("ledger_entries")
-    .select((eb) => ["transaction_id", eb.fn.sum<number>("amount").as("total")])
-    .groupBy("transaction_id")
-    .having((eb) => eb.fn.sum("amount"), "!=", 0)
-    .execute();
-}
 
 test("an unbalanced transaction is refused, and a replayed source key writes nothing", async () => {
   const { db } = database();
@@ -107,8 +75,8 @@ test("collections, fees and refunds make a statement that the owner's balance co
     funding_model: "flexible",
     deadline_at: "2026-12-08T22:59:59.999Z",
   });
-  const a = await collected(campaign, 10_000);
-  await collected(campaign, 2_550);
+  const a = await collectedPledge(db, campaign, 10_000, now);
+  await collectedPledge(db, campaign, 2_550, now);
   await recordRefund(db, a, 3_000, now);
   await recordRefund(db, a, 3_000, now); // Stripe reports the same cumulative refund again
   const statement = await campaignStatement(db, campaign, 500);
@@ -128,7 +96,7 @@ test("collections, fees and refunds make a statement that the owner's balance co
   });
   // The owner's account holds what they are owed before the platform's fee is taken.
   expect(-(await balance(db, ownerAccount(campaign)))).toBe(statement.net + statement.platformFee);
-  expect(await unbalancedTransactions()).toEqual([]);
+  expect(await unbalancedTransactions(db)).toEqual([]);
 });
 
 test("a zero-decimal currency is counted to the yen", async () => {
@@ -139,7 +107,7 @@ test("a zero-decimal currency is counted to the yen", async () => {
     deadline_at: "2026-12-08T22:59:59.999Z",
     goal_amount: 500_000,
   });
-  await collected(campaign, 12_345);
+  await collectedPledge(db, campaign, 12_345, now);
   const statement = await campaignStatement(db, campaign, 500);
   expect(statement.collected).toBe(12_345);
   expect(statement.platformFee).toBe(617); // 5 % of 12 345 = 617.25, rounded to the yen
@@ -156,7 +124,7 @@ test("the owner reads their statement on the campaign's follow-up page, with an 
     deadline_at: "2026-12-08T22:59:59.999Z",
   });
   await db.updateTable("campaigns").set({ platform_fee_bps: 300 }).where("id", "=", campaign).execute();
-  await collected(campaign, 20_000);
+  await collectedPledge(db, campaign, 20_000, now);
   const page = await callRoute<{ statement: Awaited<ReturnType<typeof campaignStatement>> }>(followUp, {
     url: `http://localhost/admin/campaigns/${campaign}`,
     params: { id: campaign },

@@ -2,7 +2,6 @@
 // (approve, record a bank transfer, override the fee, with every bad input answered field by field
 // and what was typed kept), the CSV exports, the owner's read-only statement, and connecting an
 // Express account against the local Stripe server.
-import { randomUUID } from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { csrfToken } from "~/auth/csrf.server";
@@ -10,7 +9,6 @@ import { applyStripeEvent } from "~/payments/webhooks.server";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { auditEntries } from "~/payouts/audit.server";
 import { simulatedStripeFee } from "~/payouts/ledger.server";
-import { collectPledge, commitPledge, startPledge } from "~/pledges/pledges.server";
 import { action as accountAction, loader as accountLoader } from "~/routes/account.payouts";
 import { action as queueAction, loader as queueLoader } from "~/routes/admin.payouts._index";
 import { action as statementAction, loader as statementLoader } from "~/routes/admin.payouts.$id";
@@ -20,6 +18,7 @@ import { loader as ownerLoader } from "~/routes/manage.campaigns.$id_.statement"
 import { loadConfig } from "~/lib/config.server";
 import { testContext } from "../support/context";
 import { createCampaign } from "../support/factories";
+import { collectedPledge } from "../support/ledger";
 import { callRoute } from "../support/routes";
 import { startStripeServer, type FakeStripe } from "../support/stripe-server";
 import { signedInAs } from "../support/users";
@@ -47,26 +46,7 @@ beforeAll(async () => {
 async function succeededCampaign(amounts: number[]) {
   const { db } = database();
   const campaign = await createCampaign(db, { owner_id: owner.id, funding_model: "flexible" });
-  for (const amount of amounts) {
-    const pledge = await startPledge(
-      db,
-      {
-        campaignId: campaign,
-        tierId: null,
-        amount,
-        backerName: "B",
-        backerEmail: `${randomUUID().slice(0, 6)}@example.org`,
-        comment: null,
-        anonymous: false,
-        locale: "fr",
-        submissionKey: randomUUID(),
-        gateway: "simulated",
-      },
-      pledgedAt,
-    );
-    await commitPledge(db, pledge.id, {}, pledgedAt);
-    await collectPledge(db, pledge.id, { paymentIntentId: `sim_pi_${pledge.id}` }, pledgedAt);
-  }
+  for (const amount of amounts) await collectedPledge(db, campaign, amount, pledgedAt);
   await db
     .updateTable("campaigns")
     .set({ status: "succeeded", closed_at: pledgedAt.toISOString() })

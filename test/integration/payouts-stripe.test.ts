@@ -30,6 +30,7 @@ import { getPledge } from "~/pledges/pledges.server";
 import { refundPledge } from "~/pledges/refunds.server";
 import { createCampaign, createPledge, createUser } from "../support/factories";
 import { startStripeServer, type FakeStripe } from "../support/stripe-server";
+import { postedPlatformFee, unbalancedTransactions } from "../support/ledger";
 import { useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
@@ -141,36 +142,14 @@ async function payOut(campaignId: string) {
 const paymentIntentOf = async (pledgeId: string) =>
   (await getPledge(database().db, pledgeId))!.payment_intent_id!;
 
-/** Transactions whose entries do not sum to zero: there must never be any. */
-async function unbalanced() {
-  return database()
-    .db.selectFrom("ledger_entries")
-    .select((eb) => ["transaction_id", eb.fn.sum<number>("amount").as("total")])
-    .groupBy("transaction_id")
-    .having((eb) => eb.fn.sum("amount"), "!=", 0)
-    .execute();
-}
-
 /** The ledger holds together, and the statement is what the owner's entries say. */
 async function expectConsistent(campaignId: string, feeBps = 500) {
   const { db } = database();
-  expect(await unbalanced()).toEqual([]);
+  expect(await unbalancedTransactions(database().db)).toEqual([]);
   const statement = await campaignStatement(db, campaignId, feeBps);
   // 0 − x, not −x: a zero balance is 0, not −0.
   expect(0 - (await balance(db, ownerAccount(campaignId)))).toBe(statement.due);
   return statement;
-}
-
-/** The platform fee posted for one campaign (the platform_fees account holds every campaign's). */
-async function postedPlatformFee(campaignId: string) {
-  const row = await database()
-    .db.selectFrom("ledger_entries")
-    .innerJoin("ledger_transactions", "ledger_transactions.id", "ledger_entries.transaction_id")
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("ledger_entries.amount"), eb.lit(0)).as("total"))
-    .where("ledger_transactions.campaign_id", "=", campaignId)
-    .where("ledger_entries.account", "=", "platform_fees")
-    .executeTakeFirstOrThrow();
-  return -Number(row.total);
 }
 
 /** One campaign's ledger transactions with their entries, in a stable order. */
@@ -345,7 +324,7 @@ test("a campaign from first pledge to reconciled payout", async () => {
   expect(transferRequests.filter((r) => r.params.destination === account.accountId)).toEqual([
     expect.objectContaining({ status: 200, idempotencyKey: `payout-${payout.id}` }),
   ]);
-  expect(await postedPlatformFee(campaign)).toBe(2_000);
+  expect(await postedPlatformFee(database().db, campaign)).toBe(2_000);
   expect(await expectConsistent(campaign)).toMatchObject({ paidOut: 37_249, due: 0 });
 
   // Stripe's books, read two lines a page: every movement of the campaign is there, to the unit.
@@ -428,7 +407,7 @@ test("a refund after the transfer is taken back by a reversal", async () => {
   expect(transactions.filter((t) => t.kind === "reversal")).toEqual([
     expect.objectContaining({ provider_ref: payout.transfer_id, currency: "EUR" }),
   ]);
-  expect(await postedPlatformFee(campaign)).toBe(850);
+  expect(await postedPlatformFee(database().db, campaign)).toBe(850);
   expect(await balance(db, ownerAccount(campaign))).toBe(0);
   expect(await expectConsistent(campaign)).toMatchObject({ reversed: 2_850, due: 0 });
 
@@ -575,7 +554,7 @@ test("a fee override is charged at approval and the transfer pays what is left",
   );
   expect(payout).toMatchObject({ method: "stripe", status: "sent", amount: 23_800 });
   expect(fake.transfers.get(payout.transfer_id!)?.amount).toBe(23_800);
-  expect(await postedPlatformFee(campaign)).toBe(750);
+  expect(await postedPlatformFee(database().db, campaign)).toBe(750);
   expect(await expectConsistent(campaign, 300)).toMatchObject({ due: 0, feeBps: 300 });
 
   const audit = await auditEntries(db, { campaignId: campaign });
@@ -711,5 +690,5 @@ test("a mismatch, a Stripe line we cannot explain, and a movement Stripe does no
     .where("match_ref", "=", tweaked!)
     .execute();
   expect((await rowFor(campaign, tweaked!, "charge"))?.state).toBe("matched");
-  expect(await unbalanced()).toEqual([]);
+  expect(await unbalancedTransactions(database().db)).toEqual([]);
 });

@@ -1,7 +1,6 @@
 // Payouts on a real database, with the simulated gateway (no Stripe Connect): the owner is paid by a
 // bank transfer that an admin records. Approval posts the platform fee and checks the amount the
 // admin saw; every action is in the audit log; a refund after the payout is carried, visibly.
-import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
 import { auditEntries } from "~/payouts/audit.server";
 import {
@@ -17,9 +16,15 @@ import {
   markPayoutFailed,
   overridePlatformFee,
 } from "~/payouts/payouts.server";
-import { collectPledge, commitPledge, recordRefund, startPledge } from "~/pledges/pledges.server";
+import { collectPledge, recordRefund } from "~/pledges/pledges.server";
 import { createSimulatedGateway } from "~/payments/simulated.server";
 import { createCampaign } from "../support/factories";
+import {
+  collectedPledge,
+  committedPledge,
+  postedPlatformFee,
+  unbalancedTransactions,
+} from "../support/ledger";
 import { useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
@@ -27,33 +32,10 @@ const pledgedAt = new Date("2026-11-30T12:00:00.000Z");
 const now = new Date("2026-12-10T12:00:00.000Z");
 const admin = { id: null, email: "admin@example.org" };
 
-async function collected(campaignId: string, amount: number) {
-  const pledge = await committed(campaignId, amount);
-  await collectPledge(database().db, pledge, { paymentIntentId: `sim_pi_${pledge}` }, pledgedAt);
-  return pledge;
-}
-
-async function committed(campaignId: string, amount: number) {
-  const { db } = database();
-  const pledge = await startPledge(
-    db,
-    {
-      campaignId,
-      tierId: null,
-      amount,
-      backerName: "B",
-      backerEmail: `${randomUUID().slice(0, 6)}@example.org`,
-      comment: null,
-      anonymous: false,
-      locale: "fr",
-      submissionKey: randomUUID(),
-      gateway: "simulated",
-    },
-    pledgedAt,
-  );
-  await commitPledge(db, pledge.id, {}, pledgedAt);
-  return pledge.id;
-}
+const collected = (campaignId: string, amount: number) =>
+  collectedPledge(database().db, campaignId, amount, pledgedAt);
+const committed = (campaignId: string, amount: number) =>
+  committedPledge(database().db, campaignId, amount, pledgedAt);
 
 async function succeededCampaign(values: { currency?: string; goal_amount?: number } = {}) {
   const { db } = database();
@@ -76,27 +58,6 @@ const deps = () => ({
 });
 
 const later = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
-
-/** The platform fee posted for one campaign (the platform_fees account holds every campaign's). */
-async function postedPlatformFee(campaignId: string) {
-  const row = await database()
-    .db.selectFrom("ledger_entries")
-    .innerJoin("ledger_transactions", "ledger_transactions.id", "ledger_entries.transaction_id")
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("ledger_entries.amount"), eb.lit(0)).as("total"))
-    .where("ledger_transactions.campaign_id", "=", campaignId)
-    .where("ledger_entries.account", "=", "platform_fees")
-    .executeTakeFirstOrThrow();
-  return -Number(row.total);
-}
-
-async function unbalanced() {
-  return database()
-    .db.selectFrom("ledger_entries")
-    .select((eb) => ["transaction_id", eb.fn.sum<number>("amount").as("total")])
-    .groupBy("transaction_id")
-    .having((eb) => eb.fn.sum("amount"), "!=", 0)
-    .execute();
-}
 
 test("an admin approves the amount due, records the bank transfer, and the owner's balance is zero", async () => {
   const { db } = database();
@@ -134,7 +95,7 @@ test("an admin approves the amount due, records the bank transfer, and the owner
   await expect(
     approvePayout(deps(), { campaignId: campaign, expectedAmount: due, actor: admin }, now),
   ).rejects.toMatchObject({ code: "payout_in_flight" });
-  expect(await postedPlatformFee(campaign)).toBe(platformFee(15_050, 500));
+  expect(await postedPlatformFee(db, campaign)).toBe(platformFee(15_050, 500));
 
   await expect(
     markBankPayoutPaid(db, { payoutId: payout.id, reference: " ", actor: admin }, now),
@@ -152,7 +113,7 @@ test("an admin approves the amount due, records the bank transfer, and the owner
   const statement = await campaignStatement(db, campaign, 500);
   expect(statement).toMatchObject({ paidOut: due, due: 0 });
   expect(await balance(db, ownerAccount(campaign))).toBe(0);
-  expect(await unbalanced()).toEqual([]);
+  expect(await unbalancedTransactions(db)).toEqual([]);
   expect((await auditEntries(db, { campaignId: campaign })).map((e) => [e.action, e.actorEmail])).toEqual([
     ["payout.mark_paid", "admin@example.org"],
     ["payout.approve", "admin@example.org"],
@@ -193,7 +154,7 @@ test("a refund after a bank payout is carried as the owner's debt, and the next 
   );
   expect(second).toMatchObject({ number: 2, amount: after.due });
   expect(-(await balance(db, ownerAccount(campaign)))).toBe(after.due);
-  expect(await unbalanced()).toEqual([]);
+  expect(await unbalancedTransactions(db)).toEqual([]);
 });
 
 test("a fee override is audited and charged at approval; a payout that will not be made is marked failed", async () => {
@@ -212,7 +173,7 @@ test("a fee override is audited and charged at approval; a payout that will not 
     { campaignId: campaign, expectedAmount: statement.due, actor: admin },
     now,
   );
-  expect(await postedPlatformFee(campaign)).toBe(750);
+  expect(await postedPlatformFee(db, campaign)).toBe(750);
   await markPayoutFailed(db, { payoutId: payout.id, reason: "IBAN refusé", actor: admin }, later(1));
   // Nothing moved: the same amount is due again, and can be approved again.
   expect((await campaignStatement(db, campaign, 250)).due).toBe(statement.due);
@@ -247,5 +208,5 @@ test("a zero-decimal currency is paid to the yen", async () => {
   await markBankPayoutPaid(db, { payoutId: payout.id, reference: "FURIKOMI-1", actor: admin }, now);
   expect(payout.amount).toBe(20_122 - 1_006 - simulatedStripeFee(12_345) - simulatedStripeFee(7_777));
   expect(await balance(db, ownerAccount(campaign))).toBe(0);
-  expect(await unbalanced()).toEqual([]);
+  expect(await unbalancedTransactions(db)).toEqual([]);
 });

@@ -448,30 +448,24 @@ class LocalStripe implements FakeStripe {
       });
     });
     const id = "([^/]+)";
+    /** `GET /v1/<path>/<id>`: one stored object, or Stripe's resource_missing error. */
+    const byId = <T>(path: string, store: Map<string, T>, kind: string) => ({
+      method: "GET",
+      pattern: new RegExp(`^/v1/${path}/${id}$`),
+      handler: (_p: Params, i: string) => this.find(store, kind, i),
+    });
     this.routes = [
       { method: "POST", pattern: /^\/v1\/customers$/, handler: (p) => this.createCustomer(p) },
-      {
-        method: "GET",
-        pattern: new RegExp(`^/v1/customers/${id}$`),
-        handler: (_p, i) => this.find(this.customers, "customer", i),
-      },
+      byId("customers", this.customers, "customer"),
       { method: "POST", pattern: /^\/v1\/checkout\/sessions$/, handler: (p) => this.createSession(p) },
-      {
-        method: "GET",
-        pattern: new RegExp(`^/v1/checkout/sessions/${id}$`),
-        handler: (_p, i) => this.find(this.sessions, "checkout.session", i),
-      },
+      byId("checkout/sessions", this.sessions, "checkout.session"),
       {
         method: "POST",
         pattern: new RegExp(`^/v1/checkout/sessions/${id}/expire$`),
         handler: (_p, i) => this.expireSession(this.find(this.sessions, "checkout.session", i)),
       },
       { method: "POST", pattern: /^\/v1\/payment_intents$/, handler: (p) => this.createPaymentIntent(p) },
-      {
-        method: "GET",
-        pattern: new RegExp(`^/v1/payment_intents/${id}$`),
-        handler: (_p, i) => this.find(this.paymentIntents, "payment_intent", i),
-      },
+      byId("payment_intents", this.paymentIntents, "payment_intent"),
       {
         method: "POST",
         pattern: new RegExp(`^/v1/payment_intents/${id}/confirm$`),
@@ -487,70 +481,30 @@ class LocalStripe implements FakeStripe {
         pattern: new RegExp(`^/v1/payment_intents/${id}/cancel$`),
         handler: (p, i) => this.cancelPaymentIntent(p, i),
       },
-      {
-        method: "GET",
-        pattern: new RegExp(`^/v1/setup_intents/${id}$`),
-        handler: (_p, i) => this.find(this.setupIntents, "setup_intent", i),
-      },
-      {
-        method: "GET",
-        pattern: new RegExp(`^/v1/payment_methods/${id}$`),
-        handler: (_p, i) => this.find(this.paymentMethods, "PaymentMethod", i),
-      },
-      {
-        method: "GET",
-        pattern: new RegExp(`^/v1/charges/${id}$`),
-        handler: (_p, i) => this.find(this.charges, "charge", i),
-      },
+      byId("setup_intents", this.setupIntents, "setup_intent"),
+      byId("payment_methods", this.paymentMethods, "PaymentMethod"),
+      byId("charges", this.charges, "charge"),
       {
         method: "GET",
         pattern: /^\/v1\/balance_transactions$/,
         handler: (p) => this.listBalanceTransactions(p),
       },
-      {
-        method: "GET",
-        pattern: new RegExp(`^/v1/balance_transactions/${id}$`),
-        handler: (_p, i) => this.find(this.balanceTransactions, "balance transaction", i),
-      },
+      byId("balance_transactions", this.balanceTransactions, "balance transaction"),
       { method: "POST", pattern: /^\/v1\/refunds$/, handler: (p) => this.createRefund(p) },
-      {
-        method: "GET",
-        pattern: new RegExp(`^/v1/refunds/${id}$`),
-        handler: (_p, i) => this.find(this.refunds, "refund", i),
-      },
-      {
-        method: "GET",
-        pattern: new RegExp(`^/v1/events/${id}$`),
-        handler: (_p, i) => this.find(this.events, "event", i),
-      },
+      byId("refunds", this.refunds, "refund"),
+      byId("events", this.events, "event"),
       { method: "POST", pattern: /^\/v1\/accounts$/, handler: (p) => this.createAccount(p) },
-      {
-        method: "GET",
-        pattern: new RegExp(`^/v1/accounts/${id}$`),
-        handler: (_p, i) => this.find(this.accounts, "account", i),
-      },
+      byId("accounts", this.accounts, "account"),
       { method: "POST", pattern: /^\/v1\/account_links$/, handler: (p) => this.createAccountLink(p) },
       { method: "POST", pattern: /^\/v1\/transfers$/, handler: (p) => this.createTransfer(p) },
-      {
-        method: "GET",
-        pattern: new RegExp(`^/v1/transfers/${id}$`),
-        handler: (_p, i) => this.find(this.transfers, "transfer", i),
-      },
+      byId("transfers", this.transfers, "transfer"),
       {
         method: "POST",
         pattern: new RegExp(`^/v1/transfers/${id}/reversals$`),
         handler: (p, i) => this.createTransferReversal(p, i),
       },
-      {
-        method: "GET",
-        pattern: new RegExp(`^/v1/payouts/${id}$`),
-        handler: (_p, i) => this.find(this.payouts, "payout", i),
-      },
-      {
-        method: "GET",
-        pattern: new RegExp(`^/v1/disputes/${id}$`),
-        handler: (_p, i) => this.find(this.disputes, "dispute", i),
-      },
+      byId("payouts", this.payouts, "payout"),
+      byId("disputes", this.disputes, "dispute"),
     ];
   }
 
