@@ -10,6 +10,7 @@ import { requireUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
 import { FormField } from "~/components/FormField";
 import { PayoutHistory } from "~/components/PayoutHistory";
+import { ReconciliationTable } from "~/components/ReconciliationTable";
 import { Statement } from "~/components/Statement";
 import {
   approvePayout,
@@ -305,38 +306,7 @@ export default function PayoutStatement() {
       </Form>
 
       <h2>{t("payouts.reconciliation")}</h2>
-      {view.reconciliation.length === 0 ? (
-        <p className="muted">{t("payouts.noLines")}</p>
-      ) : (
-        <table className="table" data-testid="reconciliation">
-          <thead>
-            <tr>
-              <th scope="col">{t("payouts.line")}</th>
-              <th scope="col">{t("payouts.ours")}</th>
-              <th scope="col">{t("payouts.stripe")}</th>
-              <th scope="col">{t("payouts.state")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.reconciliation.map((r) => (
-              <tr key={`${r.ref}-${r.category}`}>
-                <td>
-                  {t(`payouts.category.${r.category}`)} <code>{r.ref}</code>
-                </td>
-                <td>
-                  {r.ours ? `${money(r.ours.amount)} (${t("payouts.feeShort")} ${money(r.ours.fee)})` : "—"}
-                </td>
-                <td>
-                  {r.stripe
-                    ? `${money(r.stripe.amount)} (${t("payouts.feeShort")} ${money(r.stripe.fee)})`
-                    : "—"}
-                </td>
-                <td className={`state--${r.state}`}>{t(`payouts.match.${r.state}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ReconciliationTable rows={view.reconciliation} />
 
       <h2>{t("audit.title")}</h2>
       {view.audit.length === 0 ? (

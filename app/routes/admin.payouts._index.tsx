@@ -8,7 +8,8 @@ import { assertCan } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
 import { FormField } from "~/components/FormField";
-import { importBalanceLines } from "~/payouts/reconciliation.server";
+import { ReconciliationTable } from "~/components/ReconciliationTable";
+import { importBalanceLines, reconcile } from "~/payouts/reconciliation.server";
 import { payoutQueue, type PayoutRow } from "~/payouts/views.server";
 import { AppError } from "~/lib/errors";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
@@ -23,11 +24,27 @@ async function requireAdmin(request: Request, context: LoaderFunctionArgs["conte
   return user;
 }
 
+const stripePayoutId = z
+  .string()
+  .trim()
+  .refine((v) => v === "" || /^po_[A-Za-z0-9]+$/.test(v), "payouts.error.stripePayout");
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireAdmin(request, context);
+  // One Stripe payout's lines, reconciled: what the platform's bank received, movement by movement.
+  const asked = new URL(request.url).searchParams.get("stripePayout") ?? "";
+  const stripePayout = stripePayoutId.safeParse(asked);
   return {
     queue: await payoutQueue(context.db, context.config.PLATFORM_FEE_BPS),
     stripe: context.gateway.connect !== undefined,
+    stripePayout: {
+      id: asked,
+      error: stripePayout.success ? null : ("payouts.error.stripePayout" as MessageKey),
+      rows:
+        stripePayout.success && stripePayout.data
+          ? await reconcile(context.db, { stripePayout: stripePayout.data })
+          : null,
+    },
   };
 }
 
@@ -41,10 +58,7 @@ const day = z
 
 export const importForm = z
   .object({
-    payout: z
-      .string()
-      .trim()
-      .refine((v) => v === "" || /^po_[A-Za-z0-9]+$/.test(v), "payouts.error.stripePayout"),
+    payout: stripePayoutId,
     from: day,
     to: day,
   })
@@ -128,7 +142,7 @@ function PayoutTable({ rows, testId }: { rows: Array<PayoutRow & { problems: num
 }
 
 export default function AdminPayouts() {
-  const { queue, stripe } = useLoaderData<typeof loader>();
+  const { queue, stripe, stripePayout } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [search] = useSearchParams();
   const t = useTranslate();
@@ -203,6 +217,23 @@ export default function AdminPayouts() {
       <PayoutTable rows={queue.paid} testId="paid" />
       <h2>{t("payouts.status.failed")}</h2>
       <PayoutTable rows={queue.failed} testId="failed" />
+
+      <h2 id="stripe-payout-title">{t("payouts.byStripePayout")}</h2>
+      <Form method="get" className="inline-form" aria-labelledby="stripe-payout-title">
+        <FormField
+          id="stripePayout"
+          label={t("payouts.stripePayout")}
+          error={stripePayout.error ? t(stripePayout.error) : null}
+        >
+          {(aria) => (
+            <input {...aria} name="stripePayout" defaultValue={stripePayout.id} placeholder="po_…" />
+          )}
+        </FormField>
+        <button type="submit" className="button">
+          {t("payouts.show")}
+        </button>
+      </Form>
+      {stripePayout.rows ? <ReconciliationTable rows={stripePayout.rows} /> : null}
 
       <h2 id="import-title">{t("payouts.import")}</h2>
       {search.has("imported") ? (

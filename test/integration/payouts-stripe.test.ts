@@ -32,6 +32,11 @@ import { createCampaign, createPledge, createUser } from "../support/factories";
 import { startStripeServer, type FakeStripe } from "../support/stripe-server";
 import { postedPlatformFee, unbalancedTransactions } from "../support/ledger";
 import { useTestDatabase } from "../support/database";
+import { loader as payoutsPage } from "~/routes/admin.payouts._index";
+import { loadConfig } from "~/lib/config.server";
+import { testContext } from "../support/context";
+import { callRoute } from "../support/routes";
+import { signedInAs } from "../support/users";
 
 const database = useTestDatabase();
 const admin = { id: null, email: "admin@example.org" };
@@ -691,4 +696,56 @@ test("a mismatch, a Stripe line we cannot explain, and a movement Stripe does no
     .execute();
   expect((await rowFor(campaign, tweaked!, "charge"))?.state).toBe("matched");
   expect(await unbalancedTransactions(database().db)).toEqual([]);
+});
+
+test("a Stripe payout to the platform's bank is imported by its id and its lines reconciled, on the admins' page too", async () => {
+  const { db } = database();
+  const owner = await newOwner();
+  await onboarded(owner);
+  const { campaign, pledges } = await chargedCampaign(owner, [15_000, 9_900]);
+  const payout = await payOut(campaign);
+  expect(payout.status).toBe("sent");
+  // Stripe pays the platform's available balance out to its bank: every line not yet paid out.
+  const stripePayout = fake.payoutBalance("eur");
+
+  await importBalanceLines(deps(), { payout: stripePayout.id, pageSize: 3 }, now());
+  const lines = await db
+    .selectFrom("stripe_balance_lines")
+    .select(["category", "match_ref"])
+    .where("payout_id", "=", stripePayout.id)
+    .execute();
+  const refs = [...(await Promise.all(pledges.map(paymentIntentOf))), payout.transfer_id];
+  for (const ref of refs) expect(lines.map((l) => l.match_ref)).toContain(ref);
+  // The payout's own line is the platform's, not a movement of a campaign.
+  expect(lines.filter((l) => l.category === "payout")).toHaveLength(1);
+
+  const rows = await reconcile(db, { stripePayout: stripePayout.id });
+  const ours = rows.filter((r) => r.campaignId === campaign);
+  expect(ours.map((r) => [r.category, r.state]).sort()).toEqual([
+    ["charge", "matched"],
+    ["charge", "matched"],
+    ["transfer", "matched"],
+  ]);
+  expect(rows.every((r) => refs.includes(r.ref) || r.campaignId !== campaign)).toBe(true);
+
+  const context = testContext(database(), {
+    gateway,
+    config: loadConfig({
+      SESSION_SECRET: "stripe-payout-page-".padEnd(40, "x"),
+      ADMIN_EMAILS: "payout-page-admin@example.org",
+    }),
+  });
+  const admin = await signedInAs(context, "payout-page-admin@example.org");
+  const page = await callRoute<Awaited<ReturnType<typeof payoutsPage>>>(payoutsPage, {
+    url: `http://t/admin/payouts?stripePayout=${stripePayout.id}`,
+    context,
+    headers: { Cookie: admin.cookie },
+  });
+  expect(page.data?.stripePayout.rows?.filter((r) => r.campaignId === campaign)).toEqual(ours);
+  const bad = await callRoute<Awaited<ReturnType<typeof payoutsPage>>>(payoutsPage, {
+    url: "http://t/admin/payouts?stripePayout=tr_nope",
+    context,
+    headers: { Cookie: admin.cookie },
+  });
+  expect(bad.data?.stripePayout).toEqual({ id: "tr_nope", error: "payouts.error.stripePayout", rows: null });
 });
