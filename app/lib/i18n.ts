@@ -211,7 +211,11 @@ const fr = {
   "payouts.account.pending":
     "Le compte Stripe {account} du porteur n'est pas encore activé : versement par virement bancaire.",
   "payouts.account.none": "Le porteur n'a pas de compte Stripe : versement par virement bancaire.",
-  "payouts.approveHint": "Verser {amount} au porteur par {method}.",
+  "payouts.approveHint": "Verser {amount} au porteur ({method}).",
+  "payouts.noStripeShort": "Sans Stripe",
+  "statement.legend.owner": "Part du porteur",
+  "statement.legend.fees": "Frais",
+  "statement.legend.back": "Remboursements et litiges",
   "payouts.approve": "Approuver le versement",
   "payouts.notApprovable":
     "Rien à approuver : pas de montant dû, un versement en cours, ou des frais encore inconnus.",
@@ -629,7 +633,11 @@ const en: Record<MessageKey, string> = {
   "payouts.account.pending":
     "The owner's Stripe account {account} is not enabled yet: paid by bank transfer.",
   "payouts.account.none": "The owner has no Stripe account: paid by bank transfer.",
-  "payouts.approveHint": "Pay {amount} to the owner by {method}.",
+  "payouts.approveHint": "Pay {amount} to the owner ({method}).",
+  "payouts.noStripeShort": "No Stripe",
+  "statement.legend.owner": "The owner's share",
+  "statement.legend.fees": "Fees",
+  "statement.legend.back": "Refunds and disputes",
   "payouts.approve": "Approve the payout",
   "payouts.notApprovable": "Nothing to approve: nothing due, a payout on its way, or fees not yet known.",
   "payouts.history": "Payouts",

@@ -101,7 +101,26 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-function PayoutTable({ rows, testId }: { rows: Array<PayoutRow & { problems: number }>; testId: string }) {
+/** Whether a campaign's movements agree with Stripe's lines; without Stripe there is nothing to match. */
+function ReconciliationState(props: { problems: number; feesPending: number; stripe: boolean }) {
+  const t = useTranslate();
+  if (!props.stripe) return <span className="muted">{t("payouts.noStripeShort")}</span>;
+  if (props.feesPending > 0)
+    return <span className="state--mismatch">{t("payouts.feesPending", { count: props.feesPending })}</span>;
+  if (props.problems > 0)
+    return <span className="state--mismatch">{t("payouts.problems", { count: props.problems })}</span>;
+  return <span className="state--matched">{t("payouts.reconciled")}</span>;
+}
+
+function PayoutTable({
+  rows,
+  testId,
+  stripe,
+}: {
+  rows: Array<PayoutRow & { problems: number }>;
+  testId: string;
+  stripe: boolean;
+}) {
   const t = useTranslate();
   const locale = useIntlLocale();
   if (rows.length === 0) return <p className="muted">{t("payouts.none")}</p>;
@@ -128,11 +147,7 @@ function PayoutTable({ rows, testId }: { rows: Array<PayoutRow & { problems: num
               {formatDateTime(p.paidAt ?? p.failedAt ?? p.sentAt ?? p.approvedAt, platformTimeZone, locale)}
             </td>
             <td>
-              {p.problems > 0 ? (
-                <span className="state--mismatch">{t("payouts.problems", { count: p.problems })}</span>
-              ) : (
-                <span className="state--matched">{t("payouts.reconciled")}</span>
-              )}
+              <ReconciliationState problems={p.problems} feesPending={0} stripe={stripe} />
             </td>
           </tr>
         ))}
@@ -180,15 +195,7 @@ export default function AdminPayouts() {
                 </td>
                 <td>{money(c.statement.due, c.currency)}</td>
                 <td>
-                  {c.feesPending > 0 ? (
-                    <span className="state--mismatch">
-                      {t("payouts.feesPending", { count: c.feesPending })}
-                    </span>
-                  ) : c.problems > 0 ? (
-                    <span className="state--mismatch">{t("payouts.problems", { count: c.problems })}</span>
-                  ) : (
-                    <span className="state--matched">{t("payouts.reconciled")}</span>
-                  )}
+                  <ReconciliationState problems={c.problems} feesPending={c.feesPending} stripe={stripe} />
                 </td>
               </tr>
             ))}
@@ -210,30 +217,34 @@ export default function AdminPayouts() {
       ) : null}
 
       <h2>{t("payouts.status.approved")}</h2>
-      <PayoutTable rows={queue.approved} testId="approved" />
+      <PayoutTable rows={queue.approved} testId="approved" stripe={stripe} />
       <h2>{t("payouts.status.sent")}</h2>
-      <PayoutTable rows={queue.sent} testId="sent" />
+      <PayoutTable rows={queue.sent} testId="sent" stripe={stripe} />
       <h2>{t("payouts.status.paid")}</h2>
-      <PayoutTable rows={queue.paid} testId="paid" />
+      <PayoutTable rows={queue.paid} testId="paid" stripe={stripe} />
       <h2>{t("payouts.status.failed")}</h2>
-      <PayoutTable rows={queue.failed} testId="failed" />
+      <PayoutTable rows={queue.failed} testId="failed" stripe={stripe} />
 
-      <h2 id="stripe-payout-title">{t("payouts.byStripePayout")}</h2>
-      <Form method="get" className="inline-form" aria-labelledby="stripe-payout-title">
-        <FormField
-          id="stripePayout"
-          label={t("payouts.stripePayout")}
-          error={stripePayout.error ? t(stripePayout.error) : null}
-        >
-          {(aria) => (
-            <input {...aria} name="stripePayout" defaultValue={stripePayout.id} placeholder="po_…" />
-          )}
-        </FormField>
-        <button type="submit" className="button">
-          {t("payouts.show")}
-        </button>
-      </Form>
-      {stripePayout.rows ? <ReconciliationTable rows={stripePayout.rows} /> : null}
+      {stripe ? (
+        <>
+          <h2 id="stripe-payout-title">{t("payouts.byStripePayout")}</h2>
+          <Form method="get" className="inline-form" aria-labelledby="stripe-payout-title">
+            <FormField
+              id="stripePayout"
+              label={t("payouts.stripePayout")}
+              error={stripePayout.error ? t(stripePayout.error) : null}
+            >
+              {(aria) => (
+                <input {...aria} name="stripePayout" defaultValue={stripePayout.id} placeholder="po_…" />
+              )}
+            </FormField>
+            <button type="submit" className="button">
+              {t("payouts.show")}
+            </button>
+          </Form>
+          {stripePayout.rows ? <ReconciliationTable rows={stripePayout.rows} /> : null}
+        </>
+      ) : null}
 
       <h2 id="import-title">{t("payouts.import")}</h2>
       {search.has("imported") ? (
