@@ -297,6 +297,18 @@ export interface PayoutsTable {
   updated_at: Instant;
 }
 
+export interface PayoutReversalsTable {
+  id: string;
+  campaign_id: string;
+  payout_id: string;
+  /** Written before Stripe is asked: the key is `reversal-<id>`, so a retry reverses this, once. */
+  amount: MinorUnits;
+  status: "pending" | "done";
+  reversal_id: string | null;
+  created_at: Instant;
+  done_at: Instant | null;
+}
+
 export interface StripeBalanceLinesTable {
   /** Stripe's balance transaction id (`txn_…`): importing again writes nothing new. */
   id: string;
@@ -358,6 +370,7 @@ export interface Database {
   ledger_entries: LedgerEntriesTable;
   payout_accounts: PayoutAccountsTable;
   payouts: PayoutsTable;
+  payout_reversals: PayoutReversalsTable;
   stripe_balance_lines: StripeBalanceLinesTable;
   audit_log: AuditLogTable;
 }

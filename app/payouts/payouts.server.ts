@@ -3,7 +3,8 @@
 // paid. States: approved → sent → paid, or failed. A refund or dispute after a Stripe payout takes
 // the money back by a transfer reversal; otherwise the owner's debt is carried to the next payout.
 import { randomUUID } from "node:crypto";
-import type { Campaign, Payout } from "#db/schema.ts";
+import type { Selectable } from "kysely";
+import type { Campaign, Payout, PayoutReversalsTable } from "#db/schema.ts";
 import type { PaymentGateway } from "~/payments/gateway";
 import { AppError } from "~/lib/errors";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
@@ -352,25 +353,118 @@ export async function overridePlatformFee(
   });
 }
 
-/** How much of a Stripe payout's transfer was already taken back. */
-async function reversedOf(db: Db, payout: Payout): Promise<number> {
-  const row = await db
-    .selectFrom("ledger_entries")
-    .innerJoin("ledger_transactions", "ledger_transactions.id", "ledger_entries.transaction_id")
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("ledger_entries.amount"), eb.lit(0)).as("total"))
-    .where("ledger_transactions.kind", "=", "reversal")
-    .where("ledger_transactions.provider_ref", "=", payout.transfer_id)
-    .where("ledger_entries.account", "=", "stripe_balance")
-    .executeTakeFirstOrThrow();
-  return Number(row.total);
+type PayoutReversal = Selectable<PayoutReversalsTable>;
+
+/**
+ * Claims the next reversal of a campaign, in one transaction that first locks the campaign's row (so
+ * two workers take turns and each sees what the other posted): settles the platform fee, then, if
+ * the owner owes the platform, writes down a pending reversal of the latest transfer that still has
+ * something to take back. Null when nothing is owed, nothing can be reversed, or a reversal is
+ * already pending.
+ */
+async function claimReversal(
+  db: Db,
+  campaign: Campaign,
+  feeBps: number,
+  now: Date,
+): Promise<PayoutReversal | null> {
+  return inTransaction(db, async (trx) => {
+    // A no-op update: it takes the row's lock until this transaction ends (SQLite: the write lock).
+    await trx
+      .updateTable("campaigns")
+      .set((eb) => ({ updated_at: eb.ref("updated_at") }))
+      .where("id", "=", campaign.id)
+      .execute();
+    const pending = await trx
+      .selectFrom("payout_reversals")
+      .select("id")
+      .where("campaign_id", "=", campaign.id)
+      .where("status", "=", "pending")
+      .executeTakeFirst();
+    if (pending) return null;
+    await settlePlatformFee(trx, campaign, feeBps, now);
+    const owed = await balance(trx, ownerAccount(campaign.id));
+    if (owed <= 0) return null;
+    const payouts = await trx
+      .selectFrom("payouts")
+      .select((eb) => [
+        "payouts.id",
+        "payouts.amount",
+        eb
+          .selectFrom("payout_reversals")
+          .select((r) => r.fn.coalesce(r.fn.sum<number>("payout_reversals.amount"), r.lit(0)).as("taken"))
+          .whereRef("payout_reversals.payout_id", "=", "payouts.id")
+          .as("reversed"),
+      ])
+      .where("campaign_id", "=", campaign.id)
+      .where("method", "=", "stripe")
+      .where("status", "in", ["sent", "paid"])
+      .orderBy("number", "desc")
+      .execute();
+    const payout = payouts.find((p) => p.amount - Number(p.reversed ?? 0) > 0);
+    if (!payout) return null;
+    const row: PayoutReversal = {
+      id: randomUUID(),
+      campaign_id: campaign.id,
+      payout_id: payout.id,
+      amount: Math.min(owed, payout.amount - Number(payout.reversed ?? 0)),
+      status: "pending",
+      reversal_id: null,
+      created_at: now.toISOString(),
+      done_at: null,
+    };
+    await trx.insertInto("payout_reversals").values(row).execute();
+    return row;
+  });
+}
+
+/** Asks Stripe for a written-down reversal (again, after a crash: same key, same reversal) and posts it once. */
+async function finishReversal(
+  db: Db,
+  connect: NonNullable<PaymentGateway["connect"]>,
+  reversal: PayoutReversal,
+  now: Date,
+): Promise<boolean> {
+  const payout = await getPayout(db, reversal.payout_id);
+  const { reversalId } = await connect.reverseTransfer({
+    transferId: payout.transfer_id!,
+    amount: reversal.amount,
+    idempotencyKey: `reversal-${reversal.id}`,
+    metadata: { payout_id: payout.id, campaign_id: payout.campaign_id, reversal_id: reversal.id },
+  });
+  return inTransaction(db, async (trx) => {
+    const done = await trx
+      .updateTable("payout_reversals")
+      .set({ status: "done", reversal_id: reversalId, done_at: now.toISOString() })
+      .where("id", "=", reversal.id)
+      .where("status", "=", "pending")
+      .executeTakeFirst();
+    if (done.numUpdatedRows !== 1n) return false;
+    return post(
+      trx,
+      {
+        sourceKey: `reversal:${reversal.id}`,
+        kind: "reversal",
+        campaignId: payout.campaign_id,
+        pledgeId: null,
+        currency: payout.currency,
+        providerRef: payout.transfer_id,
+      },
+      [
+        { account: ownerAccount(payout.campaign_id), amount: -reversal.amount },
+        { account: "stripe_balance", amount: reversal.amount },
+      ],
+      now,
+    );
+  });
 }
 
 /**
  * After a Stripe payout, a refund or a lost dispute leaves the owner owing the platform. The platform
  * fee is settled first (it follows the money kept), then what the owner owes is taken back from the
- * latest transfer by a reversal, keyed by the cumulative amount reversed so a retry reverses once.
- * What no transfer can cover (bank payouts, a fully reversed transfer) stays as a negative balance,
- * carried to the next payout and shown on the statement.
+ * latest transfers by reversals, each written down before Stripe is asked (a crash is finished, not
+ * repeated). What no transfer can cover (bank payouts, fully reversed transfers) stays as a negative
+ * balance, carried to the next payout and shown on the statement.
  */
 export async function reverseAfterPayouts(
   deps: { db: Db; gateway: PaymentGateway; defaultFeeBps: number },
@@ -393,46 +487,18 @@ export async function reverseAfterPayouts(
     .execute();
   let reversals = 0;
   for (const campaign of campaigns) {
-    await settlePlatformFee(deps.db, campaign, feeRateOf(campaign, deps.defaultFeeBps), now);
-    let owed = await balance(deps.db, ownerAccount(campaign.id));
-    const payouts = await deps.db
-      .selectFrom("payouts")
+    // What a crash left half done first, then what is owed now; each claimed turn reverses one transfer.
+    const left = await deps.db
+      .selectFrom("payout_reversals")
       .selectAll()
       .where("campaign_id", "=", campaign.id)
-      .where("method", "=", "stripe")
-      .where("status", "in", ["sent", "paid"])
-      .orderBy("number", "desc")
+      .where("status", "=", "pending")
       .execute();
-    for (const payout of payouts) {
-      if (owed <= 0) break;
-      const reversed = await reversedOf(deps.db, payout);
-      const amount = Math.min(owed, payout.amount - reversed);
-      if (amount <= 0) continue;
-      const cumulative = reversed + amount;
-      await connect.reverseTransfer({
-        transferId: payout.transfer_id!,
-        amount,
-        idempotencyKey: `reversal-${payout.id}-to-${cumulative}`,
-        metadata: { payout_id: payout.id, campaign_id: campaign.id },
-      });
-      const written = await post(
-        deps.db,
-        {
-          sourceKey: `reversal:${payout.id}:${cumulative}`,
-          kind: "reversal",
-          campaignId: campaign.id,
-          pledgeId: null,
-          currency: payout.currency,
-          providerRef: payout.transfer_id,
-        },
-        [
-          { account: ownerAccount(campaign.id), amount: -amount },
-          { account: "stripe_balance", amount },
-        ],
-        now,
-      );
-      if (written) reversals++;
-      owed -= amount;
+    for (const reversal of left) if (await finishReversal(deps.db, connect, reversal, now)) reversals++;
+    for (let turn = 0; turn < 100; turn++) {
+      const claimed = await claimReversal(deps.db, campaign, feeRateOf(campaign, deps.defaultFeeBps), now);
+      if (!claimed) break;
+      if (await finishReversal(deps.db, connect, claimed, now)) reversals++;
     }
   }
   return reversals;

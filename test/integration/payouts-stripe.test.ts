@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { beginCheckout, settleAuthorisation } from "~/payments/checkout.server";
+import type { PaymentGateway } from "~/payments/gateway";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { applyStripeEvent } from "~/payments/webhooks.server";
 import { payoutAccountOf, startOnboarding } from "~/payouts/accounts.server";
@@ -398,13 +399,20 @@ test("a refund after the transfer is taken back by a reversal", async () => {
     destination: accountId,
     amount_reversed: 2_850,
   });
+  const written = await db
+    .selectFrom("payout_reversals")
+    .selectAll()
+    .where("payout_id", "=", payout.id)
+    .executeTakeFirst();
+  expect(written).toMatchObject({ amount: 2_850, status: "done", reversal_id: reversal.id });
   const reversalRequests = fake.requests.filter(
     (r) => r.method === "POST" && r.path === `/v1/transfers/${payout.transfer_id}/reversals`,
   );
   expect(reversalRequests).toEqual([
     expect.objectContaining({
       status: 200,
-      idempotencyKey: `reversal-${payout.id}-to-2850`,
+      // The reversal written down before Stripe was asked names the key: a retry reverses it once.
+      idempotencyKey: `reversal-${written!.id}`,
       params: expect.objectContaining({ amount: "2850" }),
     }),
   ]);
@@ -748,4 +756,46 @@ test("a Stripe payout to the platform's bank is imported by its id and its lines
     headers: { Cookie: admin.cookie },
   });
   expect(bad.data?.stripePayout).toEqual({ id: "tr_nope", error: "payouts.error.stripePayout", rows: null });
+});
+
+test("a reversal Stripe made before a crash is finished, not made again larger, when another refund came in meanwhile", async () => {
+  const { db } = database();
+  const owner = await newOwner();
+  await onboarded(owner);
+  const { campaign, pledges } = await chargedCampaign(owner, [10_000, 10_000]);
+  const payout = await payOut(campaign);
+  await refundPledge({ db, gateway }, { pledgeId: pledges[0]!, amount: 2_000, reason: "Annulé" }, now());
+
+  // Stripe reverses, then the worker dies before the ledger hears of it.
+  const connect = gateway.connect!;
+  const crashing: PaymentGateway = {
+    ...gateway,
+    connect: {
+      ...connect,
+      async reverseTransfer(request) {
+        await connect.reverseTransfer(request);
+        throw new Error("worker killed");
+      },
+    },
+  };
+  await expect(reverseAfterPayouts({ ...deps(), gateway: crashing }, now())).rejects.toThrow("worker killed");
+  const afterCrash = fake.transfers.get(payout.transfer_id!)!.amount_reversed;
+  expect(afterCrash).toBe(1_900); // 2 000 refunded − the fee's 100 back
+
+  // Another refund before the job runs again.
+  await refundPledge({ db, gateway }, { pledgeId: pledges[1]!, amount: 1_000, reason: "Annulé" }, now());
+  await reverseAfterPayouts(deps(), now());
+
+  // Stripe reversed exactly what the owner owed in all: 1 900 + 950, once each.
+  expect(fake.transfers.get(payout.transfer_id!)!.amount_reversed).toBe(2_850);
+  expect(await expectConsistent(campaign)).toMatchObject({ reversed: 2_850, due: 0 });
+  expect(await reverseAfterPayouts(deps(), now())).toBe(0);
+  expect(fake.transfers.get(payout.transfer_id!)!.amount_reversed).toBe(2_850);
+
+  // Two workers at once after one more refund: one reversal between them, for what is owed.
+  await refundPledge({ db, gateway }, { pledgeId: pledges[1]!, amount: 2_000, reason: "Annulé" }, now());
+  const [a, b] = await Promise.all([reverseAfterPayouts(deps(), now()), reverseAfterPayouts(deps(), now())]);
+  expect(a + b).toBe(1);
+  expect(fake.transfers.get(payout.transfer_id!)!.amount_reversed).toBe(2_850 + 1_900);
+  expect(await expectConsistent(campaign)).toMatchObject({ reversed: 4_750, due: 0 });
 });
