@@ -9,6 +9,7 @@ import { applyStripeEvent } from "~/payments/webhooks.server";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { auditEntries } from "~/payouts/audit.server";
 import { simulatedStripeFee } from "~/payouts/ledger.server";
+import { action as followUpAction } from "~/routes/admin.campaigns.$id";
 import { action as accountAction, loader as accountLoader } from "~/routes/account.payouts";
 import { action as queueAction, loader as queueLoader } from "~/routes/admin.payouts._index";
 import { action as statementAction, loader as statementLoader } from "~/routes/admin.payouts.$id";
@@ -283,4 +284,26 @@ test("an owner connects an Express account: Stripe's onboarding link, then accou
     ...owned,
   });
   expect(later.data?.account?.payoutsEnabled).toBe(false);
+});
+
+test("a refund from the campaign's follow-up page is in the audit log, with who, what and why", async () => {
+  const campaign = await succeededCampaign([5_000]);
+  const pledge = await database()
+    .db.selectFrom("pledges")
+    .select("id")
+    .where("campaign_id", "=", campaign)
+    .executeTakeFirstOrThrow();
+  const refunded = await callRoute(followUpAction, {
+    url: `http://t/admin/campaigns/${campaign}`,
+    params: { id: campaign },
+    ...asAdmin({ pledgeId: pledge.id, amount: "12,50", reason: "Doublon" }),
+  });
+  expect(refunded.status).toBe(302);
+  const [entry] = await auditEntries(database().db, { campaignId: campaign });
+  expect(entry).toMatchObject({
+    action: "pledge.refund",
+    actorEmail: "payout-admin@example.org",
+    subjectId: pledge.id,
+    details: { amount: 1_250, currency: "EUR", reason: "Doublon" },
+  });
 });
