@@ -4,7 +4,6 @@
 //
 //   npm run bench:charge-run -- [--pledges 10000] [--rate 25] [--concurrency 10]
 import { mkdtempSync, rmSync } from "node:fs";
-import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -14,6 +13,7 @@ import { createStripeGateway } from "~/payments/stripe.server";
 import { runChargeRun } from "~/pledges/charging.server";
 import { recomputeTotals } from "~/campaigns/campaigns.server";
 import { startStripeServer } from "../test/support/stripe-server.ts";
+import { succeededCampaignToCharge } from "./support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -31,77 +31,7 @@ const handle = openDatabase(join(dir, "bench.sqlite"));
 const { db } = handle;
 await migrateToLatest(db);
 
-// Saved cards, as Checkout (setup mode) leaves them: made directly on the local server's side.
-const session = await fake.stripe.checkout.sessions.create({
-  mode: "setup",
-  currency: "eur",
-  success_url: "https://x.example",
-});
-fake.completeCheckout(session.id, "visa");
-const setupIntent = fake.setupIntents.get(String(fake.sessions.get(session.id)?.setup_intent))!;
-const customer = String(setupIntent.customer);
-const paymentMethod = String(setupIntent.payment_method);
-
-const iso = new Date().toISOString();
-const owner = randomUUID();
-const campaign = randomUUID();
-await db
-  .insertInto("users")
-  .values({ id: owner, email: "owner@bench.example", name: "Owner", locale: "fr", created_at: iso })
-  .execute();
-await db
-  .insertInto("campaigns")
-  .values({
-    id: campaign,
-    slug: "bench",
-    owner_id: owner,
-    status: "succeeded",
-    language: "fr",
-    title: "Bench",
-    tagline: "",
-    story_md: "",
-    cover_image: null,
-    goal_amount: 1_000,
-    currency: "EUR",
-    funding_model: "all_or_nothing",
-    time_zone: "Europe/Paris",
-    duration_days: 15,
-    launched_at: iso,
-    deadline_at: iso,
-    closed_at: iso,
-    pledged_amount: count * 2_500,
-    backer_count: count,
-    created_at: iso,
-    updated_at: iso,
-  })
-  .execute();
-for (let i = 0; i < count; i += 500) {
-  await db
-    .insertInto("pledges")
-    .values(
-      Array.from({ length: Math.min(500, count - i) }, (_, j) => ({
-        id: randomUUID(),
-        campaign_id: campaign,
-        tier_id: null,
-        user_id: null,
-        backer_name: `B${i + j}`,
-        backer_email: `b${i + j}@bench.example`,
-        amount: 2_500,
-        currency: "EUR",
-        status: "committed" as const,
-        anonymous: 0 as const,
-        comment: null,
-        locale: "fr",
-        created_at: iso,
-        committed_at: iso,
-        updated_at: iso,
-        gateway: "stripe" as const,
-        stripe_customer_id: customer,
-        payment_method_id: paymentMethod,
-      })),
-    )
-    .execute();
-}
+const { campaign } = await succeededCampaignToCharge(db, fake, count);
 
 const gateway = createStripeGateway({ secretKey: fake.apiKey, apiUrl: fake.url });
 const requestsBefore = fake.requests.length;

@@ -1,0 +1,86 @@
+// What the Stripe benchmarks share: a succeeded all-or-nothing campaign whose backers saved a card
+// through Checkout (on the local Stripe-compatible server), each pledge committed and due a charge.
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database } from "#db/schema.ts";
+import type { FakeStripe } from "../test/support/stripe-server.ts";
+
+export async function succeededCampaignToCharge(
+  db: Kysely<Database>,
+  fake: FakeStripe,
+  count: number,
+  amount = 2_500,
+): Promise<{ campaign: string; owner: string }> {
+  // Saved cards, as Checkout (setup mode) leaves them: made directly on the local server's side.
+  const session = await fake.stripe.checkout.sessions.create({
+    mode: "setup",
+    currency: "eur",
+    success_url: "https://x.example",
+  });
+  fake.completeCheckout(session.id, "visa");
+  const setupIntent = fake.setupIntents.get(String(fake.sessions.get(session.id)?.setup_intent))!;
+  const customer = String(setupIntent.customer);
+  const paymentMethod = String(setupIntent.payment_method);
+
+  const iso = new Date().toISOString();
+  const owner = randomUUID();
+  const campaign = randomUUID();
+  await db
+    .insertInto("users")
+    .values({ id: owner, email: "owner@bench.example", name: "Owner", locale: "fr", created_at: iso })
+    .execute();
+  await db
+    .insertInto("campaigns")
+    .values({
+      id: campaign,
+      slug: "bench",
+      owner_id: owner,
+      status: "succeeded",
+      language: "fr",
+      title: "Bench",
+      tagline: "",
+      story_md: "",
+      cover_image: null,
+      goal_amount: 1_000,
+      currency: "EUR",
+      funding_model: "all_or_nothing",
+      time_zone: "Europe/Paris",
+      duration_days: 15,
+      launched_at: iso,
+      deadline_at: iso,
+      closed_at: iso,
+      pledged_amount: count * amount,
+      backer_count: count,
+      created_at: iso,
+      updated_at: iso,
+    })
+    .execute();
+  for (let i = 0; i < count; i += 500) {
+    await db
+      .insertInto("pledges")
+      .values(
+        Array.from({ length: Math.min(500, count - i) }, (_, j) => ({
+          id: randomUUID(),
+          campaign_id: campaign,
+          tier_id: null,
+          user_id: null,
+          backer_name: `B${i + j}`,
+          backer_email: `b${i + j}@bench.example`,
+          amount,
+          currency: "EUR",
+          status: "committed" as const,
+          anonymous: 0 as const,
+          comment: null,
+          locale: "fr",
+          created_at: iso,
+          committed_at: iso,
+          updated_at: iso,
+          gateway: "stripe" as const,
+          stripe_customer_id: customer,
+          payment_method_id: paymentMethod,
+        })),
+      )
+      .execute();
+  }
+  return { campaign, owner };
+}
