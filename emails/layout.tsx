@@ -13,6 +13,7 @@ import {
   Text,
 } from "@react-email/components";
 import type { ReactNode } from "react";
+import { dateTimeFormat } from "../app/lib/intl";
 import { formatMoney } from "../app/lib/money";
 import { formatInstant } from "../app/lib/time";
 import type { CampaignSnapshot, EmailContext, EmailLocale } from "./types";
@@ -21,6 +22,12 @@ export const intlLocales: Record<EmailLocale, string> = { fr: "fr-FR", en: "en-G
 
 export const money = (amount: number, currency: string, locale: EmailLocale) =>
   formatMoney(amount, currency, intlLocales[locale]);
+
+/** "8 décembre 2026": a day as people in the campaign's zone read it. */
+export const longDate = (instant: string, campaign: CampaignSnapshot, locale: EmailLocale) =>
+  dateTimeFormat(intlLocales[locale], { dateStyle: "long", timeZone: campaign.timeZone }).format(
+    new Date(instant),
+  );
 
 const frame = {
   body: {

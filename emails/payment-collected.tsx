@@ -1,6 +1,5 @@
 // The receipt: the money was taken.
-import { dateTimeFormat } from "../app/lib/intl";
-import { Action, Paragraph, intlLocales, money } from "./layout";
+import { Action, Paragraph, longDate, money } from "./layout";
 import { defineEmail } from "./define";
 import type { CampaignSnapshot } from "./types";
 
@@ -15,10 +14,7 @@ export interface PaymentCollectedProps {
 export const paymentCollected = defineEmail<PaymentCollectedProps>("transactional", (p, { locale }) => {
   const fr = locale === "fr";
   const amount = money(p.amount, p.campaign.currency, locale);
-  const date = dateTimeFormat(intlLocales[locale], {
-    dateStyle: "long",
-    timeZone: p.campaign.timeZone,
-  }).format(new Date(p.collectedAt));
+  const date = longDate(p.collectedAt, p.campaign, locale);
   const subject = fr
     ? `Reçu : ${amount} pour « ${p.campaign.title} »`
     : `Receipt: ${amount} for “${p.campaign.title}”`;

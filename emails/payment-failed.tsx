@@ -1,6 +1,5 @@
 // The card was declined or needs authentication: a link to fix it before the grace period ends.
-import { dateTimeFormat } from "../app/lib/intl";
-import { Action, Paragraph, intlLocales, money } from "./layout";
+import { Action, Paragraph, longDate, money } from "./layout";
 import { defineEmail } from "./define";
 import type { CampaignSnapshot } from "./types";
 
@@ -16,10 +15,7 @@ export interface PaymentFailedProps {
 export const paymentFailed = defineEmail<PaymentFailedProps>("transactional", (p, { locale }) => {
   const fr = locale === "fr";
   const amount = money(p.amount, p.campaign.currency, locale);
-  const date = dateTimeFormat(intlLocales[locale], {
-    dateStyle: "long",
-    timeZone: p.campaign.timeZone,
-  }).format(new Date(p.dropAt));
+  const date = longDate(p.dropAt, p.campaign, locale);
   const subject = fr
     ? `Action requise : votre paiement pour « ${p.campaign.title} »`
     : `Action needed: your payment for “${p.campaign.title}”`;

@@ -598,32 +598,17 @@ export async function findPledgeByRefs(
     chargeId?: string | null;
   },
 ): Promise<Pledge | undefined> {
-  if (refs.pledgeId) {
-    const pledge = await getPledge(db, refs.pledgeId);
+  // In this order: our own id, then the gateway's references from the most to the least specific.
+  const lookups = [
+    ["id", refs.pledgeId],
+    ["checkout_session_id", refs.checkoutSessionId],
+    ["charge_id", refs.chargeId],
+    ["payment_intent_id", refs.paymentIntentId],
+  ] as const;
+  for (const [column, value] of lookups) {
+    if (!value) continue;
+    const pledge = await db.selectFrom("pledges").selectAll().where(column, "=", value).executeTakeFirst();
     if (pledge) return pledge;
-  }
-  if (refs.checkoutSessionId) {
-    const pledge = await db
-      .selectFrom("pledges")
-      .selectAll()
-      .where("checkout_session_id", "=", refs.checkoutSessionId)
-      .executeTakeFirst();
-    if (pledge) return pledge;
-  }
-  if (refs.chargeId) {
-    const pledge = await db
-      .selectFrom("pledges")
-      .selectAll()
-      .where("charge_id", "=", refs.chargeId)
-      .executeTakeFirst();
-    if (pledge) return pledge;
-  }
-  if (refs.paymentIntentId) {
-    return db
-      .selectFrom("pledges")
-      .selectAll()
-      .where("payment_intent_id", "=", refs.paymentIntentId)
-      .executeTakeFirst();
   }
   return undefined;
 }

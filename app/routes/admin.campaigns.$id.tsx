@@ -7,7 +7,7 @@ import type { PledgeStatus } from "#db/schema.ts";
 import { assertCsrf } from "~/auth/csrf.server";
 import { assertCan, isAdmin } from "~/auth/policy.server";
 import { CsrfField } from "~/components/CsrfField";
-import { requireUser } from "~/auth/session.server";
+import { loadCampaignFor } from "~/campaigns/access.server";
 import { approveCampaign, cancelCampaign, sendBackToDraft } from "~/campaigns/editor.server";
 import { backersToGoal, fundingCurve, listPledges } from "~/campaigns/dashboard.server";
 import { campaignStatement } from "~/payouts/ledger.server";
@@ -20,21 +20,9 @@ import { intlLocale, type MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
 import { formatMoney, parseMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
-import type { AppLoadContext } from "@remix-run/node";
-
-async function loadCampaign(request: Request, context: AppLoadContext, id: string) {
-  const user = await requireUser(request, context);
-  const campaign = await context.db
-    .selectFrom("campaigns")
-    .selectAll()
-    .where("id", "=", id)
-    .executeTakeFirst();
-  if (!campaign) throw notFound();
-  return { user, campaign };
-}
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { user, campaign } = await loadCampaign(request, context, params.id ?? "");
+  const { user, campaign } = await loadCampaignFor(request, context, params.id ?? "");
   assertCan(user, { action: "campaign.manage", campaign }, context.config);
   const [statement, summary, disputes, pledges, curve, tiers] = await Promise.all([
     campaignStatement(context.db, campaign.id, campaign.platform_fee_bps ?? context.config.PLATFORM_FEE_BPS),
@@ -106,7 +94,7 @@ const reviewForm = z.object({
 });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { user, campaign } = await loadCampaign(request, context, params.id ?? "");
+  const { user, campaign } = await loadCampaignFor(request, context, params.id ?? "");
   const form = Object.fromEntries(await request.formData());
   assertCsrf(form, user, context.config.SESSION_SECRET);
   if (form.intent === "cancel-campaign") {

@@ -1,5 +1,6 @@
 // An owner's campaign: its details, reward tiers (added, edited, reordered, removed), stretch goals,
 // submission for review, and updates once live. Every change is a plain form post.
+import { requireManagedCampaign } from "~/campaigns/access.server";
 import {
   data,
   redirect,
@@ -11,9 +12,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { assertCan } from "~/auth/policy.server";
 import { assertCsrf } from "~/auth/csrf.server";
-import { requireUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
 import { campaignFormSchema, tierFormSchema } from "~/campaigns/campaign-form";
 import { MAX_COVER_BYTES, saveCover } from "~/campaigns/covers.server";
@@ -40,20 +39,8 @@ import { useIntlLocale, useTranslate } from "~/lib/locale";
 import { parseMoney, toInputAmount } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 
-async function loadOwned(request: Request, context: AppLoadContext, id: string) {
-  const user = await requireUser(request, context);
-  const campaign = await context.db
-    .selectFrom("campaigns")
-    .selectAll()
-    .where("id", "=", id)
-    .executeTakeFirst();
-  if (!campaign) throw notFound();
-  assertCan(user, { action: "campaign.manage", campaign }, context.config);
-  return { user, campaign };
-}
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { campaign } = await loadOwned(request, context, params.id ?? "");
+  const { campaign } = await requireManagedCampaign(request, context, params.id ?? "");
   const locale = intlLocale[requestLocale(request)];
   const tiers = await context.db
     .selectFrom("reward_tiers")
@@ -112,7 +99,7 @@ const errorKeys: Record<string, MessageKey> = {
 };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { user, campaign } = await loadOwned(request, context, params.id ?? "");
+  const { user, campaign } = await requireManagedCampaign(request, context, params.id ?? "");
   const locale = intlLocale[requestLocale(request)];
   const now = context.clock();
   if (request.headers.get("Content-Type")?.startsWith("multipart/form-data")) {

@@ -1,9 +1,8 @@
 // The owner's statement of their campaign, read-only: what was collected, what went in fees, refunds
 // and disputes, what was paid out and when, and what is still due (or carried, when they owe it).
+import { requireManagedCampaign } from "~/campaigns/access.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { assertCan } from "~/auth/policy.server";
-import { requireUser } from "~/auth/session.server";
 import { PayoutHistory } from "~/components/PayoutHistory";
 import { Statement } from "~/components/Statement";
 import { statementView } from "~/payouts/views.server";
@@ -11,14 +10,7 @@ import { useTranslate } from "~/lib/locale";
 import { notFound } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context);
-  const campaign = await context.db
-    .selectFrom("campaigns")
-    .select(["id", "owner_id"])
-    .where("id", "=", params.id ?? "")
-    .executeTakeFirst();
-  if (!campaign) throw notFound();
-  assertCan(user, { action: "campaign.manage", campaign }, context.config);
+  const { campaign } = await requireManagedCampaign(request, context, params.id ?? "");
   const view = await statementView(
     { db: context.db, gateway: context.gateway, defaultFeeBps: context.config.PLATFORM_FEE_BPS },
     campaign.id,
