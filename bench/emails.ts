@@ -2,7 +2,6 @@
 // deliver them to a local SMTP sink; report messages/s and check none is duplicated or lost.
 //
 //   npm run bench:emails -- [--backers 10000] [--connections 5] [--concurrency 20] [--database postgres://…]
-import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +13,7 @@ import { migrateToLatest } from "#db/migrate.ts";
 import { deliverDueEmails } from "~/notifications/delivery.server";
 import { recordMilestones } from "~/notifications/milestones.server";
 import { createSmtpTransport } from "~/notifications/transport.server";
+import { benchCampaign, benchPledges } from "./support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -52,64 +52,14 @@ const smtpUrl = `smtp://127.0.0.1:${(sink.server.address() as AddressInfo).port}
 
 // One campaign, `backers` committed pledges of 10 € each at 20 % of a goal that one more pledge crosses.
 const now = new Date();
-const owner = randomUUID();
-const campaign = randomUUID();
-const iso = now.toISOString();
-await db
-  .insertInto("users")
-  .values({ id: owner, email: "owner@bench.example", name: "Bench Owner", locale: "fr", created_at: iso })
-  .execute();
 const goal = backers * 1_000 * 5;
-await db
-  .insertInto("campaigns")
-  .values({
-    id: campaign,
-    slug: "bench",
-    owner_id: owner,
-    status: "live",
-    language: "fr",
-    title: "Bench",
-    tagline: "Bench",
-    story_md: "Bench",
-    cover_image: null,
-    goal_amount: goal,
-    currency: "EUR",
-    funding_model: "all_or_nothing",
-    time_zone: "Europe/Paris",
-    duration_days: 15,
-    launched_at: iso,
-    deadline_at: new Date(now.getTime() + 10 * 86_400_000).toISOString(),
-    closed_at: null,
-    pledged_amount: backers * 1_000,
-    backer_count: backers,
-    created_at: iso,
-    updated_at: iso,
-  })
-  .execute();
-for (let i = 0; i < backers; i += 500) {
-  await db
-    .insertInto("pledges")
-    .values(
-      Array.from({ length: Math.min(500, backers - i) }, (_, j) => ({
-        id: randomUUID(),
-        campaign_id: campaign,
-        tier_id: null,
-        user_id: null,
-        backer_name: `Backer ${i + j}`,
-        backer_email: `backer${i + j}@bench.example`,
-        amount: 1_000,
-        currency: "EUR",
-        status: "committed" as const,
-        anonymous: 0 as const,
-        comment: null,
-        locale: (i + j) % 4 === 0 ? "en" : "fr",
-        created_at: iso,
-        committed_at: iso,
-        updated_at: iso,
-      })),
-    )
-    .execute();
-}
+const { campaign } = await benchCampaign(db, {
+  goal_amount: goal,
+  deadline_at: new Date(now.getTime() + 10 * 86_400_000).toISOString(),
+  pledged_amount: backers * 1_000,
+  backer_count: backers,
+});
+await benchPledges(db, campaign, backers, (i) => ({ locale: i % 4 === 0 ? "en" : "fr" }));
 
 // The crossing: the total passes 25 %, and the milestone's emails are queued in that transaction.
 const queueStart = performance.now();

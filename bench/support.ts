@@ -1,8 +1,9 @@
-// What the Stripe benchmarks share: a succeeded all-or-nothing campaign whose backers saved a card
-// through Checkout (on the local Stripe-compatible server), each pledge committed and due a charge.
+// What the benchmarks share: a campaign and its committed pledges, written straight to the database;
+// for the Stripe ones, a succeeded all-or-nothing campaign whose backers saved a card through
+// Checkout (on the local Stripe-compatible server), each pledge due a charge.
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { Database } from "#db/schema.ts";
+import type { Database, NewCampaign, NewPledge } from "#db/schema.ts";
 import type { FakeStripe } from "../test/support/stripe-server.ts";
 
 export async function succeededCampaignToCharge(
@@ -23,11 +24,34 @@ export async function succeededCampaignToCharge(
   const paymentMethod = String(setupIntent.payment_method);
 
   const iso = new Date().toISOString();
+  const { campaign, owner } = await benchCampaign(db, {
+    status: "succeeded",
+    goal_amount: 1_000,
+    deadline_at: iso,
+    closed_at: iso,
+    pledged_amount: count * amount,
+    backer_count: count,
+  });
+  await benchPledges(db, campaign, count, () => ({
+    amount,
+    gateway: "stripe",
+    stripe_customer_id: customer,
+    payment_method_id: paymentMethod,
+  }));
+  return { campaign, owner };
+}
+
+/** An owner and their campaign ("bench", all or nothing, in euros), with the fields a benchmark sets. */
+export async function benchCampaign(
+  db: Kysely<Database>,
+  values: Partial<NewCampaign>,
+): Promise<{ campaign: string; owner: string }> {
+  const iso = new Date().toISOString();
   const owner = randomUUID();
   const campaign = randomUUID();
   await db
     .insertInto("users")
-    .values({ id: owner, email: "owner@bench.example", name: "Owner", locale: "fr", created_at: iso })
+    .values({ id: owner, email: "owner@bench.example", name: "Bench Owner", locale: "fr", created_at: iso })
     .execute();
   await db
     .insertInto("campaigns")
@@ -35,11 +59,11 @@ export async function succeededCampaignToCharge(
       id: campaign,
       slug: "bench",
       owner_id: owner,
-      status: "succeeded",
+      status: "live",
       language: "fr",
       title: "Bench",
-      tagline: "",
-      story_md: "",
+      tagline: "Bench",
+      story_md: "Bench",
       cover_image: null,
       goal_amount: 1_000,
       currency: "EUR",
@@ -48,13 +72,23 @@ export async function succeededCampaignToCharge(
       duration_days: 15,
       launched_at: iso,
       deadline_at: iso,
-      closed_at: iso,
-      pledged_amount: count * amount,
-      backer_count: count,
+      closed_at: null,
       created_at: iso,
       updated_at: iso,
+      ...values,
     })
     .execute();
+  return { campaign, owner };
+}
+
+/** `count` committed pledges of 10 € (500 rows a statement), each shaped further by `pledge(i)`. */
+export async function benchPledges(
+  db: Kysely<Database>,
+  campaign: string,
+  count: number,
+  pledge: (i: number) => Partial<NewPledge>,
+): Promise<void> {
+  const iso = new Date().toISOString();
   for (let i = 0; i < count; i += 500) {
     await db
       .insertInto("pledges")
@@ -64,9 +98,9 @@ export async function succeededCampaignToCharge(
           campaign_id: campaign,
           tier_id: null,
           user_id: null,
-          backer_name: `B${i + j}`,
-          backer_email: `b${i + j}@bench.example`,
-          amount,
+          backer_name: `Backer ${i + j}`,
+          backer_email: `backer${i + j}@bench.example`,
+          amount: 1_000,
           currency: "EUR",
           status: "committed" as const,
           anonymous: 0 as const,
@@ -75,12 +109,9 @@ export async function succeededCampaignToCharge(
           created_at: iso,
           committed_at: iso,
           updated_at: iso,
-          gateway: "stripe" as const,
-          stripe_customer_id: customer,
-          payment_method_id: paymentMethod,
+          ...pledge(i + j),
         })),
       )
       .execute();
   }
-  return { campaign, owner };
 }
