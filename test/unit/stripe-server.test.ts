@@ -957,17 +957,15 @@ test("a transfer needs an onboarded destination and enough available balance, an
   );
   expect(otherCurrency.code).toBe("balance_insufficient");
 
-  const transfer = await fake.stripe.transfers.create(
-    {
-      amount: 4000,
-      currency: "eur",
-      destination: pending.id,
-      transfer_group: "campaign-c1",
-      description: "Campaign c1",
-      metadata: { campaign_id: "c1" },
-    },
-    { idempotencyKey: "transfer-c1" },
-  );
+  const transferParams = {
+    amount: 4000,
+    currency: "eur",
+    destination: pending.id,
+    transfer_group: "campaign-c1",
+    description: "Campaign c1",
+    metadata: { campaign_id: "c1" },
+  };
+  const transfer = await fake.stripe.transfers.create(transferParams, { idempotencyKey: "transfer-c1" });
   expect(transfer.id).toMatch(/^tr_/);
   expect(transfer.destination_payment).toMatch(/^py_/);
   expect(transfer).toMatchObject({
@@ -993,17 +991,8 @@ test("a transfer needs an onboarded destination and enough available balance, an
     status: "available",
   });
   expect(await fake.stripe.transfers.retrieve(transfer.id)).toMatchObject({ id: transfer.id, amount: 4000 });
-  const replayed = await fake.stripe.transfers.create(
-    {
-      amount: 4000,
-      currency: "eur",
-      destination: pending.id,
-      transfer_group: "campaign-c1",
-      description: "Campaign c1",
-      metadata: { campaign_id: "c1" },
-    },
-    { idempotencyKey: "transfer-c1" },
-  );
+  // The same request again, with the same key: the same transfer, not a second one.
+  const replayed = await fake.stripe.transfers.create(transferParams, { idempotencyKey: "transfer-c1" });
   expect(replayed.id).toBe(transfer.id);
   expect(fake.transfers.size).toBe(1);
 
