@@ -149,7 +149,9 @@ export async function reconcile(
     return found;
   };
 
-  const entries = await db
+  // One campaign's rows need only its movements, and the lines of its payments and transfers.
+  const campaignId = filter.campaignId;
+  let entriesQuery = db
     .selectFrom("ledger_entries")
     .innerJoin("ledger_transactions", "ledger_transactions.id", "ledger_entries.transaction_id")
     .leftJoin("pledges", "pledges.id", "ledger_transactions.pledge_id")
@@ -163,8 +165,9 @@ export async function reconcile(
       "ledger_entries.account",
       "ledger_entries.amount",
     ])
-    .where("ledger_entries.account", "in", ["stripe_balance", "stripe_fees"])
-    .execute();
+    .where("ledger_entries.account", "in", ["stripe_balance", "stripe_fees"]);
+  if (campaignId) entriesQuery = entriesQuery.where("ledger_transactions.campaign_id", "=", campaignId);
+  const entries = await entriesQuery.execute();
   for (const e of entries) {
     const category = categoryOfKind[e.kind];
     const ref = e.provider_ref ?? (e.gateway === "stripe" ? e.payment_intent_id : null);
@@ -176,12 +179,24 @@ export async function reconcile(
     else r.ours.fee -= Number(e.amount);
   }
 
-  const lines = await db
-    .selectFrom("stripe_balance_lines")
-    .selectAll()
-    .orderBy("created_at")
-    .orderBy("id")
-    .execute();
+  let linesQuery = db.selectFrom("stripe_balance_lines").selectAll().orderBy("created_at").orderBy("id");
+  if (campaignId) {
+    linesQuery = linesQuery.where((eb) =>
+      eb.or([
+        eb(
+          "match_ref",
+          "in",
+          eb.selectFrom("pledges").select("payment_intent_id").where("campaign_id", "=", campaignId),
+        ),
+        eb(
+          "match_ref",
+          "in",
+          eb.selectFrom("payouts").select("transfer_id").where("campaign_id", "=", campaignId),
+        ),
+      ]),
+    );
+  }
+  const lines = await linesQuery.execute();
   for (const line of lines) {
     const category = categoryOfLine[line.category];
     if (!category) continue;

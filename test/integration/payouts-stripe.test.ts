@@ -690,9 +690,12 @@ test("a mismatch, a Stripe line we cannot explain, and a movement Stripe does no
     ours: { amount: 5_000, fee: cardFee(5_000) },
     stripe: { amount: 5_000, fee: cardFee(5_000) + 1 },
   });
-  const problems = problemsByCampaign(await reconcile(db));
+  const everything = await reconcile(db);
+  const problems = problemsByCampaign(everything);
   expect(problems.get(campaign)).toBe(1);
   expect(problems.get(null)).toBe(2);
+  // One campaign's rows, read with only its movements and lines, are its rows among everything.
+  expect(await rowsOf(campaign)).toEqual(everything.filter((r) => r.campaignId === campaign));
 
   // Importing again does not overwrite what was imported: the mismatch stays until someone looks.
   expect((await importAll()).added).toBe(0);
