@@ -165,7 +165,12 @@ export async function reconcile(
       "ledger_entries.account",
       "ledger_entries.amount",
     ])
-    .where("ledger_entries.account", "in", ["stripe_balance", "stripe_fees"]);
+    .where("ledger_entries.account", "in", ["stripe_balance", "stripe_fees"])
+    // Rows come out in the order their first movement was posted, the same for one campaign as for
+    // all: without an order PostgreSQL returns them as it likes (a flaky comparison in the tests).
+    .orderBy("ledger_transactions.created_at")
+    .orderBy("ledger_transactions.id")
+    .orderBy("ledger_entries.id");
   if (campaignId) entriesQuery = entriesQuery.where("ledger_transactions.campaign_id", "=", campaignId);
   const entries = await entriesQuery.execute();
   for (const e of entries) {
