@@ -145,8 +145,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (pledge?.campaign_id !== campaign.id) throw notFound();
   const amount = parseMoney(parsed.data.amount, campaign.currency, intlLocale[requestLocale(request)]);
   if (!amount.ok) return data({ pledgeId, error: "admin.error.amount" as MessageKey }, { status: 400 });
+  let refunded: Awaited<ReturnType<typeof refundPledge>>;
   try {
-    await refundPledge(
+    refunded = await refundPledge(
       { db: context.db, gateway: context.gateway },
       { pledgeId, amount: amount.amount, reason, actor: { id: user.id, email: user.email } },
       context.clock(),
@@ -158,12 +159,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           ? "admin.error.reason"
           : error.code === "not_refundable"
             ? "admin.error.notRefundable"
-            : "admin.error.amount";
+            : error.code === "refund_refused"
+              ? "admin.error.refundRefused"
+              : "admin.error.amount";
       return data({ pledgeId, error: key }, { status: error.status });
     }
     throw error;
   }
-  return redirect(`/admin/campaigns/${campaign.id}?refunded=1`);
+  return redirect(
+    `/admin/campaigns/${campaign.id}?refunded=${refunded.status === "pending" ? "pending" : "1"}`,
+  );
 }
 
 export default function CampaignFollowUp() {
@@ -227,7 +232,7 @@ export default function CampaignFollowUp() {
       ) : null}
       {search.has("refunded") ? (
         <p className="notice notice--success" role="status">
-          {t("admin.refunded.done")}
+          {t(search.get("refunded") === "pending" ? "admin.refunded.pending" : "admin.refunded.done")}
         </p>
       ) : null}
       <h2>{t("dashboard.numbers")}</h2>
