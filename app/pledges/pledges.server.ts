@@ -32,7 +32,8 @@ export class PledgeError extends AppError {
       | "amount_below_minimum"
       | "amount_too_large"
       | "pledge_not_found"
-      | "not_changeable",
+      | "not_changeable"
+      | "submission_reused",
     message: string,
     status = 409,
     field?: string,
@@ -184,16 +185,31 @@ async function campaignAcceptsPledges(db: Db, campaignId: string, now: Date) {
 }
 
 /**
+ * The pledge a form with this submission key already made (a double click, a reload after an
+ * interruption), if any. A key already used for another campaign is refused: it is not this form.
+ */
+export async function findRepeatedPledge(
+  db: Db,
+  campaignId: string,
+  submissionKey: string,
+): Promise<Pledge | undefined> {
+  const existing = await db
+    .selectFrom("pledges")
+    .selectAll()
+    .where("submission_key", "=", submissionKey)
+    .executeTakeFirst();
+  if (existing && existing.campaign_id !== campaignId)
+    throw new PledgeError("submission_reused", "This form's key belongs to another pledge", 409);
+  return existing;
+}
+
+/**
  * Starts a pledge: checks the campaign is open and the amount fits the tier, reserves a unit of a
  * limited tier, and writes the pending pledge — all in one transaction. The same submission key
  * returns the pledge it already made.
  */
 export async function startPledge(db: Db, request: PledgeRequest, now: Date): Promise<Pledge> {
-  const existing = await db
-    .selectFrom("pledges")
-    .selectAll()
-    .where("submission_key", "=", request.submissionKey)
-    .executeTakeFirst();
+  const existing = await findRepeatedPledge(db, request.campaignId, request.submissionKey);
   if (existing) return existing;
   try {
     return await inTransaction(db, async (trx) => {
@@ -249,11 +265,7 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
   } catch (error) {
     // Two identical submissions at the same instant: the second finds the first's pledge.
     if (isUniqueViolation(error)) {
-      const first = await db
-        .selectFrom("pledges")
-        .selectAll()
-        .where("submission_key", "=", request.submissionKey)
-        .executeTakeFirst();
+      const first = await findRepeatedPledge(db, request.campaignId, request.submissionKey);
       if (first) return first;
     }
     throw error;
