@@ -143,8 +143,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     .where("id", "=", pledgeId)
     .executeTakeFirst();
   if (pledge?.campaign_id !== campaign.id) throw notFound();
+  // What was typed comes back with the error, on the form of its pledge (at most what a field holds).
+  const values = { amount: parsed.data.amount.slice(0, 40), reason: reason.slice(0, 500) };
   const amount = parseMoney(parsed.data.amount, campaign.currency, intlLocale[requestLocale(request)]);
-  if (!amount.ok) return data({ pledgeId, error: "admin.error.amount" as MessageKey }, { status: 400 });
+  if (!amount.ok)
+    return data({ pledgeId, error: "admin.error.amount" as MessageKey, values }, { status: 400 });
   let refunded: Awaited<ReturnType<typeof refundPledge>>;
   try {
     refunded = await refundPledge(
@@ -162,7 +165,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
             : error.code === "refund_refused"
               ? "admin.error.refundRefused"
               : "admin.error.amount";
-      return data({ pledgeId, error: key }, { status: error.status });
+      return data({ pledgeId, error: key, values }, { status: error.status });
     }
     throw error;
   }
@@ -175,6 +178,8 @@ export default function CampaignFollowUp() {
   const { campaign, reviewer, statement, summary, disputes, pledges, curve, tiers, numbers, filter } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const typedFor = (pledgeId: string) =>
+    result?.pledgeId === pledgeId && "values" in result ? result.values : undefined;
   const [search] = useSearchParams();
   const t = useTranslate();
   const locale = useIntlLocale();
@@ -342,10 +347,17 @@ export default function CampaignFollowUp() {
                     <CsrfField />
                     <input type="hidden" name="pledgeId" value={p.id} />
                     <label>
-                      {t("admin.refundAmount")} <input name="amount" size={8} inputMode="decimal" />
+                      {t("admin.refundAmount")}{" "}
+                      <input
+                        name="amount"
+                        size={8}
+                        inputMode="decimal"
+                        defaultValue={typedFor(p.id)?.amount}
+                      />
                     </label>
                     <label>
-                      {t("admin.refundReason")} <input name="reason" size={16} />
+                      {t("admin.refundReason")}{" "}
+                      <input name="reason" size={16} defaultValue={typedFor(p.id)?.reason} />
                     </label>
                     <button type="submit" className="button">
                       {t("admin.refund")}
