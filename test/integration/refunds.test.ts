@@ -1,6 +1,8 @@
 // Refunds under concurrency and crashes, on a real database (SQLite and PostgreSQL), through the
 // simulated gateway and the real Stripe SDK against the local Stripe server: never more refunded than
 // collected, the database's refunds equal the gateway's, each posted once, a crash finished with its key.
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
@@ -423,3 +425,56 @@ test("a refund reported by Stripe's cumulative amount is recorded once, whatever
     ledger: 3_000,
   });
 });
+
+test("three processes refunding one pledge at once, each on its own connection, refund no more than was charged", async () => {
+  const { db, url } = database();
+  const { campaign, pledgeId } = await stripePledge(7_000);
+  const root = resolve(import.meta.dirname, "../..");
+  const child = (amounts: number[]) =>
+    new Promise<{ succeeded: number; refused: string[] }>((done, fail) => {
+      const worker = spawn(resolve(root, "node_modules/.bin/tsx"), ["test/support/refund-child.ts"], {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH,
+          DATABASE_URL: url,
+          STRIPE_SECRET_KEY: fake.apiKey,
+          STRIPE_API_URL: fake.url,
+          PLEDGE_ID: pledgeId,
+          REFUNDS: amounts.join(","),
+          NODE_ENV: "test",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      let err = "";
+      worker.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+      worker.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+      worker.once("exit", (code) =>
+        code === 0
+          ? done(JSON.parse(out.trim().split("\n").at(-1)!))
+          : fail(new Error(`exit ${code}: ${err}`)),
+      );
+    });
+  // 12 refunds of 25 to 30,50 €: at most two fit in 70 €.
+  const reports = await Promise.all([
+    child([2_500, 2_600, 2_700, 2_800]),
+    child([2_550, 2_650, 2_750, 2_850]),
+    child([2_900, 2_950, 3_000, 3_050]),
+  ]);
+  const succeeded = reports.reduce((n, r) => n + r.succeeded, 0);
+  expect(succeeded).toBeGreaterThanOrEqual(1);
+  expect(succeeded).toBeLessThanOrEqual(2);
+  for (const code of reports.flatMap((r) => r.refused)) expect(code).toBe("bad_refund_amount");
+  const intent = (await getPledge(db, pledgeId))!.payment_intent_id;
+  const atStripe = [...fake.refunds.values()].filter((r) => r.payment_intent === intent);
+  const stripeTotal = atStripe.reduce((sum, r) => sum + r.amount, 0);
+  expect(atStripe).toHaveLength(succeeded);
+  expect(stripeTotal).toBeLessThanOrEqual(7_000);
+  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual({
+    pledge: stripeTotal,
+    reserved: 0,
+    rows: stripeTotal,
+    ledger: stripeTotal,
+  });
+  expect(await unbalancedTransactions(db)).toEqual([]);
+}, 60_000);
