@@ -120,6 +120,8 @@ export interface PledgesTable {
   collected_at: Instant | null;
   /** Cumulative, as Stripe reports `amount_refunded`; the pledge counts for amount − refunded_amount. */
   refunded_amount: Generated<MinorUnits>;
+  /** Refunds asked of the gateway and not yet answered (the `reserved` refunds): not refundable again. */
+  refund_reserved: Generated<MinorUnits>;
   /** 1 while the pledge holds a unit of its tier (claimed_count), so it is released exactly once. */
   holds_stock: Generated<Flag>;
   /** Charge attempts whose outcome is recorded; the next one's idempotency key is attempt n + 1. */
@@ -309,6 +311,28 @@ export interface PayoutReversalsTable {
   done_at: Instant | null;
 }
 
+export type RefundStatus = "reserved" | "succeeded" | "failed";
+
+export interface RefundsTable {
+  /** Ours: the gateway's idempotency key is `refund-<id>`, so a retry after a crash refunds this, once. */
+  id: string;
+  pledge_id: string;
+  campaign_id: string;
+  amount: MinorUnits;
+  currency: string;
+  /** reserved (on the pledge, before the gateway is asked) → succeeded, or failed (reservation released). */
+  status: RefundStatus;
+  /** `platform`: asked here by an admin or owner; `gateway`: made elsewhere (Stripe's dashboard) and reported. */
+  origin: "platform" | "gateway";
+  reason: string | null;
+  actor_id: string | null;
+  actor_email: string | null;
+  gateway_refund_id: string | null;
+  failure_message: string | null;
+  created_at: Instant;
+  finished_at: Instant | null;
+}
+
 export interface StripeBalanceLinesTable {
   /** Stripe's balance transaction id (`txn_…`): importing again writes nothing new. */
   id: string;
@@ -371,6 +395,7 @@ export interface Database {
   payout_accounts: PayoutAccountsTable;
   payouts: PayoutsTable;
   payout_reversals: PayoutReversalsTable;
+  refunds: RefundsTable;
   stripe_balance_lines: StripeBalanceLinesTable;
   audit_log: AuditLogTable;
 }
@@ -387,4 +412,5 @@ export type StretchGoal = Selectable<StretchGoalsTable>;
 export type NewStretchGoal = Insertable<StretchGoalsTable>;
 export type Pledge = Selectable<PledgesTable>;
 export type Payout = Selectable<PayoutsTable>;
+export type Refund = Selectable<RefundsTable>;
 export type NewPledge = Insertable<PledgesTable>;

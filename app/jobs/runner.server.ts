@@ -11,6 +11,7 @@ import { queueDeadlineReminders, queueOwnerDigests } from "~/notifications/remin
 import { captureAuthorisedPledges } from "~/payments/checkout.server";
 import type { PaymentGateway } from "~/payments/gateway";
 import { expireAbandonedCheckouts } from "~/pledges/pledges.server";
+import { finishReservedRefunds } from "~/pledges/refunds.server";
 import type { Db } from "~/lib/db.server";
 import type { Clock } from "~/lib/time";
 
@@ -64,6 +65,12 @@ export function pledgeJobs(db: Db, gateway: PaymentGateway): Job[] {
       name: "capture-authorised-pledges",
       everyMs: 60_000,
       run: (now) => captureAuthorisedPledges(db, gateway, now),
+    },
+    // Refunds reserved but left unanswered by a crash or a timeout: asked again with their own key.
+    {
+      name: "finish-reserved-refunds",
+      everyMs: 60_000,
+      run: (now) => finishReservedRefunds({ db, gateway }, now),
     },
   ];
 }

@@ -154,6 +154,8 @@ const fr = {
   "admin.refundAmount": "Montant",
   "admin.refundReason": "Motif",
   "admin.refunded.done": "Remboursement enregistré.",
+  "admin.refunded.pending":
+    "Remboursement enregistré ; le prestataire de paiement n’a pas encore répondu, il sera terminé sous peu.",
   "admin.cancel": "Annuler la campagne",
   "statement.title": "Relevé (d'après le grand livre)",
   "statement.collected": "Encaissé",
@@ -287,6 +289,8 @@ const fr = {
   "admin.error.amount": "Montant invalide : au plus ce qui reste de la contribution.",
   "admin.error.reason": "Indiquez un motif.",
   "admin.error.notRefundable": "Cette contribution ne peut pas être remboursée.",
+  "admin.error.refundRefused":
+    "Le prestataire de paiement a refusé ce remboursement ; rien n’a été remboursé.",
   "editor.new": "Lancer une campagne",
   "editor.title": "Votre campagne",
   "editor.details": "La campagne",
@@ -577,6 +581,8 @@ const en: Record<MessageKey, string> = {
   "admin.refundAmount": "Amount",
   "admin.refundReason": "Reason",
   "admin.refunded.done": "Refund recorded.",
+  "admin.refunded.pending":
+    "Refund recorded; the payment provider has not answered yet, it will be finished shortly.",
   "admin.cancel": "Cancel the campaign",
   "statement.title": "Statement (from the ledger)",
   "statement.collected": "Collected",
@@ -707,6 +713,7 @@ const en: Record<MessageKey, string> = {
   "admin.error.amount": "Invalid amount: at most what is left of the pledge.",
   "admin.error.reason": "Give a reason.",
   "admin.error.notRefundable": "This pledge cannot be refunded.",
+  "admin.error.refundRefused": "The payment provider refused this refund; nothing was refunded.",
   "editor.new": "Start a campaign",
   "editor.title": "Your campaign",
   "editor.details": "The campaign",

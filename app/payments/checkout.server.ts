@@ -1,10 +1,12 @@
 // Between the pledge form and the gateway: start the pledge, open the gateway's checkout, and settle
 // a flexible campaign's authorisation once the pledge's fate is known.
+import { z } from "zod";
 import type { FundingModel, Pledge } from "#db/schema.ts";
 import {
   attachCheckout,
   collectPledge,
   expirePledge,
+  findRepeatedPledge,
   GATEWAY_SESSION_LIFE,
   getPledge,
   startPledge,
@@ -20,6 +22,21 @@ export interface CheckoutDeps {
   gateway: PaymentGateway;
   publicUrl: string;
   secret: string;
+}
+
+/**
+ * A form sent again with its submission key (a reload after an interruption): where its pledge
+ * already pays, or null for a new form. Recognised before the form is checked, so the reward unit
+ * the pledge itself holds does not make its own repeat "sold out".
+ */
+export async function repeatedCheckout(
+  db: Db,
+  request: { campaignId: string; submissionKey: string },
+): Promise<string | null> {
+  // Not a key this site made: a new form, whose own check reports it.
+  if (!z.string().uuid().safeParse(request.submissionKey).success) return null;
+  const pledge = await findRepeatedPledge(db, request.campaignId, request.submissionKey);
+  return pledge?.checkout_url ?? null;
 }
 
 /**

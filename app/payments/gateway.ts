@@ -44,11 +44,17 @@ export type ChargeResult =
 
 export interface RefundRequest {
   pledgeId: string;
+  /** Our refund row: `idempotencyKey` is `refund-<refundId>`. */
+  refundId: string;
   paymentIntentId: string;
   amount: number;
   reason: string;
   idempotencyKey: string;
 }
+
+/** A refusal (more than what is left on the payment, say) is a result; a network failure throws. */
+export type RefundResult =
+  { status: "succeeded"; refundId: string } | { status: "refused"; code: string; message: string };
 
 export interface PaymentGateway {
   readonly name: GatewayName;
@@ -67,8 +73,8 @@ export interface PaymentGateway {
    * for authentication is a result; a network or server failure throws (the run retries later).
    */
   chargeSavedCard(request: ChargeRequest): Promise<ChargeResult>;
-  /** Refunds part or all of a payment. */
-  refundPayment(request: RefundRequest): Promise<{ refundId: string }>;
+  /** Refunds part or all of a payment; never more than what it captured minus what it refunded. */
+  refundPayment(request: RefundRequest): Promise<RefundResult>;
   /** The provider's fee on a payment, from its balance transaction; null while not yet known. */
   paymentFee(paymentIntentId: string): Promise<number | null>;
   /** Stripe Connect, for paying owners; absent from the simulated gateway. */

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { FundingModel, Pledge } from "#db/schema.ts";
 import { updateCardAfterFailure } from "~/pledges/charging.server";
 import { commitPledge, collectPledge, findPledgeByRefs, type CommitOutcome } from "~/pledges/pledges.server";
-import type { Db } from "~/lib/db.server";
+import { inTransaction, type Db } from "~/lib/db.server";
 import type {
   ChargeRequest,
   ChargeResult,
@@ -12,6 +12,7 @@ import type {
   CheckoutSession,
   PaymentGateway,
   RefundRequest,
+  RefundResult,
 } from "./gateway";
 
 /**
@@ -100,20 +101,78 @@ export function createSimulatedGateway(db: Db): PaymentGateway {
       // Posted with the collection itself (ledger.server.ts): nothing to look up.
       return null;
     },
-    async refundPayment(request: RefundRequest) {
-      const row = await remembered(
-        request.idempotencyKey,
-        request.pledgeId,
-        "refund",
-        request.amount,
-        () => ({
-          outcome: "succeeded",
+    async refundPayment(request: RefundRequest): Promise<RefundResult> {
+      // As Stripe: never more than what the payment captured minus what it already refunded, checked
+      // and written in one transaction that holds the payment's (the pledge's) lock.
+      const row = await inTransaction(db, async (trx) => {
+        await trx
+          .updateTable("pledges")
+          .set((eb) => ({ updated_at: eb.ref("updated_at") }))
+          .where("id", "=", request.pledgeId)
+          .execute();
+        const existing = await trx
+          .selectFrom("simulated_payments")
+          .selectAll()
+          .where("idempotency_key", "=", request.idempotencyKey)
+          .executeTakeFirst();
+        if (existing) return existing;
+        const left = (await capturedBy(trx, request)) - (await refundedOn(trx, request.pledgeId));
+        const outcome =
+          left <= 0 ? "charge_already_refunded" : request.amount > left ? "amount_too_large" : "succeeded";
+        const created = {
+          idempotency_key: request.idempotencyKey,
+          pledge_id: request.pledgeId,
+          kind: "refund" as const,
+          amount: request.amount,
+          outcome,
           reference: `sim_re_${randomUUID().replace(/-/g, "")}`,
-        }),
-      );
-      return { refundId: row.reference };
+          created_at: new Date().toISOString(),
+        };
+        await trx.insertInto("simulated_payments").values(created).execute();
+        return created;
+      });
+      if (row.outcome === "succeeded") return { status: "succeeded", refundId: row.reference };
+      return {
+        status: "refused",
+        code: row.outcome,
+        message:
+          row.outcome === "charge_already_refunded"
+            ? "This payment has already been refunded."
+            : `Refund amount (${row.amount}) is greater than what is left on the payment.`,
+      };
     },
   };
+}
+
+/** What the simulated payment took: an off-session charge, else the checkout's own payment (flexible). */
+async function capturedBy(db: Db, request: RefundRequest): Promise<number> {
+  const charge = await db
+    .selectFrom("simulated_payments")
+    .select("amount")
+    .where("kind", "=", "charge")
+    .where("outcome", "=", "succeeded")
+    .where("reference", "=", request.paymentIntentId)
+    .executeTakeFirst();
+  if (charge) return Number(charge.amount);
+  const paid = await db
+    .selectFrom("pledges")
+    .select("amount")
+    .where("id", "=", request.pledgeId)
+    .where("payment_intent_id", "=", request.paymentIntentId)
+    .where("collected_at", "is not", null)
+    .executeTakeFirst();
+  return paid ? Number(paid.amount) : 0;
+}
+
+async function refundedOn(db: Db, pledgeId: string): Promise<number> {
+  const row = await db
+    .selectFrom("simulated_payments")
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("amount"), eb.lit(0)).as("total"))
+    .where("pledge_id", "=", pledgeId)
+    .where("kind", "=", "refund")
+    .where("outcome", "=", "succeeded")
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
 }
 
 /** What a saved simulated card does when charged later, off-session. */

@@ -11,6 +11,7 @@ import type {
   CheckoutSession,
   PaymentGateway,
   RefundRequest,
+  RefundResult,
 } from "./gateway";
 
 export interface StripeSettings {
@@ -180,16 +181,28 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
       return transaction.fee;
     },
 
-    async refundPayment(request: RefundRequest) {
-      const refund = await stripe.refunds.create(
-        {
-          payment_intent: request.paymentIntentId,
-          amount: request.amount,
-          metadata: { pledge_id: request.pledgeId, reason: request.reason.slice(0, 400) },
-        },
-        { idempotencyKey: request.idempotencyKey },
-      );
-      return { refundId: refund.id };
+    async refundPayment(request: RefundRequest): Promise<RefundResult> {
+      try {
+        const refund = await stripe.refunds.create(
+          {
+            payment_intent: request.paymentIntentId,
+            amount: request.amount,
+            metadata: {
+              pledge_id: request.pledgeId,
+              refund_id: request.refundId,
+              reason: request.reason.slice(0, 400),
+            },
+          },
+          { idempotencyKey: request.idempotencyKey },
+        );
+        return { status: "succeeded", refundId: refund.id };
+      } catch (error) {
+        // Stripe said no (more than is left, already refunded): a result. Anything else may have
+        // gone through, so it throws and the reservation waits for the job to ask again, same key.
+        if (error instanceof Stripe.errors.StripeInvalidRequestError)
+          return { status: "refused", code: error.code ?? "invalid_request", message: error.message };
+        throw error;
+      }
     },
   };
 }

@@ -103,10 +103,10 @@ export async function recordCollection(
   }
 }
 
-/** Records a refund, identified by the cumulative amount refunded after it. */
+/** Records a refund, once: identified by its refund row. */
 export async function recordRefundInLedger(
   db: Db,
-  p: { pledgeId: string; campaignId: string; amount: number; currency: string; refundedTotal: number },
+  p: { refundId: string; pledgeId: string; campaignId: string; amount: number; currency: string },
   now: Date,
 ): Promise<void> {
   await post(
@@ -115,7 +115,7 @@ export async function recordRefundInLedger(
       campaignId: p.campaignId,
       pledgeId: p.pledgeId,
       currency: p.currency,
-      sourceKey: `refund:${p.pledgeId}:${p.refundedTotal}`,
+      sourceKey: `refund:${p.refundId}`,
       kind: "refund",
     },
     [

@@ -2,6 +2,7 @@
 // Each transition is one function and one transaction that also moves the campaign's running
 // totals and the tier's stock, and is safe to call twice (webhooks are delivered more than once).
 import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import type { CancelReason, GatewayName, Pledge } from "#db/schema.ts";
 import { AppError } from "~/lib/errors";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
@@ -31,7 +32,8 @@ export class PledgeError extends AppError {
       | "amount_below_minimum"
       | "amount_too_large"
       | "pledge_not_found"
-      | "not_changeable",
+      | "not_changeable"
+      | "submission_reused",
     message: string,
     status = 409,
     field?: string,
@@ -127,7 +129,7 @@ async function transition(
   pledgeId: string,
   from: Pledge["status"][],
   to: Pledge["status"],
-  extra: Partial<Omit<Pledge, "id" | "created_at" | "refunded_amount" | "holds_stock">>,
+  extra: Partial<Omit<Pledge, "id" | "created_at" | "refunded_amount" | "refund_reserved" | "holds_stock">>,
   now: Date,
 ): Promise<boolean> {
   const result = await db
@@ -183,16 +185,31 @@ async function campaignAcceptsPledges(db: Db, campaignId: string, now: Date) {
 }
 
 /**
+ * The pledge a form with this submission key already made (a double click, a reload after an
+ * interruption), if any. A key already used for another campaign is refused: it is not this form.
+ */
+export async function findRepeatedPledge(
+  db: Db,
+  campaignId: string,
+  submissionKey: string,
+): Promise<Pledge | undefined> {
+  const existing = await db
+    .selectFrom("pledges")
+    .selectAll()
+    .where("submission_key", "=", submissionKey)
+    .executeTakeFirst();
+  if (existing && existing.campaign_id !== campaignId)
+    throw new PledgeError("submission_reused", "This form's key belongs to another pledge", 409);
+  return existing;
+}
+
+/**
  * Starts a pledge: checks the campaign is open and the amount fits the tier, reserves a unit of a
  * limited tier, and writes the pending pledge — all in one transaction. The same submission key
  * returns the pledge it already made.
  */
 export async function startPledge(db: Db, request: PledgeRequest, now: Date): Promise<Pledge> {
-  const existing = await db
-    .selectFrom("pledges")
-    .selectAll()
-    .where("submission_key", "=", request.submissionKey)
-    .executeTakeFirst();
+  const existing = await findRepeatedPledge(db, request.campaignId, request.submissionKey);
   if (existing) return existing;
   try {
     return await inTransaction(db, async (trx) => {
@@ -232,6 +249,7 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
         canceled_at: null,
         collected_at: null,
         refunded_amount: 0,
+        refund_reserved: 0,
         holds_stock: request.tierId ? 1 : 0,
         charge_attempts: 0,
         charge_claimed_by: null,
@@ -247,11 +265,7 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
   } catch (error) {
     // Two identical submissions at the same instant: the second finds the first's pledge.
     if (isUniqueViolation(error)) {
-      const first = await db
-        .selectFrom("pledges")
-        .selectAll()
-        .where("submission_key", "=", request.submissionKey)
-        .executeTakeFirst();
+      const first = await findRepeatedPledge(db, request.campaignId, request.submissionKey);
       if (first) return first;
     }
     throw error;
@@ -487,8 +501,58 @@ export async function dropPledge(db: Db, pledgeId: string, now: Date): Promise<b
 }
 
 /**
- * Stripe reports the cumulative amount refunded on a charge. The pledge counts for what is left;
- * once all of it is refunded it is `refunded`, stops counting as a backer and gives its stock back.
+ * A refund went through (ours, answered by the gateway; or one made elsewhere and reported): the
+ * pledge counts for what is left; once all of it is refunded it is `refunded`, stops counting as a
+ * backer and gives its stock back. The ledger posting is keyed by the refund row, so it is made once.
+ * `reserved`: the amount was reserved on the pledge by `reserveRefund` and now moves to refunded.
+ */
+export async function applySucceededRefund(
+  trx: Db,
+  refund: { id: string; pledgeId: string; amount: number; reserved: boolean },
+  now: Date,
+): Promise<void> {
+  const before = await requirePledge(trx, refund.pledgeId);
+  const moved = await trx
+    .updateTable("pledges")
+    .set((eb) => ({
+      refunded_amount: eb("refunded_amount", "+", refund.amount),
+      refund_reserved: refund.reserved
+        ? eb("refund_reserved", "-", refund.amount)
+        : eb.ref("refund_reserved"),
+      updated_at: iso(now),
+    }))
+    .where("id", "=", refund.pledgeId)
+    .where(sql<boolean>`refunded_amount + ${refund.amount} <= amount`)
+    .executeTakeFirst();
+  if (moved.numUpdatedRows !== 1n)
+    throw new AppError("refund_exceeds_pledge", `Refund ${refund.id} exceeds pledge ${refund.pledgeId}`, 500);
+  const pledge = await requirePledge(trx, refund.pledgeId);
+  const counted = ["committed", "collected", "payment_failed"].includes(before.status);
+  const full = pledge.refunded_amount === pledge.amount;
+  if (full)
+    await transition(trx, pledge.id, ["committed", "collected", "payment_failed"], "refunded", {}, now);
+  if (counted) await adjustTotals(trx, pledge.campaign_id, -refund.amount, full ? -1 : 0, now);
+  if (full) await releaseTierUnit(trx, pledge);
+  if (before.status === "collected" || before.collected_at) {
+    await recordRefundInLedger(
+      trx,
+      {
+        refundId: refund.id,
+        pledgeId: pledge.id,
+        campaignId: pledge.campaign_id,
+        amount: refund.amount,
+        currency: pledge.currency,
+      },
+      now,
+    );
+  }
+  await queueRefundNotice(trx, pledge.id, refund.amount, now);
+}
+
+/**
+ * Stripe reports the cumulative amount refunded on a charge. What our own refunds account for
+ * (succeeded, or reserved and on their way) changes nothing; only a refund made elsewhere (Stripe's
+ * dashboard) is recorded, as a refund row of its own, for the part not yet known.
  */
 export async function recordRefund(
   db: Db,
@@ -497,37 +561,38 @@ export async function recordRefund(
   now: Date,
 ): Promise<void> {
   await inTransaction(db, async (trx) => {
-    const pledge = await requirePledge(trx, pledgeId);
-    const refunded = Math.min(Math.max(amountRefunded, pledge.refunded_amount), pledge.amount);
-    const delta = refunded - pledge.refunded_amount;
-    if (delta <= 0) return;
-    const counted = ["committed", "collected", "payment_failed"].includes(pledge.status);
-    const guard = await trx
+    // A no-op update takes the pledge's row lock (SQLite: the write lock): reports and our own
+    // refunds take turns, each seeing what the other recorded.
+    await trx
       .updateTable("pledges")
-      .set({ refunded_amount: refunded, updated_at: iso(now) })
+      .set((eb) => ({ updated_at: eb.ref("updated_at") }))
       .where("id", "=", pledgeId)
-      .where("refunded_amount", "=", pledge.refunded_amount)
-      .executeTakeFirst();
-    if (guard.numUpdatedRows !== 1n) return;
-    const full = refunded === pledge.amount;
-    if (full)
-      await transition(trx, pledgeId, ["committed", "collected", "payment_failed"], "refunded", {}, now);
-    if (counted) await adjustTotals(trx, pledge.campaign_id, -delta, full ? -1 : 0, now);
-    if (full) await releaseTierUnit(trx, pledge);
-    if (pledge.status === "collected" || pledge.collected_at) {
-      await recordRefundInLedger(
-        trx,
-        {
-          pledgeId,
-          campaignId: pledge.campaign_id,
-          amount: delta,
-          currency: pledge.currency,
-          refundedTotal: refunded,
-        },
-        now,
-      );
-    }
-    await queueRefundNotice(trx, pledgeId, delta, now);
+      .execute();
+    const pledge = await requirePledge(trx, pledgeId);
+    const known = pledge.refunded_amount + pledge.refund_reserved;
+    const delta = Math.min(amountRefunded, pledge.amount) - known;
+    if (delta <= 0) return;
+    const id = randomUUID();
+    await trx
+      .insertInto("refunds")
+      .values({
+        id,
+        pledge_id: pledge.id,
+        campaign_id: pledge.campaign_id,
+        amount: delta,
+        currency: pledge.currency,
+        status: "succeeded",
+        origin: "gateway",
+        reason: null,
+        actor_id: null,
+        actor_email: null,
+        gateway_refund_id: null,
+        failure_message: null,
+        created_at: iso(now),
+        finished_at: iso(now),
+      })
+      .execute();
+    await applySucceededRefund(trx, { id, pledgeId: pledge.id, amount: delta, reserved: false }, now);
   });
 }
 

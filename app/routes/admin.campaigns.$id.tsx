@@ -143,10 +143,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     .where("id", "=", pledgeId)
     .executeTakeFirst();
   if (pledge?.campaign_id !== campaign.id) throw notFound();
+  // What was typed comes back with the error, on the form of its pledge (at most what a field holds).
+  const values = { amount: parsed.data.amount.slice(0, 40), reason: reason.slice(0, 500) };
   const amount = parseMoney(parsed.data.amount, campaign.currency, intlLocale[requestLocale(request)]);
-  if (!amount.ok) return data({ pledgeId, error: "admin.error.amount" as MessageKey }, { status: 400 });
+  if (!amount.ok)
+    return data({ pledgeId, error: "admin.error.amount" as MessageKey, values }, { status: 400 });
+  let refunded: Awaited<ReturnType<typeof refundPledge>>;
   try {
-    await refundPledge(
+    refunded = await refundPledge(
       { db: context.db, gateway: context.gateway },
       { pledgeId, amount: amount.amount, reason, actor: { id: user.id, email: user.email } },
       context.clock(),
@@ -158,18 +162,24 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           ? "admin.error.reason"
           : error.code === "not_refundable"
             ? "admin.error.notRefundable"
-            : "admin.error.amount";
-      return data({ pledgeId, error: key }, { status: error.status });
+            : error.code === "refund_refused"
+              ? "admin.error.refundRefused"
+              : "admin.error.amount";
+      return data({ pledgeId, error: key, values }, { status: error.status });
     }
     throw error;
   }
-  return redirect(`/admin/campaigns/${campaign.id}?refunded=1`);
+  return redirect(
+    `/admin/campaigns/${campaign.id}?refunded=${refunded.status === "pending" ? "pending" : "1"}`,
+  );
 }
 
 export default function CampaignFollowUp() {
   const { campaign, reviewer, statement, summary, disputes, pledges, curve, tiers, numbers, filter } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const typedFor = (pledgeId: string) =>
+    result?.pledgeId === pledgeId && "values" in result ? result.values : undefined;
   const [search] = useSearchParams();
   const t = useTranslate();
   const locale = useIntlLocale();
@@ -227,7 +237,7 @@ export default function CampaignFollowUp() {
       ) : null}
       {search.has("refunded") ? (
         <p className="notice notice--success" role="status">
-          {t("admin.refunded.done")}
+          {t(search.get("refunded") === "pending" ? "admin.refunded.pending" : "admin.refunded.done")}
         </p>
       ) : null}
       <h2>{t("dashboard.numbers")}</h2>
@@ -337,10 +347,17 @@ export default function CampaignFollowUp() {
                     <CsrfField />
                     <input type="hidden" name="pledgeId" value={p.id} />
                     <label>
-                      {t("admin.refundAmount")} <input name="amount" size={8} inputMode="decimal" />
+                      {t("admin.refundAmount")}{" "}
+                      <input
+                        name="amount"
+                        size={8}
+                        inputMode="decimal"
+                        defaultValue={typedFor(p.id)?.amount}
+                      />
                     </label>
                     <label>
-                      {t("admin.refundReason")} <input name="reason" size={16} />
+                      {t("admin.refundReason")}{" "}
+                      <input name="reason" size={16} defaultValue={typedFor(p.id)?.reason} />
                     </label>
                     <button type="submit" className="button">
                       {t("admin.refund")}

@@ -13,7 +13,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } fr
 import { useMemo } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { ErrorSummary, FormField } from "~/components/FormField";
-import { beginCheckout } from "~/payments/checkout.server";
+import { beginCheckout, repeatedCheckout } from "~/payments/checkout.server";
 import {
   fieldErrors,
   pledgeFormSchema,
@@ -68,6 +68,7 @@ const errorKeys: Record<string, MessageKey> = {
   amount_below_minimum: "pledge.error.amountBelowMinimum",
   amount_too_large: "pledge.error.amountTooLarge",
   payment_unavailable: "pledge.error.paymentUnavailable",
+  submission_reused: "pledge.error.formExpired",
 };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -88,6 +89,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   };
   const fail = (errors: PledgeFormErrors, status: number) => data({ errors, values }, { status });
   if (!options.campaign.open) return fail({ form: "pledge.error.campaignClosed" }, 409);
+  // The same form again (its key): back to its checkout, before any check, sold out included.
+  try {
+    const url = await repeatedCheckout(context.db, {
+      campaignId: options.campaign.id,
+      submissionKey: values.submissionKey,
+    });
+    if (url) return redirect(url);
+  } catch (error) {
+    if (error instanceof AppError && errorKeys[error.code])
+      return fail({ form: errorKeys[error.code] }, error.status);
+    throw error;
+  }
 
   const schema = pledgeFormSchema({
     currency: options.campaign.currency,
