@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   log(
     transport.name === "smtp"
       ? "email: SMTP"
-      : "email: local mailbox (set SMTP_URL to send for real); read it at /admin/mailbox",
+      : "email: local mailbox (set SMTP_URL to send for real); admins read it at /admin/mailbox, sign-in links are printed here",
   );
   // JOBS=false when a separate `npm run worker` runs them.
   const jobs = config.JOBS ? startJobs(appJobs(config, handle, gateway, transport), systemClock) : undefined;

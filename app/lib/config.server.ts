@@ -38,7 +38,8 @@ export const envSchema = z.object({
     .min(0, "expected a port between 0 (any free port) and 65535")
     .max(65535, "expected a port between 0 (any free port) and 65535")
     .default(3000),
-  HOST: z.string().min(1).default("0.0.0.0"),
+  /** This machine only by default; `0.0.0.0` listens on every interface (behind a proxy, in a container). */
+  HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_URL: databaseUrl.default(defaultDatabaseUrl),
   DATA_DIR: z.string().min(1).default("./data"),
   PUBLIC_URL: z

@@ -159,13 +159,7 @@ const policy: Record<string, Case[]> = {
       method: "GET",
       url: () => "http://t/admin/mailbox",
       params: none,
-      expect: {
-        anonymous: "not-found",
-        backer: "not-found",
-        otherOwner: "not-found",
-        owner: "not-found",
-        admin: "ok",
-      },
+      expect: adminOnly,
     },
   ],
   "admin.mailbox_.$id.tsx": [
@@ -173,7 +167,7 @@ const policy: Record<string, Case[]> = {
       method: "GET",
       url: () => "http://t/admin/mailbox/none",
       params: () => ({ id: "none" }),
-      expect: everyone("not-found"),
+      expect: { ...adminOnly, admin: "not-found" },
     },
   ],
   // A bad link sends anyone back to the sign-in page.
