@@ -235,6 +235,17 @@ export interface SignInTokensTable {
   used_at: Instant | null;
 }
 
+/** A signed-in browser. The cookie holds a random token; `id` is its SHA-256. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: Instant;
+  /** Refreshed at most once a minute, not on every request. */
+  last_seen_at: Instant;
+  /** 30 days after sign-in, whatever happens in between (docs/decisions/018). */
+  expires_at: Instant;
+}
+
 export interface CampaignUpdatesTable {
   id: string;
   campaign_id: string;
@@ -365,6 +376,7 @@ export interface Database {
   disputes: DisputesTable;
   simulated_payments: SimulatedPaymentsTable;
   sign_in_tokens: SignInTokensTable;
+  sessions: SessionsTable;
   campaign_updates: CampaignUpdatesTable;
   ledger_transactions: LedgerTransactionsTable;
   ledger_entries: LedgerEntriesTable;
