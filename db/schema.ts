@@ -246,6 +246,20 @@ export interface SessionsTable {
   expires_at: Instant;
 }
 
+/** rate-limiter-flexible's counters: points used under `key` until `expire` (ms since the epoch). */
+export interface RateLimitsTable {
+  key: string;
+  points: number;
+  expire: number | null;
+}
+
+/** The client IP address a pledge was made from: pending holds are capped per address. */
+export interface PledgeOriginsTable {
+  pledge_id: string;
+  client_ip: string;
+  created_at: Instant;
+}
+
 export interface CampaignUpdatesTable {
   id: string;
   campaign_id: string;
@@ -377,6 +391,8 @@ export interface Database {
   simulated_payments: SimulatedPaymentsTable;
   sign_in_tokens: SignInTokensTable;
   sessions: SessionsTable;
+  rate_limits: RateLimitsTable;
+  pledge_origins: PledgeOriginsTable;
   campaign_updates: CampaignUpdatesTable;
   ledger_transactions: LedgerTransactionsTable;
   ledger_entries: LedgerEntriesTable;

@@ -142,7 +142,7 @@ const fr = {
   "account.signOutEverywhereHint":
     "Ferme votre session sur tous les navigateurs et appareils où vous êtes connecté, celui-ci compris.",
   "limit.tooMany":
-    "Trop de demandes depuis votre connexion ou pour cette adresse : réessayez dans {minutes, plural, one {# minute} other {# minutes}}.",
+    "Trop de demandes depuis votre connexion ou pour cette adresse : réessayez dans quelques minutes.",
   "limit.holds":
     "Trop de paiements en attente pour des contreparties limitées : terminez ou laissez expirer ceux en cours (35 minutes) avant d'en commencer un autre.",
   "admin.title": "Administration",
@@ -571,7 +571,7 @@ const en: Record<MessageKey, string> = {
   "account.signOutEverywhere": "Sign out everywhere",
   "account.signOutEverywhereHint": "Ends your session in every browser and device you are signed in on, this one included.",
   "limit.tooMany":
-    "Too many requests from your connection or for this address: try again in {minutes, plural, one {# minute} other {# minutes}}.",
+    "Too many requests from your connection or for this address: try again in a few minutes.",
   "limit.holds":
     "Too many unfinished payments for limited rewards: finish or let the current ones expire (35 minutes) before starting another.",
   "admin.title": "Administration",

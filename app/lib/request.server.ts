@@ -41,6 +41,38 @@ export function safeRedirectPath(value: unknown, fallback = "/"): string {
   return path;
 }
 
+/**
+ * The address a request comes from, the one rate limits count. Without a trusted proxy it is the
+ * socket's address and X-Forwarded-For is ignored (anyone can write it: a new value per request
+ * used to escape the sign-in limit, and no header skipped it). With `trustProxy` = n proxies in
+ * front, it is the entry the farthest trusted proxy saw connect (n from the right, counting the
+ * socket); `Infinity` trusts the whole header and takes its first entry.
+ */
+export function clientIp(
+  connection: { remoteAddress: string | undefined; forwardedFor: string | string[] | undefined },
+  trustProxy: number,
+): string {
+  const socket = normaliseIp(connection.remoteAddress ?? "") || "unknown";
+  if (trustProxy <= 0) return socket;
+  const header = Array.isArray(connection.forwardedFor)
+    ? connection.forwardedFor.join(",")
+    : (connection.forwardedFor ?? "");
+  const chain = [
+    ...header
+      .split(",")
+      .map((entry) => normaliseIp(entry.trim()))
+      .filter(Boolean),
+    socket,
+  ];
+  return chain[Math.max(0, chain.length - 1 - trustProxy)]!;
+}
+
+/** `::ffff:203.0.113.7` is the IPv4 address it wraps; anything not shaped like an address is dropped. */
+function normaliseIp(value: string): string {
+  const ip = value.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "");
+  return /^[0-9a-f.:]{2,45}$/i.test(ip) ? ip.toLowerCase() : "";
+}
+
 export function notFound(): Response {
   return new Response("Not Found", { status: 404, statusText: "Not Found" });
 }

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { safeRedirectPath } from "~/lib/request.server";
+import { clientIp, safeRedirectPath } from "~/lib/request.server";
 
 // Each of these, in a Location header, could take a browser to another site (or run a script):
 // browsers drop tabs and newlines, read `\` as `/`, and follow `//host` to that host.
@@ -74,3 +74,27 @@ test("whatever it answers is a plain path on this site", () => {
     expect(path).toMatch(/^\/(?![/\\])[\x21-\x7e]*$/);
   }
 });
+
+test.each([
+  // [what the socket says, the X-Forwarded-For header, TRUST_PROXY, the client]
+  ["203.0.113.7", "10.0.0.1", 0, "203.0.113.7"],
+  ["203.0.113.7", undefined, 0, "203.0.113.7"],
+  ["::ffff:203.0.113.7", "10.0.0.1, 10.0.0.2", 0, "203.0.113.7"],
+  ["10.0.0.254", "198.51.100.4", 1, "198.51.100.4"],
+  // A client writing its own header before the one proxy's entry: the proxy's entry wins.
+  ["10.0.0.254", "6.6.6.6, 198.51.100.4", 1, "198.51.100.4"],
+  ["10.0.0.254", "6.6.6.6, 198.51.100.4, 10.0.0.253", 2, "198.51.100.4"],
+  ["10.0.0.254", ["6.6.6.6", "198.51.100.4"], 1, "198.51.100.4"],
+  ["10.0.0.254", "6.6.6.6, 198.51.100.4", Number.POSITIVE_INFINITY, "6.6.6.6"],
+  // A proxy promised but no header: the socket, never nothing.
+  ["10.0.0.254", undefined, 1, "10.0.0.254"],
+  ["10.0.0.254", "not an address, <script>", 1, "10.0.0.254"],
+  [undefined, undefined, 0, "unknown"],
+] as const)(
+  "socket %s, X-Forwarded-For %j, TRUST_PROXY %s: the client is %s",
+  (remote, header, trust, expected) => {
+    expect(
+      clientIp({ remoteAddress: remote, forwardedFor: header as string | string[] | undefined }, trust),
+    ).toBe(expected);
+  },
+);
