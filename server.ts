@@ -9,6 +9,7 @@ import { appJobs, createGateway, createMailTransport, prepareDatabase } from "./
 import { createProgressHub } from "./app/campaigns/live.server.ts";
 import { startJobs } from "./app/jobs/runner.server.ts";
 import { ConfigError, loadConfig, type Config } from "./app/lib/config.server.ts";
+import { clientIp } from "./app/lib/request.server.ts";
 import { systemClock } from "./app/lib/time.ts";
 
 const log = (line: string) => console.log(`[tour-de-table] ${line}`);
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   log(
     transport.name === "smtp"
       ? "email: SMTP"
-      : "email: local mailbox (set SMTP_URL to send for real); read it at /admin/mailbox",
+      : "email: local mailbox (set SMTP_URL to send for real); admins read it at /admin/mailbox, sign-in links are printed here",
   );
   // JOBS=false when a separate `npm run worker` runs them.
   const jobs = config.JOBS ? startJobs(appJobs(config, handle, gateway, transport), systemClock) : undefined;
@@ -80,7 +81,11 @@ async function main(): Promise<void> {
     createRequestHandler({
       build,
       mode: production ? "production" : "development",
-      getLoadContext: () => ({
+      getLoadContext: (req) => ({
+        clientIp: clientIp(
+          { remoteAddress: req.socket.remoteAddress, forwardedFor: req.headers["x-forwarded-for"] },
+          config.TRUST_PROXY,
+        ),
         db: handle.db,
         engine: handle.engine,
         config,

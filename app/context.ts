@@ -16,6 +16,8 @@ declare module "@remix-run/node" {
     clock: Clock;
     gateway: PaymentGateway;
     live: ProgressHub;
+    /** Who is asking, by address (`clientIp` in app/lib/request.server.ts): rate limits count it. */
+    clientIp: string;
   }
 }
 

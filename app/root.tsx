@@ -36,7 +36,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       ? {
           email: user.email,
           admin: isAdmin(user, context.config),
-          csrf: csrfToken(context.config.SESSION_SECRET, user.id),
+          csrf: csrfToken(context.config.SESSION_SECRET, user.sessionId),
         }
       : null,
   };

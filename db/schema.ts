@@ -237,6 +237,31 @@ export interface SignInTokensTable {
   used_at: Instant | null;
 }
 
+/** A signed-in browser. The cookie holds a random token; `id` is its SHA-256. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: Instant;
+  /** Refreshed at most once a minute, not on every request. */
+  last_seen_at: Instant;
+  /** 30 days after sign-in, whatever happens in between (docs/decisions/018). */
+  expires_at: Instant;
+}
+
+/** rate-limiter-flexible's counters: points used under `key` until `expire` (ms since the epoch). */
+export interface RateLimitsTable {
+  key: string;
+  points: number;
+  expire: number | null;
+}
+
+/** The client IP address a pledge was made from: pending holds are capped per address. */
+export interface PledgeOriginsTable {
+  pledge_id: string;
+  client_ip: string;
+  created_at: Instant;
+}
+
 export interface CampaignUpdatesTable {
   id: string;
   campaign_id: string;
@@ -389,6 +414,9 @@ export interface Database {
   disputes: DisputesTable;
   simulated_payments: SimulatedPaymentsTable;
   sign_in_tokens: SignInTokensTable;
+  sessions: SessionsTable;
+  rate_limits: RateLimitsTable;
+  pledge_origins: PledgeOriginsTable;
   campaign_updates: CampaignUpdatesTable;
   ledger_transactions: LedgerTransactionsTable;
   ledger_entries: LedgerEntriesTable;

@@ -30,6 +30,11 @@ const databaseUrl = z
     { message: "expected a file path, a file: URL, or postgres://user@host:port/database" },
   );
 
+const limitCount = z.coerce
+  .number({ invalid_type_error: "expected a whole number" })
+  .int("expected a whole number")
+  .min(1, "expected at least 1");
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce
@@ -38,7 +43,8 @@ export const envSchema = z.object({
     .min(0, "expected a port between 0 (any free port) and 65535")
     .max(65535, "expected a port between 0 (any free port) and 65535")
     .default(3000),
-  HOST: z.string().min(1).default("0.0.0.0"),
+  /** This machine only by default; `0.0.0.0` listens on every interface (behind a proxy, in a container). */
+  HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_URL: databaseUrl.default(defaultDatabaseUrl),
   DATA_DIR: z.string().min(1).default("./data"),
   PUBLIC_URL: z
@@ -97,6 +103,22 @@ export const envSchema = z.object({
     .regex(/^whsec_\w+$/, "expected a webhook signing secret (whsec_…)")
     .optional(),
   STRIPE_API_URL: z.string().url("expected an absolute URL such as http://127.0.0.1:12111").optional(),
+  /**
+   * Behind a reverse proxy: how many proxies' X-Forwarded-For entries to believe (`1` for one
+   * proxy, `true` for all). Unset, the client is the socket's address and the header is ignored.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2})$/, "expected false, true, or the number of proxies in front (e.g. 1)")
+    .transform((v) => (v === "true" ? Number.POSITIVE_INFINITY : v === "false" ? 0 : Number(v)))
+    .default("false"),
+  /** Pledge and checkout POSTs per client IP address per minute (429 beyond). */
+  PLEDGE_LIMIT_PER_IP: limitCount.default(10),
+  /** Pledge POSTs per backer email per 10 minutes. */
+  PLEDGE_LIMIT_PER_EMAIL: limitCount.default(5),
+  /** Unpaid checkouts holding a limited reward at once, per backer email and per client IP address. */
+  HOLDS_PER_EMAIL: limitCount.default(2),
+  HOLDS_PER_IP: limitCount.default(5),
 });
 
 export type Env = z.infer<typeof envSchema>;

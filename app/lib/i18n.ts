@@ -138,6 +138,13 @@ const fr = {
   "auth.badLink": "Ce lien de connexion n'est plus valable (déjà utilisé ou expiré). Demandez-en un nouveau.",
   "account.title": "Mes contributions",
   "account.none": "Aucune contribution avec cette adresse pour l'instant.",
+  "account.signOutEverywhere": "Se déconnecter partout",
+  "account.signOutEverywhereHint":
+    "Ferme votre session sur tous les navigateurs et appareils où vous êtes connecté, celui-ci compris.",
+  "limit.tooMany":
+    "Trop de demandes depuis votre connexion ou pour cette adresse : réessayez dans quelques minutes.",
+  "limit.holds":
+    "Trop de paiements en attente pour des contreparties limitées : terminez ou laissez expirer ceux en cours (35 minutes) avant d'en commencer un autre.",
   "admin.title": "Administration",
   "admin.campaigns": "Campagnes",
   "admin.manage": "Suivi",
@@ -565,6 +572,12 @@ const en: Record<MessageKey, string> = {
   "auth.badLink": "This sign-in link no longer works (used or expired). Ask for a new one.",
   "account.title": "My pledges",
   "account.none": "No pledge with this address yet.",
+  "account.signOutEverywhere": "Sign out everywhere",
+  "account.signOutEverywhereHint": "Ends your session in every browser and device you are signed in on, this one included.",
+  "limit.tooMany":
+    "Too many requests from your connection or for this address: try again in a few minutes.",
+  "limit.holds":
+    "Too many unfinished payments for limited rewards: finish or let the current ones expire (35 minutes) before starting another.",
   "admin.title": "Administration",
   "admin.campaigns": "Campaigns",
   "admin.manage": "Follow-up",

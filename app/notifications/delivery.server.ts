@@ -182,6 +182,11 @@ async function deliverOne(deps: DeliveryDeps, row: OutboxEmail, now: Date): Prom
       row.id,
       now,
     );
+    // Without SMTP nobody else can read the mailbox before an admin exists: the person at the
+    // server's console signs in with the link printed here (README, "Emails").
+    if (deps.transport.name === "mailbox" && row.kind === "sign_in_link" && typeof props.url === "string") {
+      console.log(`Sign-in link for ${row.to_email}: ${props.url}`);
+    }
     await finish(deps, row, {
       status: "sent",
       sent_at: now.toISOString(),

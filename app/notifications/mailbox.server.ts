@@ -26,8 +26,3 @@ export async function readMailboxMessage(db: Db, id: string) {
     headers: [...parsed.headerLines].map((h) => h.line).filter((line) => !/^content-/i.test(line)),
   };
 }
-
-/** Admins read the mailbox; on a local install (PUBLIC_URL on this machine) so does anyone at the keyboard. */
-export function mailboxIsOpen(config: { isLocal: boolean }, signedInAdmin: boolean): boolean {
-  return config.isLocal || signedInAdmin;
-}

@@ -1,7 +1,8 @@
 // A signed-in person's pledges, found by the email they pledged with, each with its private link.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
+import { CsrfField } from "~/components/CsrfField";
 import { pledgeUrl } from "~/pledges/pledge-link.server";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
 import { formatMoney } from "~/lib/money";
@@ -72,6 +73,13 @@ export default function Account() {
           ))}
         </ul>
       )}
+      <Form method="post" action="/sign-out" className="change-form">
+        <CsrfField />
+        <p className="muted">{t("account.signOutEverywhereHint")}</p>
+        <button type="submit" name="scope" value="everywhere" className="button">
+          {t("account.signOutEverywhere")}
+        </button>
+      </Form>
     </section>
   );
 }

@@ -12,6 +12,12 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useMemo } from "react";
 import { useForm, useWatch } from "react-hook-form";
+import {
+  limitPledgePostsByIp,
+  limitPledgesByEmail,
+  mayHoldAnotherUnit,
+  recordPledgeOrigin,
+} from "~/auth/rate-limit.server";
 import { ErrorSummary, FormField } from "~/components/FormField";
 import { beginCheckout, repeatedCheckout } from "~/payments/checkout.server";
 import {
@@ -87,7 +93,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     consent: form.get("consent") === "on",
     submissionKey: String(form.get("submissionKey") ?? ""),
   };
-  const fail = (errors: PledgeFormErrors, status: number) => data({ errors, values }, { status });
+  const fail = (errors: PledgeFormErrors, status: number, headers?: HeadersInit) =>
+    data({ errors, values }, { status, headers });
+  // Too many: the form comes back as it was typed, with when to try again.
+  const tooMany = (retryAfterSeconds: number) =>
+    fail({ form: "limit.tooMany" }, 429, { "Retry-After": String(retryAfterSeconds) });
+  const byIp = await limitPledgePostsByIp(context.db, context.config, context.clientIp);
+  if (!byIp.allowed) return tooMany(byIp.retryAfterSeconds);
   if (!options.campaign.open) return fail({ form: "pledge.error.campaignClosed" }, 409);
   // The same form again (its key): back to its checkout, before any check, sold out included.
   try {
@@ -110,9 +122,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   });
   const parsed = schema.safeParse(values);
   if (!parsed.success) return fail(fieldErrors(parsed.error), 400);
+  const byEmail = await limitPledgesByEmail(context.db, context.config, parsed.data.email);
+  if (!byEmail.allowed) return tooMany(byEmail.retryAfterSeconds);
+  const hold = {
+    tierId: parsed.data.tierId,
+    email: parsed.data.email,
+    ip: context.clientIp,
+    submissionKey: parsed.data.submissionKey,
+  };
+  if (!(await mayHoldAnotherUnit(context.db, context.config, hold, now))) {
+    return fail({ form: "limit.holds" }, 429);
+  }
 
   try {
-    const { url } = await beginCheckout(
+    const { pledge, url } = await beginCheckout(
       {
         db: context.db,
         gateway: context.gateway,
@@ -137,6 +160,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       },
       now,
     );
+    await recordPledgeOrigin(context.db, pledge.id, context.clientIp, now);
     return redirect(url);
   } catch (error) {
     if (error instanceof AppError && errorKeys[error.code]) {

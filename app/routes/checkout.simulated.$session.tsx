@@ -8,6 +8,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { limitCheckoutPostsByIp } from "~/auth/rate-limit.server";
 import { ErrorSummary, FormField } from "~/components/FormField";
 import { cardFormSchema } from "~/payments/card-form";
 import {
@@ -58,7 +59,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     expiry: String(form.get("expiry") ?? ""),
     cvc: String(form.get("cvc") ?? ""),
   };
-  const fail = (errors: CheckoutErrors, status: number) => data({ errors, values }, { status });
+  const fail = (errors: CheckoutErrors, status: number, headers?: HeadersInit) =>
+    data({ errors, values }, { status, headers });
+  const byIp = await limitCheckoutPostsByIp(context.db, context.config, context.clientIp);
+  if (!byIp.allowed) {
+    return fail({ form: "limit.tooMany" }, 429, { "Retry-After": String(byIp.retryAfterSeconds) });
+  }
 
   if (form.get("intent") === "cancel") {
     await expirePledge(context.db, pledge.id, "abandoned", now);

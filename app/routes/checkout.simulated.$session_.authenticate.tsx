@@ -11,6 +11,7 @@ import { chargePledgeNow } from "~/pledges/charging.server";
 import { pledgeUrl } from "~/pledges/pledge-link.server";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
 import { formatMoney } from "~/lib/money";
+import { limitCheckoutPostsByIp } from "~/auth/rate-limit.server";
 import { notFound } from "~/lib/request.server";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
@@ -27,6 +28,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const checkout = await loadSimulatedCheckout(context.db, sessionId);
   if (!checkout) throw notFound();
   const { pledge, campaign } = checkout;
+  const byIp = await limitCheckoutPostsByIp(context.db, context.config, context.clientIp);
+  if (!byIp.allowed) {
+    throw new Response("Too many requests / Trop de demandes", {
+      status: 429,
+      headers: { "Retry-After": String(byIp.retryAfterSeconds) },
+    });
+  }
   const form = await request.formData();
   if (form.get("decision") !== "approve") {
     return redirect(`/checkout/simulated/${sessionId}?failed=authentication`);

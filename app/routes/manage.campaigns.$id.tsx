@@ -215,7 +215,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 async function uploadCover(
   request: Request,
   context: AppLoadContext,
-  user: { id: string },
+  user: { id: string; sessionId: string },
   campaignId: string,
 ) {
   const form = await unstable_parseMultipartFormData(

@@ -31,7 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       context.db,
       {
         email: parsed.data.email,
-        ip: request.headers.get("X-Forwarded-For")?.split(",")[0]?.trim() ?? null,
+        ip: context.clientIp,
         redirectTo: safeRedirectPath(parsed.data.redirectTo, "/account"),
         locale: requestLocale(request),
         publicUrl: context.config.PUBLIC_URL,

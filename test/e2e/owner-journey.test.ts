@@ -19,7 +19,7 @@ describe.skipIf(skipBrowser)("an owner's journey in Chromium", () => {
     await server?.stop();
   });
 
-  const signIn = (email: string) => signInByEmail(browser, server.url, email);
+  const signIn = (email: string) => signInByEmail(browser, server, email);
 
   test("sign in, create and submit; the admin approves; backers can pledge", async () => {
     const owner = await signIn("owner-e2e@example.org");

@@ -21,7 +21,7 @@ describe.skipIf(skipBrowser)("an admin's payout in Chromium", () => {
   });
 
   test("approve the amount due, record the bank transfer, see it paid", async () => {
-    const { context, page } = await signInByEmail(browser, server.url, "payouts-e2e@example.org");
+    const { context, page } = await signInByEmail(browser, server, "payouts-e2e@example.org");
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
     page.on("console", (message) => {

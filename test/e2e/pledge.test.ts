@@ -4,7 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.ts";
 import { recomputeTotals } from "~/campaigns/campaigns.server";
-import { launchBrowser, skipBrowser } from "../support/browser";
+import { launchBrowser, signInByEmail, skipBrowser } from "../support/browser";
 import { startServer, type RunningServer } from "../support/server";
 
 describe.skipIf(skipBrowser)("pledging in Chromium", () => {
@@ -13,7 +13,7 @@ describe.skipIf(skipBrowser)("pledging in Chromium", () => {
   let database: DatabaseHandle;
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ ADMIN_EMAILS: "mailbox-e2e@example.org" });
     browser = await launchBrowser();
     database = openDatabase(server.databaseUrl);
   });
@@ -96,7 +96,11 @@ describe.skipIf(skipBrowser)("pledging in Chromium", () => {
   });
 
   test("the backer's confirmation email reaches the local mailbox, with the private link", async () => {
-    const page = await newPage();
+    // Only an admin reads the mailbox: one signs in with the link the server prints.
+    const { page } = await signInByEmail(browser, server, "mailbox-e2e@example.org");
+    page.on("pageerror", (error) => {
+      throw error;
+    });
     await page.goto(`${server.url}/admin/mailbox`);
     // The delivery job runs every 2 s in the server.
     const subject = /^Merci ! Votre contribution de 50\s€ à « La Machinerie/;

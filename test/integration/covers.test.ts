@@ -4,7 +4,6 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import { csrfToken } from "~/auth/csrf.server";
 import { createDraft } from "~/campaigns/editor.server";
 import { loadConfig } from "~/lib/config.server";
 import { action } from "~/routes/manage.campaigns.$id";
@@ -53,7 +52,7 @@ async function setUp() {
 
 async function upload(setup: Awaited<ReturnType<typeof setUp>>, bytes: Buffer, name: string) {
   const form = new FormData();
-  form.set("csrf", csrfToken(setup.context.config.SESSION_SECRET, setup.owner.id));
+  form.set("csrf", setup.owner.csrf);
   form.set("cover", new Blob([new Uint8Array(bytes)], { type: "image/png" }), name);
   const request = new Request(`http://localhost/manage/campaigns/${setup.id}`, {
     method: "POST",
@@ -118,7 +117,7 @@ test("the story preview is sanitized HTML, and previewing saves nothing", async 
     form: {
       intent: "preview",
       story: "## Titre\n\n<script>alert(1)</script>\n\n**gras**",
-      csrf: csrfToken(setup.context.config.SESSION_SECRET, setup.owner.id),
+      csrf: setup.owner.csrf,
     },
     headers: { Cookie: setup.owner.cookie },
   });

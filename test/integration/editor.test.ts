@@ -234,14 +234,14 @@ test("an update is shown on the page when public and emailed to each backer once
 
 test("bad input in the editor shows each field's error and saves nothing", async () => {
   const context = testContext(database());
-  const { id: ownerId, cookie } = await signedInAs(context, "editor-owner@example.org");
+  const { id: ownerId, cookie, csrf } = await signedInAs(context, "editor-owner@example.org");
   const campaignId = await createDraft(database().db, ownerId, input({ slug: "bad-input" }), now);
   const post = (form: Record<string, string>) =>
     callRoute<{ errors: Record<string, string> }>(manageAction, {
       url: `http://localhost/manage/campaigns/${campaignId}`,
       params: { id: campaignId },
       context,
-      form: { ...form, csrf: csrfToken(context.config.SESSION_SECRET, ownerId) },
+      form: { ...form, csrf },
       headers: { Cookie: cookie },
     });
   const details = await post({
@@ -291,7 +291,7 @@ test("bad input in the editor shows each field's error and saves nothing", async
 
 test("a change without the person's anti-forgery token is refused and saves nothing", async () => {
   const context = testContext(database());
-  const { id: ownerId, cookie } = await signedInAs(context, "csrf-owner@example.org");
+  const { id: ownerId, cookie, csrf: token } = await signedInAs(context, "csrf-owner@example.org");
   const campaignId = await createDraft(database().db, ownerId, input({ slug: "csrf-test" }), now);
   const attempt = (csrf?: string) =>
     callRoute(manageAction, {
@@ -304,7 +304,9 @@ test("a change without the person's anti-forgery token is refused and saves noth
   expect((await attempt()).status).toBe(403);
   expect((await attempt("forged-forged-forged-forged-forg")).status).toBe(403);
   expect((await status(campaignId)).status).toBe("draft");
-  expect((await attempt(csrfToken(context.config.SESSION_SECRET, ownerId))).status).toBe(302);
+  // The old token, an HMAC of the user's id, is a forgery now: tokens belong to sessions.
+  expect((await attempt(csrfToken(context.config.SESSION_SECRET, ownerId))).status).toBe(403);
+  expect((await attempt(token)).status).toBe(302);
   expect((await status(campaignId)).status).toBe("in_review");
 });
 

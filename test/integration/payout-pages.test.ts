@@ -4,7 +4,6 @@
 // Express account against the local Stripe server.
 import type { AppLoadContext } from "@remix-run/node";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { csrfToken } from "~/auth/csrf.server";
 import { applyStripeEvent } from "~/payments/webhooks.server";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { auditEntries } from "~/payouts/audit.server";
@@ -28,8 +27,8 @@ import { useTestDatabase } from "../support/database";
 const database = useTestDatabase();
 const pledgedAt = new Date("2026-11-30T12:00:00.000Z");
 let context: AppLoadContext;
-let admin: { id: string; cookie: string };
-let owner: { id: string; cookie: string };
+let admin: { id: string; cookie: string; csrf: string };
+let owner: { id: string; cookie: string; csrf: string };
 
 beforeAll(async () => {
   context = testContext(database(), {
@@ -59,7 +58,7 @@ async function succeededCampaign(amounts: number[]) {
 const asAdmin = (form?: Record<string, string>) => ({
   context,
   headers: { Cookie: admin.cookie },
-  form: form && { ...form, csrf: csrfToken(context.config.SESSION_SECRET, admin.id) },
+  form: form && { ...form, csrf: admin.csrf },
 });
 
 type StatementPage = Awaited<ReturnType<typeof statementLoader>>;
@@ -254,7 +253,7 @@ test("an owner connects an Express account: Stripe's onboarding link, then accou
   });
   expect(before.data).toMatchObject({ account: null, stripe: true });
 
-  const form = { csrf: csrfToken(context.config.SESSION_SECRET, owner.id) };
+  const form = { csrf: owner.csrf };
   const started = await callRoute(accountAction, { url: "http://t/account/payouts", form, ...owned });
   const [accountId] = [...fake.accounts.keys()];
   expect(started).toMatchObject({ status: 302, location: `${fake.url}/connect/${accountId}` });

@@ -24,11 +24,12 @@ function problemsOf(env: Record<string, string>): string[] {
   throw new Error("expected a ConfigError");
 }
 
-test("with nothing set, the embedded defaults run on port 3000 with a local SQLite file", () => {
+test("with nothing set, the embedded defaults run on port 3000 of this machine only, with a local SQLite file", () => {
   const config = loadConfig({ DATA_DIR: dataDir() });
   expect(config).toMatchObject({
     NODE_ENV: "development",
     PORT: 3000,
+    HOST: "127.0.0.1",
     DATABASE_URL: "./data/tourdetable.sqlite",
     PUBLIC_URL: "http://localhost:3000",
     SEED_DEMO: true,

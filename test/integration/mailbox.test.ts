@@ -1,0 +1,115 @@
+// The local mailbox holds sign-in links: only signed-in admins read it, in every configuration
+// (the report: anonymous visitors got 200 on a local install and could sign in as the admin).
+// The first admin of a fresh install signs in with the link the server prints on its console.
+import type { AppLoadContext } from "@remix-run/node";
+import { expect, test, vi } from "vitest";
+import { requestSignInLink } from "~/auth/sign-in.server";
+import { deliverDueEmails } from "~/notifications/delivery.server";
+import { createMailboxTransport } from "~/notifications/transport.server";
+import { loadConfig } from "~/lib/config.server";
+import { loader as listLoader } from "~/routes/admin.mailbox";
+import { loader as messageLoader } from "~/routes/admin.mailbox_.$id";
+import { testContext } from "../support/context";
+import { useTestDatabase } from "../support/database";
+import { createCampaign } from "../support/factories";
+import { callRoute } from "../support/routes";
+import { signedInAs } from "../support/users";
+
+const database = useTestDatabase();
+const now = new Date("2026-12-01T12:00:00.000Z");
+
+const configurations: Record<string, Record<string, string>> = {
+  "a local install (no PUBLIC_URL, no SMTP_URL)": {},
+  "a local install with SMTP_URL": { SMTP_URL: "smtp://127.0.0.1:2525" },
+  "a public deployment": { PUBLIC_URL: "https://tourdetable.example" },
+};
+
+async function mailboxWithOneMessage(context: AppLoadContext): Promise<string> {
+  await createMailboxTransport(context.db).send(
+    {
+      from: "no-reply@t.example",
+      to: "admin@example.org",
+      subject: "Votre lien de connexion",
+      html: "<p>secret</p>",
+      text: "secret",
+      headers: {},
+      messageId: "<m@t.example>",
+    },
+    `outbox-${Math.random()}`,
+    now,
+  );
+  const row = await context.db.selectFrom("mailbox_messages").select("id").executeTakeFirstOrThrow();
+  return row.id;
+}
+
+test.each(Object.entries(configurations))("in %s only admins read the mailbox", async (_name, env) => {
+  const context = testContext(database(), {
+    config: loadConfig({
+      DATA_DIR: "./data",
+      SESSION_SECRET: "mailbox-secret-".padEnd(40, "x"),
+      ADMIN_EMAILS: "admin@example.org",
+      ...env,
+    }),
+  });
+  const messageId = await mailboxWithOneMessage(context);
+  const owner = await signedInAs(context, "owner@example.org");
+  await createCampaign(context.db, { owner_id: owner.id });
+  const people: Record<string, { cookie?: string; list: number; message: number }> = {
+    anonymous: { list: 302, message: 302 },
+    backer: { cookie: (await signedInAs(context, "backer@example.org")).cookie, list: 403, message: 403 },
+    owner: { cookie: owner.cookie, list: 403, message: 403 },
+    admin: { cookie: (await signedInAs(context, "admin@example.org")).cookie, list: 200, message: 200 },
+  };
+  for (const [who, person] of Object.entries(people)) {
+    const headers: Record<string, string> = person.cookie ? { Cookie: person.cookie } : {};
+    const list = await callRoute(listLoader, { url: "http://t/admin/mailbox", context, headers });
+    const message = await callRoute(messageLoader, {
+      url: `http://t/admin/mailbox/${messageId}`,
+      params: { id: messageId },
+      context,
+      headers,
+    });
+    expect([who, list.status, message.status]).toEqual([who, person.list, person.message]);
+    if (who === "anonymous") expect(list.location).toMatch(/^\/sign-in\?redirectTo=%2Fadmin%2Fmailbox/);
+  }
+});
+
+test("delivering a sign-in link to the local mailbox prints it on the console, and nothing else", async () => {
+  const { db, engine } = database();
+  const log = vi.spyOn(console, "log").mockImplementation(() => {});
+  try {
+    await requestSignInLink(
+      db,
+      {
+        email: "first-admin@example.org",
+        ip: "127.0.0.1",
+        redirectTo: "/admin",
+        locale: "fr",
+        publicUrl: "http://localhost:3000",
+      },
+      now,
+    );
+    await deliverDueEmails(
+      {
+        db,
+        engine,
+        transport: createMailboxTransport(db),
+        config: {
+          PUBLIC_URL: "http://localhost:3000",
+          SESSION_SECRET: "mailbox-secret-".padEnd(40, "x"),
+          MAIL_FROM: "Tour de table <no-reply@localhost>",
+        },
+        workerId: "mailbox-test",
+      },
+      now,
+    );
+    const lines = log.mock.calls.map((call) => String(call[0]));
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^Sign-in link for first-admin@example\.org: http:\/\/localhost:3000\/auth\/verify\?token=[\w-]{43}$/,
+      ),
+    ]);
+  } finally {
+    log.mockRestore();
+  }
+});
