@@ -134,7 +134,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           target: null,
           errors: {} as FieldErrors,
           values,
-          preview: renderStory(values.story ?? ""),
+          preview: renderStory(values.story ?? "", { siteUrl: context.config.PUBLIC_URL }),
         });
       }
       case "details": {

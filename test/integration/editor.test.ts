@@ -30,6 +30,8 @@ import { callRoute } from "../support/routes";
 import { signedInAs } from "../support/users";
 import { useTestDatabase } from "../support/database";
 
+const siteUrl = "http://localhost:3000";
+
 const database = useTestDatabase();
 const now = new Date("2026-12-01T10:00:00.000Z");
 
@@ -210,9 +212,10 @@ test("an update is shown on the page when public and emailed to each backer once
     "b@example.org",
     "b@example.org",
   ]);
-  const page = await getCampaignPage(db, { slug: "updates-test", locale: "fr", now });
+  const page = await getCampaignPage(db, { siteUrl, slug: "updates-test", locale: "fr", now });
   expect(page?.updates.map((u) => u.title)).toEqual(["Les travaux commencent"]);
   const asBacker = await getCampaignPage(db, {
+    siteUrl,
     slug: "updates-test",
     locale: "fr",
     now,
@@ -223,6 +226,7 @@ test("an update is shown on the page when public and emailed to each backer once
     "Pour vous seulement",
   ]);
   const asStranger = await getCampaignPage(db, {
+    siteUrl,
     slug: "updates-test",
     locale: "fr",
     now,
