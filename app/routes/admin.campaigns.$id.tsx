@@ -18,7 +18,7 @@ import { refundPledge } from "~/pledges/refunds.server";
 import { AppError } from "~/lib/errors";
 import { intlLocale, type MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
-import { formatMoney, parseMoney } from "~/lib/money";
+import { ambiguousAmountParams, formatMoney, parseMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -144,7 +144,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     .executeTakeFirst();
   if (pledge?.campaign_id !== campaign.id) throw notFound();
   const amount = parseMoney(parsed.data.amount, campaign.currency, intlLocale[requestLocale(request)]);
-  if (!amount.ok) return data({ pledgeId, error: "admin.error.amount" as MessageKey }, { status: 400 });
+  if (!amount.ok) {
+    // An ambiguous amount is shown back with both readings, in the reader's language.
+    const ambiguous = amount.error === "ambiguous";
+    return data(
+      {
+        pledgeId,
+        error: (ambiguous ? "money.error.ambiguous" : "admin.error.amount") as MessageKey,
+        params: ambiguousAmountParams(
+          parsed.data.amount.slice(0, 40),
+          campaign.currency,
+          intlLocale[requestLocale(request)],
+        ),
+      },
+      { status: 400 },
+    );
+  }
   try {
     await refundPledge(
       { db: context.db, gateway: context.gateway },
@@ -347,7 +362,7 @@ export default function CampaignFollowUp() {
                     </button>
                     {result?.pledgeId === p.id && result.error ? (
                       <span className="field__error" role="alert">
-                        {t(result.error)}
+                        {t(result.error, "params" in result ? result.params : {})}
                       </span>
                     ) : null}
                   </Form>
