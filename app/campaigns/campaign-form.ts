@@ -1,7 +1,8 @@
 // The campaign editor's rules, shared by the form and the actions. Messages are i18n keys.
 import { z } from "zod";
-import { parseMoney, minorUnitDigits } from "~/lib/money";
+import { parseMoney, minorUnitDigits, type MoneyParseResult } from "~/lib/money";
 import { isValidTimeZone } from "~/lib/time";
+import type { MessageKey } from "~/lib/i18n";
 
 function knownCurrency(code: string): boolean {
   try {
@@ -10,6 +11,11 @@ function knownCurrency(code: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** An ambiguous amount says so, with both readings (the page fills them in); else the field's own message. */
+export function amountMessage(parsed: MoneyParseResult, otherwise: MessageKey): MessageKey {
+  return !parsed.ok && parsed.error === "ambiguous" ? "money.error.ambiguous" : otherwise;
 }
 
 const currency = z.string().trim().toUpperCase().refine(knownCurrency, "editor.error.currency");
@@ -55,7 +61,7 @@ export function campaignFormSchema(locale: string) {
       // With an unknown currency (its own error), the goal is still read, as euros.
       const goal = parseMoney(values.goal, knownCurrency(values.currency) ? values.currency : "EUR", locale);
       if (!goal.ok || goal.amount <= 0)
-        ctx.addIssue({ code: "custom", path: ["goal"], message: "editor.error.goal" });
+        ctx.addIssue({ code: "custom", path: ["goal"], message: amountMessage(goal, "editor.error.goal") });
     })
     .transform((values) => {
       const goal = parseMoney(values.goal, values.currency, locale);
@@ -89,7 +95,11 @@ export function tierFormSchema(currencyCode: string, locale: string) {
     .superRefine((values, ctx) => {
       const min = parseMoney(values.minimum, currencyCode, locale);
       if (!min.ok || min.amount <= 0)
-        ctx.addIssue({ code: "custom", path: ["minimum"], message: "editor.error.minimum" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["minimum"],
+          message: amountMessage(min, "editor.error.minimum"),
+        });
     })
     .transform((values) => {
       const min = parseMoney(values.minimum, currencyCode, locale);

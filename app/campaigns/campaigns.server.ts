@@ -188,7 +188,8 @@ export async function getCampaignPage(
     locale,
     now,
     viewerEmail = null,
-  }: { slug: string; locale: Locale; now: Date; viewerEmail?: string | null },
+    siteUrl,
+  }: { slug: string; locale: Locale; now: Date; viewerEmail?: string | null; siteUrl: string },
 ): Promise<CampaignPage | null> {
   const row = await db
     .selectFrom("campaigns")
@@ -257,7 +258,7 @@ export async function getCampaignPage(
     coverImage: campaign.cover_image,
     status: campaign.status,
     progress: campaignProgress(campaign, now),
-    storyHtml: renderStory(campaign.story_md),
+    storyHtml: renderStory(campaign.story_md, { siteUrl }),
     ownerName: row.owner_name,
     fundingModel: campaign.funding_model,
     timeZone: campaign.time_zone,
@@ -281,7 +282,7 @@ export async function getCampaignPage(
     updates: updateRows.map((u) => ({
       id: u.id,
       title: u.title,
-      html: renderStory(u.body_md),
+      html: renderStory(u.body_md, { siteUrl }),
       createdAt: u.created_at,
     })),
     stretchGoals: goalRows.map((goalRow) => {

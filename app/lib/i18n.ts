@@ -403,6 +403,8 @@ const fr = {
   "pledge.error.amountInvalid": "Ce montant n'est pas un nombre (exemple : 25 ou 25,50).",
   "pledge.error.amountPositive": "Le montant doit être positif.",
   "pledge.error.amountDecimals": "Pas plus de deux décimales.",
+  "money.error.ambiguous":
+    "« {typed} » peut se lire {thousands} ou {decimal}. Écrivez {thousandsInput} pour {thousands} ; pour des décimales, une virgule et {digits, plural, =0 {aucun chiffre} one {# chiffre} other {# chiffres}} au plus après elle.",
   "pledge.error.amountTooLarge": "Ce montant dépasse le maximum d'une contribution (100 000 €).",
   "pledge.error.amountBelowMinimum": "Cette contrepartie demande au moins {min}.",
   "pledge.error.tierUnknown": "Cette contrepartie n'existe pas pour cette campagne.",
@@ -831,6 +833,8 @@ const en: Record<MessageKey, string> = {
   "pledge.error.amountInvalid": "This amount is not a number (for example 25 or 25.50).",
   "pledge.error.amountPositive": "The amount must be positive.",
   "pledge.error.amountDecimals": "No more than two decimals.",
+  "money.error.ambiguous":
+    "“{typed}” could mean {thousands} or {decimal}. Write {thousandsInput} for {thousands}; for decimals, use a point and at most {digits, plural, =0 {no digits} one {# digit} other {# digits}} after it.",
   "pledge.error.amountTooLarge": "This is more than one pledge can be (100,000 €).",
   "pledge.error.amountBelowMinimum": "This reward needs at least {min}.",
   "pledge.error.tierUnknown": "This reward does not exist for this campaign.",

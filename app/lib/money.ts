@@ -46,17 +46,31 @@ export function formatMoney(
   return format.format(toDecimalString(amount, currency) as unknown as number);
 }
 
-export type MoneyParseError = "empty" | "invalid" | "negative" | "too_many_decimals" | "too_large";
-export type MoneyParseResult = { ok: true; amount: number } | { ok: false; error: MoneyParseError };
+export type MoneyParseError =
+  "empty" | "invalid" | "negative" | "too_many_decimals" | "too_large" | "ambiguous";
+export type MoneyParseResult =
+  | { ok: true; amount: number }
+  | { ok: false; error: Exclude<MoneyParseError, "ambiguous"> }
+  /** Two readings: thousands (in minor units) or a decimal point (its exact text, maybe too precise). */
+  | { ok: false; error: "ambiguous"; readings: { thousands: number; decimal: string } };
 
 const groupSeparators = /[\s\u00a0\u202f'’_]/g;
+/** A number written with thousands groups, `sep` being `.` or `,`: `1.250`, `12,500,000`. */
+const grouped = (sep: string) => new RegExp(`^[1-9]\\d{0,2}(\\${sep}\\d{3})+$`);
 
 /**
- * Reads what a person typed (`15 000,50 €`, `15000.5`, `€1,250`, `20`) into minor units.
- * In French a comma is the decimal sign; in English a comma only groups thousands. A dot is a
- * decimal sign unless it is followed by groups of exactly three digits in French (`1.250`).
+ * Reads what a person typed (`15 000,50 €`, `15000.5`, `€1,250.00`, `20`) into minor units, the
+ * same way in every locale (docs/decisions/019-ambiguous-amounts.md):
+ * - spaces (plain, no-break, narrow), `'` and `_` group thousands;
+ * - with both `.` and `,`, the last one is the decimal sign and the other groups thousands;
+ * - one sign written several times groups thousands (`1.250.000`);
+ * - one sign written once is a decimal sign (`20,5`, `0.001`), except when it is followed by exactly
+ *   three digits after a group of 1 to 3 (`10.555`, `1,250`): that could be thousands or decimals,
+ *   and is refused as ambiguous with both readings, never guessed. A currency without decimals
+ *   (JPY) has only the thousands reading.
  */
 export function parseMoney(input: string, currency: string, locale: string): MoneyParseResult {
+  void locale; // Read alike in every locale: a French page gets English-typed amounts and back.
   const digits = minorUnitDigits(currency);
   let text = input
     .trim()
@@ -69,30 +83,41 @@ export function parseMoney(input: string, currency: string, locale: string): Mon
   text = text.replace(groupSeparators, "");
   if (!/^[0-9.,]+$/.test(text) || !/[0-9]/.test(text)) return { ok: false, error: "invalid" };
 
-  const french = locale.toLowerCase().startsWith("fr");
+  const commas = text.split(",").length - 1;
+  const dots = text.split(".").length - 1;
   let integerPart = text;
   let fraction = "";
-  const lastSeparator = Math.max(text.lastIndexOf(","), text.lastIndexOf("."));
-  if (lastSeparator >= 0) {
-    const separator = text[lastSeparator];
-    const tail = text.slice(lastSeparator + 1);
-    const isDecimal =
-      separator === (french ? "," : ".") ||
-      (french && separator === "." && !/^\d{3}$/.test(tail)) ||
-      // "1,5" typed in English is still clearly one and a half.
-      (!french && separator === "," && !/^\d{3}$/.test(tail));
-    if (isDecimal) {
-      integerPart = text.slice(0, lastSeparator);
-      fraction = tail;
+  if (commas > 0 && dots > 0) {
+    const decimalSign = text.lastIndexOf(",") > text.lastIndexOf(".") ? "," : ".";
+    const groupSign = decimalSign === "," ? "." : ",";
+    if ((decimalSign === "," ? commas : dots) !== 1) return { ok: false, error: "invalid" };
+    [integerPart = "", fraction = ""] = text.split(decimalSign);
+    if (!grouped(groupSign).test(integerPart)) return { ok: false, error: "invalid" };
+    integerPart = integerPart.split(groupSign).join("");
+  } else if (commas + dots > 1) {
+    if (!grouped(commas > 0 ? "," : ".").test(text)) return { ok: false, error: "invalid" };
+    integerPart = text.replace(/[.,]/g, "");
+  } else if (commas + dots === 1) {
+    const [head = "", tail = ""] = text.split(/[.,]/);
+    if (/^\d{3}$/.test(tail) && /^[1-9]\d{0,2}$/.test(head)) {
+      const thousands = toMinor(`${head}${tail}`, "", digits);
+      if (digits === 0) return thousands;
+      if (!thousands.ok) return thousands;
+      return {
+        ok: false,
+        error: "ambiguous",
+        readings: { thousands: thousands.amount, decimal: `${head}.${tail}` },
+      };
     }
-    // What is left of the integer part may only hold thousands groups.
-    if (/[.,]/.test(integerPart) && !/^\d{1,3}([.,]\d{3})+$/.test(integerPart)) {
-      return { ok: false, error: "invalid" };
-    }
-    integerPart = integerPart.replace(/[.,]/g, "");
-    if (isDecimal && !/^\d*$/.test(fraction)) return { ok: false, error: "invalid" };
+    integerPart = head;
+    fraction = tail;
   }
   if (integerPart === "" && fraction === "") return { ok: false, error: "invalid" };
+  return toMinor(integerPart, fraction, digits);
+}
+
+/** Whole and fraction digits → minor units; extra decimals may only be zeros (`40,000 0`). */
+function toMinor(integerPart: string, fraction: string, digits: number): MoneyParseResult {
   if (fraction.length > digits) {
     if (/^0*$/.test(fraction.slice(digits))) fraction = fraction.slice(0, digits);
     else return { ok: false, error: "too_many_decimals" };
@@ -101,6 +126,34 @@ export function parseMoney(input: string, currency: string, locale: string): Mon
   const amount = Number(minor);
   if (!Number.isSafeInteger(amount) || minor.length > 15) return { ok: false, error: "too_large" };
   return { ok: true, amount };
+}
+
+/**
+ * The parameters of `money.error.ambiguous` for what was typed, or `{}` when it is not ambiguous:
+ * both readings formatted for people, and how to write the thousands one unmistakably.
+ */
+export function ambiguousAmountParams(
+  input: string,
+  currency: string,
+  locale: string,
+): Record<string, string | number> {
+  const parsed = parseMoney(input, currency, locale);
+  if (parsed.ok || parsed.error !== "ambiguous") return {};
+  const { thousands, decimal } = parsed.readings;
+  const decimalDigits = decimal.split(".")[1]!.length;
+  const decimalText = numberFormat(locale, {
+    style: "currency",
+    currency,
+    minimumFractionDigits: decimalDigits,
+    maximumFractionDigits: decimalDigits,
+  }).format(decimal as unknown as number);
+  return {
+    typed: input.trim(),
+    thousands: formatMoney(thousands, currency, locale),
+    decimal: decimalText,
+    thousandsInput: toInputAmount(thousands, currency, locale),
+    digits: minorUnitDigits(currency),
+  };
 }
 
 /** The whole percentage of a goal reached, floored (99.9 % is not yet 100 %). */

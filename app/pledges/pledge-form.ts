@@ -24,6 +24,7 @@ const amountErrors: Record<string, MessageKey> = {
   negative: "pledge.error.amountPositive",
   too_many_decimals: "pledge.error.amountDecimals",
   too_large: "pledge.error.amountTooLarge",
+  ambiguous: "money.error.ambiguous",
 };
 
 /** The form's values as typed: strings, as a form posts them (checkboxes are "on" or absent). */

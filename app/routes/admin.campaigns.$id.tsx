@@ -18,7 +18,7 @@ import { refundPledge } from "~/pledges/refunds.server";
 import { AppError } from "~/lib/errors";
 import { intlLocale, type MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
-import { formatMoney, parseMoney } from "~/lib/money";
+import { ambiguousAmountParams, formatMoney, parseMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -146,8 +146,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   // What was typed comes back with the error, on the form of its pledge (at most what a field holds).
   const values = { amount: parsed.data.amount.slice(0, 40), reason: reason.slice(0, 500) };
   const amount = parseMoney(parsed.data.amount, campaign.currency, intlLocale[requestLocale(request)]);
-  if (!amount.ok)
-    return data({ pledgeId, error: "admin.error.amount" as MessageKey, values }, { status: 400 });
+  if (!amount.ok) {
+    // An ambiguous amount is shown back with both readings, in the reader's language.
+    const ambiguous = amount.error === "ambiguous";
+    return data(
+      {
+        pledgeId,
+        values,
+        error: (ambiguous ? "money.error.ambiguous" : "admin.error.amount") as MessageKey,
+        params: ambiguousAmountParams(
+          parsed.data.amount.slice(0, 40),
+          campaign.currency,
+          intlLocale[requestLocale(request)],
+        ),
+      },
+      { status: 400 },
+    );
+  }
   let refunded: Awaited<ReturnType<typeof refundPledge>>;
   try {
     refunded = await refundPledge(
@@ -364,7 +379,7 @@ export default function CampaignFollowUp() {
                     </button>
                     {result?.pledgeId === p.id && result.error ? (
                       <span className="field__error" role="alert">
-                        {t(result.error)}
+                        {t(result.error, "params" in result ? result.params : {})}
                       </span>
                     ) : null}
                   </Form>

@@ -21,6 +21,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     slug: params.slug ?? "",
     locale,
     now: context.clock(),
+    siteUrl: context.config.PUBLIC_URL,
   });
   if (!campaign) throw notFound();
   // Dates are formatted here, on the server, so that the page reads the same before and after hydration.

@@ -30,7 +30,7 @@ import { getPledgeOptions } from "~/pledges/pledge-options.server";
 import { AppError } from "~/lib/errors";
 import { intlLocale, translator, type MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
-import { formatMoney, parseMoney, toInputAmount } from "~/lib/money";
+import { ambiguousAmountParams, formatMoney, parseMoney, toInputAmount } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 import { formatInstant } from "~/lib/time";
 
@@ -217,7 +217,13 @@ export default function PledgeRoute() {
     const key =
       (clientErrors[field as keyof PledgeFormValues]?.message as MessageKey | undefined) ??
       serverErrors[field];
-    return key ? t(key, { min: minText }) : null;
+    // An ambiguous amount shows both readings of what was typed.
+    return key
+      ? t(key, {
+          min: minText,
+          ...ambiguousAmountParams(getValues("amount") ?? "", campaign.currency, locale),
+        })
+      : null;
   };
   const summary = (Object.keys(serverErrors) as (keyof PledgeFormErrors)[])
     .filter((field) => field !== "form")

@@ -14,7 +14,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { z } from "zod";
 import { assertCsrf } from "~/auth/csrf.server";
 import { CsrfField } from "~/components/CsrfField";
-import { campaignFormSchema, tierFormSchema } from "~/campaigns/campaign-form";
+import { amountMessage, campaignFormSchema, tierFormSchema } from "~/campaigns/campaign-form";
 import { MAX_COVER_BYTES, saveCover } from "~/campaigns/covers.server";
 import { renderStory } from "~/campaigns/story.server";
 import {
@@ -36,7 +36,7 @@ import { AppError } from "~/lib/errors";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
 import { intlLocale, type MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
-import { parseMoney, toInputAmount } from "~/lib/money";
+import { ambiguousAmountParams, parseMoney, toInputAmount } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -134,7 +134,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           target: null,
           errors: {} as FieldErrors,
           values,
-          preview: renderStory(values.story ?? ""),
+          preview: renderStory(values.story ?? "", { siteUrl: context.config.PUBLIC_URL }),
         });
       }
       case "details": {
@@ -162,7 +162,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         const target = parseMoney(values.target ?? "", campaign.currency, locale);
         const title = (values.title ?? "").trim();
         const errors: FieldErrors = {};
-        if (!target.ok || target.amount <= 0) errors.target = "editor.error.goal";
+        if (!target.ok || target.amount <= 0) errors.target = amountMessage(target, "editor.error.goal");
         if (title.length < 2) errors.title = "editor.error.tierTitle";
         if (Object.keys(errors).length || !target.ok) return fail(errors);
         if (intent === "add-stretch")
@@ -254,7 +254,16 @@ export default function ManageCampaign() {
   const editable = campaign.status === "draft" || campaign.status === "in_review";
   const errorsFor = (intent: string, tierId: string | null = null): FieldErrors =>
     result && result.intent === intent && (tierId === null || result.target === tierId) ? result.errors : {};
-  const err = (errors: FieldErrors, field: string) => (errors[field] ? t(errors[field]) : null);
+  const err = (errors: FieldErrors, field: string) => {
+    const key = errors[field];
+    if (!key) return null;
+    if (key !== "money.error.ambiguous" || !result || !("values" in result)) return t(key);
+    // Both readings of what was typed, in the currency it was read in.
+    const typed = result.values as Record<string, string | undefined>;
+    const currency =
+      field === "goal" && typed.currency ? typed.currency.trim().toUpperCase() : campaign.currency;
+    return t(key, ambiguousAmountParams(typed[field] ?? "", currency, locale));
+  };
   const notice = search.get("notice");
 
   const tierFields = (

@@ -17,7 +17,7 @@ import { cancelPledge, changePledge, getPledge } from "~/pledges/pledges.server"
 import { AppError } from "~/lib/errors";
 import { intlLocale, translator, type MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
-import { formatMoney, toInputAmount } from "~/lib/money";
+import { ambiguousAmountParams, formatMoney, toInputAmount } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 
 function authorise(request: Request, pledgeId: string, secret: string): string {
@@ -239,7 +239,18 @@ export default function PledgeRoute() {
           <FormField
             id="amount"
             label={t("pledge.amount")}
-            error={errors.amount ? t(errors.amount, { min: minText }) : null}
+            error={
+              errors.amount
+                ? t(errors.amount, {
+                    min: minText,
+                    ...ambiguousAmountParams(
+                      String(actionData?.values?.amount ?? ""),
+                      pledge.currency,
+                      locale,
+                    ),
+                  })
+                : null
+            }
           >
             {(aria) => (
               <input

@@ -167,7 +167,11 @@ describe.skipIf(skipBrowser)("pledging in Chromium", () => {
       await page.getByLabel("Votre nom", { exact: true }).fill("Léa");
       await page.getByLabel("Votre adresse e-mail").fill("lea@");
       await page.getByRole("button", { name: "Continuer vers le paiement" }).click();
-      await page.getByText("Pas plus de deux décimales.").first().waitFor();
+      // 12,345: twelve thousand or twelve euros and a bit? Both readings are shown, none is guessed.
+      await page
+        .getByText(/« 12,345 » peut se lire 12\s345\s€ ou 12,345\s€\. Écrivez 12345 pour 12\s345\s€/)
+        .first()
+        .waitFor();
       await page
         .getByText(/Cette adresse e-mail n'est pas valide/)
         .first()

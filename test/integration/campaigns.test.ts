@@ -9,6 +9,8 @@ import {
 import { createCampaign, createPledge, createTier } from "../support/factories";
 import { useTestDatabase } from "../support/database";
 
+const siteUrl = "http://localhost:3000";
+
 const database = useTestDatabase();
 const now = new Date("2026-11-30T12:00:00.000Z");
 
@@ -28,8 +30,8 @@ test("drafts and campaigns in review have no public page", async () => {
   const { db } = database();
   const draft = await createCampaign(db, { status: "draft", slug: "secret-draft" });
   expect(draft).toBeTruthy();
-  expect(await getCampaignPage(db, { slug: "secret-draft", locale: "fr", now })).toBeNull();
-  expect(await getCampaignPage(db, { slug: "no-such-campaign", locale: "fr", now })).toBeNull();
+  expect(await getCampaignPage(db, { siteUrl, slug: "secret-draft", locale: "fr", now })).toBeNull();
+  expect(await getCampaignPage(db, { siteUrl, slug: "no-such-campaign", locale: "fr", now })).toBeNull();
 });
 
 test("progress shows the stored totals, the floored percent and the time left by the given clock", async () => {
@@ -41,7 +43,7 @@ test("progress shows the stored totals, the floored percent and the time left by
     backer_count: 97,
     deadline_at: "2026-12-08T22:59:59.999Z",
   });
-  const page = await getCampaignPage(db, { slug: "progress", locale: "fr", now });
+  const page = await getCampaignPage(db, { siteUrl, slug: "progress", locale: "fr", now });
   expect(page?.progress).toEqual({
     raised: 612_000,
     goal: 1_500_000,
@@ -52,6 +54,7 @@ test("progress shows the stored totals, the floored percent and the time left by
     timeLeft: { unit: "days", value: 8 },
   });
   const lastHours = await getCampaignPage(db, {
+    siteUrl,
     slug: "progress",
     locale: "fr",
     now: new Date("2026-12-08T20:00:00Z"),
@@ -62,7 +65,7 @@ test("progress shows the stored totals, the floored percent and the time left by
 test("a closed campaign shows as ended whatever the clock says", async () => {
   const { db } = database();
   await createCampaign(db, { slug: "closed", status: "failed", deadline_at: "2026-12-08T22:59:59.999Z" });
-  const page = await getCampaignPage(db, { slug: "closed", locale: "en", now });
+  const page = await getCampaignPage(db, { siteUrl, slug: "closed", locale: "en", now });
   expect(page?.progress.timeLeft).toEqual({ unit: "ended", value: 0 });
 });
 
@@ -72,7 +75,7 @@ test("tiers show what is left, and a fully claimed limited tier is sold out", as
   await createTier(db, campaign, { position: 2, title: "Épuisée", stock_limit: 3, claimed_count: 3 });
   await createTier(db, campaign, { position: 1, title: "Limitée", stock_limit: 10, claimed_count: 4 });
   await createTier(db, campaign, { position: 0, title: "Libre", stock_limit: null, claimed_count: 12 });
-  const page = await getCampaignPage(db, { slug: "tiers", locale: "fr", now });
+  const page = await getCampaignPage(db, { siteUrl, slug: "tiers", locale: "fr", now });
   expect(page?.tiers.map((t) => [t.title, t.remaining, t.soldOut])).toEqual([
     ["Libre", null, false],
     ["Limitée", 6, false],
@@ -87,7 +90,7 @@ test("texts fall back to the owner's language where no translation exists", asyn
     .insertInto("content_translations")
     .values({ subject_type: "campaign", subject_id: campaign, locale: "en", field: "title", value: "Title" })
     .execute();
-  const page = await getCampaignPage(db, { slug: "bilingual", locale: "en", now });
+  const page = await getCampaignPage(db, { siteUrl, slug: "bilingual", locale: "en", now });
   expect([page?.title, page?.tagline]).toEqual(["Title", "Accroche"]);
 });
 

@@ -6,6 +6,8 @@ import { campaignStatement } from "~/payouts/ledger.server";
 import { payoutQueue } from "~/payouts/views.server";
 import { useTestDatabase } from "../support/database";
 
+const siteUrl = "http://localhost:3000";
+
 const database = useTestDatabase();
 const now = new Date("2026-11-24T11:00:00.000Z");
 
@@ -75,8 +77,8 @@ test("every seeded campaign's running totals equal the sum of its pledge rows", 
 
 test("the demo has five tiers, two limited with one sold out, and two stretch goals, in French and English", async () => {
   const { db } = database();
-  const fr = await getCampaignPage(db, { slug: "la-machinerie", locale: "fr", now });
-  const en = await getCampaignPage(db, { slug: "la-machinerie", locale: "en", now });
+  const fr = await getCampaignPage(db, { siteUrl, slug: "la-machinerie", locale: "fr", now });
+  const en = await getCampaignPage(db, { siteUrl, slug: "la-machinerie", locale: "en", now });
   expect(fr?.tiers).toHaveLength(5);
   expect(fr?.tiers.filter((t) => t.stockLimit !== null)).toHaveLength(2);
   expect(fr?.tiers.filter((t) => t.soldOut).map((t) => t.title)).toEqual(["Pass coworking lève-tôt"]);

@@ -30,6 +30,8 @@ import { callRoute } from "../support/routes";
 import { signedInAs } from "../support/users";
 import { useTestDatabase } from "../support/database";
 
+const siteUrl = "http://localhost:3000";
+
 const database = useTestDatabase();
 const now = new Date("2026-12-01T10:00:00.000Z");
 
@@ -210,9 +212,10 @@ test("an update is shown on the page when public and emailed to each backer once
     "b@example.org",
     "b@example.org",
   ]);
-  const page = await getCampaignPage(db, { slug: "updates-test", locale: "fr", now });
+  const page = await getCampaignPage(db, { siteUrl, slug: "updates-test", locale: "fr", now });
   expect(page?.updates.map((u) => u.title)).toEqual(["Les travaux commencent"]);
   const asBacker = await getCampaignPage(db, {
+    siteUrl,
     slug: "updates-test",
     locale: "fr",
     now,
@@ -223,6 +226,7 @@ test("an update is shown on the page when public and emailed to each backer once
     "Pour vous seulement",
   ]);
   const asStranger = await getCampaignPage(db, {
+    siteUrl,
     slug: "updates-test",
     locale: "fr",
     now,
@@ -287,6 +291,27 @@ test("bad input in the editor shows each field's error and saves nothing", async
     .where("campaign_id", "=", campaignId)
     .execute();
   expect(tiers).toEqual([]);
+  // A goal, a reward's minimum or a stretch goal typed "15.000" or "1,500" is never read as
+  // fifteen thousand or one and a half by a guess: both readings are asked about.
+  const ambiguousGoal = await post({
+    intent: "details",
+    title: "Un four à pain",
+    slug: "bad-input",
+    tagline: "Pour le quartier",
+    story: "Nous voulons construire un four à pain partagé dans la cour.",
+    goal: "15.000",
+    currency: "EUR",
+    fundingModel: "all_or_nothing",
+    durationDays: "20",
+    timeZone: "Europe/Paris",
+  });
+  expect(ambiguousGoal.status).toBe(400);
+  expect(ambiguousGoal.data?.errors).toEqual({ goal: "money.error.ambiguous" });
+  const ambiguousTier = await post({ intent: "add-tier", title: "Un pain", minimum: "1,500" });
+  expect(ambiguousTier.data?.errors).toEqual({ minimum: "money.error.ambiguous" });
+  const ambiguousStretch = await post({ intent: "add-stretch", title: "Un four", target: "20.000" });
+  expect(ambiguousStretch.data?.errors).toEqual({ target: "money.error.ambiguous" });
+  expect(await status(campaignId)).toMatchObject({ goal_amount: 800_000 });
 });
 
 test("a change without the person's anti-forgery token is refused and saves nothing", async () => {

@@ -2,6 +2,8 @@
 // 5xx), keeps what the person typed, and writes nothing.
 import { randomUUID } from "node:crypto";
 import { beforeAll, expect, test } from "vitest";
+import { translate } from "~/lib/i18n";
+import { ambiguousAmountParams } from "~/lib/money";
 import { action } from "~/routes/campaigns.$slug_.pledge";
 import { testContext } from "../support/context";
 import { createCampaign, createTier } from "../support/factories";
@@ -56,7 +58,8 @@ test.each([
   ["zero", "0", "pledge.error.amountBelowMinimum"],
   ["non-numeric", "quarante", "pledge.error.amountInvalid"],
   ["empty", "", "pledge.error.amountRequired"],
-  ["fractional cent", "40,005", "pledge.error.amountDecimals"],
+  ["fractional cent", "40,0051", "pledge.error.amountDecimals"],
+  ["tenth of a cent", "0.001", "pledge.error.amountDecimals"],
   ["absurdly large", "99999999999", "pledge.error.amountTooLarge"],
   ["just over the maximum", "100000,01", "pledge.error.amountTooLarge"],
   ["below the reward's minimum", "39,99", "pledge.error.amountBelowMinimum"],
@@ -116,6 +119,32 @@ test("a good pledge goes to the simulated checkout; the same form again goes to 
   expect(second.location).toBe(first.location);
   expect(await pledgeCount()).toBe(1);
 });
+
+/** Intl's narrow and plain no-break spaces, read as ordinary spaces. */
+const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
+
+test.each([
+  ["fr", "fr-FR", "10.555", "« 10.555 » peut se lire 10 555 € ou 10,555 €. Écrivez 10555 pour 10 555 €"],
+  ["fr", "fr-FR", "1,250", "« 1,250 » peut se lire 1 250 € ou 1,250 €. Écrivez 1250 pour 1 250 €"],
+  ["en", "en-GB", "€1,250", "“€1,250” could mean €1,250 or €1.250. Write 1250 for €1,250"],
+])(
+  "an ambiguous amount (%s, %s %j) is refused with both readings, never multiplied",
+  async (locale, intl, amount, message) => {
+    const before = await pledgeCount();
+    const answer = await post("atelier", { ...valid(), amount }, locale);
+    expect(answer.status).toBe(400);
+    expect(answer.data?.errors).toEqual({ amount: "money.error.ambiguous" });
+    expect(answer.data?.values.amount).toBe(amount);
+    // What the page shows under the field: the message filled in from what was typed.
+    const shown = translate(
+      locale as "fr" | "en",
+      "money.error.ambiguous",
+      ambiguousAmountParams(String(answer.data?.values.amount), "EUR", intl),
+    );
+    expect(plain(shown)).toContain(message);
+    expect(await pledgeCount()).toBe(before);
+  },
+);
 
 test("English amounts are read the English way", async () => {
   const answer = await post("atelier", { ...valid(), amount: "1,250.50" }, "en");
