@@ -3,12 +3,14 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequestHandler } from "@remix-run/express";
+import { isConnectionError } from "./db/connection-errors.ts";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { appJobs, createGateway, createMailTransport, prepareDatabase } from "./app/boot.server.ts";
 import { createProgressHub } from "./app/campaigns/live.server.ts";
 import { startJobs } from "./app/jobs/runner.server.ts";
 import { ConfigError, loadConfig, type Config } from "./app/lib/config.server.ts";
+import { withOutageAnswers } from "./app/lib/outage.server.ts";
 import { clientIp } from "./app/lib/request.server.ts";
 import { systemClock } from "./app/lib/time.ts";
 
@@ -51,9 +53,13 @@ async function main(): Promise<void> {
     ? undefined
     : await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
   const buildPath = new URL("./build/server/index.js", import.meta.url).href;
+  // withOutageAnswers: a lost database connection answers 503 with a page, never 500.
   const build: ServerBuild | (() => Promise<ServerBuild>) = vite
-    ? () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
-    : ((await import(buildPath)) as ServerBuild);
+    ? () =>
+        (vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>).then((b) =>
+          withOutageAnswers(b),
+        )
+    : withOutageAnswers((await import(buildPath)) as ServerBuild);
 
   const app = express();
   app.disable("x-powered-by");
@@ -121,12 +127,26 @@ async function main(): Promise<void> {
       await vite?.close();
       await handle.db.destroy();
       log("stopped");
-      process.exit(0);
+      process.exit(); // 0, or the exit code an uncaught exception set
     });
     server.closeIdleConnections();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  // Last resorts, never silent. A rejection nobody awaited is a bug: logged as an error, and the
+  // server goes on. An uncaught exception leaves the process in an unknown state: logged, then a clean
+  // stop with exit code 1 for the supervisor to restart it; except a lost database connection, which
+  // the pool recovers from by itself.
+  process.on("unhandledRejection", (reason) => console.error("Unhandled promise rejection:", reason));
+  process.on("uncaughtException", (error) => {
+    if (isConnectionError(error)) {
+      log(`database connection lost outside a request: ${error.message}`);
+      return;
+    }
+    console.error("Uncaught exception, stopping:", error);
+    process.exitCode = 1;
+    stop("uncaughtException");
+  });
 }
 
 main().catch((error: unknown) => {

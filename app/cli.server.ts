@@ -1,11 +1,28 @@
-// The command line: `npm run db:migrate` and `npm run db:seed`, with the same config as the server.
+// The command line: `npm run db:migrate`, `npm run db:seed` and `npm run db:backup [-- --out path]`,
+// with the same config as the server.
+import { parseArgs } from "node:util";
+import { backupPostgres, backupSqlite, defaultBackupPath } from "#db/backup.ts";
 import { migrateToLatest } from "#db/migrate.ts";
-import { openDatabase } from "#db/connection.ts";
+import { engineOf, openDatabase, sqlitePath } from "#db/connection.ts";
 import { seedDemoData } from "~/boot.server";
-import { ConfigError, loadConfig } from "~/lib/config.server";
+import { ConfigError, loadConfig, type Config } from "~/lib/config.server";
 
-async function main(command: string | undefined): Promise<void> {
+/** An online copy of the database, safe while the app runs; see "Backups" in the README. */
+async function backup(config: Config, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { out: { type: "string" } } });
+  const engine = engineOf(config.DATABASE_URL);
+  const out = values.out ?? defaultBackupPath(config.DATA_DIR, engine, new Date());
+  const { path, bytes } =
+    engine === "sqlite"
+      ? await backupSqlite(sqlitePath(config.DATABASE_URL), out)
+      : await backupPostgres(config.DATABASE_URL, out);
+  console.log(`Backup written: ${path} (${(bytes / 1024).toFixed(0)} KiB)`);
+}
+
+async function main(command: string | undefined, args: string[]): Promise<void> {
   const config = loadConfig();
+  // A backup copies what is there: it neither migrates nor seeds.
+  if (command === "backup") return backup(config, args);
   const handle = openDatabase(config.DATABASE_URL);
   try {
     const results = await migrateToLatest(handle.db);
@@ -20,14 +37,14 @@ async function main(command: string | undefined): Promise<void> {
         `Demo data: created ${created.join(", ") || "nothing"}; already there: ${skipped.join(", ") || "nothing"}.`,
       );
     } else if (command !== "migrate") {
-      throw new Error(`Unknown command ${command}: use migrate or seed`);
+      throw new Error(`Unknown command ${command}: use migrate, seed or backup`);
     }
   } finally {
     await handle.db.destroy();
   }
 }
 
-main(process.argv[2]).catch((error: unknown) => {
+main(process.argv[2], process.argv.slice(3)).catch((error: unknown) => {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import {
   Form,
   isRouteErrorResponse,
@@ -19,6 +19,7 @@ import { currentUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
 import { TestModeBanner } from "~/components/TestModeBanner";
 import { defaultLocale, locales, translator, type Locale } from "~/lib/i18n";
+import { isOutageData } from "~/lib/outage";
 import { requestLocale } from "~/lib/request.server";
 import stylesheet from "~/styles/app.css?url";
 
@@ -42,6 +43,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+/** A 503 while the database is unreachable tells clients when to come back (see outage.server.ts). */
+export const headers: HeadersFunction = ({ errorHeaders }) => {
+  const retryAfter = errorHeaders?.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
+
+/** The page's locale: the root loader's, or the outage answer's when the loader could not run. */
+function usePageLocale(): Locale {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const error = useRouteError();
+  if (data) return data.locale;
+  if (isRouteErrorResponse(error) && isOutageData(error.data)) return error.data.locale;
+  return defaultLocale;
+}
+
 function LanguageSwitch({ locale }: { locale: Locale }) {
   const t = translator(locale);
   const location = useLocation();
@@ -60,7 +76,7 @@ function LanguageSwitch({ locale }: { locale: Locale }) {
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
-  const locale = data?.locale ?? defaultLocale;
+  const locale = usePageLocale();
   const t = translator(locale);
   return (
     <html lang={locale}>
@@ -119,13 +135,13 @@ export default function App() {
   return <Outlet />;
 }
 
-/** One error page for the whole site: 404s say so, anything else apologises and logs. */
+/** One error page for the whole site: 404s say so, 503s ask to come back soon, anything else apologises and logs. */
 export function ErrorBoundary() {
   const error = useRouteError();
-  const data = useRouteLoaderData<typeof loader>("root");
-  const t = translator(data?.locale ?? defaultLocale);
+  const t = translator(usePageLocale());
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const kind = status === 404 ? "notFound" : status === 403 ? "forbidden" : "server";
+  const kind =
+    status === 404 ? "notFound" : status === 403 ? "forbidden" : status === 503 ? "unavailable" : "server";
   return (
     <section className="error-page" aria-labelledby="error-title">
       <p className="error-page__status">{status}</p>

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
+import { DatabaseUnavailableError } from "./connection-errors.ts";
 import type { Database } from "./schema.ts";
 
 export type Engine = "sqlite" | "postgres";
@@ -103,16 +104,46 @@ const sameValuesAsSqlite = {
 } as pg.CustomTypesConfig;
 
 function openPostgres(url: string): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: sameValuesAsSqlite });
-  // An idle connection the server closes (a restart, a failover) must not crash the process: the
-  // pool drops it and the next query opens a new one.
-  pool.on("error", (error) => console.warn(`PostgreSQL connection lost: ${error.message}`));
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types: sameValuesAsSqlite,
+    // A server that vanished without closing the socket: find out rather than wait forever.
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+  });
+  // A connection the server closes (a restart, a failover, pg_terminate_backend) must not crash the
+  // process. An idle one is reported to the pool's listener and dropped. A checked-out one has no
+  // listener of the pool's: without its own, pg's 'error' event would be unhandled and kill the
+  // process. Its query in flight (or its next one) fails instead, the request answers 503, and the
+  // pool drops the client when it is released.
+  const warn = oncePerBurst((message) => console.warn(`PostgreSQL connection lost: ${message}`));
+  pool.on("error", (error) => warn(error.message));
+  pool.on("connect", (client) => client.on("error", (error) => warn(error.message)));
   const parsed = new URL(url);
   parsed.password = parsed.password ? "***" : "";
+  // Failing to open a connection is told apart from a query failing: the database is unavailable.
+  const dialectPool = {
+    connect: () =>
+      pool.connect().catch((error: unknown) => {
+        throw new DatabaseUnavailableError(error);
+      }),
+    end: () => pool.end(),
+  };
   return {
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }) }),
     engine: "postgres",
     description: parsed.toString(),
+  };
+}
+
+/** One line for a burst of lost connections (ten pooled ones die at once), not one per connection. */
+function oncePerBurst(log: (message: string) => void, quietMs = 5_000): (message: string) => void {
+  let last = -Infinity;
+  return (message) => {
+    const now = performance.now();
+    if (now - last >= quietMs) log(message);
+    last = now;
   };
 }
 

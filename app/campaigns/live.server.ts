@@ -74,8 +74,20 @@ export function createProgressHub(db: Db, { intervalMs = 1000 }: { intervalMs?: 
     }
   }
 
+  // Polls fail every second while the database is unreachable: one line when it starts failing,
+  // one when it works again, and the pages keep their last numbers meanwhile.
+  let failing = false;
   function tick() {
-    poll().catch((error: unknown) => console.warn(`Live progress poll failed: ${String(error)}`));
+    poll().then(
+      () => {
+        if (failing) console.warn("Live progress polls work again");
+        failing = false;
+      },
+      (error: unknown) => {
+        if (!failing) console.warn(`Live progress poll failed: ${String(error)}`);
+        failing = true;
+      },
+    );
   }
 
   return {

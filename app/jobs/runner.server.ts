@@ -1,6 +1,8 @@
 // The scheduler: small jobs run at fixed intervals in the app's process, each with the injected
-// clock. Started with the server; stop() waits for a job in flight so SIGTERM loses nothing.
+// clock. Started with the server; stop() waits for a job in flight so SIGTERM loses nothing; while
+// the database is unreachable the jobs back off and resume by themselves.
 import type { Engine } from "#db/connection.ts";
+import { isConnectionError } from "#db/connection-errors.ts";
 import { closeCampaignsDue } from "~/campaigns/closing.server";
 import { launchScheduledCampaigns } from "~/campaigns/editor.server";
 import { deliverDueEmails, type DeliveryDeps } from "~/notifications/delivery.server";
@@ -75,26 +77,86 @@ export function pledgeJobs(db: Db, gateway: PaymentGateway): Job[] {
   ];
 }
 
-export function startJobs(jobs: Job[], clock: Clock): { stop: () => Promise<void> } {
-  const running = new Set<Promise<unknown>>();
-  const busy = new Set<string>();
-  const timers = jobs.map((job) =>
-    setInterval(() => {
-      if (busy.has(job.name)) return;
-      busy.add(job.name);
-      const run = job
-        .run(clock())
-        .catch((error: unknown) => console.warn(`Job ${job.name} failed: ${String(error)}`))
-        .finally(() => {
-          busy.delete(job.name);
-          running.delete(run);
-        });
-      running.add(run);
-    }, job.everyMs),
-  );
+/** While the database is unreachable a job is retried after 1 s, 2 s, 4 s … then every 30 s. */
+export const backoff = { firstMs: 1_000, maxMs: 30_000 };
+
+export function backoffDelay(failures: number): number {
+  return Math.min(backoff.maxMs, backoff.firstMs * 2 ** Math.max(0, failures - 1));
+}
+
+export interface RunnerLog {
+  warn: (line: string) => void;
+  info: (line: string) => void;
+}
+
+/**
+ * Runs each job `everyMs` after its previous run ended (a job never overlaps itself). When a job
+ * fails because the database cannot be reached, the runner says so once for the whole outage, each
+ * job backs off exponentially (capped), and the first success says the database is back and wakes
+ * the jobs still waiting.
+ */
+export function startJobs(
+  jobs: Job[],
+  clock: Clock,
+  log: RunnerLog = { warn: console.warn, info: console.log },
+): { stop: () => Promise<void> } {
+  const running = new Set<Promise<void>>();
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const failures = new Map<string, number>();
+  let outageSince: Date | null = null;
+  let stopped = false;
+
+  function schedule(job: Job, delayMs: number) {
+    if (stopped) return;
+    clearTimeout(timers.get(job.name));
+    timers.set(
+      job.name,
+      setTimeout(() => {
+        timers.delete(job.name);
+        const run = tick(job).finally(() => running.delete(run));
+        running.add(run);
+      }, delayMs),
+    );
+  }
+
+  async function tick(job: Job): Promise<void> {
+    try {
+      await job.run(clock());
+    } catch (error) {
+      if (isConnectionError(error)) {
+        const n = (failures.get(job.name) ?? 0) + 1;
+        failures.set(job.name, n);
+        if (!outageSince) {
+          outageSince = clock();
+          log.warn(
+            `Database unreachable (${error instanceof Error ? error.message : String(error)}): jobs paused, retrying every ${backoff.firstMs / 1000}–${backoff.maxMs / 1000} s`,
+          );
+        }
+        schedule(job, backoffDelay(n));
+        return;
+      }
+      log.warn(`Job ${job.name} failed: ${String(error)}`);
+      failures.delete(job.name);
+      schedule(job, job.everyMs);
+      return;
+    }
+    failures.delete(job.name);
+    if (outageSince) {
+      const seconds = (clock().getTime() - outageSince.getTime()) / 1000;
+      outageSince = null;
+      log.info(`Database reachable again after ${seconds.toFixed(1)} s: jobs resumed`);
+      // The others are still waiting out their backoff: the database is back, run them now.
+      for (const other of jobs) if (failures.has(other.name) && timers.has(other.name)) schedule(other, 0);
+    }
+    schedule(job, job.everyMs);
+  }
+
+  for (const job of jobs) schedule(job, job.everyMs);
   return {
     async stop() {
-      for (const timer of timers) clearInterval(timer);
+      stopped = true;
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
       await Promise.all(running);
     },
   };

@@ -104,6 +104,9 @@ const fr = {
   "error.back": "Retour à l'accueil",
   "error.forbidden.title": "Accès refusé",
   "error.forbidden.body": "Ce lien n'est pas valide. Utilisez le lien complet que vous avez reçu.",
+  "error.unavailable.title": "Service momentanément indisponible",
+  "error.unavailable.body":
+    "Nous ne joignons pas notre base de données pour l'instant. Réessayez dans quelques secondes.",
   "footer.text": "Tour de table est un logiciel libre pour financer les projets de sa communauté.",
   "unsubscribe.title": "Se désabonner",
   "unsubscribe.kind.milestones": "les e-mails de paliers atteints",
@@ -541,6 +544,9 @@ const en: Record<MessageKey, string> = {
   "error.back": "Back to the home page",
   "error.forbidden.title": "Access denied",
   "error.forbidden.body": "This link is not valid. Use the full link you were given.",
+  "error.unavailable.title": "Temporarily unavailable",
+  "error.unavailable.body":
+    "We cannot reach our database right now. Please try again in a few seconds.",
   "footer.text": "Tour de table is free software for funding your community's projects.",
   "unsubscribe.title": "Unsubscribe",
   "unsubscribe.kind.milestones": "milestone emails",
