@@ -22,6 +22,7 @@ import {
 } from "~/pledges/pledge-form";
 import { getPledgeOptions } from "~/pledges/pledge-options.server";
 import { AppError } from "~/lib/errors";
+import { echoValues, fieldLimits } from "~/lib/form-echo";
 import { intlLocale, translator, type MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
 import { formatMoney, parseMoney, toInputAmount } from "~/lib/money";
@@ -70,6 +71,9 @@ const errorKeys: Record<string, MessageKey> = {
   payment_unavailable: "pledge.error.paymentUnavailable",
 };
 
+/** Fields whose schema sets no length: an amount as typed, a tier id, the form's submission key. */
+const echoLimits = { amount: 32, tierId: 64, submissionKey: 64 };
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = requestLocale(request);
   const now = context.clock();
@@ -86,15 +90,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     consent: form.get("consent") === "on",
     submissionKey: String(form.get("submissionKey") ?? ""),
   };
-  const fail = (errors: PledgeFormErrors, status: number) => data({ errors, values }, { status });
-  if (!options.campaign.open) return fail({ form: "pledge.error.campaignClosed" }, 409);
-
   const schema = pledgeFormSchema({
     currency: options.campaign.currency,
     locale: intlLocale[locale],
     fundingModel: options.campaign.fundingModel,
     tiers: options.tiers,
   });
+  // What was typed comes back with the errors, but never more than each field can hold.
+  const echoed: PledgeFormValues = {
+    ...values,
+    ...(echoValues({ ...values }, fieldLimits(schema, echoLimits)) as Omit<
+      PledgeFormValues,
+      "anonymous" | "consent"
+    >),
+  };
+  const fail = (errors: PledgeFormErrors, status: number) => data({ errors, values: echoed }, { status });
+  if (!options.campaign.open) return fail({ form: "pledge.error.campaignClosed" }, 409);
+
   const parsed = schema.safeParse(values);
   if (!parsed.success) return fail(fieldErrors(parsed.error), 400);
 
