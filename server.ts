@@ -2,13 +2,13 @@
 // runner start together and SIGTERM drains them together. `npm run dev` and `npm start` run this.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { appJobs, createGateway, createMailTransport, prepareDatabase } from "./app/boot.server.ts";
 import { createProgressHub } from "./app/campaigns/live.server.ts";
 import { startJobs } from "./app/jobs/runner.server.ts";
 import { ConfigError, loadConfig, type Config } from "./app/lib/config.server.ts";
+import { bodyLimit, formsOnly, remixHandler, requestLog, securityHeaders } from "./app/lib/http.server.ts";
 import { systemClock } from "./app/lib/time.ts";
 
 const log = (line: string) => console.log(`[tour-de-table] ${line}`);
@@ -56,19 +56,11 @@ async function main(): Promise<void> {
 
   const app = express();
   app.disable("x-powered-by");
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
-    res.setHeader("X-Frame-Options", "DENY");
-    if (config.LOG_REQUESTS) {
-      res.on("finish", () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        log(`${req.method} ${req.originalUrl} ${res.statusCode} ${ms.toFixed(1)}ms`);
-      });
-    }
-    next();
-  });
+  // Headers (CSP nonce, HSTS…), the request log, then the checks that refuse a body before it is read.
+  app.use(securityHeaders({ publicUrl: config.PUBLIC_URL, production }));
+  if (config.LOG_REQUESTS) app.use(requestLog(log));
+  app.use(formsOnly(() => config.PUBLIC_URL));
+  app.use(bodyLimit());
   if (vite) {
     app.use(vite.middlewares);
   } else {
@@ -77,16 +69,17 @@ async function main(): Promise<void> {
   }
   app.all(
     "*",
-    createRequestHandler({
+    remixHandler({
       build,
       mode: production ? "production" : "development",
-      getLoadContext: () => ({
+      getLoadContext: (_req, res) => ({
         db: handle.db,
         engine: handle.engine,
         config,
         clock: systemClock,
         gateway,
         live,
+        cspNonce: res.locals.cspNonce as string,
       }),
     }),
   );

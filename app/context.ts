@@ -16,6 +16,8 @@ declare module "@remix-run/node" {
     clock: Clock;
     gateway: PaymentGateway;
     live: ProgressHub;
+    /** This response's Content-Security-Policy nonce (server.ts makes one per request). */
+    cspNonce?: string;
   }
 }
 

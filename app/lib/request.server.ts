@@ -7,7 +7,15 @@ export function requestLocale(request: Request): Locale {
 
 /** A path on this site to go back to, or "/" when the value could lead elsewhere. */
 export function safeRedirectPath(value: unknown, fallback = "/"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.includes("\\")) {
+  if (
+    typeof value !== "string" ||
+    !value.startsWith("/") ||
+    value.startsWith("//") ||
+    value.includes("\\") ||
+    // A newline or tab in a Location header would be a 500 (or a header split), never a path here.
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f]/.test(value)
+  ) {
     return fallback;
   }
   return value;
