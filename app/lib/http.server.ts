@@ -73,11 +73,23 @@ function answer(
 }
 
 function tooLarge(req: ExpressRequest, res: ExpressResponse, limit: number) {
-  // The rest of the body is not read: the connection closes after this answer.
-  res.setHeader("Connection", "close");
   answer(req, res, 413, "http.tooLarge.title", "http.tooLarge.body", {
     limit: sizeText(limit, requestLocaleOf(req)),
   });
+  discardRest(req);
+}
+
+/**
+ * The rest of a refused body is read and thrown away (nothing is kept), so the sender gets the 413
+ * rather than a reset connection; a sender still sending after 2 s is cut off.
+ */
+function discardRest(req: ExpressRequest) {
+  if (req.readableEnded) return;
+  req.unpipe();
+  req.resume();
+  const timer = setTimeout(() => req.socket.destroy(), 2_000);
+  req.once("end", () => clearTimeout(timer));
+  req.once("close", () => clearTimeout(timer));
 }
 
 class BodyTooLarge extends Error {
@@ -119,9 +131,7 @@ export function bodyLimit(): RequestHandler {
     if (Number.isFinite(declared) && declared > limit) return tooLarge(req, res, limit);
     const body = new LimitedBody(limit, () => {
       if (!res.headersSent) tooLarge(req, res, limit);
-      req.unpipe(body);
-      // Nothing more is read; the socket closes once the 413 is written.
-      req.pause();
+      else discardRest(req);
     });
     req.pipe(body);
     res.locals.body = body;
@@ -274,7 +284,9 @@ async function readBody(stream: NodeJS.ReadableStream): Promise<Buffer> {
 /** Whether a form body parses (a broken multipart would otherwise be a 500 in the action). */
 async function parsesAsForm(body: Buffer, contentType: string): Promise<boolean> {
   try {
-    await new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length), { headers: { "Content-Type": contentType } }).formData();
+    await new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length), {
+      headers: { "Content-Type": contentType },
+    }).formData();
     return true;
   } catch {
     return false;
