@@ -2,7 +2,6 @@
 // runner start together and SIGTERM drains them together. `npm run dev` and `npm start` run this.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRequestHandler } from "@remix-run/express";
 import { isConnectionError } from "./db/connection-errors.ts";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
@@ -10,6 +9,7 @@ import { appJobs, createGateway, createMailTransport, prepareDatabase } from "./
 import { createProgressHub } from "./app/campaigns/live.server.ts";
 import { startJobs } from "./app/jobs/runner.server.ts";
 import { ConfigError, loadConfig, type Config } from "./app/lib/config.server.ts";
+import { bodyLimit, formsOnly, remixHandler, requestLog, securityHeaders } from "./app/lib/http.server.ts";
 import { withOutageAnswers } from "./app/lib/outage.server.ts";
 import { clientIp } from "./app/lib/request.server.ts";
 import { systemClock } from "./app/lib/time.ts";
@@ -63,19 +63,11 @@ async function main(): Promise<void> {
 
   const app = express();
   app.disable("x-powered-by");
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
-    res.setHeader("X-Frame-Options", "DENY");
-    if (config.LOG_REQUESTS) {
-      res.on("finish", () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        log(`${req.method} ${req.originalUrl} ${res.statusCode} ${ms.toFixed(1)}ms`);
-      });
-    }
-    next();
-  });
+  // Headers (CSP nonce, HSTS…), the request log, then the checks that refuse a body before it is read.
+  app.use(securityHeaders({ publicUrl: config.PUBLIC_URL, production }));
+  if (config.LOG_REQUESTS) app.use(requestLog(log));
+  app.use(formsOnly(() => config.PUBLIC_URL));
+  app.use(bodyLimit());
   if (vite) {
     app.use(vite.middlewares);
   } else {
@@ -84,10 +76,10 @@ async function main(): Promise<void> {
   }
   app.all(
     "*",
-    createRequestHandler({
+    remixHandler({
       build,
       mode: production ? "production" : "development",
-      getLoadContext: (req) => ({
+      getLoadContext: (req, res) => ({
         clientIp: clientIp(
           { remoteAddress: req.socket.remoteAddress, forwardedFor: req.headers["x-forwarded-for"] },
           config.TRUST_PROXY,
@@ -98,6 +90,7 @@ async function main(): Promise<void> {
         clock: systemClock,
         gateway,
         live,
+        cspNonce: res.locals.cspNonce as string,
       }),
     }),
   );

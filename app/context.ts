@@ -18,6 +18,8 @@ declare module "@remix-run/node" {
     live: ProgressHub;
     /** Who is asking, by address (`clientIp` in app/lib/request.server.ts): rate limits count it. */
     clientIp: string;
+    /** This response's Content-Security-Policy nonce (server.ts makes one per request). */
+    cspNonce?: string;
   }
 }
 

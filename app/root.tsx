@@ -17,6 +17,7 @@ import { isAdmin } from "~/auth/policy.server";
 import { csrfToken } from "~/auth/csrf.server";
 import { currentUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
+import { useNonce } from "~/components/Nonce";
 import { TestModeBanner } from "~/components/TestModeBanner";
 import { defaultLocale, locales, translator, type Locale } from "~/lib/i18n";
 import { isOutageData } from "~/lib/outage";
@@ -78,6 +79,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const locale = usePageLocale();
   const t = translator(locale);
+  const nonce = useNonce();
   return (
     <html lang={locale}>
       <head>
@@ -124,8 +126,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <footer className="site-footer">
           <p>{t("footer.text")}</p>
         </footer>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -107,6 +107,14 @@ const fr = {
   "error.unavailable.title": "Service momentanément indisponible",
   "error.unavailable.body":
     "Nous ne joignons pas notre base de données pour l'instant. Réessayez dans quelques secondes.",
+  "form.required": "Ce champ est obligatoire.",
+  "form.invalid": "Cette valeur n'est pas valide.",
+  "http.tooLarge.title": "Envoi trop volumineux",
+  "http.tooLarge.body": "Ce que vous avez envoyé dépasse la taille permise ({limit}). Raccourcissez-le et réessayez.",
+  "http.badType.title": "Formulaire illisible",
+  "http.badType.body": "Cette requête n'est pas un formulaire de ce site. Rechargez la page et renvoyez le formulaire.",
+  "http.crossOrigin.title": "Formulaire venu d'un autre site",
+  "http.crossOrigin.body": "Ce formulaire n'a pas été envoyé depuis ce site : rien n'a été fait. Rechargez la page et réessayez ici.",
   "footer.text": "Tour de table est un logiciel libre pour financer les projets de sa communauté.",
   "unsubscribe.title": "Se désabonner",
   "unsubscribe.kind.milestones": "les e-mails de paliers atteints",
@@ -481,6 +489,11 @@ const fr = {
 
 export type MessageKey = keyof typeof fr;
 
+/** Whether a string is one of our message keys (zod's own English messages are not). */
+export function isMessageKey(value: unknown): value is MessageKey {
+  return typeof value === "string" && Object.hasOwn(fr, value);
+}
+
 const en: Record<MessageKey, string> = {
   "site.name": "Tour de table",
   "site.tagline": "Crowdfunding for community projects",
@@ -547,6 +560,14 @@ const en: Record<MessageKey, string> = {
   "error.unavailable.title": "Temporarily unavailable",
   "error.unavailable.body":
     "We cannot reach our database right now. Please try again in a few seconds.",
+  "form.required": "This field is required.",
+  "form.invalid": "This value is not valid.",
+  "http.tooLarge.title": "Too much sent",
+  "http.tooLarge.body": "What you sent is larger than allowed ({limit}). Shorten it and try again.",
+  "http.badType.title": "Unreadable form",
+  "http.badType.body": "This request is not a form from this site. Reload the page and send the form again.",
+  "http.crossOrigin.title": "Form sent from another site",
+  "http.crossOrigin.body": "This form was not sent from this site: nothing was done. Reload the page and try again here.",
   "footer.text": "Tour de table is free software for funding your community's projects.",
   "unsubscribe.title": "Unsubscribe",
   "unsubscribe.kind.milestones": "milestone emails",

@@ -1,6 +1,7 @@
 // The pledge form's rules, shared by the browser (react-hook-form) and the action: the same zod
 // schema checks both sides. Messages are i18n keys; the page translates them.
 import { z } from "zod";
+import { firstErrors } from "~/lib/form-errors";
 import { parseMoney } from "~/lib/money";
 import type { MessageKey } from "~/lib/i18n";
 
@@ -111,12 +112,7 @@ export type PledgeFormErrors = Partial<Record<keyof PledgeFormValues | "form", M
 
 /** The first error of each field, as i18n keys. */
 export function fieldErrors(error: z.ZodError): PledgeFormErrors {
-  const errors: PledgeFormErrors = {};
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? "form") as keyof PledgeFormErrors;
-    errors[field] ??= issue.message as MessageKey;
-  }
-  return errors;
+  return firstErrors(error) as PledgeFormErrors;
 }
 
 /** Changing a saved pledge: a reward and an amount, with the same amount rules as the form. */

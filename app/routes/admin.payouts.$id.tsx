@@ -20,6 +20,7 @@ import {
 } from "~/payouts/payouts.server";
 import { statementView } from "~/payouts/views.server";
 import { AppError } from "~/lib/errors";
+import { echoValues } from "~/lib/form-echo";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
 import type { MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
@@ -86,8 +87,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const campaignId = params.id ?? "";
   const form = Object.fromEntries(await request.formData());
   assertCsrf(form, user, context.config.SESSION_SECRET);
-  const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)]));
-  const parsed = forms.safeParse(values);
+  const parsed = forms.safeParse(Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)])));
+  const values = echoValues(form, {
+    intent: 32,
+    payoutId: 64,
+    expectedAmount: 32,
+    reference: 200,
+    reason: 500,
+    rate: 16,
+  });
   if (!parsed.success)
     return data({ errors: firstErrors(parsed.error), values, error: null }, { status: 400 });
   const actor = { id: user.id, email: user.email };

@@ -12,6 +12,7 @@ import { ReconciliationTable } from "~/components/ReconciliationTable";
 import { importBalanceLines, reconcile } from "~/payouts/reconciliation.server";
 import { payoutQueue, type PayoutRow } from "~/payouts/views.server";
 import { AppError } from "~/lib/errors";
+import { clip } from "~/lib/form-echo";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
 import type { MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
@@ -71,12 +72,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireAdmin(request, context);
   const form = Object.fromEntries(await request.formData());
   assertCsrf(form, user, context.config.SESSION_SECRET);
-  const values = {
+  const parsed = importForm.safeParse({
     payout: String(form.payout ?? ""),
     from: String(form.from ?? ""),
     to: String(form.to ?? ""),
+  });
+  const values = {
+    payout: clip(String(form.payout ?? ""), 100),
+    from: clip(String(form.from ?? ""), 10),
+    to: clip(String(form.to ?? ""), 10),
   };
-  const parsed = importForm.safeParse(values);
   if (!parsed.success)
     return data({ errors: firstErrors(parsed.error), values, error: null }, { status: 400 });
   const { payout, from, to } = parsed.data;

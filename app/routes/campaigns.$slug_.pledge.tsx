@@ -28,6 +28,7 @@ import {
 } from "~/pledges/pledge-form";
 import { getPledgeOptions } from "~/pledges/pledge-options.server";
 import { AppError } from "~/lib/errors";
+import { echoValues, fieldLimits } from "~/lib/form-echo";
 import { intlLocale, translator, type MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
 import { ambiguousAmountParams, formatMoney, parseMoney, toInputAmount } from "~/lib/money";
@@ -77,6 +78,9 @@ const errorKeys: Record<string, MessageKey> = {
   submission_reused: "pledge.error.formExpired",
 };
 
+/** Fields whose schema sets no length: an amount as typed, a tier id, the form's submission key. */
+const echoLimits = { amount: 32, tierId: 64, submissionKey: 64 };
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = requestLocale(request);
   const now = context.clock();
@@ -93,8 +97,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     consent: form.get("consent") === "on",
     submissionKey: String(form.get("submissionKey") ?? ""),
   };
+  const schema = pledgeFormSchema({
+    currency: options.campaign.currency,
+    locale: intlLocale[locale],
+    fundingModel: options.campaign.fundingModel,
+    tiers: options.tiers,
+  });
+  // What was typed comes back with the errors, but never more than each field can hold.
+  const echoed: PledgeFormValues = {
+    ...values,
+    ...(echoValues({ ...values }, fieldLimits(schema, echoLimits)) as Omit<
+      PledgeFormValues,
+      "anonymous" | "consent"
+    >),
+  };
   const fail = (errors: PledgeFormErrors, status: number, headers?: HeadersInit) =>
-    data({ errors, values }, { status, headers });
+    data({ errors, values: echoed }, { status, headers });
   // Too many: the form comes back as it was typed, with when to try again.
   const tooMany = (retryAfterSeconds: number) =>
     fail({ form: "limit.tooMany" }, 429, { "Retry-After": String(retryAfterSeconds) });
@@ -114,12 +132,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     throw error;
   }
 
-  const schema = pledgeFormSchema({
-    currency: options.campaign.currency,
-    locale: intlLocale[locale],
-    fundingModel: options.campaign.fundingModel,
-    tiers: options.tiers,
-  });
   const parsed = schema.safeParse(values);
   if (!parsed.success) return fail(fieldErrors(parsed.error), 400);
   const byEmail = await limitPledgesByEmail(context.db, context.config, parsed.data.email);

@@ -8,6 +8,7 @@ import { campaignFormSchema } from "~/campaigns/campaign-form";
 import { createDraft } from "~/campaigns/editor.server";
 import { CampaignDetailsForm } from "~/components/CampaignDetailsFields";
 import { AppError } from "~/lib/errors";
+import { echoValues, fieldLimits } from "~/lib/form-echo";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
 import { intlLocale } from "~/lib/i18n";
 import { useTranslate } from "~/lib/locale";
@@ -22,14 +23,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const values = Object.fromEntries([...(await request.formData())].map(([k, v]) => [k, String(v)]));
   assertCsrf(values, user, context.config.SESSION_SECRET);
-  const parsed = campaignFormSchema(intlLocale[requestLocale(request)]).safeParse(values);
-  if (!parsed.success) return data({ errors: firstErrors(parsed.error), values }, { status: 400 });
+  const schema = campaignFormSchema(intlLocale[requestLocale(request)]);
+  const echoed = echoValues(values, fieldLimits(schema, { goal: 32, durationDays: 8 }));
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) return data({ errors: firstErrors(parsed.error), values: echoed }, { status: 400 });
   try {
     const id = await createDraft(context.db, user.id, parsed.data, context.clock());
     return redirect(`/manage/campaigns/${id}`);
   } catch (error) {
     if (error instanceof AppError && error.code === "slug_taken") {
-      return data({ errors: { slug: "editor.error.slugTaken" } as FieldErrors, values }, { status: 409 });
+      return data(
+        { errors: { slug: "editor.error.slugTaken" } as FieldErrors, values: echoed },
+        { status: 409 },
+      );
     }
     throw error;
   }

@@ -33,6 +33,7 @@ import {
 import { CampaignDetailsForm } from "~/components/CampaignDetailsFields";
 import { FormField } from "~/components/FormField";
 import { AppError } from "~/lib/errors";
+import { echoValues, fieldLimits } from "~/lib/form-echo";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
 import { intlLocale, type MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
@@ -98,6 +99,21 @@ const errorKeys: Record<string, MessageKey> = {
   tier_has_pledges: "editor.error.tierHasPledges",
 };
 
+/** What the editor's forms may send back: each field cut to its schema's length. */
+function editorEchoLimits(locale: string, currency: string): Record<string, number> {
+  return {
+    intent: 32,
+    tierId: 64,
+    goalId: 64,
+    direction: 8,
+    target: 32,
+    visibility: 16,
+    body: 20_000,
+    ...fieldLimits(tierFormSchema(currency, locale), { minimum: 32 }),
+    ...fieldLimits(campaignFormSchema(locale), { goal: 32, durationDays: 8 }),
+  };
+}
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, campaign } = await requireManagedCampaign(request, context, params.id ?? "");
   const locale = intlLocale[requestLocale(request)];
@@ -108,8 +124,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const values = Object.fromEntries([...(await request.formData())].map(([k, v]) => [k, String(v)]));
   assertCsrf(values, user, context.config.SESSION_SECRET);
   const intent = values.intent ?? "";
+  const echoed = echoValues(values, editorEchoLimits(locale, campaign.currency));
   const fail = (errors: FieldErrors, status = 400) =>
-    data({ intent, target: values.tierId ?? null, errors, values }, { status });
+    data({ intent, target: echoed.tierId ?? null, errors, values: echoed }, { status });
   const back = (notice = "saved") => redirect(`/manage/campaigns/${campaign.id}?notice=${notice}`);
   const tierIds = (
     await context.db.selectFrom("reward_tiers").select("id").where("campaign_id", "=", campaign.id).execute()
@@ -133,8 +150,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           intent,
           target: null,
           errors: {} as FieldErrors,
-          values,
-          preview: renderStory(values.story ?? "", { siteUrl: context.config.PUBLIC_URL }),
+          values: echoed,
+          preview: renderStory(echoed.story ?? "", { siteUrl: context.config.PUBLIC_URL }),
         });
       }
       case "details": {

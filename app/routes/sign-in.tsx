@@ -6,6 +6,7 @@ import { z } from "zod";
 import { requestSignInLink } from "~/auth/sign-in.server";
 import { FormField } from "~/components/FormField";
 import { AppError } from "~/lib/errors";
+import { clip } from "~/lib/form-echo";
 import type { MessageKey } from "~/lib/i18n";
 import { useTranslate } from "~/lib/locale";
 import { requestLocale, safeRedirectPath } from "~/lib/request.server";
@@ -23,7 +24,7 @@ const schema = z.object({ email: z.string().trim().email(), redirectTo: z.string
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = Object.fromEntries(await request.formData());
   const parsed = schema.safeParse(form);
-  const email = String(form.email ?? "");
+  const email = clip(String(form.email ?? ""), 254);
   if (!parsed.success)
     return data({ sent: false, error: "auth.invalidEmail" as MessageKey, email }, { status: 400 });
   try {

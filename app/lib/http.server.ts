@@ -1,0 +1,349 @@
+// What the Express front does to every request before Remix sees it: security headers (CSP with a
+// nonce per response), body limits counted on the wire, form-only POSTs from this site, a request log
+// without secrets, and the glue that hands the (limited) request to Remix.
+import { randomBytes } from "node:crypto";
+import { Transform, type TransformCallback } from "node:stream";
+import {
+  createRequestHandler as createRemixRequestHandler,
+  writeReadableStreamToWritable,
+  type AppLoadContext,
+  type ServerBuild,
+} from "@remix-run/node";
+import type {
+  NextFunction,
+  Request as ExpressRequest,
+  RequestHandler,
+  Response as ExpressResponse,
+} from "express";
+import helmet from "helmet";
+import { negotiateLocale, translate, type Locale, type MessageKey } from "./i18n";
+
+const KB = 1024;
+const MB = 1024 * KB;
+
+/** The most a request body may be, by route family: a cover image, Stripe's events, any other form. */
+export const BODY_LIMITS = { form: 64 * KB, cover: 5 * MB, webhook: 1 * MB } as const;
+
+const bodyMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** Which limit applies to a path (a Remix `.data` request counts as its page). */
+export function bodyLimitFor(path: string): number {
+  if (path === "/webhooks/stripe") return BODY_LIMITS.webhook;
+  // The campaign editor takes the cover upload (multipart) on the same URL as its other forms.
+  if (/^\/manage\/campaigns\/[^/]+(\.data)?$/.test(path)) return BODY_LIMITS.cover;
+  return BODY_LIMITS.form;
+}
+
+function sizeText(bytes: number, locale: Locale): string {
+  const unit = locale === "fr" ? ["Ko", "Mo"] : ["KB", "MB"];
+  return bytes >= MB ? `${bytes / MB} ${unit[1]}` : `${bytes / KB} ${unit[0]}`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function requestLocaleOf(req: ExpressRequest): Locale {
+  return negotiateLocale(req.get("Cookie") ?? null, req.get("Accept-Language") ?? null);
+}
+
+/** A short page in the visitor's language, for answers given before Remix (413, 415, 403). */
+export function shortPage(locale: Locale, status: number, title: MessageKey, body: MessageKey, params = {}) {
+  const t = (key: MessageKey) => escapeHtml(translate(locale, key, params));
+  return `<!doctype html>
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${status} ${t(title)} — ${t("site.name")}</title></head>
+<body><main><p>${status}</p><h1>${t(title)}</h1><p>${t(body)}</p><p><a href="/">${t("error.back")}</a></p></main></body></html>
+`;
+}
+
+function answer(
+  req: ExpressRequest,
+  res: ExpressResponse,
+  status: number,
+  title: MessageKey,
+  body: MessageKey,
+  params = {},
+) {
+  const locale = requestLocaleOf(req);
+  res
+    .status(status)
+    .type("html")
+    .send(shortPage(locale, status, title, body, params));
+}
+
+function tooLarge(req: ExpressRequest, res: ExpressResponse, limit: number) {
+  answer(req, res, 413, "http.tooLarge.title", "http.tooLarge.body", {
+    limit: sizeText(limit, requestLocaleOf(req)),
+  });
+  discardRest(req);
+}
+
+/**
+ * The rest of a refused body is read and thrown away (nothing is kept), so the sender gets the 413
+ * rather than a reset connection; a sender still sending after 2 s is cut off.
+ */
+function discardRest(req: ExpressRequest) {
+  if (req.readableEnded) return;
+  req.unpipe();
+  req.resume();
+  const timer = setTimeout(() => req.socket.destroy(), 2_000);
+  req.once("end", () => clearTimeout(timer));
+  req.once("close", () => clearTimeout(timer));
+}
+
+class BodyTooLarge extends Error {
+  constructor(public readonly limit: number) {
+    super(`Request body over ${limit} bytes`);
+    this.name = "BodyTooLarge";
+  }
+}
+
+/** Counts the bytes of a body as they arrive and fails the stream past its limit. */
+class LimitedBody extends Transform {
+  private received = 0;
+  constructor(
+    private readonly limit: number,
+    private readonly onExceeded: () => void,
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+    this.received += chunk.length;
+    if (this.received > this.limit) {
+      this.onExceeded();
+      callback(new BodyTooLarge(this.limit));
+      return;
+    }
+    callback(null, chunk);
+  }
+}
+
+/**
+ * Refuses a body over its limit before anything parses it: at once when Content-Length says so,
+ * else (chunked bodies) as soon as the counted bytes pass it. Remix then reads `res.locals.body`.
+ */
+export function bodyLimit(): RequestHandler {
+  return (req, res, next) => {
+    if (!bodyMethods.has(req.method)) return next();
+    const limit = bodyLimitFor(req.path);
+    const declared = Number(req.get("Content-Length"));
+    if (Number.isFinite(declared) && declared > limit) return tooLarge(req, res, limit);
+    const body = new LimitedBody(limit, () => {
+      if (!res.headersSent) tooLarge(req, res, limit);
+      else discardRest(req);
+    });
+    req.pipe(body);
+    res.locals.body = body;
+    next();
+  };
+}
+
+const formTypes = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
+
+function mediaType(contentType: string): string {
+  return contentType.split(";")[0]!.trim().toLowerCase();
+}
+
+/**
+ * State changes come from this site's forms only: a POST must be a form (415 otherwise) and must not
+ * come from another origin (403). Stripe's webhooks are JSON from Stripe's servers, signed instead.
+ */
+export function formsOnly(allowedOrigin: () => string): RequestHandler {
+  return (req, res, next) => {
+    if (!bodyMethods.has(req.method) || req.path === "/webhooks/stripe") return next();
+    const origin = req.get("Origin");
+    const sameOrigins = [new URL(allowedOrigin()).origin, `${req.protocol}://${req.get("Host")}`];
+    const crossSite =
+      origin !== undefined ? !sameOrigins.includes(origin) : req.get("Sec-Fetch-Site") === "cross-site";
+    if (crossSite) return answer(req, res, 403, "http.crossOrigin.title", "http.crossOrigin.body");
+    const type = mediaType(req.get("Content-Type") ?? "");
+    if (
+      !formTypes.has(type) ||
+      (type === "multipart/form-data" && !/boundary=/i.test(req.get("Content-Type")!))
+    )
+      return answer(req, res, 415, "http.badType.title", "http.badType.body");
+    next();
+  };
+}
+
+/**
+ * Helmet's headers with a Content-Security-Policy whose script nonce is new for every response
+ * (`res.locals.cspNonce`, handed to Remix's scripts). Development only reports violations, so that
+ * Vite's hot reload keeps working.
+ */
+export function securityHeaders({
+  publicUrl,
+  production,
+}: {
+  publicUrl: string;
+  production: boolean;
+}): RequestHandler[] {
+  const nonce: RequestHandler = (_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString("base64");
+    next();
+  };
+  const policy = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      reportOnly: !production,
+      directives: {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", (_req, res) => `'nonce-${(res as ExpressResponse).locals.cspNonce}'`],
+        // Progress bars and the statement's split bar set their width in a style attribute; no
+        // <style> element or stylesheet from elsewhere is allowed.
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        // Covers are local uploads; stories may show https images (sanitized, https only).
+        "img-src": ["'self'", "data:", "https:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        // The simulated checkout is on this site; Stripe Checkout is reached by a redirect, not a form.
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+      },
+    },
+    strictTransportSecurity: publicUrl.startsWith("https:")
+      ? { maxAge: 31_536_000, includeSubDomains: true }
+      : false,
+    xFrameOptions: { action: "deny" },
+    referrerPolicy: { policy: "strict-origin-when-cross-origin" },
+  });
+  const permissions: RequestHandler = (_req, res, next) => {
+    res.setHeader(
+      "Permissions-Policy",
+      "camera=(), microphone=(), geolocation=(), usb=(), payment=(self), fullscreen=(self)",
+    );
+    next();
+  };
+  return [nonce, policy, permissions];
+}
+
+/** Query parameters that carry a secret somewhere on the site (pledge links, sign-in, unsubscribe, CSRF). */
+const secretParams = new Set(["token", "t", "csrf", "code", "state", "secret", "signature"]);
+/** Paths whose own segment is a capability: the simulated checkout's session id. */
+const secretSegments: RegExp[] = [/^(\/checkout\/simulated\/)[^/?]+/];
+
+/** A URL as the request log may show it: every token replaced, the unsubscribe address too. */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url, "http://log.invalid");
+  } catch {
+    return url.split("?")[0]!;
+  }
+  let path = parsed.pathname;
+  for (const pattern of secretSegments) path = path.replace(pattern, "$1[redacted]");
+  const params = [...parsed.searchParams].map(([name, value]) => {
+    const secret = secretParams.has(name.toLowerCase()) || (path.startsWith("/unsubscribe") && name === "e");
+    return `${encodeURIComponent(name)}=${secret ? "[redacted]" : encodeURIComponent(value)}`;
+  });
+  return `${path}${params.length ? `?${params.join("&")}` : ""}`;
+}
+
+/** One line per request, written once the answer is sent: method, redacted URL, status, time. */
+export function requestLog(log: (line: string) => void): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log(`${req.method} ${redactUrl(req.originalUrl)} ${res.statusCode} ${ms.toFixed(1)}ms`);
+    });
+    next();
+  };
+}
+
+function remixHeaders(incoming: ExpressRequest["headers"]): Headers {
+  const headers = new Headers();
+  for (const [name, values] of Object.entries(incoming)) {
+    if (Array.isArray(values)) for (const value of values) headers.append(name, value);
+    else if (values) headers.set(name, values);
+  }
+  return headers;
+}
+
+async function sendRemixResponse(res: ExpressResponse, response: Response): Promise<void> {
+  res.statusMessage = response.statusText;
+  res.status(response.status);
+  for (const [name, value] of response.headers.entries()) res.append(name, value);
+  // Live progress (Server-Sent Events) must reach the browser before the first event.
+  if (/text\/event-stream/i.test(response.headers.get("Content-Type") ?? "")) res.flushHeaders();
+  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  else res.end();
+}
+
+/** The whole body, already cut at its limit by `bodyLimit` (so at most 5 MB is ever held). */
+async function readBody(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+/** Whether a form body parses (a broken multipart would otherwise be a 500 in the action). */
+async function parsesAsForm(body: Buffer, contentType: string): Promise<boolean> {
+  try {
+    await new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length), {
+      headers: { "Content-Type": contentType },
+    }).formData();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The Fetch request Remix reads, with an abort signal for a connection closed early. */
+function remixRequest(req: ExpressRequest, res: ExpressResponse, body: Buffer | undefined): Request {
+  const [, hostPort] = req.get("host")?.split(":") ?? [];
+  const port = Number.parseInt(hostPort ?? "", 10);
+  const url = new URL(
+    `${req.protocol}://${req.hostname}${Number.isSafeInteger(port) ? `:${port}` : ""}${req.originalUrl}`,
+  );
+  let controller: AbortController | null = new AbortController();
+  res.on("finish", () => (controller = null));
+  res.on("close", () => controller?.abort());
+  return new Request(url.href, {
+    method: req.method,
+    headers: remixHeaders(req.headers),
+    signal: controller.signal,
+    body: body ? new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length) : undefined,
+  });
+}
+
+/**
+ * Express → Remix, as `@remix-run/express` does, but reading the body through its limit; once the
+ * limit has answered 413, Remix never sees the request; a form that does not parse is a 400.
+ */
+export function remixHandler({
+  build,
+  mode,
+  getLoadContext,
+}: {
+  build: ServerBuild | (() => Promise<ServerBuild>);
+  mode: string;
+  getLoadContext: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext;
+}): RequestHandler {
+  const handle = createRemixRequestHandler(build, mode);
+  return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
+    try {
+      let body: Buffer | undefined;
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        try {
+          body = await readBody((res.locals.body as Transform | undefined) ?? req);
+        } catch (error) {
+          // Over the limit: the 413 is already on its way.
+          if (res.headersSent) return;
+          throw error;
+        }
+        const type = req.get("Content-Type") ?? "";
+        if (formTypes.has(mediaType(type)) && !(await parsesAsForm(body, type)))
+          return answer(req, res, 400, "http.badType.title", "http.badType.body");
+      }
+      const response = await handle(remixRequest(req, res, body), getLoadContext(req, res));
+      await sendRemixResponse(res, response);
+    } catch (error) {
+      next(error);
+    }
+  };
+}

@@ -1,0 +1,59 @@
+import { expect, test } from "vitest";
+import { BODY_LIMITS, bodyLimitFor, redactUrl, shortPage } from "~/lib/http.server";
+import { safeRedirectPath } from "~/lib/request.server";
+
+test.each([
+  // The pledge's private link, as emails and pages give it.
+  ["/pledges/p1?token=SECRETtoken123", "/pledges/p1?token=[redacted]"],
+  ["/pledges/p1?token=SECRET&thanks=1", "/pledges/p1?token=[redacted]&thanks=1"],
+  ["/pledges/p1?notice=changed&token=SECRET", "/pledges/p1?notice=changed&token=[redacted]"],
+  [
+    "/pledges/p1.data?token=SECRET&_routes=routes%2Fpledges.%24id",
+    "/pledges/p1.data?token=[redacted]&_routes=routes%2Fpledges.%24id",
+  ],
+  // The sign-in link.
+  ["/auth/verify?token=SECRET", "/auth/verify?token=[redacted]"],
+  // The unsubscribe link: the token and the address it is for.
+  ["/unsubscribe?e=ann%40example.org&k=digest&t=SECRET", "/unsubscribe?e=[redacted]&k=digest&t=[redacted]"],
+  // A token in any case, repeated, or in a CSRF field sent by GET.
+  ["/x?TOKEN=SECRET&token=SECRET2", "/x?TOKEN=[redacted]&token=[redacted]"],
+  ["/x?csrf=SECRET", "/x?csrf=[redacted]"],
+  // The simulated checkout's session id is a capability in the path.
+  ["/checkout/simulated/sim_cs_SECRET", "/checkout/simulated/[redacted]"],
+  ["/checkout/simulated/sim_cs_SECRET/authenticate?x=1", "/checkout/simulated/[redacted]/authenticate?x=1"],
+  // What carries no secret is left as it is.
+  ["/campaigns/la-machinerie/pledge?tier=t1", "/campaigns/la-machinerie/pledge?tier=t1"],
+  ["/", "/"],
+])("the request log shows %s as %s", (url, logged) => {
+  expect(redactUrl(url)).toBe(logged);
+  expect(redactUrl(url)).not.toMatch(/SECRET/);
+});
+
+test("a URL that does not parse loses its query rather than leaking it", () => {
+  expect(redactUrl("//[bad?token=SECRET")).not.toMatch(/SECRET/);
+});
+
+test("each route family has its body limit", () => {
+  expect(bodyLimitFor("/campaigns/x/pledge")).toBe(64 * 1024);
+  expect(bodyLimitFor("/campaigns/x/pledge.data")).toBe(BODY_LIMITS.form);
+  expect(bodyLimitFor("/manage/campaigns/abc")).toBe(5 * 1024 * 1024);
+  expect(bodyLimitFor("/manage/campaigns/abc.data")).toBe(BODY_LIMITS.cover);
+  expect(bodyLimitFor("/manage/campaigns/abc/statement")).toBe(BODY_LIMITS.form);
+  expect(bodyLimitFor("/webhooks/stripe")).toBe(1024 * 1024);
+});
+
+test("the short pages speak the visitor's language", () => {
+  expect(shortPage("en", 413, "http.tooLarge.title", "http.tooLarge.body", { limit: "64 KB" })).toContain(
+    "What you sent is larger than allowed (64 KB).",
+  );
+  expect(shortPage("fr", 403, "http.crossOrigin.title", "http.crossOrigin.body")).toContain(
+    '<html lang="fr">',
+  );
+});
+
+test.each(["/a\nSet-Cookie: x=1", "/a\r\nb", "/\t/evil.example", "/a\u0000", "/a\u007f"])(
+  "a redirect target with a control character (%j) goes home instead",
+  (target) => {
+    expect(safeRedirectPath(target)).toBe("/");
+  },
+);
