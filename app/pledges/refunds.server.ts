@@ -167,6 +167,10 @@ export async function refundPledge(
   request: { pledgeId: string; amount: number; reason: string; actor?: Actor },
   now: Date,
 ): Promise<{ id: string; status: "succeeded" | "pending"; refundId: string | null }> {
+  // The reservation must be committed before the gateway is asked (and the simulated gateway takes
+  // the pledge's lock on its own connection): never inside a caller's transaction.
+  if (deps.db.isTransaction)
+    throw new AppError("refund_in_transaction", "A refund runs outside any transaction", 500);
   const refund = await reserveRefund(deps.db, request, now);
   let outcome: RefundOutcome;
   try {

@@ -478,3 +478,15 @@ test("three processes refunding one pledge at once, each on its own connection, 
   });
   expect(await unbalancedTransactions(db)).toEqual([]);
 }, 60_000);
+
+test("a refund is refused inside a caller's transaction: its reservation must be committed before the gateway is asked", async () => {
+  const { db } = database();
+  const { pledgeId } = await simulatedPledge(2_000);
+  const gateway = createSimulatedGateway(db);
+  await expect(
+    db
+      .transaction()
+      .execute((trx) => refundPledge({ db: trx, gateway }, { pledgeId, amount: 100, reason: "Nested" }, now)),
+  ).rejects.toMatchObject({ code: "refund_in_transaction" });
+  expect(await getPledge(db, pledgeId)).toMatchObject({ refunded_amount: 0, refund_reserved: 0 });
+});
