@@ -3,7 +3,6 @@
 // once; each error on the form of its pledge, with what was typed kept.
 import type { AppLoadContext } from "@remix-run/node";
 import { beforeAll, expect, test } from "vitest";
-import { csrfToken } from "~/auth/csrf.server";
 import type { PaymentGateway } from "~/payments/gateway";
 import { createSimulatedGateway } from "~/payments/simulated.server";
 import { getPledge } from "~/pledges/pledges.server";
@@ -19,7 +18,7 @@ import { useTestDatabase } from "../support/database";
 const database = useTestDatabase();
 const pledgedAt = new Date("2026-11-30T12:00:00.000Z");
 let context: AppLoadContext;
-let admin: { id: string; cookie: string };
+let admin: { id: string; cookie: string; csrf: string };
 
 beforeAll(async () => {
   context = testContext(database(), {
@@ -48,7 +47,7 @@ function refund(campaign: string, form: Record<string, string>, gateway?: Paymen
     params: { id: campaign },
     context: gateway ? { ...context, gateway } : context,
     headers: { Cookie: admin.cookie },
-    form: { ...form, csrf: csrfToken(context.config.SESSION_SECRET, admin.id) },
+    form: { ...form, csrf: admin.csrf },
   });
 }
 
