@@ -1,7 +1,7 @@
 // A local Stripe-compatible API server for tests: the real `stripe` SDK talks to it over loopback HTTP.
-// It owns a fake test-mode account (shaped by Stripe's fixtures3.json), idempotency, errors, hosted Checkout.
+// It owns a fake test-mode account (shaped by Stripe's example objects in test/fixtures/stripe), idempotency, errors, hosted Checkout.
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isDeepStrictEqual } from "node:util";
@@ -107,22 +107,16 @@ type Params = Record<string, unknown>;
 
 let fixtureResources: Record<string, unknown> | undefined;
 
-/** ../shared/stripe/fixtures3.json beside the repository root, or beside any ancestor (git worktrees). */
-function fixturesFile(): URL {
-  const repoRoot = new URL("../../", import.meta.url);
-  for (let dir = new URL("../", repoRoot); ; dir = new URL("../", dir)) {
-    const candidate = new URL("shared/stripe/fixtures3.json", dir);
-    if (existsSync(candidate)) return candidate;
-    if (dir.pathname === "/") break;
-  }
-  throw new Error(
-    `Stripe fixtures not found: expected ../shared/stripe/fixtures3.json beside ${repoRoot.pathname}`,
-  );
-}
+/**
+ * Stripe's own example objects for the resources this server returns, copied from `stripe/openapi`
+ * (`openapi/fixtures3.json`, MIT, see test/fixtures/stripe/LICENSE): inside the repository, so that a
+ * clone tests itself with nothing around it.
+ */
+const fixturesFile = new URL("../fixtures/stripe/fixtures.json", import.meta.url);
 
 function fixture<T extends object>(resource: string, overrides: Partial<T>): T {
   fixtureResources ??= (
-    JSON.parse(readFileSync(fixturesFile(), "utf8")) as { resources: Record<string, unknown> }
+    JSON.parse(readFileSync(fixturesFile, "utf8")) as { resources: Record<string, unknown> }
   ).resources;
   const example = fixtureResources[resource];
   if (!example) throw new Error(`No Stripe fixture for ${resource}`);
