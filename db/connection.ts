@@ -108,8 +108,9 @@ function openPostgres(url: string): DatabaseHandle {
     connectionString: url,
     max: 10,
     types: sameValuesAsSqlite,
-    // A server that vanished without closing the socket: find out rather than wait forever.
-    connectionTimeoutMillis: 5_000,
+    // A server that vanished without closing the socket: find out rather than wait for the system's
+    // TCP timeout. Generous, because the wait for a free client in a busy pool counts too.
+    connectionTimeoutMillis: 30_000,
     keepAlive: true,
   });
   // A connection the server closes (a restart, a failover, pg_terminate_backend) must not crash the
