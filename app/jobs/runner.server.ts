@@ -1,6 +1,8 @@
 // The scheduler: small jobs run at fixed intervals in the app's process, each with the injected
 // clock. Started with the server; stop() waits for a job in flight so SIGTERM loses nothing.
 import type { Engine } from "#db/connection.ts";
+import { clearExpiredRateLimits } from "~/auth/rate-limit.server";
+import { deleteExpiredSessions } from "~/auth/session.server";
 import { closeCampaignsDue } from "~/campaigns/closing.server";
 import { launchScheduledCampaigns } from "~/campaigns/editor.server";
 import { deliverDueEmails, type DeliveryDeps } from "~/notifications/delivery.server";
@@ -65,6 +67,14 @@ export function pledgeJobs(db: Db, gateway: PaymentGateway): Job[] {
       everyMs: 60_000,
       run: (now) => captureAuthorisedPledges(db, gateway, now),
     },
+  ];
+}
+
+/** Housekeeping of sign-in: sessions past their 30 days and rate-limit counters long expired. */
+export function authJobs(db: Db): Job[] {
+  return [
+    { name: "delete-expired-sessions", everyMs: 10 * 60_000, run: (now) => deleteExpiredSessions(db, now) },
+    { name: "clear-expired-rate-limits", everyMs: 5 * 60_000, run: (now) => clearExpiredRateLimits(db, now) },
   ];
 }
 
