@@ -5,7 +5,14 @@ import { migrateToLatest } from "#db/migrate.ts";
 import { isEmpty, seedDemo, type SeedResult } from "#db/seed.ts";
 import { recordCollection, simulatedStripeFee } from "~/payouts/ledger.server";
 import { hostname } from "node:os";
-import { deadlineJobs, notificationJobs, payoutJobs, pledgeJobs, type Job } from "~/jobs/runner.server";
+import {
+  authJobs,
+  deadlineJobs,
+  notificationJobs,
+  payoutJobs,
+  pledgeJobs,
+  type Job,
+} from "~/jobs/runner.server";
 import {
   createMailboxTransport,
   createSmtpTransport,
@@ -74,6 +81,7 @@ export function appJobs(
 ): Job[] {
   return [
     ...pledgeJobs(handle.db, gateway),
+    ...authJobs(handle.db),
     ...deadlineJobs(
       { db: handle.db, engine: handle.engine, gateway, clock: systemClock },
       config.CHARGE_RATE,

@@ -29,7 +29,16 @@ const seconds = Number(values.seconds);
 const server =
   values.url && values.database
     ? { url: values.url, databaseUrl: values.database, stop: async () => null }
-    : await startServer({ LOG_REQUESTS: "false", JOBS: values.jobs ?? "true" });
+    : await startServer({
+        LOG_REQUESTS: "false",
+        JOBS: values.jobs ?? "true",
+        // Every simulated backer comes from 127.0.0.1 with few emails: the abuse limits would
+        // measure themselves, not the pledge path.
+        PLEDGE_LIMIT_PER_IP: "1000000",
+        PLEDGE_LIMIT_PER_EMAIL: "1000000",
+        HOLDS_PER_EMAIL: "1000000",
+        HOLDS_PER_IP: "1000000",
+      });
 const database = openDatabase(server.databaseUrl);
 const { db } = database;
 const campaign = await db

@@ -86,6 +86,15 @@ export async function deleteSession(db: Db, id: string): Promise<void> {
   await db.deleteFrom("sessions").where("id", "=", id).execute();
 }
 
+/** Sessions past their end, everyone's: a job runs it (a person's own go when they sign in again). */
+export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> {
+  const result = await db
+    .deleteFrom("sessions")
+    .where("expires_at", "<=", now.toISOString())
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** "Sign out everywhere": every browser this person is signed in with, this one included. */
 export async function deleteUserSessions(db: Db, userId: string): Promise<number> {
   const result = await db.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst();

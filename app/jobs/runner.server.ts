@@ -3,6 +3,8 @@
 // the database is unreachable the jobs back off and resume by themselves.
 import type { Engine } from "#db/connection.ts";
 import { isConnectionError } from "#db/connection-errors.ts";
+import { clearExpiredRateLimits } from "~/auth/rate-limit.server";
+import { deleteExpiredSessions } from "~/auth/session.server";
 import { closeCampaignsDue } from "~/campaigns/closing.server";
 import { launchScheduledCampaigns } from "~/campaigns/editor.server";
 import { deliverDueEmails, type DeliveryDeps } from "~/notifications/delivery.server";
@@ -74,6 +76,14 @@ export function pledgeJobs(db: Db, gateway: PaymentGateway): Job[] {
       everyMs: 60_000,
       run: (now) => finishReservedRefunds({ db, gateway }, now),
     },
+  ];
+}
+
+/** Housekeeping of sign-in: sessions past their 30 days and rate-limit counters long expired. */
+export function authJobs(db: Db): Job[] {
+  return [
+    { name: "delete-expired-sessions", everyMs: 10 * 60_000, run: (now) => deleteExpiredSessions(db, now) },
+    { name: "clear-expired-rate-limits", everyMs: 5 * 60_000, run: (now) => clearExpiredRateLimits(db, now) },
   ];
 }
 

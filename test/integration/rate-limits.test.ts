@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 import { expect, test } from "vitest";
-import { RateLimiterKysely } from "~/auth/rate-limit.server";
+import { clearExpiredRateLimits, RateLimiterKysely } from "~/auth/rate-limit.server";
 import { action as signInAction } from "~/routes/sign-in";
 import { action as pledgeAction } from "~/routes/campaigns.$slug_.pledge";
 import { loadConfig } from "~/lib/config.server";
@@ -216,4 +216,20 @@ test("the sign-in limit counts the client address the server gives, never X-Forw
   expect((await ask(20, { "X-Forwarded-For": "10.0.0.99" })).status).toBe(429);
   // And without any header the limit still applies (it used to be skipped).
   expect((await ask(21, {})).status).toBe(429);
+});
+
+test("counters whose window ended over an hour ago are cleared, live ones kept", async () => {
+  const { db } = database();
+  const at = Date.now();
+  await db
+    .insertInto("rate_limits")
+    .values([
+      { key: "sweep:old", points: 3, expire: at - 61 * 60_000 },
+      { key: "sweep:recent", points: 3, expire: at - 60_000 },
+      { key: "sweep:live", points: 3, expire: at + 60_000 },
+    ])
+    .execute();
+  expect(await clearExpiredRateLimits(db, new Date(at))).toBeGreaterThanOrEqual(1);
+  const left = await db.selectFrom("rate_limits").select("key").where("key", "like", "sweep:%").execute();
+  expect(left.map((r) => r.key).sort()).toEqual(["sweep:live", "sweep:recent"]);
 });

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 import { expect, test } from "vitest";
 import { csrfToken } from "~/auth/csrf.server";
-import { currentUser, SESSION_LIFETIME } from "~/auth/session.server";
+import { currentUser, deleteExpiredSessions, SESSION_LIFETIME } from "~/auth/session.server";
 import { requestSignInLink } from "~/auth/sign-in.server";
 import { loader as accountLoader } from "~/routes/account";
 import { loader as verifyLoader } from "~/routes/auth.verify";
@@ -172,4 +172,20 @@ test("a CSRF token from another session of the same person is refused", async ()
   // Nothing was signed out, and the right token works.
   expect(await account(context, second)).toBe(200);
   expect((await signOut(context, second)).status).toBe(302);
+});
+
+test("the sweep deletes sessions past their end and keeps the others", async () => {
+  const at = { now: new Date("2027-03-01T12:00:00.000Z") };
+  const context = contextAt(at);
+  const old = await signIn(context, "sweep-old@example.org");
+  at.now = new Date(at.now.getTime() + SESSION_LIFETIME / 2);
+  const recent = await signIn(context, "sweep-recent@example.org");
+  const end = new Date(at.now.getTime() + SESSION_LIFETIME / 2);
+  const count = async () => (await context.db.selectFrom("sessions").select("id").execute()).length;
+  const before = await count();
+  expect(await deleteExpiredSessions(context.db, end)).toBeGreaterThanOrEqual(1);
+  expect(await count()).toBeLessThan(before);
+  at.now = new Date(end.getTime() - 1);
+  expect(await currentUser(request(old), context)).toBeNull();
+  expect((await currentUser(request(recent), context))?.email).toBe("sweep-recent@example.org");
 });
