@@ -7,7 +7,13 @@ import { campaignDeadline, DAY } from "~/lib/time";
 import { createSimulatedGateway } from "~/payments/simulated.server";
 import { overridePlatformFee } from "~/payouts/payouts.server";
 import { chargePledgeNow, dropUnpaidPledges, GRACE_PERIOD } from "~/pledges/charging.server";
-import { commitPledge, getPledge, recordPaymentFailure, startPledge } from "~/pledges/pledges.server";
+import {
+  collectPledge,
+  commitPledge,
+  getPledge,
+  recordPaymentFailure,
+  startPledge,
+} from "~/pledges/pledges.server";
 import { refundPledge } from "~/pledges/refunds.server";
 import { createCampaign, createTier, createUser } from "../support/factories";
 import { useTestDatabase } from "../support/database";
@@ -64,9 +70,10 @@ test("a campaign closes at its deadline's exact instant, not a millisecond befor
   const { db } = database();
   const campaign = await campaignWithGoal(10_000);
   await pledge(campaign, 10_000);
-  expect(await closeCampaignsDue(db, ms(deadline, -1))).toEqual([]);
-  expect(await closeCampaignsDue(db, deadline)).toEqual([{ id: campaign, outcome: "succeeded" }]);
-  expect(await closeCampaignsDue(db, ms(deadline, 1))).toEqual([]);
+  const closedAt = async (at: Date) => (await closeCampaignsDue(db, at)).filter((c) => c.id === campaign);
+  expect(await closedAt(ms(deadline, -1))).toEqual([]);
+  expect(await closedAt(deadline)).toEqual([{ id: campaign, outcome: "succeeded" }]);
+  expect(await closedAt(ms(deadline, 1))).toEqual([]);
 });
 
 test.each([
@@ -138,8 +145,9 @@ test("a refund of exactly what is left succeeds, and a cent more is refused", as
     refundPledge({ db, gateway }, { pledgeId: id, amount, reason: "Reward not sent" }, ms(chargedAt, DAY));
   const refunded = async () => (await getPledge(db, id))?.refunded_amount;
 
-  await expect(refund(7_001)).rejects.toThrow();
-  await expect(refund(0)).rejects.toThrow();
+  await expect(refund(7_001)).rejects.toMatchObject({ code: "bad_refund_amount" });
+  await expect(refund(0)).rejects.toMatchObject({ code: "bad_refund_amount" });
+  await expect(refund(0.5)).rejects.toMatchObject({ code: "bad_refund_amount" });
   expect(await refunded()).toBe(0);
   await refund(6_999);
   expect(await refunded()).toBe(6_999);
@@ -161,8 +169,8 @@ test("a refund needs a reason of three characters, not two", async () => {
   expect(await chargePledgeNow({ db, engine, gateway, clock: () => chargedAt }, id)).toBe("charged");
   const refund = (reason: string) =>
     refundPledge({ db, gateway }, { pledgeId: id, amount: 100, reason }, ms(chargedAt, DAY));
-  await expect(refund(" ab  ")).rejects.toMatchObject({ code: "reason_required" });
-  await refund("abc");
+  await expect(refund(" ab  ")).rejects.toMatchObject({ code: "reason_required", field: "reason" });
+  expect(await refund("abc")).toEqual({ refundId: expect.stringMatching(/\S/) });
   expect((await getPledge(db, id))?.refunded_amount).toBe(100);
 });
 
@@ -192,4 +200,68 @@ test("a fee override is accepted from 0 % to exactly 50 %, and refused a basis p
   expect(await rate()).toBe(5_000);
   await overridePlatformFee(db, { campaignId: campaign, feeBps: null, actor }, during);
   expect(await rate()).toBeNull();
+});
+
+async function outcomeOf(pledgeId: string) {
+  const row = await getPledge(database().db, pledgeId);
+  return { status: row?.status, reason: row?.cancel_reason ?? null };
+}
+
+test("at the close an open checkout expires and never counts; a failed campaign cancels its pledges", async () => {
+  const { db } = database();
+  const campaign = await campaignWithGoal(10_000);
+  const committed = await pledge(campaign, 5_000);
+  const { id: pending } = await startPledge(
+    db,
+    {
+      campaignId: campaign,
+      tierId: null,
+      amount: 5_000,
+      backerName: "Léa",
+      backerEmail: "lea@example.org",
+      comment: null,
+      anonymous: false,
+      locale: "fr",
+      submissionKey: randomUUID(),
+      gateway: "simulated",
+    },
+    during,
+  );
+  const closed = await closeCampaignsDue(db, deadline);
+  expect(closed.filter((c) => c.id === campaign)).toEqual([{ id: campaign, outcome: "failed" }]);
+  expect(await outcomeOf(pending)).toEqual({ status: "expired", reason: "after_deadline" });
+  expect(await outcomeOf(committed)).toEqual({ status: "canceled", reason: "campaign_closed" });
+  const emails = await db
+    .selectFrom("email_outbox")
+    .select("to_email")
+    .where("campaign_id", "=", campaign)
+    .where("kind", "=", "campaign_failed")
+    .execute();
+  // The committed backer and the owner are told; the checkout never finished, so no email.
+  expect(emails.map((e) => e.to_email).filter((to) => !to.startsWith("owner-"))).toHaveLength(1);
+});
+
+test("a flexible campaign closes funded and tells the backers it already collected", async () => {
+  const { db } = database();
+  const owner = await createUser(db, { email: `owner-${randomUUID().slice(0, 6)}@example.org` });
+  const campaign = await createCampaign(db, {
+    owner_id: owner,
+    goal_amount: 1_000_000,
+    funding_model: "flexible",
+    launched_at: launchedAt.toISOString(),
+    deadline_at: deadline.toISOString(),
+  });
+  const id = await pledge(campaign, 2_500);
+  expect(await collectPledge(db, id, { paymentIntentId: `pi_${id}` }, during)).toBe("collected");
+  const closed = await closeCampaignsDue(db, deadline);
+  expect(closed.filter((c) => c.id === campaign)).toEqual([{ id: campaign, outcome: "succeeded" }]);
+  expect(await outcomeOf(id)).toEqual({ status: "collected", reason: null });
+  const backerEmails = await db
+    .selectFrom("email_outbox")
+    .select("pledge_id")
+    .where("campaign_id", "=", campaign)
+    .where("kind", "=", "campaign_succeeded")
+    .where("pledge_id", "is not", null)
+    .execute();
+  expect(backerEmails).toEqual([{ pledge_id: id }]);
 });
