@@ -12,9 +12,9 @@ export function safeRedirectPath(value: unknown, fallback = "/"): string {
     !value.startsWith("/") ||
     value.startsWith("//") ||
     value.includes("\\") ||
-    // A newline or tab in a Location header would be a 500 (or a header split), never a path here.
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f]/.test(value)
+    // Only printable ASCII: a newline or tab would split or break the Location header, and any
+    // other character cannot be sent in it at all (a 500); browsers send paths percent-encoded.
+    /[^\x21-\x7e]/.test(value)
   ) {
     return fallback;
   }

@@ -8,6 +8,8 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { echoValues } from "~/lib/form-echo";
+import { issueMessage } from "~/lib/form-errors";
 import { ErrorSummary, FormField } from "~/components/FormField";
 import { cardFormSchema } from "~/payments/card-form";
 import {
@@ -58,7 +60,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     expiry: String(form.get("expiry") ?? ""),
     cvc: String(form.get("cvc") ?? ""),
   };
-  const fail = (errors: CheckoutErrors, status: number) => data({ errors, values }, { status });
+  const echoed = echoValues(values, { cardNumber: 32, expiry: 16, cvc: 8 }) as typeof values;
+  const fail = (errors: CheckoutErrors, status: number) => data({ errors, values: echoed }, { status });
 
   if (form.get("intent") === "cancel") {
     await expirePledge(context.db, pledge.id, "abandoned", now);
@@ -73,7 +76,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const errors: CheckoutErrors = {};
     for (const issue of parsed.error.issues) {
       const field = String(issue.path[0]) as keyof CheckoutErrors;
-      errors[field] ??= issue.message as MessageKey;
+      errors[field] ??= issueMessage(issue);
     }
     return fail(errors, 400);
   }
