@@ -281,13 +281,25 @@ async function readBody(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Whether a form body parses (a broken multipart would otherwise be a 500 in the action). */
-async function parsesAsForm(body: Buffer, contentType: string): Promise<boolean> {
+/**
+ * Whether a form body is one we can take: it parses (a broken multipart would otherwise be a 500
+ * in the action), and no name or text holds a NUL, which PostgreSQL cannot store in any text.
+ */
+export function acceptableForm(form: FormData): boolean {
+  for (const [name, value] of form)
+    if (name.includes("\u0000") || (typeof value === "string" && value.includes("\u0000"))) return false;
+  return true;
+}
+
+async function readableForm(body: Buffer, contentType: string): Promise<boolean> {
   try {
-    await new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length), {
-      headers: { "Content-Type": contentType },
-    }).formData();
-    return true;
+    const form = await new Response(
+      new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length),
+      {
+        headers: { "Content-Type": contentType },
+      },
+    ).formData();
+    return acceptableForm(form);
   } catch {
     return false;
   }
@@ -337,7 +349,7 @@ export function remixHandler({
           throw error;
         }
         const type = req.get("Content-Type") ?? "";
-        if (formTypes.has(mediaType(type)) && !(await parsesAsForm(body, type)))
+        if (formTypes.has(mediaType(type)) && !(await readableForm(body, type)))
           return answer(req, res, 400, "http.badType.title", "http.badType.body");
       }
       const response = await handle(remixRequest(req, res, body), getLoadContext(req, res));

@@ -9,6 +9,8 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { limitCheckoutPostsByIp } from "~/auth/rate-limit.server";
+import { echoValues } from "~/lib/form-echo";
+import { issueMessage } from "~/lib/form-errors";
 import { ErrorSummary, FormField } from "~/components/FormField";
 import { cardFormSchema } from "~/payments/card-form";
 import {
@@ -59,8 +61,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     expiry: String(form.get("expiry") ?? ""),
     cvc: String(form.get("cvc") ?? ""),
   };
+  const echoed = echoValues(values, { cardNumber: 32, expiry: 16, cvc: 8 }) as typeof values;
   const fail = (errors: CheckoutErrors, status: number, headers?: HeadersInit) =>
-    data({ errors, values }, { status, headers });
+    data({ errors, values: echoed }, { status, headers });
   const byIp = await limitCheckoutPostsByIp(context.db, context.config, context.clientIp);
   if (!byIp.allowed) {
     return fail({ form: "limit.tooMany" }, 429, { "Retry-After": String(byIp.retryAfterSeconds) });
@@ -79,7 +82,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const errors: CheckoutErrors = {};
     for (const issue of parsed.error.issues) {
       const field = String(issue.path[0]) as keyof CheckoutErrors;
-      errors[field] ??= issue.message as MessageKey;
+      errors[field] ??= issueMessage(issue);
     }
     return fail(errors, 400);
   }

@@ -8,6 +8,8 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { echoValues } from "~/lib/form-echo";
+import { issueMessage } from "~/lib/form-errors";
 import { FormField } from "~/components/FormField";
 import { pledgeChangeSchema } from "~/pledges/pledge-form";
 import { verifyPledgeToken } from "~/pledges/pledge-link.server";
@@ -84,7 +86,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   const values = { tierId: String(form.get("tierId") ?? ""), amount: String(form.get("amount") ?? "") };
   if (!view.changeable)
-    return data({ errors: { form: "pledgePage.locked" } as ChangeErrors, values }, { status: 409 });
+    return data(
+      {
+        errors: { form: "pledgePage.locked" } as ChangeErrors,
+        values: echoValues(values, { tierId: 64, amount: 32 }),
+      },
+      { status: 409 },
+    );
   const parsed = pledgeChangeSchema({
     currency: view.options.campaign.currency,
     locale: intlLocale[locale],
@@ -97,8 +105,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!parsed.success) {
     const errors: ChangeErrors = {};
     for (const issue of parsed.error.issues)
-      errors[String(issue.path[0]) as keyof ChangeErrors] ??= issue.message as MessageKey;
-    return data({ errors, values }, { status: 400 });
+      errors[String(issue.path[0]) as keyof ChangeErrors] ??= issueMessage(issue);
+    return data({ errors, values: echoValues(values, { tierId: 64, amount: 32 }) }, { status: 400 });
   }
   try {
     await changePledge(context.db, pledgeId, parsed.data, now);

@@ -193,6 +193,14 @@ test("a form that does not parse (a broken multipart) is a 400, not a 500", asyn
   expect(await response.text()).toContain("Formulaire illisible");
 });
 
+test("a NUL in a form (PostgreSQL cannot store it) is a 400 before any action runs", async () => {
+  const response = await fetch(`${server.url}${pledgePath}`, {
+    method: "POST",
+    body: new URLSearchParams({ amount: "10", name: "Ann\u0000", email: "ann@example.org" }),
+  });
+  expect(response.status).toBe(400);
+});
+
 test("a POST from another site is refused with a 403 and changes nothing", async () => {
   const response = await fetch(`${server.url}/lang`, {
     method: "POST",

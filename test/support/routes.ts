@@ -17,19 +17,22 @@ export async function callRoute<T = unknown>(
     params = {},
     context,
     form,
+    body,
     headers = {},
   }: {
     url: string;
     params?: Record<string, string>;
     context: AppLoadContext;
     form?: Record<string, string>;
+    /** A body built by hand (repeated fields, multipart), sent as a POST instead of `form`. */
+    body?: URLSearchParams | FormData;
     headers?: Record<string, string>;
   },
 ): Promise<RouteAnswer<T>> {
   const request = new Request(url, {
-    method: form ? "POST" : "GET",
+    method: form || body ? "POST" : "GET",
     headers,
-    body: form ? new URLSearchParams(form) : undefined,
+    body: body ?? (form ? new URLSearchParams(form) : undefined),
   });
   let result: unknown;
   try {

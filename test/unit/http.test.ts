@@ -51,9 +51,19 @@ test("the short pages speak the visitor's language", () => {
   );
 });
 
-test.each(["/a\nSet-Cookie: x=1", "/a\r\nb", "/\t/evil.example", "/a\u0000", "/a\u007f"])(
-  "a redirect target with a control character (%j) goes home instead",
-  (target) => {
-    expect(safeRedirectPath(target)).toBe("/");
-  },
-);
+test.each([
+  "/a\nSet-Cookie: x=1",
+  "/a\r\nb",
+  "/\t/evil.example",
+  "/a\u0000",
+  "/a\u007f",
+  "/caf\u00e9",
+  "/a\u202eb",
+  "/a b",
+])("a redirect target that a Location header cannot carry (%j) goes home instead", (target) => {
+  expect(safeRedirectPath(target)).toBe("/");
+});
+
+test("a percent-encoded path with its query is followed as it is", () => {
+  expect(safeRedirectPath("/campaigns/caf%C3%A9?tier=t1&x=%0A")).toBe("/campaigns/caf%C3%A9?tier=t1&x=%0A");
+});
