@@ -8,7 +8,6 @@ import { basename } from "node:path";
 import type { AppLoadContext } from "@remix-run/node";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, test } from "vitest";
-import { csrfToken } from "~/auth/csrf.server";
 import { recomputeTotals } from "~/campaigns/campaigns.server";
 import { acceptableForm } from "~/lib/http.server";
 import { isMessageKey } from "~/lib/i18n";
@@ -324,7 +323,7 @@ function unknownKeys(data: unknown): string[] {
 
 let fixture: Fixture;
 let context: AppLoadContext;
-const people: Partial<Record<Role, { id: string; cookie: string }>> = {};
+const people: Partial<Record<Role, { id: string; cookie: string; csrf: string }>> = {};
 
 beforeAll(async () => {
   const handle = database();
@@ -430,10 +429,7 @@ describe.each(Object.entries(targets))("%s", (file, target) => {
     const statuses: Record<number, number> = {};
     for (let run = 0; run < RUNS; run++) {
       const base = pick(target.forms(fixture));
-      const { pairs, ops } = mutate(
-        person ? { ...base, csrf: csrfToken(context.config.SESSION_SECRET, person.id) } : base,
-        random,
-      );
+      const { pairs, ops } = mutate(person ? { ...base, csrf: person.csrf } : base, random);
       // Now and then a multipart body, with a file where a text was expected.
       let body: URLSearchParams | FormData;
       if (random() < 0.15) {
@@ -459,7 +455,9 @@ describe.each(Object.entries(targets))("%s", (file, target) => {
         const answer = await callRoute(action as never, {
           url: target.url(fixture, context),
           params: target.params(fixture, pick),
-          context,
+          // A new address per submission, so that the rate limits (tested on their own) do not
+          // turn most of the fuzz into 429s before it reaches the parsing.
+          context: { ...context, clientIp: `10.${run >> 8}.${run & 255}.${Math.floor(random() * 250) + 1}` },
           body,
           headers: person ? { Cookie: person.cookie } : {},
         });
