@@ -125,7 +125,8 @@ export function ErrorBoundary() {
   const data = useRouteLoaderData<typeof loader>("root");
   const t = translator(data?.locale ?? defaultLocale);
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const kind = status === 404 ? "notFound" : status === 403 ? "forbidden" : "server";
+  const kind =
+    status === 404 ? "notFound" : status === 403 ? "forbidden" : status === 429 ? "tooMany" : "server";
   return (
     <section className="error-page" aria-labelledby="error-title">
       <p className="error-page__status">{status}</p>
