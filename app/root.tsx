@@ -143,7 +143,15 @@ export function ErrorBoundary() {
   const t = translator(usePageLocale());
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const kind =
-    status === 404 ? "notFound" : status === 403 ? "forbidden" : status === 503 ? "unavailable" : "server";
+    status === 404
+      ? "notFound"
+      : status === 403
+        ? "forbidden"
+        : status === 429
+          ? "tooMany"
+          : status === 503
+            ? "unavailable"
+            : "server";
   return (
     <section className="error-page" aria-labelledby="error-title">
       <p className="error-page__status">{status}</p>

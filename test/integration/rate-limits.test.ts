@@ -7,10 +7,11 @@ import { expect, test } from "vitest";
 import { clearExpiredRateLimits, RateLimiterKysely } from "~/auth/rate-limit.server";
 import { action as signInAction } from "~/routes/sign-in";
 import { action as pledgeAction } from "~/routes/campaigns.$slug_.pledge";
+import { action as checkoutAction } from "~/routes/checkout.simulated.$session";
 import { loadConfig } from "~/lib/config.server";
 import { testContext } from "../support/context";
 import { useTestDatabase } from "../support/database";
-import { createCampaign, createTier } from "../support/factories";
+import { createCampaign, createPledge, createTier } from "../support/factories";
 import { callRoute } from "../support/routes";
 
 const database = useTestDatabase();
@@ -232,4 +233,37 @@ test("counters whose window ended over an hour ago are cleared, live ones kept",
   expect(await clearExpiredRateLimits(db, new Date(at))).toBeGreaterThanOrEqual(1);
   const left = await db.selectFrom("rate_limits").select("key").where("key", "like", "sweep:%").execute();
   expect(left.map((r) => r.key).sort()).toEqual(["sweep:live", "sweep:recent"]);
+});
+
+test("the 11th POST in a minute to a checkout page from one IP gets 429 with Retry-After", async () => {
+  const { db } = database();
+  const campaign = await createCampaign(db, {
+    slug: "limite-paiement",
+    deadline_at: "2026-12-08T22:59:59.999Z",
+  });
+  await createPledge(db, campaign, {
+    status: "pending",
+    checkout_session_id: "sim_cs_limits",
+    gateway: "simulated",
+  });
+  const context = limitedContext("192.0.2.40");
+  const pay = async () => {
+    const result = (await checkoutAction({
+      request: new Request("http://localhost:3000/checkout/simulated/sim_cs_limits", {
+        method: "POST",
+        body: new URLSearchParams({ cardNumber: "1234", expiry: "12/30", cvc: "123" }),
+      }),
+      params: { session: "sim_cs_limits" },
+      context,
+    })) as { data: { errors: Record<string, string> }; init: { status: number; headers?: HeadersInit } };
+    return {
+      status: result.init.status,
+      errors: result.data.errors,
+      headers: new Headers(result.init.headers),
+    };
+  };
+  for (let i = 0; i < 10; i++) expect((await pay()).status).toBe(400);
+  const refused = await pay();
+  expect(refused).toMatchObject({ status: 429, errors: { form: "limit.tooMany" } });
+  expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
 });
