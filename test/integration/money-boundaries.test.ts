@@ -145,7 +145,7 @@ test("a refund of exactly what is left succeeds, and a cent more is refused", as
     refundPledge({ db, gateway }, { pledgeId: id, amount, reason: "Reward not sent" }, ms(chargedAt, DAY));
   const refunded = async () => (await getPledge(db, id))?.refunded_amount;
 
-  await expect(refund(7_001)).rejects.toMatchObject({ code: "bad_refund_amount" });
+  await expect(refund(7_001)).rejects.toMatchObject({ code: "bad_refund_amount", field: "amount" });
   await expect(refund(0)).rejects.toMatchObject({ code: "bad_refund_amount" });
   await expect(refund(0.5)).rejects.toMatchObject({ code: "bad_refund_amount" });
   expect(await refunded()).toBe(0);
