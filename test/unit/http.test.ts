@@ -65,5 +65,11 @@ test.each([
 });
 
 test("a percent-encoded path with its query is followed as it is", () => {
-  expect(safeRedirectPath("/campaigns/caf%C3%A9?tier=t1&x=%0A")).toBe("/campaigns/caf%C3%A9?tier=t1&x=%0A");
+  expect(safeRedirectPath("/campaigns/caf%C3%A9?tier=t1&q=a%20b")).toBe(
+    "/campaigns/caf%C3%A9?tier=t1&q=a%20b",
+  );
+});
+
+test("an encoded control character goes home even in the query (decision 018: refused at the first doubt)", () => {
+  expect(safeRedirectPath("/campaigns/caf%C3%A9?tier=t1&x=%0A")).toBe("/");
 });
