@@ -54,3 +54,24 @@ test.each(disguised)("the sign-in link never goes to %j", async (target) => {
   const verified = await callRoute(verifyLoader, { url: `http://t/auth/verify${link.search}`, context });
   expect(verified).toMatchObject({ status: 302, location: "/account" });
 });
+
+test("a sign-in link loaded as an image (a story's picture redirected to it) signs nobody in and stays usable", async () => {
+  const context = testContext(database());
+  const email = `image-${Math.random().toString(36).slice(2)}@example.org`;
+  await callRoute(signInAction, { url: "http://t/sign-in", context, form: { email } });
+  const row = await context.db
+    .selectFrom("email_outbox")
+    .select("props")
+    .where("to_email", "=", email)
+    .executeTakeFirstOrThrow();
+  const link = new URL((JSON.parse(row.props) as { url: string }).url);
+  const url = `http://t/auth/verify${link.search}`;
+  for (const dest of ["image", "script", "empty", "iframe"]) {
+    const fetched = await callRoute(verifyLoader, { url, context, headers: { "Sec-Fetch-Dest": dest } });
+    expect(fetched.status, dest).toBe(403);
+  }
+  expect(await context.db.selectFrom("users").select("id").where("email", "=", email).execute()).toEqual([]);
+  // The person who clicks it in their email still signs in with it (the fetches did not use it up).
+  const clicked = await callRoute(verifyLoader, { url, context, headers: { "Sec-Fetch-Dest": "document" } });
+  expect(clicked).toMatchObject({ status: 302, location: "/account" });
+});
