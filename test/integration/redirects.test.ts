@@ -1,5 +1,6 @@
 // Open redirects: `redirectTo` on the language switch and through the sign-in link never leaves the
 // site, however it is disguised (the report: `/%09/evil.example` came back as `Location: /\t/…`).
+import type { AppLoadContext } from "@remix-run/node";
 import { expect, test } from "vitest";
 import { action as langAction } from "~/routes/lang";
 import { action as signInAction, loader as signInLoader } from "~/routes/sign-in";
@@ -45,13 +46,7 @@ test.each(disguised)("the sign-in link never goes to %j", async (target) => {
     form: { email, redirectTo: target },
   });
   expect(sent.status).toBe(200);
-  const row = await context.db
-    .selectFrom("email_outbox")
-    .select("props")
-    .where("to_email", "=", email)
-    .executeTakeFirstOrThrow();
-  const link = new URL((JSON.parse(row.props) as { url: string }).url);
-  const verified = await callRoute(verifyLoader, { url: `http://t/auth/verify${link.search}`, context });
+  const verified = await callRoute(verifyLoader, { url: await emailedLink(context, email), context });
   expect(verified).toMatchObject({ status: 302, location: "/account" });
 });
 
@@ -59,13 +54,7 @@ test("a sign-in link loaded as an image (a story's picture redirected to it) sig
   const context = testContext(database());
   const email = `image-${Math.random().toString(36).slice(2)}@example.org`;
   await callRoute(signInAction, { url: "http://t/sign-in", context, form: { email } });
-  const row = await context.db
-    .selectFrom("email_outbox")
-    .select("props")
-    .where("to_email", "=", email)
-    .executeTakeFirstOrThrow();
-  const link = new URL((JSON.parse(row.props) as { url: string }).url);
-  const url = `http://t/auth/verify${link.search}`;
+  const url = await emailedLink(context, email);
   for (const dest of ["image", "script", "empty", "iframe"]) {
     const fetched = await callRoute(verifyLoader, { url, context, headers: { "Sec-Fetch-Dest": dest } });
     expect(fetched.status, dest).toBe(403);
@@ -75,3 +64,13 @@ test("a sign-in link loaded as an image (a story's picture redirected to it) sig
   const clicked = await callRoute(verifyLoader, { url, context, headers: { "Sec-Fetch-Dest": "document" } });
   expect(clicked).toMatchObject({ status: 302, location: "/account" });
 });
+
+/** The sign-in link emailed to `email`, on the test's host. */
+async function emailedLink(context: AppLoadContext, email: string): Promise<string> {
+  const row = await context.db
+    .selectFrom("email_outbox")
+    .select("props")
+    .where("to_email", "=", email)
+    .executeTakeFirstOrThrow();
+  return `http://t/auth/verify${new URL((JSON.parse(row.props) as { url: string }).url).search}`;
+}
