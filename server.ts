@@ -96,14 +96,8 @@ async function main(): Promise<void> {
   );
 
   const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
-  const { port } = server.address() as AddressInfo;
-  // PORT=0 picks a free port: the default public URL can only be known now.
-  if (!process.env.PUBLIC_URL) config = { ...config, PUBLIC_URL: `http://localhost:${port}` };
-  log(
-    `listening on http://localhost:${port} (${production ? "production" : "development"}), public URL ${config.PUBLIC_URL}`,
-  );
-
+  // The signal handlers come before the "listening" line: a supervisor that sends SIGTERM as soon as
+  // it reads that line must find them in place (it used to kill the process mid-start, exit 143).
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -140,6 +134,14 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     stop("uncaughtException");
   });
+
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const { port } = server.address() as AddressInfo;
+  // PORT=0 picks a free port: the default public URL can only be known now.
+  if (!process.env.PUBLIC_URL) config = { ...config, PUBLIC_URL: `http://localhost:${port}` };
+  log(
+    `listening on http://localhost:${port} (${production ? "production" : "development"}), public URL ${config.PUBLIC_URL}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -41,7 +41,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   assertProductionBuild();
   const dataDir = mkdtempSync(join(tmpdir(), "tdt-server-"));
   const databaseUrl = env.DATABASE_URL ?? join(dataDir, "tourdetable.sqlite");
-  const child = spawn(join(root, "node_modules/.bin/tsx"), ["server.ts"], {
+  // Node itself with tsx as a loader, as `npm start` runs it: the tsx command would stand between
+  // us and the server and SIGKILL it when it does not acknowledge SIGTERM within 60 ms (a busy
+  // event loop), exiting 143 instead of draining.
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
