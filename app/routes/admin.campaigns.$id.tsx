@@ -16,6 +16,7 @@ import { Statement } from "~/components/Statement";
 import { chargeSummary } from "~/pledges/charging.server";
 import { refundPledge } from "~/pledges/refunds.server";
 import { AppError } from "~/lib/errors";
+import { echoValues } from "~/lib/form-echo";
 import { intlLocale, type MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
 import { ambiguousAmountParams, formatMoney, parseMoney } from "~/lib/money";
@@ -144,7 +145,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     .executeTakeFirst();
   if (pledge?.campaign_id !== campaign.id) throw notFound();
   // What was typed comes back with the error, on the form of its pledge (at most what a field holds).
-  const values = { amount: parsed.data.amount.slice(0, 40), reason: reason.slice(0, 500) };
+  const values = echoValues({ amount: parsed.data.amount, reason }, { amount: 40, reason: 500 });
   const amount = parseMoney(parsed.data.amount, campaign.currency, intlLocale[requestLocale(request)]);
   if (!amount.ok) {
     // An ambiguous amount is shown back with both readings, in the reader's language.
@@ -155,7 +156,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         values,
         error: (ambiguous ? "money.error.ambiguous" : "admin.error.amount") as MessageKey,
         params: ambiguousAmountParams(
-          parsed.data.amount.slice(0, 40),
+          values.amount ?? "",
           campaign.currency,
           intlLocale[requestLocale(request)],
         ),
