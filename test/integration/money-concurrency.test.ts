@@ -34,7 +34,8 @@ let fake: FakeStripe;
 let stripeGateway: PaymentGateway;
 
 beforeAll(async () => {
-  fake = await startStripeServer();
+  // Funds available at once (Stripe's 0077 test card): this file is about concurrency, not settlement.
+  fake = await startStripeServer({ fundsPendingDays: 0 });
   stripeGateway = createStripeGateway({ secretKey: fake.apiKey, apiUrl: fake.url });
 });
 afterAll(async () => {

@@ -49,7 +49,8 @@ let fake: FakeStripe;
 let gateway: ReturnType<typeof createStripeGateway>;
 
 beforeAll(async () => {
-  fake = await startStripeServer();
+  // Charges' funds available at once (Stripe's 0077 test card): waiting for them is payout-funds.test.ts.
+  fake = await startStripeServer({ fundsPendingDays: 0 });
   gateway = createStripeGateway({ secretKey: fake.apiKey, apiUrl: fake.url });
 });
 afterAll(async () => {

@@ -82,6 +82,14 @@ export interface FakeStripe {
   closeDispute(disputeId: string, outcome: "won" | "lost"): Stripe.Event[];
   /** Fixes the clock (unix seconds) for every `created` from now on; null goes back to the real clock. */
   setTime(epochSeconds: number | null): void;
+  // Pending and available funds (see `fundsPendingDays`).
+  /** The platform's balance as `GET /v1/balance` reports it: available and pending, by currency. */
+  balance(): Stripe.Balance;
+  /**
+   * Settles pending funds now (of one currency, or all), as the days passing would: each pending
+   * balance transaction becomes available. Returns how many did. `setTime` past `available_on` does the same.
+   */
+  releaseFunds(currency?: string): number;
   /** The next request whose "METHOD /path" matches answers with this error instead (once). */
   failNext(match: RegExp, error: StripeErrorSpec): void;
   close(): Promise<void>;
@@ -94,8 +102,18 @@ export interface EventOptions {
   previousAttributes?: Record<string, unknown>;
 }
 
-export async function startStripeServer(options: { apiKey?: string } = {}): Promise<FakeStripe> {
-  const server = new LocalStripe(options.apiKey ?? "sk_test_local");
+export interface StripeServerOptions {
+  apiKey?: string;
+  /**
+   * Days a card charge's funds stay pending before they are available (Stripe's settlement time; 7 by
+   * default, as Stripe's first payouts wait 7 days or more). 0 makes them available at once, as
+   * Stripe's test card 4000 0000 0000 0077 does ("bypassing your pending balance").
+   */
+  fundsPendingDays?: number;
+}
+
+export async function startStripeServer(options: StripeServerOptions = {}): Promise<FakeStripe> {
+  const server = new LocalStripe(options.apiKey ?? "sk_test_local", options.fundsPendingDays ?? 7);
   await server.listen();
   return server;
 }
@@ -433,7 +451,10 @@ class LocalStripe implements FakeStripe {
   private readonly server: Server;
   private readonly routes: Array<{ method: string; pattern: RegExp; handler: Handler }>;
 
-  constructor(readonly apiKey: string) {
+  constructor(
+    readonly apiKey: string,
+    private readonly fundsPendingDays = 7,
+  ) {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         // Never console.error here: the test setup turns it into a failure of an unrelated test.
@@ -499,6 +520,7 @@ class LocalStripe implements FakeStripe {
       },
       byId("payouts", this.payouts, "payout"),
       byId("disputes", this.disputes, "dispute"),
+      { method: "GET", pattern: /^\/v1\/balance$/, handler: () => this.balance() },
     ];
   }
 
@@ -637,6 +659,7 @@ class LocalStripe implements FakeStripe {
       return match.test(`${method} ${path}`);
     });
     const [injected] = failure >= 0 ? this.failures.splice(failure, 1) : [];
+    this.settleFunds();
     if (injected) {
       const { status, ...error } = injected.error;
       return { status, body: JSON.stringify({ error }) };
@@ -671,7 +694,7 @@ class LocalStripe implements FakeStripe {
     }
     // Stripe keeps the result once the endpoint has run (successes, and card errors, which leave a
     // PaymentIntent behind); requests that failed validation are not saved, so they can be retried.
-    if (useKey && (status < 400 || status === 402)) {
+    if (useKey && (status < 400 || status === 402 || refusedWhileRunning(body))) {
       this.idempotent.set(idempotencyKey, { method, path, params, status, body, requestId });
     }
     return { status, body };
@@ -1372,8 +1395,9 @@ class LocalStripe implements FakeStripe {
   }
 
   /**
-   * A balance transaction, recorded in the platform's balance. This server has no pending funds: it is
-   * available at once (available_on = created). Unless given: no fee, no description, net = amount − fee.
+   * A balance transaction, recorded in the platform's balance: a charge's funds are pending for
+   * `fundsPendingDays`, anything else is available at once (see `fundsAvailability`). Unless given:
+   * no fee, no description, net = amount − fee.
    */
   private addBalanceTransaction(
     fields: Pick<
@@ -1387,25 +1411,20 @@ class LocalStripe implements FakeStripe {
     const balance = fixture<Stripe.BalanceTransaction>("balance_transaction", {
       id: randomId("txn_"),
       created,
-      available_on: created,
+      ...this.fundsAvailability(fields.type, created),
       description: null,
       fee,
       fee_details: [],
       net: fields.amount - fee,
-      status: "available",
       ...fields,
     });
     this.balanceTransactions.set(balance.id, balance);
     return balance;
   }
 
-  /** What the platform could transfer or pay out in this currency: the sum of all its transactions' net. */
+  /** What the platform could transfer or pay out in this currency: the net of its available transactions. */
   private availableBalance(currency: string): number {
-    let total = 0;
-    for (const balance of this.balanceTransactions.values()) {
-      if (balance.currency === currency) total += balance.net;
-    }
-    return total;
+    return this.fundsIn(currency).available;
   }
 
   /**
@@ -1781,6 +1800,7 @@ class LocalStripe implements FakeStripe {
     const description = asString(p.description, "description") ?? null;
     const metadata = asMetadata(p.metadata);
     const transferGroup = asString(p.transfer_group, "transfer_group") ?? null;
+    let fromCharge: Pick<Stripe.BalanceTransaction, "available_on" | "status"> | null = null;
     if (sourceTransaction !== null) {
       // The funds come from that charge (even while they would be pending): no balance check.
       const charge = this.charges.get(sourceTransaction);
@@ -1791,6 +1811,7 @@ class LocalStripe implements FakeStripe {
           { param: "currency" },
         );
       }
+      fromCharge = this.sourceTransactionFunds(charge, amount);
     } else if (this.availableBalance(currency) < amount) {
       throw invalidRequest(
         "You have insufficient available funds in your Stripe account. Try adding funds directly to your available balance by creating Charges using the 4000000000000077 test card. See: https://stripe.com/docs/testing#available-balance",
@@ -1808,6 +1829,7 @@ class LocalStripe implements FakeStripe {
       source: id,
       type: "transfer",
       reporting_category: "transfer",
+      ...fromCharge,
     });
     const transfer = fixture<Stripe.Transfer>("transfer", {
       id,
@@ -1878,13 +1900,105 @@ class LocalStripe implements FakeStripe {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Pending and available funds: a charge's net is pending until its `available_on`, then available;
+  // transfers without `source_transaction` and the platform's payouts take only available funds.
+
+  /** When a new balance transaction's funds are available: a charge's after the settlement time, the rest at once. */
+  private fundsAvailability(
+    type: Stripe.BalanceTransaction["type"],
+    created: number,
+  ): Pick<Stripe.BalanceTransaction, "available_on" | "status"> {
+    if (type !== "charge" || this.fundsPendingDays === 0) return { available_on: created, status: "available" };
+    // Stripe's available_on is a midnight (UTC): the first one at least the settlement time away.
+    const day = 24 * 3600;
+    const availableOn = Math.ceil((created + this.fundsPendingDays * day) / day) * day;
+    return { available_on: availableOn, status: availableOn <= this.now() ? "available" : "pending" };
+  }
+
+  /** Pending transactions whose `available_on` has come (the clock moved, or real time passed) become available. */
+  private settleFunds(): void {
+    const now = this.now();
+    for (const t of this.balanceTransactions.values()) {
+      if (t.status === "pending" && t.available_on <= now) t.status = "available";
+    }
+  }
+
+  /** The net of a currency's balance transactions, available and pending. */
+  private fundsIn(currency: string): { available: number; pending: number } {
+    this.settleFunds();
+    const funds = { available: 0, pending: 0 };
+    for (const t of this.balanceTransactions.values()) {
+      if (t.currency === currency) funds[t.status === "pending" ? "pending" : "available"] += t.net;
+    }
+    return funds;
+  }
+
+  balance = (): Stripe.Balance => {
+    this.settleFunds();
+    const currencies = [...new Set([...this.balanceTransactions.values()].map((t) => t.currency))].sort();
+    if (currencies.length === 0) currencies.push("eur");
+    const amounts = (state: "available" | "pending") =>
+      currencies.map((currency) => {
+        const amount = this.fundsIn(currency)[state];
+        return { amount, currency, source_types: { card: amount } };
+      });
+    return fixture<Stripe.Balance>("balance", {
+      object: "balance",
+      livemode: false,
+      available: amounts("available"),
+      pending: amounts("pending"),
+      connect_reserved: currencies.map((currency) => ({ amount: 0, currency })),
+    });
+  };
+
+  releaseFunds = (currency?: string): number => {
+    const code = currency?.toLowerCase();
+    const now = this.now();
+    let released = 0;
+    for (const t of this.balanceTransactions.values()) {
+      if (t.status !== "pending" || (code !== undefined && t.currency !== code)) continue;
+      t.available_on = Math.min(t.available_on, now);
+      t.status = "available";
+      released++;
+    }
+    return released;
+  };
+
+  /**
+   * A transfer funded by a charge: at most what is left of it (captured, less refunds and earlier
+   * transfers from it), and pending until the charge's own funds are available, as Stripe says:
+   * "the transfer itself doesn't occur until the funds from the source_transaction become available".
+   */
+  private sourceTransactionFunds(
+    charge: Stripe.Charge,
+    amount: number,
+  ): Pick<Stripe.BalanceTransaction, "available_on" | "status"> {
+    let transferred = 0;
+    for (const t of this.transfers.values()) if (t.source_transaction === charge.id) transferred += t.amount;
+    // amount_refunded includes an uncaptured remainder (see settle): amount − amount_refunded is what was kept.
+    const left = charge.amount - charge.amount_refunded - transferred;
+    if (amount > left) {
+      throw invalidRequest(
+        `The transfer amount (${amount} ${charge.currency}) exceeds what is left on the source_transaction ${charge.id} (${left} ${charge.currency}).`,
+        { param: "amount" },
+      );
+    }
+    this.settleFunds();
+    const funds = this.balanceTransactions.get(String(charge.balance_transaction));
+    if (!funds || funds.status === "available") return { available_on: this.now(), status: "available" };
+    return { available_on: funds.available_on, status: "pending" };
+  }
+
+  // -------------------------------------------------------------------------------------------
   // The platform's payouts, and disputes: what Stripe does on its own, driven by the tests.
 
   payoutBalance = (currency: string): Stripe.Payout => {
     const code = currency.toLowerCase();
     const created = this.now();
+    this.settleFunds();
     const included = [...this.balanceTransactions.values()].filter(
-      (t) => t.currency === code && t.created <= created && !this.paidOutIn.has(t.id),
+      (t) =>
+        t.currency === code && t.created <= created && t.status === "available" && !this.paidOutIn.has(t.id),
     );
     const total = included.reduce((sum, t) => sum + t.net, 0);
     if (total <= 0) throw new Error(`payoutBalance: the ${code} balance to pay out is ${total}`);
@@ -2010,4 +2124,12 @@ class LocalStripe implements FakeStripe {
 function headerValue(req: IncomingMessage, name: string): string | null {
   const value = req.headers[name];
   return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+/**
+ * A refusal that the endpoint itself decided (not a validation of the parameters): the available
+ * balance was short. Stripe saves it like any result, so the same key gets the same refusal.
+ */
+function refusedWhileRunning(body: string): boolean {
+  return (JSON.parse(body) as { error?: { code?: string } }).error?.code === "balance_insufficient";
 }

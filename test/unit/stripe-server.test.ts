@@ -7,7 +7,8 @@ import { type FakeStripe, type TestCard, startStripeServer } from "../support/st
 const servers: FakeStripe[] = [];
 
 async function start(): Promise<FakeStripe> {
-  const fake = await startStripeServer();
+  // Funds available at once (as Stripe's 0077 test card): pending funds have their own tests (stripe-funds).
+  const fake = await startStripeServer({ fundsPendingDays: 0 });
   servers.push(fake);
   return fake;
 }
