@@ -132,6 +132,8 @@ export interface PledgesTable {
   /** 1 once the backer gave a new card after a failed charge: try again. */
   retry_requested: Generated<Flag>;
   charge_id: string | null;
+  /** When Stripe makes the payment's money available to transfer (its balance transaction's available_on). */
+  funds_available_at: Generated<Instant | null>;
 }
 
 export interface DisputesTable {
@@ -322,6 +324,11 @@ export interface PayoutsTable {
   paid_at: Instant | null;
   failed_at: Instant | null;
   updated_at: Instant;
+  /**
+   * An approved Stripe payout waits until then: its campaign's card funds are still pending at Stripe
+   * (or Stripe said the balance was short, and it is asked again then). Null: nothing to wait for.
+   */
+  funds_available_at: Generated<Instant | null>;
 }
 
 export interface PayoutReversalsTable {

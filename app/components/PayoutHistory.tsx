@@ -41,6 +41,12 @@ export function PayoutHistory({
             <td>
               <span className={`badge badge--${p.status}`}>{t(`payouts.status.${p.status}`)}</span>
               {p.failureMessage ? <span className="muted"> {p.failureMessage}</span> : null}
+              {p.waitingForFundsUntil ? (
+                <span className="muted" data-testid="waiting-for-funds">
+                  {" "}
+                  {t("payouts.waitingForFunds", { date: when(p.waitingForFundsUntil) })}
+                </span>
+              ) : null}
             </td>
             <td>
               {admin

@@ -75,10 +75,18 @@ export interface PaymentGateway {
   chargeSavedCard(request: ChargeRequest): Promise<ChargeResult>;
   /** Refunds part or all of a payment; never more than what it captured minus what it refunded. */
   refundPayment(request: RefundRequest): Promise<RefundResult>;
-  /** The provider's fee on a payment, from its balance transaction; null while not yet known. */
-  paymentFee(paymentIntentId: string): Promise<number | null>;
+  /**
+   * The provider's fee on a payment and when its money becomes available to transfer (card funds stay
+   * pending for days), both from its balance transaction; null while not yet known.
+   */
+  paymentSettlement(paymentIntentId: string): Promise<PaymentSettlement | null>;
   /** Stripe Connect, for paying owners; absent from the simulated gateway. */
   readonly connect?: ConnectApi;
+}
+
+export interface PaymentSettlement {
+  fee: number;
+  availableAt: Date;
 }
 
 /** An owner's Express account as Stripe reports it. */
@@ -121,7 +129,10 @@ export interface ConnectApi {
   /** A one-time onboarding link (Stripe-hosted) for the account. */
   onboardingLink(accountId: string, urls: { refreshUrl: string; returnUrl: string }): Promise<string>;
   retrieveAccount(accountId: string): Promise<PayoutAccountStatus>;
-  /** A refusal (no transfers capability, not enough balance) is a result; a network failure throws. */
+  /**
+   * A refusal (no transfers capability, not enough available balance: `balance_insufficient`) is a
+   * result; a network failure throws.
+   */
   transfer(request: {
     amount: number;
     currency: string;

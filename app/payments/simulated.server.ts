@@ -97,7 +97,7 @@ export function createSimulatedGateway(db: Db): PaymentGateway {
         paymentIntentId: row.reference,
       };
     },
-    async paymentFee() {
+    async paymentSettlement() {
       // Posted with the collection itself (ledger.server.ts): nothing to look up.
       return null;
     },

@@ -170,7 +170,7 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
       }
     },
 
-    async paymentFee(paymentIntentId: string) {
+    async paymentSettlement(paymentIntentId: string) {
       const intent = await stripe.paymentIntents.retrieve(paymentIntentId, {
         expand: ["latest_charge.balance_transaction"],
       });
@@ -178,7 +178,7 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
       if (!charge || typeof charge === "string") return null;
       const transaction = charge.balance_transaction;
       if (!transaction || typeof transaction === "string") return null;
-      return transaction.fee;
+      return { fee: transaction.fee, availableAt: new Date(transaction.available_on * 1000) };
     },
 
     async refundPayment(request: RefundRequest): Promise<RefundResult> {

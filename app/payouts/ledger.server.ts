@@ -4,6 +4,7 @@
 // is one balanced transaction, unique by its source key, written in the transaction of its cause.
 import { randomUUID } from "node:crypto";
 import type { LedgerKind } from "#db/schema.ts";
+import type { PaymentGateway } from "~/payments/gateway";
 import { AppError } from "~/lib/errors";
 import { inTransaction, type Db } from "~/lib/db.server";
 
@@ -298,11 +299,12 @@ export function paymentsAwaitingFees(db: Db) {
 
 /**
  * Stripe's actual fee on each collected Stripe payment, read from its balance transaction and
- * posted once (a job; re-running it posts nothing twice).
+ * posted once (a job; re-running it posts nothing twice), with the date its funds become available,
+ * which a payout of the campaign waits for.
  */
 export async function recordProviderFees(
   db: Db,
-  gateway: { name: string; paymentFee(paymentIntentId: string): Promise<number | null> },
+  gateway: Pick<PaymentGateway, "name" | "paymentSettlement">,
   now: Date,
 ): Promise<number> {
   if (gateway.name !== "stripe") return 0;
@@ -312,23 +314,30 @@ export async function recordProviderFees(
     .execute();
   let posted = 0;
   for (const pledge of missing) {
-    const fee = await gateway.paymentFee(pledge.payment_intent_id!);
-    if (fee === null) continue;
-    const written = await post(
-      db,
-      {
-        sourceKey: `stripe_fee:${pledge.id}`,
-        kind: "stripe_fee",
-        campaignId: pledge.campaign_id,
-        pledgeId: pledge.id,
-        currency: pledge.currency,
-      },
-      [
-        { account: ownerAccount(pledge.campaign_id), amount: fee },
-        { account: "stripe_fees", amount: -fee },
-      ],
-      now,
-    );
+    const settlement = await gateway.paymentSettlement(pledge.payment_intent_id!);
+    if (settlement === null) continue;
+    const written = await inTransaction(db, async (trx) => {
+      await trx
+        .updateTable("pledges")
+        .set({ funds_available_at: settlement.availableAt.toISOString() })
+        .where("id", "=", pledge.id)
+        .execute();
+      return post(
+        trx,
+        {
+          sourceKey: `stripe_fee:${pledge.id}`,
+          kind: "stripe_fee",
+          campaignId: pledge.campaign_id,
+          pledgeId: pledge.id,
+          currency: pledge.currency,
+        },
+        [
+          { account: ownerAccount(pledge.campaign_id), amount: settlement.fee },
+          { account: "stripe_fees", amount: -settlement.fee },
+        ],
+        now,
+      );
+    });
     if (written) posted++;
   }
   return posted;

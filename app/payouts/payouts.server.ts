@@ -1,7 +1,9 @@
 // Payouts: an admin reviews a succeeded campaign's statement and approves what is due; the owner is
 // paid by a Stripe transfer to their Express account, or by a bank transfer the admin records as
-// paid. States: approved → sent → paid, or failed. A refund or dispute after a Stripe payout takes
-// the money back by a transfer reversal; otherwise the owner's debt is carried to the next payout.
+// paid. States: approved → sent → paid, or failed. An approved Stripe payout waits until Stripe makes
+// its campaign's card funds available (docs/decisions/020), then the job sends it. A refund or dispute
+// after a Stripe payout takes the money back by a transfer reversal; otherwise the owner's debt is
+// carried to the next payout.
 import { randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
 import type { Campaign, Payout, PayoutReversalsTable } from "#db/schema.ts";
@@ -51,9 +53,34 @@ export async function feesAwaited(db: Db, campaignId: string): Promise<number> {
 }
 
 /**
+ * When Stripe makes the last of the campaign's payments available to transfer (each payment's
+ * balance transaction's available_on, read with its fee); null when none is recorded.
+ */
+export async function campaignFundsAvailableAt(db: Db, campaignId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom("pledges")
+    .select((eb) => eb.fn.max("funds_available_at").as("at"))
+    .where("campaign_id", "=", campaignId)
+    .where("gateway", "=", "stripe")
+    .where("status", "in", ["collected", "refunded"])
+    .executeTakeFirst();
+  return row?.at ? new Date(row.at).toISOString() : null;
+}
+
+/** After Stripe refused a transfer for want of available balance, it is asked again this much later. */
+export const fundsRetryMs = 6 * 3_600_000;
+
+/** A payout is waiting for its funds while its date is still to come. */
+export const waitsForFunds = (payout: Pick<Payout, "status" | "funds_available_at">, now: Date) =>
+  payout.status === "approved" &&
+  payout.funds_available_at !== null &&
+  new Date(payout.funds_available_at).getTime() > now.getTime();
+
+/**
  * Approves paying what the statement says is due. `expectedAmount` is the amount the admin saw: if
  * anything moved since (a refund, a late payment), the approval is refused rather than pay another
- * sum. The platform fee is posted here, in the same transaction.
+ * sum. The platform fee is posted here, in the same transaction. A Stripe payout is sent at once
+ * when the campaign's funds are available at Stripe; otherwise it waits, approved, until they are.
  */
 export async function approvePayout(
   deps: { db: Db; gateway: PaymentGateway; defaultFeeBps: number },
@@ -84,6 +111,7 @@ export async function approvePayout(
 
     const account = await payoutAccountOf(trx, campaign.owner_id);
     const byStripe = deps.gateway.connect !== undefined && account?.payoutsEnabled === true;
+    const fundsAt = byStripe ? await campaignFundsAvailableAt(trx, campaign.id) : null;
     const last = await trx
       .selectFrom("payouts")
       .select((eb) => eb.fn.max("number").as("n"))
@@ -107,6 +135,7 @@ export async function approvePayout(
       paid_at: null,
       failed_at: null,
       updated_at: now.toISOString(),
+      funds_available_at: fundsAt !== null && new Date(fundsAt) > now ? fundsAt : null,
     };
     try {
       await trx.insertInto("payouts").values(row).execute();
@@ -122,7 +151,14 @@ export async function approvePayout(
         action: "payout.approve",
         campaignId: campaign.id,
         subjectId: row.id,
-        details: { amount: row.amount, currency: row.currency, method: row.method, feeBps, statement },
+        details: {
+          amount: row.amount,
+          currency: row.currency,
+          method: row.method,
+          feeBps,
+          statement,
+          ...(row.funds_available_at ? { fundsAvailableAt: row.funds_available_at } : {}),
+        },
       },
       now,
     );
@@ -181,9 +217,12 @@ function postPayout(
 }
 
 /**
- * Sends an approved Stripe payout: one transfer, keyed by the payout's id so that a retry after a
- * crash or a timeout makes the same transfer, grouped by the campaign. A refusal fails the payout
- * (nothing moved; the amount stays due); a network error leaves it approved for the job to retry.
+ * Sends an approved Stripe payout once its funds are available: one transfer, keyed by the payout's
+ * id (and the date it waited for) so that a retry after a crash or a timeout makes the same transfer,
+ * grouped by the campaign. Stripe saying the available balance is short (`balance_insufficient`)
+ * keeps it waiting, asked again later under a new key (Stripe replays a key's answer, the refusal
+ * too); another refusal fails the payout (nothing moved; the amount stays due); a network error
+ * leaves it approved for the job to retry.
  */
 export async function sendPayout(
   deps: { db: Db; gateway: PaymentGateway },
@@ -194,17 +233,32 @@ export async function sendPayout(
   const connect = deps.gateway.connect;
   if (payout.status !== "approved" || payout.method !== "stripe" || !payout.destination || !connect)
     return payout;
+  if (waitsForFunds(payout, now)) return payout;
+  const waitedFor = payout.funds_available_at
+    ? `-funds-${new Date(payout.funds_available_at).getTime()}`
+    : "";
   const result = await connect.transfer({
     amount: payout.amount,
     currency: payout.currency,
     destination: payout.destination,
     // The group the campaign's charges carry (`campaign-<id>`), so Stripe ties them to this transfer.
     transferGroup: `campaign-${payout.campaign_id}`,
-    idempotencyKey: `payout-${payout.id}`,
+    idempotencyKey: `payout-${payout.id}${waitedFor}`,
     metadata: { payout_id: payout.id, campaign_id: payout.campaign_id },
   });
   await inTransaction(deps.db, async (trx) => {
-    if (result.status === "refused") {
+    if (result.status === "refused" && result.code === "balance_insufficient") {
+      // Nothing moved: the funds settle later than announced, or other payments' refunds used them.
+      await trx
+        .updateTable("payouts")
+        .set({
+          funds_available_at: new Date(now.getTime() + fundsRetryMs).toISOString(),
+          updated_at: now.toISOString(),
+        })
+        .where("id", "=", payout.id)
+        .where("status", "=", "approved")
+        .execute();
+    } else if (result.status === "refused") {
       await leaveApproved(
         trx,
         payout.id,
@@ -225,7 +279,10 @@ export async function sendPayout(
   return getPayout(deps.db, payout.id);
 }
 
-/** The job: approved Stripe payouts whose transfer did not go through yet (a crash, a timeout). */
+/**
+ * The job: approved Stripe payouts whose funds are available now, and those whose transfer did not go
+ * through yet (a crash, a timeout).
+ */
 export async function sendApprovedPayouts(
   deps: { db: Db; gateway: PaymentGateway },
   now: Date,
@@ -236,6 +293,9 @@ export async function sendApprovedPayouts(
     .select("id")
     .where("status", "=", "approved")
     .where("method", "=", "stripe")
+    .where((eb) =>
+      eb.or([eb("funds_available_at", "is", null), eb("funds_available_at", "<=", now.toISOString())]),
+    )
     .execute();
   for (const { id } of approved) await sendPayout(deps, id, now);
   return approved.length;

@@ -27,6 +27,8 @@ export interface PayoutRow {
   sentAt: string | null;
   paidAt: string | null;
   failedAt: string | null;
+  /** An approved Stripe payout waiting for Stripe to make its funds available: sent by the job then. */
+  waitingForFundsUntil: string | null;
 }
 
 async function payoutRows(db: Db, campaignId?: string): Promise<PayoutRow[]> {
@@ -56,6 +58,7 @@ async function payoutRows(db: Db, campaignId?: string): Promise<PayoutRow[]> {
     sentAt: p.sent_at,
     paidAt: p.paid_at,
     failedAt: p.failed_at,
+    waitingForFundsUntil: p.status === "approved" && p.method === "stripe" ? p.funds_available_at : null,
   }));
 }
 

@@ -257,6 +257,7 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
         payment_failed_at: null,
         retry_requested: 0,
         charge_id: null,
+        funds_available_at: null,
       };
       await trx.insertInto("pledges").values(pledge).execute();
       // Every column is written above: the row is what was inserted, no need to read it back.

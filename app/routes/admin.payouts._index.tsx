@@ -150,6 +150,14 @@ function PayoutTable({
             <td>{t(`payouts.method.${p.method}`)}</td>
             <td>
               {formatDateTime(p.paidAt ?? p.failedAt ?? p.sentAt ?? p.approvedAt, platformTimeZone, locale)}
+              {p.waitingForFundsUntil ? (
+                <span className="muted" data-testid="waiting-for-funds">
+                  <br />
+                  {t("payouts.waitingForFunds", {
+                    date: formatDateTime(p.waitingForFundsUntil, platformTimeZone, locale),
+                  })}
+                </span>
+              ) : null}
             </td>
             <td>
               <ReconciliationState problems={p.problems} feesPending={0} stripe={stripe} />

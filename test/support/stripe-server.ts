@@ -1908,7 +1908,8 @@ class LocalStripe implements FakeStripe {
     type: Stripe.BalanceTransaction["type"],
     created: number,
   ): Pick<Stripe.BalanceTransaction, "available_on" | "status"> {
-    if (type !== "charge" || this.fundsPendingDays === 0) return { available_on: created, status: "available" };
+    if (type !== "charge" || this.fundsPendingDays === 0)
+      return { available_on: created, status: "available" };
     // Stripe's available_on is a midnight (UTC): the first one at least the settlement time away.
     const day = 24 * 3600;
     const availableOn = Math.ceil((created + this.fundsPendingDays * day) / day) * day;
