@@ -8,6 +8,7 @@ import { deleteExpiredSessions } from "~/auth/session.server";
 import { closeCampaignsDue } from "~/campaigns/closing.server";
 import { launchScheduledCampaigns } from "~/campaigns/editor.server";
 import { deliverDueEmails, type DeliveryDeps } from "~/notifications/delivery.server";
+import { refreshStalePayoutAccounts } from "~/payouts/accounts.server";
 import { recordProviderFees } from "~/payouts/ledger.server";
 import { reverseAfterPayouts, sendApprovedPayouts } from "~/payouts/payouts.server";
 import { dropUnpaidPledges, runChargeRun } from "~/pledges/charging.server";
@@ -52,10 +53,18 @@ export function deadlineJobs(
   ];
 }
 
-/** Payouts: Stripe transfers a crash or a timeout left approved, and reversals after late refunds or disputes. */
+/**
+ * Payouts: Stripe transfers whose funds became available (or that a crash or a timeout left approved),
+ * reversals after late refunds or disputes, and owners' accounts Stripe has not told us of lately.
+ */
 export function payoutJobs(deps: { db: Db; gateway: PaymentGateway; defaultFeeBps: number }): Job[] {
   return [
     { name: "send-approved-payouts", everyMs: 60_000, run: (now) => sendApprovedPayouts(deps, now) },
+    {
+      name: "refresh-payout-accounts",
+      everyMs: 10 * 60_000,
+      run: (now) => refreshStalePayoutAccounts(deps, now),
+    },
     { name: "reverse-after-payouts", everyMs: 5 * 60_000, run: (now) => reverseAfterPayouts(deps, now) },
   ];
 }

@@ -102,6 +102,14 @@ export const envSchema = z.object({
     .string()
     .regex(/^whsec_\w+$/, "expected a webhook signing secret (whsec_…)")
     .optional(),
+  /**
+   * The Connect endpoint's signing secret: Stripe sends connected accounts' events (their
+   * `account.updated`) to an endpoint of its own, signed with another secret.
+   */
+  STRIPE_CONNECT_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\w+$/, "expected a webhook signing secret (whsec_…)")
+    .optional(),
   STRIPE_API_URL: z.string().url("expected an absolute URL such as http://127.0.0.1:12111").optional(),
   /**
    * Behind a reverse proxy: how many proxies' X-Forwarded-For entries to believe (`1` for one

@@ -1,5 +1,7 @@
 // Stripe's webhooks: verified against the raw body, stored by event id in the same transaction
-// as their effect (a repeated delivery changes nothing), and applied in any order.
+// as their effect (a repeated delivery changes nothing), and applied in any order. Two endpoints
+// may deliver them, each with its own signing secret: the platform's, and the Connect endpoint that
+// carries events of connected accounts (`event.account` set), such as their `account.updated`.
 import Stripe from "stripe";
 import { z } from "zod";
 import { updateCardAfterFailure } from "~/pledges/charging.server";
@@ -77,14 +79,25 @@ const charge = z.object({
 
 export type WebhookOutcome = "applied" | "ignored" | "unmatched" | "duplicate";
 
-/** Verifies the signature; a bad or stale one is a 400 and nothing is recorded. */
-export function verifyStripeEvent(rawBody: string, signature: string | null, secret: string): Stripe.Event {
+/**
+ * Verifies the signature against each endpoint's secret (the platform's, the Connect one's); a bad or
+ * stale one is a 400 and nothing is recorded.
+ */
+export function verifyStripeEvent(
+  rawBody: string,
+  signature: string | null,
+  secrets: string | ReadonlyArray<string>,
+): Stripe.Event {
   if (!signature) throw new AppError("bad_signature", "Missing Stripe-Signature header", 400);
-  try {
-    return Stripe.webhooks.constructEvent(rawBody, signature, secret);
-  } catch (error) {
-    throw new AppError("bad_signature", `Webhook signature rejected: ${(error as Error).message}`, 400);
+  let rejection: unknown = new Error("no signing secret configured");
+  for (const secret of typeof secrets === "string" ? [secrets] : secrets) {
+    try {
+      return Stripe.webhooks.constructEvent(rawBody, signature, secret);
+    } catch (error) {
+      rejection = error;
+    }
   }
+  throw new AppError("bad_signature", `Webhook signature rejected: ${(rejection as Error).message}`, 400);
 }
 
 /**
@@ -93,7 +106,7 @@ export function verifyStripeEvent(rawBody: string, signature: string | null, sec
  */
 export async function applyStripeEvent(
   db: Db,
-  event: Pick<Stripe.Event, "id" | "type" | "data">,
+  event: Pick<Stripe.Event, "id" | "type" | "data"> & { account?: string | null },
   now: Date,
 ): Promise<{ outcome: WebhookOutcome; pledgeId: string | null }> {
   return inTransaction(db, async (trx) => {
@@ -121,7 +134,10 @@ export async function applyStripeEvent(
       return pledge;
     };
 
-    switch (event.type) {
+    // On a connected account (the Connect endpoint): only the account's own events concern us; its
+    // payments and payouts are the owner's business, never a backer's pledge.
+    const type = event.account && !event.type.startsWith("account.") ? "connected_account_event" : event.type;
+    switch (type) {
       case "checkout.session.completed":
       case "checkout.session.async_payment_succeeded":
       case "checkout.session.async_payment_failed":
@@ -232,7 +248,8 @@ export async function applyStripeEvent(
         const known = await updatePayoutAccount(
           trx,
           {
-            accountId: updated.id,
+            // A Connect event names its account; the object is that account.
+            accountId: event.account ?? updated.id,
             payoutsEnabled: updated.payouts_enabled === true,
             detailsSubmitted: updated.details_submitted === true,
           },
@@ -255,12 +272,13 @@ export async function applyStripeEvent(
 
 /** The whole webhook: verify, apply, then capture or release a flexible authorisation. */
 export async function handleStripeWebhook(
-  deps: { db: Db; gateway: PaymentGateway; webhookSecret: string },
+  deps: { db: Db; gateway: PaymentGateway; webhookSecret: string; connectWebhookSecret?: string },
   rawBody: string,
   signature: string | null,
   now: Date,
 ): Promise<{ outcome: WebhookOutcome; eventId: string }> {
-  const event = verifyStripeEvent(rawBody, signature, deps.webhookSecret);
+  const secrets = [deps.webhookSecret, ...(deps.connectWebhookSecret ? [deps.connectWebhookSecret] : [])];
+  const event = verifyStripeEvent(rawBody, signature, secrets);
   const { outcome, pledgeId } = await applyStripeEvent(deps.db, event, now);
   if (pledgeId && outcome === "applied") {
     // After the commit, outside the transaction: a failure here is retried by the job runner.

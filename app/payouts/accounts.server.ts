@@ -1,6 +1,7 @@
 // Owners' payout accounts: a Stripe Express account each, connected through Stripe's hosted
-// onboarding (account links). `account.updated` keeps `payouts_enabled` current; an owner without
-// an enabled account is paid by bank transfer, recorded by an admin.
+// onboarding (account links). `account.updated` (from the Connect endpoint) keeps `payouts_enabled`
+// current, and a job asks Stripe again for accounts not heard of for a while, in case an event was
+// lost; an owner without an enabled account is paid by bank transfer, recorded by an admin.
 import type { PayoutAccountStatus, PaymentGateway } from "~/payments/gateway";
 import { AppError } from "~/lib/errors";
 import type { Db } from "~/lib/db.server";
@@ -87,4 +88,41 @@ export async function refreshPayoutAccount(
   if (!account || !deps.gateway.connect) return account;
   await updatePayoutAccount(deps.db, await deps.gateway.connect.retrieveAccount(account.accountId), now);
   return payoutAccountOf(deps.db, userId);
+}
+
+/** An account Stripe has not told us about for this long is asked for by the job. */
+export const accountStaleAfterMs = 6 * 3_600_000;
+
+/**
+ * The fallback for lost `account.updated` events: asks Stripe for the accounts least recently heard
+ * of (not updated for `accountStaleAfterMs`), a batch at a time, and records what it says. Returns
+ * how many were asked for; an account Stripe cannot answer for is left to the next run.
+ */
+export async function refreshStalePayoutAccounts(
+  deps: { db: Db; gateway: PaymentGateway },
+  now: Date,
+  options: { batch?: number } = {},
+): Promise<number> {
+  const connect = deps.gateway.connect;
+  if (!connect) return 0;
+  const stale = await deps.db
+    .selectFrom("payout_accounts")
+    .select("stripe_account_id")
+    .where("updated_at", "<", new Date(now.getTime() - accountStaleAfterMs).toISOString())
+    .orderBy("updated_at")
+    .limit(options.batch ?? 50)
+    .execute();
+  let refreshed = 0;
+  for (const { stripe_account_id: accountId } of stale) {
+    let status: PayoutAccountStatus;
+    try {
+      status = await connect.retrieveAccount(accountId);
+    } catch (error) {
+      console.warn(`Could not refresh payout account ${accountId}: ${String(error)}`);
+      continue;
+    }
+    await updatePayoutAccount(deps.db, status, now);
+    refreshed++;
+  }
+  return refreshed;
 }

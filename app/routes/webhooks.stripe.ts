@@ -1,4 +1,5 @@
-// POST /webhooks/stripe: the raw body goes to the webhook handler, which verifies its signature.
+// POST /webhooks/stripe: the raw body goes to the webhook handler, which verifies its signature
+// against the platform endpoint's secret or the Connect endpoint's (both may point here).
 // A bad signature is a 400 (Stripe retries, nothing recorded); anything else known is a 200.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleStripeWebhook } from "~/payments/webhooks.server";
@@ -12,7 +13,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const rawBody = await request.text();
   try {
     const result = await handleStripeWebhook(
-      { db: context.db, gateway: context.gateway, webhookSecret: secret },
+      {
+        db: context.db,
+        gateway: context.gateway,
+        webhookSecret: secret,
+        connectWebhookSecret: context.config.STRIPE_CONNECT_WEBHOOK_SECRET,
+      },
       rawBody,
       request.headers.get("Stripe-Signature"),
       context.clock(),
