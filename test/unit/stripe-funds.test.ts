@@ -129,10 +129,20 @@ test("source_transaction transfers a pending charge's funds at once, pending unt
   expect([eur(balance, "available"), eur(balance, "pending")]).toEqual([0, 1_900]);
 
   const tooMuch = await rejection(
-    fake.stripe.transfers.create({ amount: 2_001, currency: "eur", destination, source_transaction: paid.id }),
+    fake.stripe.transfers.create({
+      amount: 2_001,
+      currency: "eur",
+      destination,
+      source_transaction: paid.id,
+    }),
   );
   expect(tooMuch).toMatchObject({ statusCode: 400, param: "amount" });
-  await fake.stripe.transfers.create({ amount: 2_000, currency: "eur", destination, source_transaction: paid.id });
+  await fake.stripe.transfers.create({
+    amount: 2_000,
+    currency: "eur",
+    destination,
+    source_transaction: paid.id,
+  });
 
   // Without a source, only the available balance counts.
   expect(
