@@ -481,7 +481,8 @@ const fr = {
   "email.lateCheckout.refunded":
     "Nous vous remboursons {amount} en totalité ; le montant apparaîtra sur votre relevé sous 5 à 10 jours ouvrés.",
   "email.lateCheckout.cardNotKept": "Votre carte n'est pas conservée et rien ne sera débité.",
-  "email.lateCheckout.again": "Vous pouvez contribuer à nouveau, avec une autre contrepartie ou sans contrepartie.",
+  "email.lateCheckout.again":
+    "Vous pouvez contribuer à nouveau, avec une autre contrepartie ou sans contrepartie.",
   "email.lateCheckout.action": "Voir la campagne",
   "pledgePage.amount": "Montant",
   "pledgePage.reward": "Contrepartie",

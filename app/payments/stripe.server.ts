@@ -222,7 +222,9 @@ export function checkoutStatusOf(session: Stripe.Checkout.Session): CheckoutStat
   const status = sessionStatuses.find((s) => s === session.status);
   const paymentStatus = paymentStatuses.find((s) => s === session.payment_status);
   if (!status || !paymentStatus) {
-    throw new Error(`Checkout Session ${session.id}: unknown status ${session.status}/${session.payment_status}`);
+    throw new Error(
+      `Checkout Session ${session.id}: unknown status ${session.status}/${session.payment_status}`,
+    );
   }
   const setupIntent = session.setup_intent;
   return {

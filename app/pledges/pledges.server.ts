@@ -470,7 +470,11 @@ async function refuseLateCompletion(
 ): Promise<boolean> {
   const paymentIntentId = late.columns.payment_intent_id ?? pledge.payment_intent_id;
   const release: LateRelease | null =
-    late.fundingModel === "flexible" && paymentIntentId ? (late.paid ? "refund" : "cancel_authorisation") : null;
+    late.fundingModel === "flexible" && paymentIntentId
+      ? late.paid
+        ? "refund"
+        : "cancel_authorisation"
+      : null;
   const moved = await trx
     .updateTable("pledges")
     .set({
