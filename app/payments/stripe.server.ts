@@ -131,7 +131,19 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
     },
 
     async cancelPayment(paymentIntentId: string, idempotencyKey: string) {
-      await stripe.paymentIntents.cancel(paymentIntentId, {}, { idempotencyKey });
+      try {
+        await stripe.paymentIntents.cancel(paymentIntentId, {}, { idempotencyKey });
+      } catch (error) {
+        // Already cancelled (an authorisation lapses after its hold): what was asked is done.
+        const intent = (error as { payment_intent?: { status?: string } }).payment_intent;
+        if (
+          error instanceof Stripe.errors.StripeInvalidRequestError &&
+          error.code === "payment_intent_unexpected_state" &&
+          intent?.status === "canceled"
+        )
+          return;
+        throw error;
+      }
     },
 
     async chargeSavedCard(request: ChargeRequest): Promise<ChargeResult> {

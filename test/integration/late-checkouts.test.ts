@@ -380,3 +380,24 @@ test("a late payment taken at once is refunded in full when it cannot count, and
     ["late_checkout_refused", "refunded"],
   ]);
 });
+
+test("a late release whose authorisation Stripe already cancelled is done, not asked again every minute", async () => {
+  const { db } = database();
+  const { at, stripeAt } = timeline();
+  stripeAt(0);
+  const campaign = await createCampaign(db, { funding_model: "flexible", deadline_at: at(25).toISOString() });
+  const { pledge, sessionId } = await pledgeAt(at(0), "flexible", { campaign, tier: null, amount: 2_000 });
+  stripeAt(24);
+  const held = fake.completeCheckout(sessionId);
+  await closeCampaignsDue(db, at(25));
+  // The authorisation lapsed (Stripe cancels an uncaptured one after its hold) before the event came.
+  const paymentIntent = String(fake.sessions.get(sessionId)?.payment_intent);
+  await fake.stripe.paymentIntents.cancel(paymentIntent);
+  for (const event of held) await deliver(event, at(40));
+  expect(await getPledge(db, pledge.id)).toMatchObject({
+    cancel_reason: "late_campaign_closed",
+    late_release: "cancel_authorisation",
+    late_released_at: at(40).toISOString(),
+  });
+  expect(await releaseLatePayments(db, gateway, at(41))).toBe(0);
+});
