@@ -134,7 +134,16 @@ export interface PledgesTable {
   charge_id: string | null;
   /** When Stripe makes the payment's money available to transfer (its balance transaction's available_on). */
   funds_available_at: Generated<Instant | null>;
+  /**
+   * A checkout completed after its pledge was expired and that could not count (campaign closed,
+   * reward sold out): what is left to undo at the gateway. Null when nothing is (a saved card).
+   */
+  late_release: LateRelease | null;
+  /** When the gateway confirmed the late release. */
+  late_released_at: Instant | null;
 }
+
+export type LateRelease = "cancel_authorisation" | "refund";
 
 export interface DisputesTable {
   id: string;
@@ -160,7 +169,16 @@ export interface SimulatedPaymentsTable {
 }
 
 export type GatewayName = "stripe" | "simulated";
-export type CancelReason = "backer" | "abandoned" | "after_deadline" | "payment_failed" | "campaign_closed";
+export type CancelReason =
+  | "backer"
+  | "abandoned"
+  | "after_deadline"
+  | "payment_failed"
+  | "campaign_closed"
+  /** The checkout completed, but its news came after the pledge was expired and the campaign had closed. */
+  | "late_campaign_closed"
+  /** The same, while the campaign was open but the reward had sold out meanwhile. */
+  | "late_sold_out";
 
 export interface WebhookEventsTable {
   /** Stripe's event id: the unique key that makes a repeated delivery a no-op. */

@@ -3,6 +3,7 @@ import { campaignFailed } from "./campaign-failed";
 import { campaignSucceeded } from "./campaign-succeeded";
 import { deadlineReminder } from "./deadline-reminder";
 import type { EmailTemplate } from "./define";
+import { lateCheckoutRefused } from "./late-checkout-refused";
 import { milestoneReached } from "./milestone-reached";
 import { ownerDailyDigest } from "./owner-daily-digest";
 import { paymentCollected } from "./payment-collected";
@@ -24,6 +25,7 @@ export const emailTemplates = {
   payment_failed: paymentFailed,
   pledge_dropped: pledgeDropped,
   refund_issued: refundIssued,
+  late_checkout_refused: lateCheckoutRefused,
   update_posted: updatePosted,
   owner_daily_digest: ownerDailyDigest,
   sign_in_link: signInLink,

@@ -13,9 +13,12 @@ import { recordProviderFees } from "~/payouts/ledger.server";
 import { reverseAfterPayouts, sendApprovedPayouts } from "~/payouts/payouts.server";
 import { dropUnpaidPledges, runChargeRun } from "~/pledges/charging.server";
 import { queueDeadlineReminders, queueOwnerDigests } from "~/notifications/reminders.server";
-import { captureAuthorisedPledges } from "~/payments/checkout.server";
+import {
+  captureAuthorisedPledges,
+  releaseLatePayments,
+  sweepAbandonedCheckouts,
+} from "~/payments/checkout.server";
 import type { PaymentGateway } from "~/payments/gateway";
-import { expireAbandonedCheckouts } from "~/pledges/pledges.server";
 import { finishReservedRefunds } from "~/pledges/refunds.server";
 import type { Db } from "~/lib/db.server";
 import type { Clock } from "~/lib/time";
@@ -71,8 +74,14 @@ export function payoutJobs(deps: { db: Db; gateway: PaymentGateway; defaultFeeBp
 
 export function pledgeJobs(db: Db, gateway: PaymentGateway): Job[] {
   return [
-    // Stock held by checkouts nobody finished goes back on sale.
-    { name: "expire-abandoned-checkouts", everyMs: 60_000, run: (now) => expireAbandonedCheckouts(db, now) },
+    // Stock held by checkouts nobody finished goes back on sale, once the gateway says they cannot complete.
+    {
+      name: "expire-abandoned-checkouts",
+      everyMs: 60_000,
+      run: (now) => sweepAbandonedCheckouts(db, gateway, now),
+    },
+    // Authorisations and payments of checkouts that completed too late to count.
+    { name: "release-late-payments", everyMs: 60_000, run: (now) => releaseLatePayments(db, gateway, now) },
     // Flexible authorisations a webhook could not capture at once.
     {
       name: "capture-authorised-pledges",

@@ -472,6 +472,19 @@ const fr = {
   "pledgePage.status.expired": "Paiement non abouti",
   "pledgePage.status.payment_failed": "Paiement refusé : à régulariser",
   "pledgePage.status.dropped": "Abandonnée",
+  "email.lateCheckout.subject": "Votre contribution à « {title} » n'a pas pu être comptée",
+  "email.lateCheckout.closed":
+    "La confirmation de votre contribution de {amount} nous est parvenue après la fin de la collecte : la campagne était close, votre contribution n'a donc pas été comptée.",
+  "email.lateCheckout.soldOut":
+    "La confirmation de votre contribution de {amount} nous est parvenue après l'expiration de votre réservation, et la contrepartie choisie a été épuisée entre-temps : votre contribution n'a donc pas été comptée.",
+  "email.lateCheckout.released":
+    "L'autorisation de paiement est annulée : rien ne sera débité, et votre banque libérera la somme réservée sur votre carte.",
+  "email.lateCheckout.refunded":
+    "Nous vous remboursons {amount} en totalité ; le montant apparaîtra sur votre relevé sous 5 à 10 jours ouvrés.",
+  "email.lateCheckout.cardNotKept": "Votre carte n'est pas conservée et rien ne sera débité.",
+  "email.lateCheckout.again":
+    "Vous pouvez contribuer à nouveau, avec une autre contrepartie ou sans contrepartie.",
+  "email.lateCheckout.action": "Voir la campagne",
   "pledgePage.amount": "Montant",
   "pledgePage.reward": "Contrepartie",
   "pledgePage.campaign": "Campagne",
@@ -920,6 +933,18 @@ const en: Record<MessageKey, string> = {
   "pledgePage.status.expired": "Payment not completed",
   "pledgePage.status.payment_failed": "Payment declined: to be fixed",
   "pledgePage.status.dropped": "Dropped",
+  "email.lateCheckout.subject": "Your pledge to “{title}” could not be counted",
+  "email.lateCheckout.closed":
+    "The confirmation of your {amount} pledge reached us after the campaign had closed, so your pledge was not counted.",
+  "email.lateCheckout.soldOut":
+    "The confirmation of your {amount} pledge reached us after your reservation had lapsed, and the reward you chose sold out meanwhile, so your pledge was not counted.",
+  "email.lateCheckout.released":
+    "The payment authorisation is cancelled: nothing will be charged, and your bank will release the amount held on your card.",
+  "email.lateCheckout.refunded":
+    "We are refunding the full {amount}; it will show on your statement within 5 to 10 business days.",
+  "email.lateCheckout.cardNotKept": "Your card is not kept and nothing will be charged.",
+  "email.lateCheckout.again": "You are welcome to pledge again, with another reward or none.",
+  "email.lateCheckout.action": "See the campaign",
   "pledgePage.amount": "Amount",
   "pledgePage.reward": "Reward",
   "pledgePage.campaign": "Campaign",

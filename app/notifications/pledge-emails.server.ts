@@ -144,3 +144,30 @@ export async function queuePaymentFailedNotice(db: Db, pledge: Pledge, now: Date
     now,
   );
 }
+
+/**
+ * A checkout that completed too late to count (its pledge had expired, then the campaign closed or
+ * the reward sold out): the backer is told why and what became of the money, once per pledge.
+ */
+export async function queueLateCheckoutNotice(
+  db: Db,
+  pledge: Pledge,
+  why: { reason: "campaign_closed" | "sold_out"; payment: "released" | "refunded" | "card_not_kept" },
+  now: Date,
+): Promise<void> {
+  const campaign = await campaignForEmails(db, pledge.campaign_id, now);
+  await queueEmail(
+    db,
+    {
+      kind: "late_checkout_refused",
+      dedupeKey: `late-checkout:${pledge.id}`,
+      to: pledge.backer_email,
+      name: pledge.backer_name,
+      locale: pledge.locale,
+      props: { campaign: snapshotFor(campaign, pledge.locale), amount: pledge.amount, ...why },
+      campaignId: pledge.campaign_id,
+      pledgeId: pledge.id,
+    },
+    now,
+  );
+}

@@ -5,10 +5,12 @@ import type { FundingModel, Pledge } from "#db/schema.ts";
 import {
   attachCheckout,
   collectPledge,
+  commitPledge,
   expirePledge,
   findRepeatedPledge,
   GATEWAY_SESSION_LIFE,
   getPledge,
+  markLatePaymentReleased,
   startPledge,
   type PledgeRequest,
 } from "~/pledges/pledges.server";
@@ -85,7 +87,8 @@ export async function beginCheckout(
 
 /**
  * A flexible campaign's payment is only authorised at checkout: capture it once the pledge counts,
- * release it when the pledge came too late. All-or-nothing pledges have nothing to settle here.
+ * release it (or refund it, when it was taken at once) when its checkout completed too late to count.
+ * All-or-nothing pledges have nothing to settle here.
  */
 export async function settleAuthorisation(
   db: Db,
@@ -95,6 +98,10 @@ export async function settleAuthorisation(
 ): Promise<void> {
   const pledge = await getPledge(db, pledgeId);
   if (!pledge?.payment_intent_id || pledge.gateway !== gateway.name) return;
+  if (pledge.status === "expired" && pledge.late_release && !pledge.late_released_at) {
+    await releaseLatePayment(db, gateway, pledge, now);
+    return;
+  }
   const campaign = await db
     .selectFrom("campaigns")
     .select("funding_model")
@@ -104,9 +111,105 @@ export async function settleAuthorisation(
   if (pledge.status === "committed") {
     await gateway.capturePayment(pledge.payment_intent_id, `capture-pledge-${pledge.id}`);
     await collectPledge(db, pledge.id, { paymentIntentId: pledge.payment_intent_id }, now);
-  } else if (pledge.status === "expired" && pledge.cancel_reason === "after_deadline") {
-    await gateway.cancelPayment(pledge.payment_intent_id, `release-pledge-${pledge.id}`);
   }
+}
+
+/**
+ * Undoes at the gateway what a refused late completion left (written down by `commitPledge` before
+ * this is called): the authorisation is cancelled, or a payment already taken is refunded in full,
+ * each with a key of its own pledge so a retry is the same request. A network failure throws and
+ * the `release-late-payments` job asks again.
+ */
+async function releaseLatePayment(db: Db, gateway: PaymentGateway, pledge: Pledge, now: Date): Promise<void> {
+  const paymentIntentId = pledge.payment_intent_id;
+  if (!paymentIntentId) return;
+  if (pledge.late_release === "refund") {
+    const result = await gateway.refundPayment({
+      pledgeId: pledge.id,
+      refundId: `late-${pledge.id}`,
+      paymentIntentId,
+      amount: pledge.amount,
+      reason: "The checkout completed after the pledge had expired and could not be counted.",
+      idempotencyKey: `late-refund-pledge-${pledge.id}`,
+    });
+    // Already refunded (from Stripe's dashboard, say): nothing is left to give back either way.
+    if (result.status === "refused")
+      console.warn(`Late refund of pledge ${pledge.id} refused: ${result.code} ${result.message}`);
+  } else {
+    await gateway.cancelPayment(paymentIntentId, `release-pledge-${pledge.id}`);
+  }
+  await markLatePaymentReleased(db, pledge.id, now);
+}
+
+/** The job's retry for late releases a webhook could not finish (the gateway did not answer). */
+export async function releaseLatePayments(db: Db, gateway: PaymentGateway, now: Date): Promise<number> {
+  const due = await db
+    .selectFrom("pledges")
+    .select("id")
+    .where("status", "=", "expired")
+    .where("late_release", "is not", null)
+    .where("late_released_at", "is", null)
+    .where("gateway", "=", gateway.name)
+    .execute();
+  let released = 0;
+  for (const { id } of due) {
+    try {
+      await settleAuthorisation(db, gateway, id, now);
+      released++;
+    } catch (error) {
+      console.warn(`Could not release the late payment of pledge ${id}: ${String(error)}`);
+    }
+  }
+  return released;
+}
+
+/**
+ * The pending-checkout sweep: a pledge past its hold is given up on only once the gateway says its
+ * checkout can no longer complete. Complete: counted as its webhook would (the webhook may be
+ * days late, Stripe retries for three). Open: expired at the gateway first, then asked again (the
+ * backer may have paid in between). Expired: the pledge expires and its unit goes back on sale.
+ * A gateway that does not answer leaves the pledge pending for the next sweep.
+ */
+export async function sweepAbandonedCheckouts(db: Db, gateway: PaymentGateway, now: Date): Promise<number> {
+  const due = await db
+    .selectFrom("pledges")
+    .selectAll()
+    .where("status", "=", "pending")
+    .where("checkout_expires_at", "<=", now.toISOString())
+    .execute();
+  let settled = 0;
+  for (const pledge of due) {
+    try {
+      if (await sweepCheckout(db, gateway, pledge, now)) settled++;
+    } catch (error) {
+      console.warn(`Checkout of pledge ${pledge.id} left for the next sweep: ${String(error)}`);
+    }
+  }
+  return settled;
+}
+
+async function sweepCheckout(db: Db, gateway: PaymentGateway, pledge: Pledge, now: Date): Promise<boolean> {
+  const sessionId = pledge.checkout_session_id;
+  // No session was ever opened (the gateway failed at the start), or another gateway's: nothing to ask.
+  if (!sessionId || pledge.gateway !== gateway.name) return expirePledge(db, pledge.id, "abandoned", now);
+  let checkout = await gateway.checkoutStatus(sessionId);
+  if (checkout.status === "open") {
+    await gateway.expireCheckout(sessionId);
+    checkout = await gateway.checkoutStatus(sessionId);
+  }
+  if (checkout.status === "expired") return expirePledge(db, pledge.id, "abandoned", now);
+  if (checkout.status === "open") return false;
+  const refs = {
+    customerId: checkout.customerId,
+    setupIntentId: checkout.setupIntentId,
+    paymentIntentId: checkout.paymentIntentId,
+    paymentMethodId: checkout.paymentMethodId,
+  };
+  const paid = checkout.paymentStatus === "paid";
+  const outcome = await commitPledge(db, pledge.id, refs, now, { paid });
+  if (paid) await collectPledge(db, pledge.id, refs, now);
+  await settleAuthorisation(db, gateway, pledge.id, now);
+  return outcome !== "already";
 }
 
 /** The job runner's retry for captures a webhook could not finish. */

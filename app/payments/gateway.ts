@@ -26,6 +26,19 @@ export interface CheckoutSession {
   customerId: string | null;
 }
 
+/** A checkout session as the gateway sees it now: Stripe's `status` and `payment_status`, and what it left. */
+export interface CheckoutStatus {
+  /** `open`: the backer may still pay; `complete`: paid or card saved; `expired`: can never complete. */
+  status: "open" | "complete" | "expired";
+  /** `paid` when the money was taken at once; `unpaid` for an authorisation; `no_payment_required` in setup mode. */
+  paymentStatus: "paid" | "unpaid" | "no_payment_required";
+  customerId: string | null;
+  setupIntentId: string | null;
+  paymentIntentId: string | null;
+  /** The card saved by a setup-mode session. */
+  paymentMethodId: string | null;
+}
+
 export interface ChargeRequest {
   pledgeId: string;
   campaignId: string;
@@ -64,6 +77,11 @@ export interface PaymentGateway {
   createCheckout(request: CheckoutRequest): Promise<CheckoutSession>;
   /** Closes a checkout the backer left, so it cannot complete later. */
   expireCheckout(sessionId: string): Promise<void>;
+  /**
+   * Where a checkout stands now, asked before a pledge is given up on (its webhook may still be on
+   * its way). A network failure throws: the caller asks again later.
+   */
+  checkoutStatus(sessionId: string): Promise<CheckoutStatus>;
   /** Takes an authorised payment. */
   capturePayment(paymentIntentId: string, idempotencyKey: string): Promise<{ chargeId: string | null }>;
   /** Lets an authorisation go: the card is never charged. */

@@ -10,6 +10,7 @@ import type {
   ChargeResult,
   CheckoutRequest,
   CheckoutSession,
+  CheckoutStatus,
   PaymentGateway,
   RefundRequest,
   RefundResult,
@@ -68,6 +69,22 @@ export function createSimulatedGateway(db: Db): PaymentGateway {
     },
     async expireCheckout() {
       // Nothing to close elsewhere: the pledge's own state is the session's.
+    },
+    async checkoutStatus(sessionId: string): Promise<CheckoutStatus> {
+      // The simulated page completes a checkout in the same request as its pledge: a pending pledge's
+      // session is still open, a pledge that moved on tells how its session ended.
+      const pledge = await findPledgeByRefs(db, { checkoutSessionId: sessionId });
+      if (!pledge) throw new Error(`No simulated checkout ${sessionId}`);
+      const ended = ["expired", "canceled"].includes(pledge.status) && !pledge.committed_at;
+      const flexible = pledge.payment_intent_id !== null;
+      return {
+        status: pledge.status === "pending" ? "open" : ended ? "expired" : "complete",
+        paymentStatus: flexible ? "paid" : "no_payment_required",
+        customerId: pledge.stripe_customer_id,
+        setupIntentId: pledge.setup_intent_id,
+        paymentIntentId: pledge.payment_intent_id,
+        paymentMethodId: pledge.payment_method_id,
+      };
     },
     async capturePayment() {
       // The simulation takes flexible payments at once; nothing is ever left authorised.

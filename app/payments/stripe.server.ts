@@ -9,6 +9,7 @@ import type {
   ChargeResult,
   CheckoutRequest,
   CheckoutSession,
+  CheckoutStatus,
   PaymentGateway,
   RefundRequest,
   RefundResult,
@@ -117,6 +118,12 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
       }
     },
 
+    async checkoutStatus(sessionId: string): Promise<CheckoutStatus> {
+      // The setup intent, expanded, names the saved card that setup_intent.succeeded would bring.
+      const session = await stripe.checkout.sessions.retrieve(sessionId, { expand: ["setup_intent"] });
+      return checkoutStatusOf(session);
+    },
+
     async capturePayment(paymentIntentId: string, idempotencyKey: string) {
       const intent = await stripe.paymentIntents.capture(paymentIntentId, {}, { idempotencyKey });
       const charge = intent.latest_charge;
@@ -124,7 +131,19 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
     },
 
     async cancelPayment(paymentIntentId: string, idempotencyKey: string) {
-      await stripe.paymentIntents.cancel(paymentIntentId, {}, { idempotencyKey });
+      try {
+        await stripe.paymentIntents.cancel(paymentIntentId, {}, { idempotencyKey });
+      } catch (error) {
+        // Already cancelled (an authorisation lapses after its hold): what was asked is done.
+        const intent = (error as { payment_intent?: { status?: string } }).payment_intent;
+        if (
+          error instanceof Stripe.errors.StripeInvalidRequestError &&
+          error.code === "payment_intent_unexpected_state" &&
+          intent?.status === "canceled"
+        )
+          return;
+        throw error;
+      }
     },
 
     async chargeSavedCard(request: ChargeRequest): Promise<ChargeResult> {
@@ -204,6 +223,29 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
         throw error;
       }
     },
+  };
+}
+
+const sessionStatuses = ["open", "complete", "expired"] as const;
+const paymentStatuses = ["paid", "unpaid", "no_payment_required"] as const;
+
+/** A retrieved Checkout Session as the gateway reports it; a status this code does not know throws. */
+export function checkoutStatusOf(session: Stripe.Checkout.Session): CheckoutStatus {
+  const status = sessionStatuses.find((s) => s === session.status);
+  const paymentStatus = paymentStatuses.find((s) => s === session.payment_status);
+  if (!status || !paymentStatus) {
+    throw new Error(
+      `Checkout Session ${session.id}: unknown status ${session.status}/${session.payment_status}`,
+    );
+  }
+  const setupIntent = session.setup_intent;
+  return {
+    status,
+    paymentStatus,
+    customerId: idOf(session.customer),
+    setupIntentId: idOf(setupIntent),
+    paymentIntentId: idOf(session.payment_intent),
+    paymentMethodId: setupIntent && typeof setupIntent !== "string" ? idOf(setupIntent.payment_method) : null,
   };
 }
 

@@ -158,13 +158,11 @@ export async function applyStripeEvent(
         else if (event.type === "checkout.session.async_payment_failed") {
           await cancelPledge(trx, pledge.id, "payment_failed", now);
         } else {
-          await commitPledge(trx, pledge.id, refs, now);
-          if (
-            session.payment_status === "paid" ||
-            event.type === "checkout.session.async_payment_succeeded"
-          ) {
-            await collectPledge(trx, pledge.id, refs, now);
-          }
+          const paid =
+            session.payment_status === "paid" || event.type === "checkout.session.async_payment_succeeded";
+          // A pledge the sweep or the close already expired is reconciled here (commitPledge).
+          await commitPledge(trx, pledge.id, refs, now, { paid });
+          if (paid) await collectPledge(trx, pledge.id, refs, now);
         }
         break;
       }

@@ -3,13 +3,14 @@
 // totals and the tier's stock, and is safe to call twice (webhooks are delivered more than once).
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import type { CancelReason, GatewayName, Pledge } from "#db/schema.ts";
+import type { CancelReason, FundingModel, GatewayName, LateRelease, Pledge } from "#db/schema.ts";
 import { AppError } from "~/lib/errors";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { MINUTE } from "~/lib/time";
 import { recordMilestones } from "~/notifications/milestones.server";
 import { recordCollection, recordRefundInLedger, simulatedStripeFee } from "~/payouts/ledger.server";
 import {
+  queueLateCheckoutNotice,
   queuePaymentFailedNotice,
   queuePaymentReceipt,
   queuePledgeConfirmation,
@@ -258,6 +259,8 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
         retry_requested: 0,
         charge_id: null,
         funds_available_at: null,
+        late_release: null,
+        late_released_at: null,
       };
       await trx.insertInto("pledges").values(pledge).execute();
       // Every column is written above: the row is what was inserted, no need to read it back.
@@ -308,22 +311,39 @@ function refsToColumns(refs: PaymentRefs) {
   };
 }
 
-export type CommitOutcome = "committed" | "already" | "too_late" | "not_pending";
+export type CommitOutcome = "committed" | "already" | "too_late" | "not_pending" | "late_refused";
+
+export interface CommitOptions {
+  /** The checkout took the money at once (Stripe's `payment_status: "paid"`): a refusal refunds it. */
+  paid?: boolean;
+}
+
+/** Expired before its checkout's completion was known: by the hold's sweep, or pending at the close. */
+const LATE_REASONS: CancelReason[] = ["abandoned", "after_deadline"];
 
 /**
  * The backer's card is saved (all-or-nothing) or the payment authorised (flexible): the pledge
  * counts toward the total. A checkout that finishes after the deadline is not counted and its
  * stock is released; nothing will ever charge it.
+ *
+ * A completion whose news comes after the pledge expired (Stripe retries a webhook for up to three
+ * days) is reconciled: counted if the campaign still takes pledges and the reward has a unit left,
+ * claimed under the same guard as a new pledge; otherwise the payment is released or refunded and
+ * the backer told why (see docs/decisions/023-late-checkout-events.md).
  */
 export async function commitPledge(
   db: Db,
   pledgeId: string,
   refs: PaymentRefs,
   now: Date,
+  options: CommitOptions = {},
 ): Promise<CommitOutcome> {
   return inTransaction(db, async (trx) => {
     const pledge = await requirePledge(trx, pledgeId);
     const columns = refsToColumns(refs);
+    if (pledge.status === "expired" && pledge.cancel_reason && LATE_REASONS.includes(pledge.cancel_reason)) {
+      return reconcileLateCompletion(trx, pledge, refs, options, now);
+    }
     if (pledge.status !== "pending") {
       // A later event may bring references an earlier one lacked (the saved card, say).
       if (
@@ -335,21 +355,20 @@ export async function commitPledge(
       }
       return ["committed", "collected", "payment_failed"].includes(pledge.status) ? "already" : "not_pending";
     }
-    const { open } = await campaignAcceptsPledges(trx, pledge.campaign_id, now);
+    const { campaign, open } = await campaignAcceptsPledges(trx, pledge.campaign_id, now);
     if (!open) {
       if (
-        await transition(
+        await refuseLateCompletion(
           trx,
-          pledgeId,
+          pledge,
           ["pending"],
-          "expired",
-          { ...columns, cancel_reason: "after_deadline", canceled_at: iso(now) },
+          { columns, reason: "campaign_closed", fundingModel: campaign.funding_model, paid: options.paid },
           now,
         )
       ) {
-        await releaseTierUnit(trx, pledge);
+        return "too_late";
       }
-      return "too_late";
+      return commitPledge(trx, pledgeId, refs, now, options);
     }
     if (
       !(await transition(
@@ -371,6 +390,129 @@ export async function commitPledge(
     await queuePledgeConfirmation(trx, pledgeId, now);
     return "committed";
   });
+}
+
+/**
+ * The completion of a checkout whose pledge had already expired. The pledge's row is locked first
+ * (a guarded no-op update), so of two late events at once the second waits and finds it decided.
+ */
+async function reconcileLateCompletion(
+  trx: Db,
+  pledge: Pledge,
+  refs: PaymentRefs,
+  options: CommitOptions,
+  now: Date,
+): Promise<CommitOutcome> {
+  const columns = refsToColumns(refs);
+  const locked = await trx
+    .updateTable("pledges")
+    .set((eb) => ({ updated_at: eb.ref("updated_at") }))
+    .where("id", "=", pledge.id)
+    .where("status", "=", "expired")
+    .where("cancel_reason", "in", LATE_REASONS)
+    .executeTakeFirst();
+  // Decided by another event meanwhile: counted (keep what this one knows), or refused.
+  if (locked.numUpdatedRows !== 1n) return commitPledge(trx, pledge.id, refs, now, options);
+
+  const { campaign, open } = await campaignAcceptsPledges(trx, pledge.campaign_id, now);
+  // The same guarded claim as a new pledge's: a unit taken meanwhile by someone else is not oversold.
+  const unit = open && (!pledge.tier_id || (await claimTierUnit(trx, pledge.tier_id)));
+  if (!unit) {
+    await refuseLateCompletion(
+      trx,
+      pledge,
+      ["expired"],
+      {
+        columns,
+        reason: open ? "sold_out" : "campaign_closed",
+        fundingModel: campaign.funding_model,
+        paid: options.paid,
+      },
+      now,
+    );
+    return "late_refused";
+  }
+  await trx
+    .updateTable("pledges")
+    .set({
+      ...columns,
+      status: "committed",
+      committed_at: iso(now),
+      cancel_reason: null,
+      canceled_at: null,
+      holds_stock: pledge.tier_id ? 1 : 0,
+      updated_at: iso(now),
+    })
+    .where("id", "=", pledge.id)
+    .where("status", "=", "expired")
+    .execute();
+  await adjustTotals(trx, pledge.campaign_id, pledge.amount, 1, now);
+  await queuePledgeConfirmation(trx, pledge.id, now);
+  return "committed";
+}
+
+/**
+ * A completion that cannot count: the pledge is expired for that reason, its unit (if it still held
+ * one) goes back, what the gateway must undo is written down before anyone asks it (a flexible
+ * authorisation cancelled, or a payment already taken refunded; a saved card is simply not used),
+ * and the backer is told why. False when the pledge was no longer in `from`.
+ */
+async function refuseLateCompletion(
+  trx: Db,
+  pledge: Pledge,
+  from: Pledge["status"][],
+  late: {
+    columns: ReturnType<typeof refsToColumns>;
+    reason: "campaign_closed" | "sold_out";
+    fundingModel: FundingModel;
+    paid?: boolean;
+  },
+  now: Date,
+): Promise<boolean> {
+  const paymentIntentId = late.columns.payment_intent_id ?? pledge.payment_intent_id;
+  const release: LateRelease | null =
+    late.fundingModel === "flexible" && paymentIntentId
+      ? late.paid
+        ? "refund"
+        : "cancel_authorisation"
+      : null;
+  const moved = await trx
+    .updateTable("pledges")
+    .set({
+      ...late.columns,
+      status: "expired",
+      cancel_reason: late.reason === "sold_out" ? "late_sold_out" : "late_campaign_closed",
+      canceled_at: iso(now),
+      late_release: release,
+      late_released_at: null,
+      updated_at: iso(now),
+    })
+    .where("id", "=", pledge.id)
+    .where("status", "in", from)
+    .executeTakeFirst();
+  if (moved.numUpdatedRows !== 1n) return false;
+  await releaseTierUnit(trx, pledge);
+  await queueLateCheckoutNotice(
+    trx,
+    pledge,
+    {
+      reason: late.reason,
+      payment: release === "refund" ? "refunded" : release ? "released" : "card_not_kept",
+    },
+    now,
+  );
+  return true;
+}
+
+/** The gateway confirmed the release a refused late completion asked for: done, once. */
+export async function markLatePaymentReleased(db: Db, pledgeId: string, now: Date): Promise<void> {
+  await db
+    .updateTable("pledges")
+    .set({ late_released_at: iso(now), updated_at: iso(now) })
+    .where("id", "=", pledgeId)
+    .where("late_release", "is not", null)
+    .where("late_released_at", "is", null)
+    .execute();
 }
 
 /**
@@ -637,21 +779,6 @@ export async function changePledge(
     await adjustTotals(trx, pledge.campaign_id, change.amount - pledge.amount, 0, now);
     return requirePledge(trx, pledgeId);
   });
-}
-
-/** Releases every checkout left unfinished past its hold. Returns how many were released. */
-export async function expireAbandonedCheckouts(db: Db, now: Date): Promise<number> {
-  const due = await db
-    .selectFrom("pledges")
-    .select("id")
-    .where("status", "=", "pending")
-    .where("checkout_expires_at", "<=", iso(now))
-    .execute();
-  let released = 0;
-  for (const { id } of due) {
-    if (await expirePledge(db, id, "abandoned", now)) released++;
-  }
-  return released;
 }
 
 /** Finds the pledge a gateway object is about: by our id in its metadata, else by its references. */

@@ -92,6 +92,17 @@ export interface FakeStripe {
   releaseFunds(currency?: string): number;
   /** The next request whose "METHOD /path" matches answers with this error instead (once). */
   failNext(match: RegExp, error: StripeErrorSpec): void;
+  // Late delivery (issue 12, item 6): Stripe retries an event for up to three days.
+  /**
+   * One more delivery attempt of an event already made (by id, or the event itself): the same event
+   * as first made (same id, same `created`, the data snapshot of that moment, whatever happened
+   * since), signed for this attempt at the real time of the attempt, as Stripe signs each retry.
+   * Returns the raw body and the `Stripe-Signature` header the endpoint receives.
+   */
+  redeliver(
+    event: Stripe.Event | string,
+    secret: string,
+  ): { payload: string; signature: string; attempt: number };
   close(): Promise<void>;
 }
 
@@ -1077,6 +1088,7 @@ class LocalStripe implements FakeStripe {
     if (session.status !== "open") {
       throw new Error(`completeCheckout: Checkout Session ${sessionId} is ${session.status}, not open`);
     }
+    this.assertNotPastExpiry(session);
     const extras = this.extrasOf(sessionId);
     const customerId = typeof session.customer === "string" ? session.customer : null;
     const email =
@@ -1191,6 +1203,33 @@ class LocalStripe implements FakeStripe {
     this.events.set(event.id, event);
     return event;
   };
+
+  // -------------------------------------------------------------------------------------------
+  // Late delivery and expiry (issue 12, item 6). Stripe retries an undelivered event for up to
+  // three days (live mode), each attempt signed anew; a session past its `expires_at` takes no
+  // payment, though its status turns `expired` only when Stripe's expiry runs (`expireCheckout`).
+
+  private readonly deliveryAttempts = new Map<string, number>();
+
+  redeliver = (event: Stripe.Event | string, secret: string) => {
+    const id = typeof event === "string" ? event : event.id;
+    const stored = this.events.get(id);
+    if (!stored) throw new Error(`redeliver: no event ${id}`);
+    const attempt = (this.deliveryAttempts.get(id) ?? 1) + 1;
+    this.deliveryAttempts.set(id, attempt);
+    const payload = JSON.stringify(stored);
+    // The signature's timestamp is the attempt's, on the real clock the endpoint checks it against.
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret });
+    return { payload, signature, attempt };
+  };
+
+  private assertNotPastExpiry(session: Stripe.Checkout.Session): void {
+    if (this.now() >= session.expires_at) {
+      throw new Error(
+        `completeCheckout: Checkout Session ${session.id} expired at ${session.expires_at} (now ${this.now()}): Stripe's page takes no payment past expires_at`,
+      );
+    }
+  }
 
   // -------------------------------------------------------------------------------------------
   // PaymentIntents, charges and balance transactions.

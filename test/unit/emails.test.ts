@@ -43,6 +43,7 @@ const examples: { [K in EmailKind]: Parameters<(typeof emailTemplates)[K]["rende
   payment_failed: { campaign, amount: 4_000, pledgeUrl, dropAt: "2026-12-16T08:00:00.000Z" },
   pledge_dropped: { campaign, amount: 4_000 },
   refund_issued: { campaign, refunded: 1_500, totalRefunded: 1_500, pledgeAmount: 4_000 },
+  late_checkout_refused: { campaign, amount: 4_000, reason: "sold_out", payment: "released" },
   update_posted: {
     campaign,
     title: "Les travaux commencent",

@@ -1221,3 +1221,54 @@ test("setTime fixes created on new objects and events, until set back to null", 
   const now = (await fake.stripe.customers.create({})).created;
   expect(Math.abs(now - Date.now() / 1000)).toBeLessThan(5);
 });
+
+// Late delivery and expiry (issue 12, item 6).
+
+test("a redelivered event is the same event, snapshot and all, signed anew for each attempt", async () => {
+  const fake = await start();
+  const session = await paymentSession(fake);
+  const events = fake.completeCheckout(session.id);
+  const completed = events.find((e) => e.type === "checkout.session.completed")!;
+  // What happens after the event was made does not change what a retry carries.
+  fake.setTime(Math.floor(Date.now() / 1000) + 40 * 60);
+  const retry = fake.redeliver(completed.id, "whsec_late");
+  const again = fake.redeliver(completed, "whsec_late");
+  fake.setTime(null);
+  expect([retry.attempt, again.attempt]).toEqual([2, 3]);
+  const received = Stripe.webhooks.constructEvent(retry.payload, retry.signature, "whsec_late");
+  expect(received).toMatchObject({
+    id: completed.id,
+    created: completed.created,
+    data: { object: { id: session.id, status: "complete" } },
+  });
+  expect(() => Stripe.webhooks.constructEvent(retry.payload, retry.signature, "whsec_other")).toThrow();
+  expect(() => fake.redeliver("evt_unknown", "whsec_late")).toThrow(/no event/);
+});
+
+test("a session past its expires_at takes no payment, and stays open until expired", async () => {
+  const fake = await start();
+  const session = await paymentSession(fake);
+  fake.setTime(session.expires_at);
+  expect(() => fake.completeCheckout(session.id)).toThrow(/expires_at/);
+  fake.setTime(null);
+  expect((await fake.stripe.checkout.sessions.retrieve(session.id)).status).toBe("open");
+  const expired = await fake.stripe.checkout.sessions.expire(session.id);
+  expect(expired).toMatchObject({ status: "expired", url: null });
+  await expect(fake.stripe.checkout.sessions.expire(session.id)).rejects.toMatchObject({
+    type: "StripeInvalidRequestError",
+    message: expect.stringContaining('status of "expired"'),
+  });
+});
+
+test("a completed setup session, retrieved with its setup intent expanded, names the saved card", async () => {
+  const fake = await start();
+  const { session } = await setupSession(fake);
+  fake.completeCheckout(session.id);
+  const retrieved = await fake.stripe.checkout.sessions.retrieve(session.id, { expand: ["setup_intent"] });
+  expect(retrieved.status).toBe("complete");
+  expect(retrieved.setup_intent).toMatchObject({
+    object: "setup_intent",
+    status: "succeeded",
+    payment_method: expect.stringMatching(/^pm_/),
+  });
+});
