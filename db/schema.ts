@@ -109,8 +109,10 @@ export interface PledgesTable {
   /** A pending checkout not finished by then is expired and its stock released. */
   checkout_expires_at: Instant | null;
   stripe_customer_id: string | null;
+  /** Unique: a setup intent saves the card of one pledge only (2026_12_02_1200_unique_intents). */
   setup_intent_id: string | null;
   payment_method_id: string | null;
+  /** Unique: a payment intent pays one pledge only (2026_12_02_1200_unique_intents). */
   payment_intent_id: string | null;
   /** The form's one-time key: a double click makes one pledge, not two. */
   submission_key: string | null;
@@ -185,7 +187,8 @@ export interface WebhookEventsTable {
   id: string;
   type: string;
   pledge_id: string | null;
-  outcome: "applied" | "ignored" | "unmatched";
+  /** `already_recorded`: its payment or setup intent belongs to another pledge (unique index), not applied. */
+  outcome: "applied" | "ignored" | "unmatched" | "already_recorded";
   received_at: Instant;
 }
 

@@ -1,16 +1,13 @@
 // The campaign editor's rules, shared by the form and the actions. Messages are i18n keys.
 import { z } from "zod";
-import { parseMoney, minorUnitDigits, type MoneyParseResult } from "~/lib/money";
+import { isCampaignCurrency, minimumPledge } from "~/lib/currencies";
+import { parseMoney, type MoneyParseResult } from "~/lib/money";
 import { isValidTimeZone } from "~/lib/time";
 import type { MessageKey } from "~/lib/i18n";
 
+/** A currency Stripe charges and whose minimum we know (docs/decisions/022); others are refused. */
 function knownCurrency(code: string): boolean {
-  try {
-    minorUnitDigits(code);
-    return /^[A-Z]{3}$/.test(code);
-  } catch {
-    return false;
-  }
+  return /^[A-Z]{3}$/.test(code) && isCampaignCurrency(code);
 }
 
 /** An ambiguous amount says so, with both readings (the page fills them in); else the field's own message. */
@@ -100,6 +97,9 @@ export function tierFormSchema(currencyCode: string, locale: string) {
           path: ["minimum"],
           message: amountMessage(min, "editor.error.minimum"),
         });
+      // A reward below what Stripe charges could never be pledged.
+      else if (min.amount < minimumPledge(currencyCode))
+        ctx.addIssue({ code: "custom", path: ["minimum"], message: "editor.error.minimumTooSmall" });
     })
     .transform((values) => {
       const min = parseMoney(values.minimum, currencyCode, locale);

@@ -1,5 +1,6 @@
 // French and English: the locale chosen for a request, and the interface's messages.
 // The French text is the reference; English must have every key (TypeScript checks it).
+import { CAMPAIGN_CURRENCIES } from "./currencies";
 import { numberFormat, pluralRules } from "./intl";
 
 export const locales = ["fr", "en"] as const;
@@ -110,11 +111,14 @@ const fr = {
   "form.required": "Ce champ est obligatoire.",
   "form.invalid": "Cette valeur n'est pas valide.",
   "http.tooLarge.title": "Envoi trop volumineux",
-  "http.tooLarge.body": "Ce que vous avez envoyé dépasse la taille permise ({limit}). Raccourcissez-le et réessayez.",
+  "http.tooLarge.body":
+    "Ce que vous avez envoyé dépasse la taille permise ({limit}). Raccourcissez-le et réessayez.",
   "http.badType.title": "Formulaire illisible",
-  "http.badType.body": "Cette requête n'est pas un formulaire de ce site. Rechargez la page et renvoyez le formulaire.",
+  "http.badType.body":
+    "Cette requête n'est pas un formulaire de ce site. Rechargez la page et renvoyez le formulaire.",
   "http.crossOrigin.title": "Formulaire venu d'un autre site",
-  "http.crossOrigin.body": "Ce formulaire n'a pas été envoyé depuis ce site : rien n'a été fait. Rechargez la page et réessayez ici.",
+  "http.crossOrigin.body":
+    "Ce formulaire n'a pas été envoyé depuis ce site : rien n'a été fait. Rechargez la page et réessayez ici.",
   "error.tooMany.title": "Trop de demandes",
   "error.tooMany.body": "Trop de demandes depuis votre connexion : réessayez dans une minute.",
   "footer.text": "Tour de table est un logiciel libre pour financer les projets de sa communauté.",
@@ -365,13 +369,15 @@ const fr = {
   "editor.error.tagline": "Entre 3 et 200 caractères.",
   "editor.error.story": "Au moins 20 caractères.",
   "editor.error.goal": "Un montant positif (ex. 15 000).",
-  "editor.error.currency": "Un code de devise ISO (EUR, CHF, JPY…).",
+  "editor.error.currency": `Stripe ne peut pas encaisser cette devise pour une campagne ici. Devises possibles : ${CAMPAIGN_CURRENCIES.join(", ")}.`,
   "editor.error.fundingModel": "Choisissez un mode de financement.",
   "editor.error.duration": "Un nombre de jours entre 1 et 60.",
   "editor.error.timeZone": "Un fuseau horaire IANA (ex. Europe/Paris).",
   "editor.error.tierTitle": "Entre 2 et 120 caractères.",
   "editor.error.tierDescription": "2 000 caractères au plus.",
   "editor.error.minimum": "Un montant positif.",
+  "editor.error.minimumTooSmall":
+    "Stripe n'encaisse pas moins de {currencyMin} dans cette devise : une contrepartie demande au moins {currencyMin}.",
   "editor.error.limit": "Un nombre entier positif, ou vide.",
   "editor.error.delivery": "Au format AAAA-MM.",
   "editor.error.frozen": "Ne peut plus changer après le lancement.",
@@ -416,11 +422,14 @@ const fr = {
   "pledge.error.amountRequired": "Indiquez un montant.",
   "pledge.error.amountInvalid": "Ce montant n'est pas un nombre (exemple : 25 ou 25,50).",
   "pledge.error.amountPositive": "Le montant doit être positif.",
-  "pledge.error.amountDecimals": "Pas plus de deux décimales.",
+  "pledge.error.amountDecimals":
+    "{digits, plural, =0 {Pas de décimales dans cette devise.} one {Pas plus d'une décimale.} other {Pas plus de # décimales.}}",
   "money.error.ambiguous":
     "« {typed} » peut se lire {thousands} ou {decimal}. Écrivez {thousandsInput} pour {thousands} ; pour des décimales, une virgule et {digits, plural, =0 {aucun chiffre} one {# chiffre} other {# chiffres}} au plus après elle.",
-  "pledge.error.amountTooLarge": "Ce montant dépasse le maximum d'une contribution (100 000 €).",
+  "pledge.error.amountTooLarge": "Ce montant dépasse le maximum d'une contribution ({max}).",
   "pledge.error.amountBelowMinimum": "Cette contrepartie demande au moins {min}.",
+  "pledge.error.amountBelowCurrencyMinimum":
+    "Stripe n'encaisse pas moins de {currencyMin} : une contribution est d'au moins {currencyMin}.",
   "pledge.error.tierUnknown": "Cette contrepartie n'existe pas pour cette campagne.",
   "pledge.error.soldOut": "Cette contrepartie vient d'être épuisée. Choisissez-en une autre.",
   "pledge.error.nameRequired": "Indiquez votre nom.",
@@ -574,8 +583,7 @@ const en: Record<MessageKey, string> = {
   "error.forbidden.title": "Access denied",
   "error.forbidden.body": "This link is not valid. Use the full link you were given.",
   "error.unavailable.title": "Temporarily unavailable",
-  "error.unavailable.body":
-    "We cannot reach our database right now. Please try again in a few seconds.",
+  "error.unavailable.body": "We cannot reach our database right now. Please try again in a few seconds.",
   "form.required": "This field is required.",
   "form.invalid": "This value is not valid.",
   "http.tooLarge.title": "Too much sent",
@@ -583,7 +591,8 @@ const en: Record<MessageKey, string> = {
   "http.badType.title": "Unreadable form",
   "http.badType.body": "This request is not a form from this site. Reload the page and send the form again.",
   "http.crossOrigin.title": "Form sent from another site",
-  "http.crossOrigin.body": "This form was not sent from this site: nothing was done. Reload the page and try again here.",
+  "http.crossOrigin.body":
+    "This form was not sent from this site: nothing was done. Reload the page and try again here.",
   "error.tooMany.title": "Too many requests",
   "error.tooMany.body": "Too many requests from your connection: try again in a minute.",
   "footer.text": "Tour de table is free software for funding your community's projects.",
@@ -620,9 +629,9 @@ const en: Record<MessageKey, string> = {
   "account.title": "My pledges",
   "account.none": "No pledge with this address yet.",
   "account.signOutEverywhere": "Sign out everywhere",
-  "account.signOutEverywhereHint": "Ends your session in every browser and device you are signed in on, this one included.",
-  "limit.tooMany":
-    "Too many requests from your connection or for this address: try again in a few minutes.",
+  "account.signOutEverywhereHint":
+    "Ends your session in every browser and device you are signed in on, this one included.",
+  "limit.tooMany": "Too many requests from your connection or for this address: try again in a few minutes.",
   "limit.holds":
     "Too many unfinished payments for limited rewards: finish or let the current ones expire (35 minutes) before starting another.",
   "admin.title": "Administration",
@@ -827,13 +836,15 @@ const en: Record<MessageKey, string> = {
   "editor.error.tagline": "Between 3 and 200 characters.",
   "editor.error.story": "At least 20 characters.",
   "editor.error.goal": "A positive amount (e.g. 15,000).",
-  "editor.error.currency": "An ISO currency code (EUR, CHF, JPY…).",
+  "editor.error.currency": `Stripe cannot charge this currency for a campaign here. Currencies you can choose: ${CAMPAIGN_CURRENCIES.join(", ")}.`,
   "editor.error.fundingModel": "Choose a funding model.",
   "editor.error.duration": "A number of days between 1 and 60.",
   "editor.error.timeZone": "An IANA time zone (e.g. Europe/Paris).",
   "editor.error.tierTitle": "Between 2 and 120 characters.",
   "editor.error.tierDescription": "2,000 characters at most.",
   "editor.error.minimum": "A positive amount.",
+  "editor.error.minimumTooSmall":
+    "Stripe charges no less than {currencyMin} in this currency: a reward asks for at least {currencyMin}.",
   "editor.error.limit": "A positive whole number, or empty.",
   "editor.error.delivery": "As YYYY-MM.",
   "editor.error.frozen": "Cannot change after launch.",
@@ -878,11 +889,14 @@ const en: Record<MessageKey, string> = {
   "pledge.error.amountRequired": "Enter an amount.",
   "pledge.error.amountInvalid": "This amount is not a number (for example 25 or 25.50).",
   "pledge.error.amountPositive": "The amount must be positive.",
-  "pledge.error.amountDecimals": "No more than two decimals.",
+  "pledge.error.amountDecimals":
+    "{digits, plural, =0 {No decimals in this currency.} one {No more than one decimal.} other {No more than # decimals.}}",
   "money.error.ambiguous":
     "“{typed}” could mean {thousands} or {decimal}. Write {thousandsInput} for {thousands}; for decimals, use a point and at most {digits, plural, =0 {no digits} one {# digit} other {# digits}} after it.",
-  "pledge.error.amountTooLarge": "This is more than one pledge can be (100,000 €).",
+  "pledge.error.amountTooLarge": "This is more than one pledge can be ({max}).",
   "pledge.error.amountBelowMinimum": "This reward needs at least {min}.",
+  "pledge.error.amountBelowCurrencyMinimum":
+    "Stripe charges no less than {currencyMin}: a pledge is at least {currencyMin}.",
   "pledge.error.tierUnknown": "This reward does not exist for this campaign.",
   "pledge.error.soldOut": "This reward has just sold out. Please pick another.",
   "pledge.error.nameRequired": "Enter your name.",

@@ -1,5 +1,6 @@
-// Money as integers in the currency's minor unit, with its ISO 4217 code beside it.
+// Money as integers in the currency's minor unit as Stripe counts it, with its ISO 4217 code beside it.
 // Formatting and parsing go through exact decimal strings: no float ever holds an amount.
+import { apiDigits, chargeStep, shownDigits, typedDigits } from "./currencies";
 import { numberFormat } from "./intl";
 
 export interface Money {
@@ -7,9 +8,12 @@ export interface Money {
   currency: string;
 }
 
-/** How many minor units a currency has after the decimal point: 2 for EUR, 0 for JPY, 3 for KWD. */
+/**
+ * How many minor units a currency has after the decimal point, as Stripe's API counts them (every
+ * stored amount uses them): 2 for EUR, 0 for JPY, 3 for KWD, and 2 for ISK and HUF where Intl says 0.
+ */
 export function minorUnitDigits(currency: string): number {
-  return numberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return apiDigits(currency);
 }
 
 /** `1500050` EUR → `"15000.50"`: the exact decimal value of an amount, as a string. */
@@ -34,8 +38,9 @@ export function formatMoney(
   locale: string,
   { withDecimals = false }: { withDecimals?: boolean } = {},
 ): string {
-  const digits = minorUnitDigits(currency);
-  const whole = amount % 10 ** digits === 0;
+  // Stripe's digits say what the integer means; Intl's say what people read (ISK 100000 is 1 000 ISK).
+  const digits = shownDigits(currency);
+  const whole = amount % 10 ** minorUnitDigits(currency) === 0;
   const format = numberFormat(locale, {
     style: "currency",
     currency,
@@ -66,12 +71,28 @@ const grouped = (sep: string) => new RegExp(`^[1-9]\\d{0,2}(\\${sep}\\d{3})+$`);
  * - one sign written several times groups thousands (`1.250.000`);
  * - one sign written once is a decimal sign (`20,5`, `0.001`), except when it is followed by exactly
  *   three digits after a group of 1 to 3 (`10.555`, `1,250`): that could be thousands or decimals,
- *   and is refused as ambiguous with both readings, never guessed. A currency without decimals
- *   (JPY) has only the thousands reading.
+ *   and is refused as ambiguous with both readings, never guessed. A currency typed without decimals
+ *   (JPY, and ISK or HUF, which Stripe counts in hundredths but charges in whole units) has only the
+ *   thousands reading.
+ * The result is in Stripe's minor units: `1000` ISK is `100000`, `5,12` KWD is `5120`.
  */
 export function parseMoney(input: string, currency: string, locale: string): MoneyParseResult {
+  const typed = parseTyped(input, currency, locale);
+  const scale = 10 ** (minorUnitDigits(currency) - typedDigits(currency));
+  if (scale === 1) return typed;
+  if (typed.ok) {
+    const amount = typed.amount * scale;
+    return Number.isSafeInteger(amount) ? { ok: true, amount } : { ok: false, error: "too_large" };
+  }
+  if (typed.error === "ambiguous")
+    return { ...typed, readings: { ...typed.readings, thousands: typed.readings.thousands * scale } };
+  return typed;
+}
+
+/** What was typed, in units of the currency's last typed decimal (whole krónur, KWD hundredths). */
+function parseTyped(input: string, currency: string, locale: string): MoneyParseResult {
   void locale; // Read alike in every locale: a French page gets English-typed amounts and back.
-  const digits = minorUnitDigits(currency);
+  const digits = typedDigits(currency);
   let text = input
     .trim()
     .replace(/[€$£¥]/gu, "")
@@ -152,7 +173,7 @@ export function ambiguousAmountParams(
     thousands: formatMoney(thousands, currency, locale),
     decimal: decimalText,
     thousandsInput: toInputAmount(thousands, currency, locale),
-    digits: minorUnitDigits(currency),
+    digits: typedDigits(currency),
   };
 }
 
@@ -166,6 +187,9 @@ export function percentOf(amount: number, goal: number): number {
 export function toInputAmount(amount: number, currency: string, locale: string): string {
   const text = toDecimalString(amount, currency);
   const whole = amount % 10 ** minorUnitDigits(currency) === 0;
-  const plainText = whole ? text.split(".")[0]! : text;
+  // KWD 5120 is typed `5.12`: its third decimal is always 0 (unless the amount breaks that rule).
+  const [integer = "", fraction = ""] = text.split(".");
+  const trimmed = amount % chargeStep(currency) === 0 ? fraction.slice(0, typedDigits(currency)) : fraction;
+  const plainText = whole ? integer : `${integer}.${trimmed}`;
   return locale.toLowerCase().startsWith("fr") ? plainText.replace(".", ",") : plainText;
 }

@@ -17,7 +17,7 @@ import {
   recordPaymentFailure,
   recordRefund,
 } from "~/pledges/pledges.server";
-import { inTransaction, type Db } from "~/lib/db.server";
+import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import type { PaymentGateway } from "./gateway";
 import { settleAuthorisation } from "./checkout.server";
@@ -77,7 +77,11 @@ const charge = z.object({
   metadata,
 });
 
-export type WebhookOutcome = "applied" | "ignored" | "unmatched" | "duplicate";
+/**
+ * `already_recorded`: applying the event would have given a payment or setup intent to a second
+ * pledge (the unique indexes refused it); the event is stored, answered 200, and changes nothing.
+ */
+export type WebhookOutcome = "applied" | "ignored" | "unmatched" | "duplicate" | "already_recorded";
 
 /**
  * Verifies the signature against each endpoint's secret (the platform's, the Connect one's); a bad or
@@ -107,6 +111,42 @@ export function verifyStripeEvent(
 export async function applyStripeEvent(
   db: Db,
   event: Pick<Stripe.Event, "id" | "type" | "data"> & { account?: string | null },
+  now: Date,
+): Promise<{ outcome: WebhookOutcome; pledgeId: string | null }> {
+  // Inside a caller's transaction a violation has already aborted it (PostgreSQL): theirs to handle.
+  if (db.isTransaction) return applyOnce(db, event, now);
+  // A unique violation is a race lost to the charge run or to another event about the same payment:
+  // once more, the second attempt sees what the winner committed and takes its "already" path. A
+  // second violation means the event really names an intent another pledge holds: recorded, not a 5xx
+  // (Stripe would retry a 500 for days, and no retry could ever succeed).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await applyOnce(db, event, now);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      if (attempt < 2) continue;
+      console.warn(
+        `Stripe event ${event.id} (${event.type}) names a payment another pledge holds: not applied`,
+      );
+      await db
+        .insertInto("webhook_events")
+        .values({
+          id: event.id,
+          type: event.type,
+          pledge_id: null,
+          outcome: "already_recorded",
+          received_at: now.toISOString(),
+        })
+        .onConflict((oc) => oc.column("id").doNothing())
+        .execute();
+      return { outcome: "already_recorded", pledgeId: null };
+    }
+  }
+}
+
+function applyOnce(
+  db: Db,
+  event: Pick<Stripe.Event, "id" | "type" | "data">,
   now: Date,
 ): Promise<{ outcome: WebhookOutcome; pledgeId: string | null }> {
   return inTransaction(db, async (trx) => {

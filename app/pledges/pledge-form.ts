@@ -2,13 +2,9 @@
 // schema checks both sides. Messages are i18n keys; the page translates them.
 import { z } from "zod";
 import { firstErrors } from "~/lib/form-errors";
-import { parseMoney } from "~/lib/money";
+import { maximumPledge, minimumPledge, typedDigits } from "~/lib/currencies";
+import { formatMoney, parseMoney } from "~/lib/money";
 import type { MessageKey } from "~/lib/i18n";
-
-/** The most one pledge may be, in minor units: anything larger is a typo, not a gift. */
-export const MAX_PLEDGE = 10_000_000;
-/** The least a pledge without reward may be, in minor units. */
-export const MIN_PLEDGE = 100;
 
 export interface PledgeFormContext {
   currency: string;
@@ -27,6 +23,15 @@ const amountErrors: Record<string, MessageKey> = {
   too_large: "pledge.error.amountTooLarge",
   ambiguous: "money.error.ambiguous",
 };
+
+/** What the amount messages name: the currency's least and most pledge, and how many decimals it takes. */
+export function amountMessageParams(currency: string, locale: string): Record<string, string | number> {
+  return {
+    currencyMin: formatMoney(minimumPledge(currency), currency, locale),
+    max: formatMoney(maximumPledge(currency), currency, locale),
+    digits: typedDigits(currency),
+  };
+}
 
 /** The form's values as typed: strings, as a form posts them (checkboxes are "on" or absent). */
 export interface PledgeFormValues {
@@ -100,10 +105,15 @@ function checkAmount(
   const parsed = parseMoney(text, context.currency, context.locale);
   if (!parsed.ok) return { path: "amount", message: amountErrors[parsed.error]! };
   const tier = context.tiers.find((t) => t.id === tierId);
-  if (parsed.amount < (tier ? tier.minAmount : MIN_PLEDGE)) {
-    return { path: "amount", message: "pledge.error.amountBelowMinimum" };
+  // The reward's minimum when it is the higher (it always is, unless the reward predates Stripe's).
+  const currencyMinimum = minimumPledge(context.currency);
+  if (tier && tier.minAmount >= currencyMinimum) {
+    if (parsed.amount < tier.minAmount) return { path: "amount", message: "pledge.error.amountBelowMinimum" };
+  } else if (parsed.amount < currencyMinimum) {
+    return { path: "amount", message: "pledge.error.amountBelowCurrencyMinimum" };
   }
-  if (parsed.amount > MAX_PLEDGE) return { path: "amount", message: "pledge.error.amountTooLarge" };
+  if (parsed.amount > maximumPledge(context.currency))
+    return { path: "amount", message: "pledge.error.amountTooLarge" };
   if (tier?.soldOut) return { path: "tierId", message: "pledge.error.soldOut" };
   return null;
 }

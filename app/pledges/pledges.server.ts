@@ -16,7 +16,7 @@ import {
   queuePledgeConfirmation,
   queueRefundNotice,
 } from "~/notifications/pledge-emails.server";
-import { MAX_PLEDGE, MIN_PLEDGE } from "./pledge-form";
+import { isChargeableAmount, maximumPledge, minimumPledge } from "~/lib/currencies";
 
 /** How long a started checkout holds a unit of a limited tier before it is released. */
 export const CHECKOUT_HOLD = 35 * MINUTE;
@@ -34,7 +34,8 @@ export class PledgeError extends AppError {
       | "amount_too_large"
       | "pledge_not_found"
       | "not_changeable"
-      | "submission_reused",
+      | "submission_reused"
+      | "amount_not_chargeable",
     message: string,
     status = 409,
     field?: string,
@@ -142,15 +143,30 @@ async function transition(
   return result.numUpdatedRows === 1n;
 }
 
-/** The amount fits: at most MAX_PLEDGE, at least the reward's minimum (a reward of this campaign). */
+/**
+ * The amount fits: one Stripe can charge in the campaign's currency (docs/decisions/022), at most the
+ * currency's maximum, at least its minimum and the reward's (a reward of this campaign).
+ */
 async function checkAmountForTier(
   db: Db,
-  campaignId: string,
+  campaign: { id: string; currency: string },
   tierId: string | null,
   amount: number,
 ): Promise<void> {
-  if (amount > MAX_PLEDGE) throw new PledgeError("amount_too_large", "Amount too large", 400, "amount");
-  let minimum = MIN_PLEDGE;
+  const campaignId = campaign.id;
+  if (!isChargeableAmount(amount, campaign.currency))
+    throw new PledgeError(
+      "amount_not_chargeable",
+      `Not an amount Stripe charges in ${campaign.currency}`,
+      400,
+      "amount",
+    );
+  if (amount > maximumPledge(campaign.currency))
+    throw new PledgeError("amount_too_large", "Amount too large", 400, "amount");
+  const currencyMinimum = minimumPledge(campaign.currency);
+  if (amount < currencyMinimum)
+    throw new PledgeError("amount_below_minimum", `At least ${currencyMinimum}`, 400, "amount");
+  let minimum = currencyMinimum;
   if (tierId) {
     const tier = await db
       .selectFrom("reward_tiers")
@@ -159,7 +175,7 @@ async function checkAmountForTier(
       .where("campaign_id", "=", campaignId)
       .executeTakeFirst();
     if (!tier) throw new PledgeError("tier_not_found", "No such reward for this campaign", 400, "tierId");
-    minimum = tier.min_amount;
+    minimum = Math.max(minimum, tier.min_amount);
   }
   if (amount < minimum) throw new PledgeError("amount_below_minimum", `At least ${minimum}`, 400, "amount");
 }
@@ -216,7 +232,7 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
     return await inTransaction(db, async (trx) => {
       const { campaign, open } = await campaignAcceptsPledges(trx, request.campaignId, now);
       if (!open) throw new PledgeError("campaign_closed", "This campaign no longer takes pledges");
-      await checkAmountForTier(trx, campaign.id, request.tierId, request.amount);
+      await checkAmountForTier(trx, campaign, request.tierId, request.amount);
       if (request.tierId && !(await claimTierUnit(trx, request.tierId))) {
         throw new PledgeError("sold_out", "This reward has just sold out", 409, "tierId");
       }
@@ -756,7 +772,7 @@ export async function changePledge(
     if (pledge.status !== "committed" || campaign.funding_model !== "all_or_nothing") {
       throw new PledgeError("not_changeable", "This pledge can no longer be changed");
     }
-    await checkAmountForTier(trx, campaign.id, change.tierId, change.amount);
+    await checkAmountForTier(trx, campaign, change.tierId, change.amount);
     if (change.tierId !== pledge.tier_id) {
       if (change.tierId && !(await claimTierUnit(trx, change.tierId))) {
         throw new PledgeError("sold_out", "This reward has just sold out", 409, "tierId");

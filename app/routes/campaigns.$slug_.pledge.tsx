@@ -21,6 +21,7 @@ import {
 import { ErrorSummary, FormField } from "~/components/FormField";
 import { beginCheckout, repeatedCheckout } from "~/payments/checkout.server";
 import {
+  amountMessageParams,
   fieldErrors,
   pledgeFormSchema,
   type PledgeFormErrors,
@@ -28,6 +29,7 @@ import {
 } from "~/pledges/pledge-form";
 import { getPledgeOptions } from "~/pledges/pledge-options.server";
 import { AppError } from "~/lib/errors";
+import { minimumPledge } from "~/lib/currencies";
 import { echoValues, fieldLimits } from "~/lib/form-echo";
 import { intlLocale, translator, type MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
@@ -46,7 +48,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const requested = url.searchParams.get("tier");
   const tier = options.tiers.find((t) => t.id === requested && !t.soldOut);
-  const minimum = tier?.minAmount ?? 1_000;
+  // Without a reward, ten times the least Stripe charges: 10 € in euros, as before.
+  const minimum = tier?.minAmount ?? minimumPledge(options.campaign.currency) * 10;
   return {
     locale,
     options,
@@ -73,6 +76,7 @@ const errorKeys: Record<string, MessageKey> = {
   sold_out: "pledge.error.soldOut",
   tier_not_found: "pledge.error.tierUnknown",
   amount_below_minimum: "pledge.error.amountBelowMinimum",
+  amount_not_chargeable: "pledge.error.amountDecimals",
   amount_too_large: "pledge.error.amountTooLarge",
   payment_unavailable: "pledge.error.paymentUnavailable",
   submission_reused: "pledge.error.formExpired",
@@ -223,7 +227,7 @@ export default function PledgeRoute() {
 
   const selectedTierId = useWatch({ control, name: "tierId" });
   const selectedTier = tiers.find((tier) => tier.id === selectedTierId);
-  const minimum = selectedTier?.minAmount ?? 100;
+  const minimum = selectedTier?.minAmount ?? minimumPledge(campaign.currency);
   const minText = formatMoney(minimum, campaign.currency, locale);
   const errorFor = (field: keyof PledgeFormErrors): string | null => {
     const key =
@@ -233,6 +237,7 @@ export default function PledgeRoute() {
     return key
       ? t(key, {
           min: minText,
+          ...amountMessageParams(campaign.currency, locale),
           ...ambiguousAmountParams(getValues("amount") ?? "", campaign.currency, locale),
         })
       : null;
@@ -245,7 +250,7 @@ export default function PledgeRoute() {
       // Picking a dearer reward raises the amount to its minimum; a generous amount is kept.
       const tier = tiers.find((x) => x.id === event.target.value);
       const current = parseMoney(getValues("amount"), campaign.currency, locale);
-      const tierMin = tier?.minAmount ?? 100;
+      const tierMin = tier?.minAmount ?? minimumPledge(campaign.currency);
       if (!current.ok || current.amount < tierMin) {
         setValue("amount", toInputAmount(tierMin, campaign.currency, locale));
       }

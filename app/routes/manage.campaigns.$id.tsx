@@ -33,11 +33,12 @@ import {
 import { CampaignDetailsForm } from "~/components/CampaignDetailsFields";
 import { FormField } from "~/components/FormField";
 import { AppError } from "~/lib/errors";
+import { minimumPledge } from "~/lib/currencies";
 import { echoValues, fieldLimits } from "~/lib/form-echo";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
 import { intlLocale, type MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
-import { ambiguousAmountParams, parseMoney, toInputAmount } from "~/lib/money";
+import { ambiguousAmountParams, formatMoney, parseMoney, toInputAmount } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -274,6 +275,10 @@ export default function ManageCampaign() {
   const err = (errors: FieldErrors, field: string) => {
     const key = errors[field];
     if (!key) return null;
+    if (key === "editor.error.minimumTooSmall")
+      return t(key, {
+        currencyMin: formatMoney(minimumPledge(campaign.currency), campaign.currency, locale),
+      });
     if (key !== "money.error.ambiguous" || !result || !("values" in result)) return t(key);
     // Both readings of what was typed, in the currency it was read in.
     const typed = result.values as Record<string, string | undefined>;

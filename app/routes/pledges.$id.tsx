@@ -11,12 +11,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { echoValues } from "~/lib/form-echo";
 import { issueMessage } from "~/lib/form-errors";
 import { FormField } from "~/components/FormField";
-import { pledgeChangeSchema } from "~/pledges/pledge-form";
+import { amountMessageParams, pledgeChangeSchema } from "~/pledges/pledge-form";
 import { verifyPledgeToken } from "~/pledges/pledge-link.server";
 import { getPledgeView } from "~/pledges/pledge-view.server";
 import { beginCardUpdate } from "~/payments/checkout.server";
 import { cancelPledge, changePledge, getPledge } from "~/pledges/pledges.server";
 import { AppError } from "~/lib/errors";
+import { minimumPledge } from "~/lib/currencies";
 import { intlLocale, translator, type MessageKey } from "~/lib/i18n";
 import { useIntlLocale, useTranslate } from "~/lib/locale";
 import { ambiguousAmountParams, formatMoney, toInputAmount } from "~/lib/money";
@@ -147,7 +148,11 @@ export default function PledgeRoute() {
   const selectedTier = options.tiers.find(
     (tier) => tier.id === (actionData?.values?.tierId ?? pledge.tierId),
   );
-  const minText = formatMoney(selectedTier?.minAmount ?? 100, pledge.currency, locale);
+  const minText = formatMoney(
+    selectedTier?.minAmount ?? minimumPledge(pledge.currency),
+    pledge.currency,
+    locale,
+  );
 
   return (
     <section className="narrow pledge-page" aria-labelledby="pledge-page-title">
@@ -251,6 +256,7 @@ export default function PledgeRoute() {
               errors.amount
                 ? t(errors.amount, {
                     min: minText,
+                    ...amountMessageParams(pledge.currency, locale),
                     ...ambiguousAmountParams(
                       String(actionData?.values?.amount ?? ""),
                       pledge.currency,

@@ -315,6 +315,104 @@ function asCurrency(value: unknown, param: string): string | undefined {
   return text;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Currencies as Stripe counts them (docs.stripe.com/currencies, docs/decisions/022): which currencies
+// Stripe charges, the special cases it refuses, and its minimum charge. Written out here rather than
+// imported from the app, so that the fake holds the app to Stripe's rules, not to its own copy.
+
+/** "Supported presentment currencies" (card payments), plus the three-decimal currencies. */
+const STRIPE_PRESENTMENT_CURRENCIES = new Set(
+  (
+    "usd aed afn all amd ang aoa ars aud awg azn bam bbd bdt bgn bif bmd bnd bob brl bsd bwp byn bzd " +
+    "cad cdf chf clp cny cop crc cve czk djf dkk dop dzd egp etb eur fjd fkp gbp gel gip gmd gnf gtq " +
+    "gyd hkd hnl htg huf idr ils inr isk jmd jpy kes kgs khr kmf krw kyd kzt lak lbp lkr lrd lsl mad " +
+    "mdl mga mkd mmk mnt mop mur mvr mwk mxn myr mzn nad ngn nio nok npr nzd pab pen pgk php pkr pln " +
+    "pyg qar ron rsd rub rwf sar sbd scr sek sgd shp sle sos srd std szl thb tjs top try ttd twd tzs " +
+    "uah ugx uyu uzs vnd vuv wst xaf xcd xof xpf yer zar zmw bhd jod kwd omr tnd"
+  ).split(" "),
+);
+const STRIPE_ZERO_DECIMAL_CURRENCIES = new Set(
+  "bif clp djf gnf jpy kmf krw mga pyg rwf vnd vuv xaf xof xpf".split(" "),
+);
+const STRIPE_THREE_DECIMAL_CURRENCIES = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
+/** ISK and UGX: two decimals in the API, "where the decimal amount is always 00". */
+const STRIPE_NO_DECIMAL_COMPATIBLE = new Set(["isk", "ugx"]);
+/** "Minimum charge amount by currency", in minor units: when the charge is in the settlement currency. */
+const STRIPE_MINIMUM_CHARGES: Record<string, number> = {
+  usd: 50, aed: 200, aud: 50, bgn: 100, brl: 50, cad: 50, chf: 50, czk: 1500, dkk: 250, eur: 50,
+  gbp: 30, hkd: 400, huf: 17500, inr: 50, jpy: 50, mxn: 1000, myr: 200, nok: 300, nzd: 50, pln: 200,
+  ron: 200, sek: 300, sgd: 50, thb: 1000,
+}; // prettier-ignore
+/**
+ * Other currencies convert to the platform's settlement currency (this account settles in euros) and
+ * must reach its 0,50 €: euros per whole unit, rounded, as Stripe's "converts to approximately" does.
+ */
+const EUROS_PER_UNIT: Record<string, number> = {
+  isk: 0.0066, twd: 0.029, ugx: 0.00025, krw: 0.00068, xof: 0.001524, xaf: 0.001524, xpf: 0.00838,
+  bhd: 2.45, jod: 1.3, kwd: 3.0, omr: 2.4, tnd: 0.29,
+}; // prettier-ignore
+
+function stripeApiDigits(currency: string): number {
+  if (STRIPE_ZERO_DECIMAL_CURRENCIES.has(currency)) return 0;
+  return STRIPE_THREE_DECIMAL_CURRENCIES.has(currency) ? 3 : 2;
+}
+
+/** Refuses a currency Stripe does not charge, as Stripe words it. */
+function checkPresentmentCurrency(currency: string, param: string): void {
+  if (!STRIPE_PRESENTMENT_CURRENCIES.has(currency)) {
+    throw invalidRequest(
+      `Invalid currency: ${currency}. Stripe currently supports these currencies: ${[...STRIPE_PRESENTMENT_CURRENCIES].join(", ")}`,
+      { param },
+    );
+  }
+}
+
+/**
+ * Refuses what Stripe refuses for a charge (a PaymentIntent, a payment-mode Checkout Session) or,
+ * with `minimum: false`, a refund: fractions of ISK and UGX, a three-decimal amount not ending in 0,
+ * and (charges only) an amount below the currency's minimum (`amount_too_small`).
+ */
+function checkChargeAmount(
+  amount: number,
+  currency: string,
+  param: string,
+  { minimum = true }: { minimum?: boolean } = {},
+): void {
+  checkPresentmentCurrency(currency, "currency");
+  if (STRIPE_NO_DECIMAL_COMPATIBLE.has(currency) && amount % 100 !== 0) {
+    const code = currency.toUpperCase();
+    throw invalidRequest(
+      `Invalid amount. Currency ${code} has become effectively zero-decimal and charged amounts must be evenly divisible by 100. See https://stripe.com/docs/currencies#special-cases for more information.`,
+      { param, code: "invalid_charge_amount_no_decimal_compatible" },
+    );
+  }
+  if (STRIPE_THREE_DECIMAL_CURRENCIES.has(currency) && amount % 10 !== 0) {
+    throw invalidRequest(
+      `Invalid amount: ${currency.toUpperCase()} amounts must be rounded to the nearest ten (the last digit must be 0).`,
+      { param, code: "invalid_charge_amount" },
+    );
+  }
+  if (!minimum) return;
+  const least = STRIPE_MINIMUM_CHARGES[currency];
+  if (least !== undefined) {
+    if (amount < least) {
+      const shown = (least / 10 ** stripeApiDigits(currency)).toFixed(stripeApiDigits(currency));
+      throw invalidRequest(`Amount must be at least ${shown} ${currency}`, {
+        param,
+        code: "amount_too_small",
+      });
+    }
+    return;
+  }
+  const euros = (amount / 10 ** stripeApiDigits(currency)) * (EUROS_PER_UNIT[currency] ?? 0);
+  if (euros < 0.5) {
+    throw invalidRequest(
+      `Amount must convert to at least 50 cents. ${(amount / 10 ** stripeApiDigits(currency)).toFixed(stripeApiDigits(currency))} ${currency} converts to approximately €${euros.toFixed(2)}.`,
+      { param, code: "amount_too_small" },
+    );
+  }
+}
+
 function asEnum<T extends string>(value: unknown, param: string, allowed: readonly T[]): T | undefined {
   const text = asString(value, param);
   if (text !== undefined && !allowed.includes(text as T)) {
@@ -941,6 +1039,7 @@ class LocalStripe implements FakeStripe {
         });
       }
       ({ currency, amount } = this.lineItemsTotal(p.line_items));
+      checkChargeAmount(amount, currency, "line_items");
       const data = asHash(p.payment_intent_data, "payment_intent_data") ?? {};
       const captureMethod = asEnum(data.capture_method, "payment_intent_data[capture_method]", [
         "automatic",
@@ -964,6 +1063,7 @@ class LocalStripe implements FakeStripe {
       }
       currency = asCurrency(p.currency, "currency");
       if (currency === undefined) throw missingParam("currency");
+      checkPresentmentCurrency(currency, "currency");
       const data = asHash(p.setup_intent_data, "setup_intent_data") ?? {};
       extras.setupIntentData = {
         metadata: asMetadata(data.metadata, "setup_intent_data[metadata]"),
@@ -1276,6 +1376,7 @@ class LocalStripe implements FakeStripe {
       throw invalidRequest("This value must be greater than or equal to 1.", { param: "amount" });
     const currency = asCurrency(p.currency, "currency");
     if (currency === undefined) throw missingParam("currency");
+    checkChargeAmount(amount, currency, "amount");
     const customer = asString(p.customer, "customer") ?? null;
     if (customer && !this.customers.has(customer)) throw noSuchParam("customer", customer, "customer");
     const paymentMethodId = asString(p.payment_method, "payment_method") ?? null;
@@ -1663,6 +1764,7 @@ class LocalStripe implements FakeStripe {
         { param: "amount" },
       );
     }
+    checkChargeAmount(amount, charge.currency, "amount", { minimum: false });
     const reason = asEnum(p.reason, "reason", ["duplicate", "fraudulent", "requested_by_customer"]);
 
     const refundId = randomId("re_");

@@ -1,7 +1,8 @@
 // The pure money rules at their edges: the pledge form's bounds and the platform fee's rounding.
 import { expect, test } from "vitest";
 import { platformFee } from "~/payouts/ledger.server";
-import { MAX_PLEDGE, MIN_PLEDGE, pledgeChangeSchema, pledgeFormSchema } from "~/pledges/pledge-form";
+import { maximumPledge, minimumPledge } from "~/lib/currencies";
+import { pledgeChangeSchema, pledgeFormSchema } from "~/pledges/pledge-form";
 
 const context = {
   currency: "EUR",
@@ -26,13 +27,13 @@ const amountError = (amount: string, tierId = "") => {
 };
 
 test("a pledge without reward is accepted from exactly 1 € and refused a cent below", () => {
-  expect(MIN_PLEDGE).toBe(100);
+  expect(minimumPledge("EUR")).toBe(100);
   expect(amountError("1")).toBe(100);
-  expect(amountError("0,99")).toEqual([["amount", "pledge.error.amountBelowMinimum"]]);
+  expect(amountError("0,99")).toEqual([["amount", "pledge.error.amountBelowCurrencyMinimum"]]);
 });
 
 test("a pledge is accepted up to exactly 100 000 € and refused a cent over", () => {
-  expect(MAX_PLEDGE).toBe(10_000_000);
+  expect(maximumPledge("EUR")).toBe(10_000_000);
   expect(amountError("100000")).toBe(10_000_000);
   expect(amountError("100000,01")).toEqual([["amount", "pledge.error.amountTooLarge"]]);
 });
