@@ -146,7 +146,7 @@ export async function applyStripeEvent(
 
 function applyOnce(
   db: Db,
-  event: Pick<Stripe.Event, "id" | "type" | "data">,
+  event: Pick<Stripe.Event, "id" | "type" | "data"> & { account?: string | null },
   now: Date,
 ): Promise<{ outcome: WebhookOutcome; pledgeId: string | null }> {
   return inTransaction(db, async (trx) => {

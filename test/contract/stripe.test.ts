@@ -74,13 +74,16 @@ test("a setup-mode Checkout session opens on Stripe's hosted page and can be exp
   expect((await gateway.stripe.checkout.sessions.retrieve(session.sessionId)).status).toBe("expired");
 });
 
-test("an off-session charge on pm_card_visa succeeds, its fee is known, and a part is refunded", async () => {
+test("an off-session charge on pm_card_visa succeeds, its fee and the date its funds are available are known, and a part is refunded", async () => {
   const saved = await customerWith("pm_card_visa");
   const result = await charge(saved, 2_500);
   expect(result).toMatchObject({ status: "succeeded", paymentIntentId: expect.stringMatching(/^pi_/) });
   if (result.status !== "succeeded") return;
   expect(result.chargeId).toMatch(/^ch_|^py_/);
-  expect(await gateway.paymentFee(result.paymentIntentId)).toEqual(expect.any(Number));
+  expect(await gateway.paymentSettlement(result.paymentIntentId)).toMatchObject({
+    fee: expect.any(Number),
+    availableAt: expect.any(Date),
+  });
   const refund = await gateway.refundPayment({
     pledgeId: `contract-${run}`,
     refundId: `contract-${run}-refund`,
