@@ -132,6 +132,11 @@ export interface PledgesTable {
   /** 1 once the backer gave a new card after a failed charge: try again. */
   retry_requested: Generated<Flag>;
   charge_id: string | null;
+  /**
+   * Set while a charge that settles later (SEPA Direct Debit) is `processing`: the pledge counts, is
+   * not charged again and not dropped; cleared when the payment succeeds or fails.
+   */
+  payment_processing_at: Instant | null;
 }
 
 export interface DisputesTable {
