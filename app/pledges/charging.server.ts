@@ -3,6 +3,7 @@
 // new card; after 7 days of grace the pledge is dropped. A crashed run resumes without charging
 // anybody twice: an attempt's idempotency key only changes once its outcome is recorded.
 import { hostname } from "node:os";
+import { sql } from "kysely";
 import type { Engine } from "#db/connection.ts";
 import type { Pledge } from "#db/schema.ts";
 import type { PaymentGateway } from "~/payments/gateway";
@@ -271,36 +272,45 @@ export async function dropUnpaidPledges(db: Db, now: Date): Promise<number> {
 export interface ChargeSummary {
   collected: { count: number; amount: number };
   pending: { count: number; amount: number };
+  /** Debits sent and not yet settled (SEPA): neither to charge nor failing. */
+  processing: { count: number; amount: number };
   failed: { count: number; amount: number };
   dropped: { count: number; amount: number };
   refunded: number;
 }
 
-/** What owners and admins see after the close: collected, still to charge, failing, dropped. */
+/** What owners and admins see after the close: collected, still to charge, in progress, failing, dropped. */
 export async function chargeSummary(db: Db, campaignId: string): Promise<ChargeSummary> {
+  const processing = sql<number>`case when payment_processing_at is null then 0 else 1 end`;
   const rows = await db
     .selectFrom("pledges")
     .select((eb) => [
       "status",
+      processing.as("processing"),
       eb.fn.countAll<number>().as("count"),
       eb.fn.coalesce(eb.fn.sum<number>("amount"), eb.lit(0)).as("amount"),
       eb.fn.coalesce(eb.fn.sum<number>("refunded_amount"), eb.lit(0)).as("refunded"),
     ])
     .where("campaign_id", "=", campaignId)
-    .groupBy("status")
+    .groupBy(["status", processing])
     .execute();
-  const of = (...statuses: string[]) => {
-    const matching = rows.filter((r) => statuses.includes(r.status));
+  const of = (statuses: string[], inProgress?: boolean) => {
+    const matching = rows.filter(
+      (r) =>
+        statuses.includes(r.status) &&
+        (inProgress === undefined || (Number(r.processing) === 1) === inProgress),
+    );
     return {
       count: matching.reduce((n, r) => n + Number(r.count), 0),
       amount: matching.reduce((n, r) => n + Number(r.amount) - Number(r.refunded), 0),
     };
   };
   return {
-    collected: of("collected"),
-    pending: of("committed"),
-    failed: of("payment_failed"),
-    dropped: of("dropped"),
+    collected: of(["collected"]),
+    pending: of(["committed"], false),
+    processing: of(["committed", "payment_failed"], true),
+    failed: of(["payment_failed"], false),
+    dropped: of(["dropped"]),
     refunded: rows.reduce((n, r) => n + Number(r.refunded), 0),
   };
 }

@@ -184,6 +184,7 @@ test("fifteen days of an all-or-nothing campaign, from first pledge to final tot
   expect(await chargeSummary(db, campaign)).toEqual({
     collected: { count: 3, amount: 15_000 },
     pending: { count: 0, amount: 0 },
+    processing: { count: 0, amount: 0 },
     failed: { count: 0, amount: 0 },
     dropped: { count: 1, amount: 6_000 },
     refunded: 2_000,

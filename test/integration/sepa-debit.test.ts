@@ -9,7 +9,13 @@ import { beginCheckout, captureAuthorisedPledges } from "~/payments/checkout.ser
 import { allowedPaymentMethods, createStripeGateway } from "~/payments/stripe.server";
 import { handleStripeWebhook } from "~/payments/webhooks.server";
 import { campaignStatement } from "~/payouts/ledger.server";
-import { chargeKey, dropUnpaidPledges, GRACE_PERIOD, runChargeRun } from "~/pledges/charging.server";
+import {
+  chargeKey,
+  chargeSummary,
+  dropUnpaidPledges,
+  GRACE_PERIOD,
+  runChargeRun,
+} from "~/pledges/charging.server";
 import { getPledgeView } from "~/pledges/pledge-view.server";
 import { cancelPledge, getPledge } from "~/pledges/pledges.server";
 import { createCampaign, createTier } from "../support/factories";
@@ -163,6 +169,11 @@ test("all-or-nothing: the debit comes back processing, counts, is charged once, 
   expect(await totals(campaign)).toEqual({ pledged: 4_000, backers: 1 });
   expect((await getPledgeView(db, { pledgeId, locale: "fr", now: now() }))?.processing).toBe(true);
   expect(await emails(pledgeId, "payment_failed")).toEqual([]);
+  expect(await chargeSummary(db, campaign)).toMatchObject({
+    pending: { count: 0, amount: 0 },
+    processing: { count: 1, amount: 4_000 },
+    failed: { count: 0, amount: 0 },
+  });
   expect(await run()).toEqual({ charged: 0, processing: 0, failed: 0, errors: 0 });
   expect(intentsFor(pledgeId)).toHaveLength(1);
   expect(await dropUnpaidPledges(db, new Date(Date.now() + 2 * GRACE_PERIOD))).toBe(0);
