@@ -143,6 +143,11 @@ export interface PledgesTable {
   late_release: LateRelease | null;
   /** When the gateway confirmed the late release. */
   late_released_at: Instant | null;
+  /**
+   * Set while a charge that settles later (SEPA Direct Debit) is `processing`: the pledge counts, is
+   * not charged again and not dropped; cleared when the payment succeeds or fails.
+   */
+  payment_processing_at: Instant | null;
 }
 
 export type LateRelease = "cancel_authorisation" | "refund";

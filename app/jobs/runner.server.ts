@@ -19,6 +19,7 @@ import {
   sweepAbandonedCheckouts,
 } from "~/payments/checkout.server";
 import type { PaymentGateway } from "~/payments/gateway";
+import { settleSimulatedDebits } from "~/payments/simulated.server";
 import { finishReservedRefunds } from "~/pledges/refunds.server";
 import type { Db } from "~/lib/db.server";
 import type { Clock } from "~/lib/time";
@@ -94,6 +95,16 @@ export function pledgeJobs(db: Db, gateway: PaymentGateway): Job[] {
       everyMs: 60_000,
       run: (now) => finishReservedRefunds({ db, gateway }, now),
     },
+    // Offline, the bank's answer to SEPA debits (Stripe sends payment_intent.succeeded / .payment_failed).
+    ...(gateway.name === "simulated"
+      ? [
+          {
+            name: "settle-simulated-debits",
+            everyMs: 5_000,
+            run: (now: Date) => settleSimulatedDebits(db, now),
+          },
+        ]
+      : []),
   ];
 }
 

@@ -168,6 +168,7 @@ const fr = {
   "admin.summary": "Encaissements",
   "admin.collected": "Encaissé",
   "admin.pending": "À débiter",
+  "admin.processing": "Prélèvements en cours",
   "admin.failed": "Paiement en échec",
   "admin.dropped": "Abandonné",
   "admin.refunded": "Remboursé",
@@ -469,6 +470,23 @@ const fr = {
   "checkout.auth.body": "Votre banque vous demande de confirmer ce paiement de {amount}.",
   "checkout.auth.approve": "Confirmer le paiement",
   "checkout.auth.fail": "Refuser",
+  "checkout.method.card": "Carte bancaire",
+  "checkout.method.sepa": "Prélèvement SEPA",
+  "checkout.intro.sepa.all_or_nothing":
+    "Votre IBAN et votre mandat sont enregistrés maintenant ; le compte ne sera prélevé que si l'objectif est atteint à l'échéance. Un prélèvement met quelques jours à aboutir.",
+  "checkout.intro.sepa.flexible":
+    "Le prélèvement est envoyé maintenant ; il met quelques jours à aboutir, et votre contribution compte dès maintenant.",
+  "checkout.accountHolder": "Titulaire du compte",
+  "checkout.iban": "IBAN",
+  "checkout.mandate":
+    "En indiquant votre IBAN et en confirmant ce paiement, vous autorisez (A) Tour de table et Stripe, notre prestataire de services de paiement, à envoyer des instructions à votre banque pour débiter votre compte, et (B) votre banque à débiter votre compte conformément à ces instructions. Vous avez droit à un remboursement par votre banque selon les conditions de la convention que vous avez passée avec elle ; il doit être demandé dans les 8 semaines suivant la date du débit. Vos droits sont expliqués dans un document que vous pouvez obtenir auprès de votre banque. Vous acceptez de recevoir la notification des débits à venir jusqu'à 2 jours avant leur exécution.",
+  "checkout.pay.sepa.all_or_nothing": "Accepter le mandat et enregistrer mon IBAN",
+  "checkout.pay.sepa.flexible": "Accepter le mandat et payer {amount}",
+  "checkout.testIbans":
+    "IBAN de test : AT61 1904 3002 3457 3201 (accepté après quelques secondes), AT32 1904 3002 3547 3204 (accepté après 3 minutes), AT86 1904 3002 3547 3202 (refusé après quelques secondes), AT05 1904 3002 3547 3205 (refusé après 3 minutes).",
+  "checkout.error.iban": "IBAN incomplet : deux lettres, deux chiffres, puis 11 à 30 lettres ou chiffres.",
+  "checkout.error.unknownIban": "Cet IBAN n'est pas un IBAN de test. Utilisez AT61 1904 3002 3457 3201.",
+  "checkout.error.accountHolder": "Indiquez le nom du titulaire du compte.",
   "pledgePage.title": "Votre contribution",
   "pledgePage.thanks": "Merci, {name} ! Votre contribution à « {title} » est enregistrée.",
   "pledgePage.pending": "Nous attendons la confirmation du paiement. Cette page se met à jour d'elle-même.",
@@ -494,6 +512,9 @@ const fr = {
   "email.lateCheckout.again":
     "Vous pouvez contribuer à nouveau, avec une autre contrepartie ou sans contrepartie.",
   "email.lateCheckout.action": "Voir la campagne",
+  "pledgePage.status.processing": "Paiement en cours : prélèvement SEPA en traitement",
+  "pledgePage.processing":
+    "Votre prélèvement SEPA a été envoyé à votre banque. Il met quelques jours à aboutir ; votre contribution compte déjà. Nous ne vous écrirons que s'il échoue.",
   "pledgePage.amount": "Montant",
   "pledgePage.reward": "Contrepartie",
   "pledgePage.campaign": "Campagne",
@@ -640,6 +661,7 @@ const en: Record<MessageKey, string> = {
   "admin.summary": "Collections",
   "admin.collected": "Collected",
   "admin.pending": "To charge",
+  "admin.processing": "Debits in progress",
   "admin.failed": "Payment failing",
   "admin.dropped": "Dropped",
   "admin.refunded": "Refunded",
@@ -935,6 +957,23 @@ const en: Record<MessageKey, string> = {
   "checkout.auth.body": "Your bank asks you to confirm this payment of {amount}.",
   "checkout.auth.approve": "Confirm the payment",
   "checkout.auth.fail": "Refuse",
+  "checkout.method.card": "Card",
+  "checkout.method.sepa": "SEPA Direct Debit",
+  "checkout.intro.sepa.all_or_nothing":
+    "Your IBAN and mandate are saved now; the account is debited only if the goal is met by the deadline. A debit takes a few days to complete.",
+  "checkout.intro.sepa.flexible":
+    "The debit is sent now; it takes a few days to complete, and your pledge counts from now on.",
+  "checkout.accountHolder": "Account holder",
+  "checkout.iban": "IBAN",
+  "checkout.mandate":
+    "By providing your IBAN and confirming this payment, you authorise (A) Tour de table and Stripe, our payment service provider, to send instructions to your bank to debit your account and (B) your bank to debit your account in accordance with those instructions. As part of your rights, you are entitled to a refund from your bank under the terms and conditions of your agreement with your bank. A refund must be claimed within 8 weeks starting from the date on which your account was debited. Your rights are explained in a statement that you can obtain from your bank. You agree to receive notifications for future debits up to 2 days before they occur.",
+  "checkout.pay.sepa.all_or_nothing": "Accept the mandate and save my IBAN",
+  "checkout.pay.sepa.flexible": "Accept the mandate and pay {amount}",
+  "checkout.testIbans":
+    "Test IBANs: AT61 1904 3002 3457 3201 (succeeds after a few seconds), AT32 1904 3002 3547 3204 (succeeds after 3 minutes), AT86 1904 3002 3547 3202 (fails after a few seconds), AT05 1904 3002 3547 3205 (fails after 3 minutes).",
+  "checkout.error.iban": "Incomplete IBAN: two letters, two digits, then 11 to 30 letters or digits.",
+  "checkout.error.unknownIban": "This is not a test IBAN. Use AT61 1904 3002 3457 3201.",
+  "checkout.error.accountHolder": "Give the account holder's name.",
   "pledgePage.title": "Your pledge",
   "pledgePage.thanks": "Thank you, {name}! Your pledge to “{title}” is in.",
   "pledgePage.pending": "We are waiting for the payment to be confirmed. This page updates by itself.",
@@ -959,6 +998,9 @@ const en: Record<MessageKey, string> = {
   "email.lateCheckout.cardNotKept": "Your card is not kept and nothing will be charged.",
   "email.lateCheckout.again": "You are welcome to pledge again, with another reward or none.",
   "email.lateCheckout.action": "See the campaign",
+  "pledgePage.status.processing": "Payment in progress: SEPA debit being processed",
+  "pledgePage.processing":
+    "Your SEPA debit was sent to your bank. It takes a few days to complete; your pledge already counts. We will only write to you if it fails.",
   "pledgePage.amount": "Amount",
   "pledgePage.reward": "Reward",
   "pledgePage.campaign": "Campaign",

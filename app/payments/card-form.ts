@@ -1,4 +1,4 @@
-// The simulated checkout's card form: what a card number, expiry and CVC must look like.
+// The simulated checkout's forms: what a card number, expiry and CVC, or an IBAN, must look like.
 import { z } from "zod";
 import type { MessageKey } from "~/lib/i18n";
 
@@ -28,3 +28,15 @@ export function cardFormSchema(now: Date) {
       .refine((v) => /^\d{3,4}$/.test(v), key("checkout.error.cvc")),
   });
 }
+
+/** The simulated checkout's SEPA Direct Debit form: the account holder and an IBAN's shape. */
+export const sepaFormSchema = z.object({
+  accountHolder: z
+    .string()
+    .trim()
+    .refine((v) => v.length >= 2 && v.length <= 100, key("checkout.error.accountHolder")),
+  iban: z
+    .string()
+    .transform((v) => v.replace(/\s/g, "").toUpperCase())
+    .refine((v) => /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(v), key("checkout.error.iban")),
+});

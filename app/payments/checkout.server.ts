@@ -11,6 +11,7 @@ import {
   GATEWAY_SESSION_LIFE,
   getPledge,
   markLatePaymentReleased,
+  markPaymentProcessing,
   startPledge,
   type PledgeRequest,
 } from "~/pledges/pledges.server";
@@ -108,8 +109,13 @@ export async function settleAuthorisation(
     .where("id", "=", pledge.campaign_id)
     .executeTakeFirstOrThrow();
   if (campaign.funding_model !== "flexible") return;
-  if (pledge.status === "committed") {
-    await gateway.capturePayment(pledge.payment_intent_id, `capture-pledge-${pledge.id}`);
+  if (pledge.status === "committed" && !pledge.payment_processing_at) {
+    const capture = await gateway.capturePayment(pledge.payment_intent_id, `capture-pledge-${pledge.id}`);
+    // A SEPA debit cannot be held: it was taken at checkout and settles later (payment_intent.succeeded).
+    if (capture.status === "processing") {
+      await markPaymentProcessing(db, pledge.id, {}, now);
+      return;
+    }
     await collectPledge(db, pledge.id, { paymentIntentId: pledge.payment_intent_id }, now);
   }
 }
@@ -221,6 +227,7 @@ export async function captureAuthorisedPledges(db: Db, gateway: PaymentGateway, 
     .where("campaigns.funding_model", "=", "flexible")
     .where("pledges.status", "=", "committed")
     .where("pledges.payment_intent_id", "is not", null)
+    .where("pledges.payment_processing_at", "is", null)
     .where("pledges.gateway", "=", gateway.name)
     .execute();
   for (const { id } of due) await settleAuthorisation(db, gateway, id, now);

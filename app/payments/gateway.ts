@@ -51,9 +51,20 @@ export interface ChargeRequest {
   description: string;
 }
 
+/**
+ * `processing`: the payment method settles later (SEPA Direct Debit, days): the money is on its way,
+ * and `payment_intent.succeeded` or `payment_intent.payment_failed` will say how it ended.
+ */
 export type ChargeResult =
   | { status: "succeeded"; paymentIntentId: string; chargeId: string | null }
+  | { status: "processing"; paymentIntentId: string }
   | { status: "failed"; code: string; message: string; paymentIntentId: string | null };
+
+/** The payment methods a checkout offers: cards, and SEPA Direct Debit where the currency is the euro. */
+export type PaymentMethodKind = "card" | "sepa_debit";
+
+/** `processing`: a debit cannot be held and captured; it was taken at once and settles later. */
+export type CaptureResult = { status: "captured"; chargeId: string | null } | { status: "processing" };
 
 export interface RefundRequest {
   pledgeId: string;
@@ -82,13 +93,14 @@ export interface PaymentGateway {
    * its way). A network failure throws: the caller asks again later.
    */
   checkoutStatus(sessionId: string): Promise<CheckoutStatus>;
-  /** Takes an authorised payment. */
-  capturePayment(paymentIntentId: string, idempotencyKey: string): Promise<{ chargeId: string | null }>;
+  /** Takes an authorised payment; a debit (SEPA) already taken and still settling says `processing`. */
+  capturePayment(paymentIntentId: string, idempotencyKey: string): Promise<CaptureResult>;
   /** Lets an authorisation go: the card is never charged. */
   cancelPayment(paymentIntentId: string, idempotencyKey: string): Promise<void>;
   /**
-   * Charges a saved card off-session (all-or-nothing, at the deadline). A decline or a bank asking
-   * for authentication is a result; a network or server failure throws (the run retries later).
+   * Charges a saved card or SEPA mandate off-session (all-or-nothing, at the deadline). A decline or
+   * a bank asking for authentication is a result, and so is a debit still `processing`; a network or
+   * server failure throws (the run retries later).
    */
   chargeSavedCard(request: ChargeRequest): Promise<ChargeResult>;
   /** Refunds part or all of a payment; never more than what it captured minus what it refunded. */

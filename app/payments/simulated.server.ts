@@ -3,8 +3,16 @@
 import { randomUUID } from "node:crypto";
 import type { FundingModel, Pledge } from "#db/schema.ts";
 import { updateCardAfterFailure } from "~/pledges/charging.server";
-import { commitPledge, collectPledge, findPledgeByRefs, type CommitOutcome } from "~/pledges/pledges.server";
+import {
+  commitPledge,
+  collectPledge,
+  findPledgeByRefs,
+  markPaymentProcessing,
+  recordPaymentFailure,
+  type CommitOutcome,
+} from "~/pledges/pledges.server";
 import { inTransaction, type Db } from "~/lib/db.server";
+import { MINUTE } from "~/lib/time";
 import type {
   ChargeRequest,
   ChargeResult,
@@ -88,16 +96,20 @@ export function createSimulatedGateway(db: Db): PaymentGateway {
     },
     async capturePayment() {
       // The simulation takes flexible payments at once; nothing is ever left authorised.
-      return { chargeId: null };
+      return { status: "captured", chargeId: null };
     },
     async cancelPayment() {},
     async chargeSavedCard(request: ChargeRequest): Promise<ChargeResult> {
       const row = await remembered(request.idempotencyKey, request.pledgeId, "charge", request.amount, () => {
         const behaviour = savedCardBehaviour(request.paymentMethodId);
+        const reference = `sim_pi_${randomUUID().replace(/-/g, "")}`;
+        // A SEPA debit is sent now and settled later by settleSimulatedDebits, as a bank would.
+        if (sepaBehaviour(request.paymentMethodId)) return { outcome: "processing", reference };
         return behaviour === "succeeds"
-          ? { outcome: "succeeded", reference: `sim_pi_${randomUUID().replace(/-/g, "")}` }
-          : { outcome: behaviour, reference: `sim_pi_${randomUUID().replace(/-/g, "")}` };
+          ? { outcome: "succeeded", reference }
+          : { outcome: behaviour, reference };
       });
+      if (row.outcome === "processing") return { status: "processing", paymentIntentId: row.reference };
       if (row.outcome === "succeeded")
         return {
           status: "succeeded",
@@ -192,6 +204,96 @@ async function refundedOn(db: Db, pledgeId: string): Promise<number> {
   return Number(row.total);
 }
 
+/**
+ * Stripe's test IBANs (docs.stripe.com/payments/sepa-debit/accept-a-payment, "Test IBANs"): each
+ * debit is `processing` first, then succeeds or fails. Stripe's plain ones settle within moments, the
+ * "delayed" ones after at least three minutes; the simulation waits `SEPA_SETTLEMENT_DELAY` for the
+ * first two so that the demo shows "payment in progress".
+ */
+export const testIbans = {
+  AT611904300234573201: "sepa_succeeds",
+  AT321904300235473204: "sepa_succeeds_later",
+  AT861904300235473202: "sepa_fails",
+  AT051904300235473205: "sepa_fails_later",
+} as const;
+
+export type IbanBehaviour = (typeof testIbans)[keyof typeof testIbans];
+
+/** How long a simulated debit stays `processing` before the bank answers. */
+export const SEPA_SETTLEMENT_DELAY: Record<IbanBehaviour, number> = {
+  sepa_succeeds: MINUTE / 4,
+  sepa_succeeds_later: 3 * MINUTE,
+  sepa_fails: MINUTE / 4,
+  sepa_fails_later: 3 * MINUTE,
+};
+
+/** The IBAN as typed (spaces, lower case) → its behaviour; undefined for any other IBAN. */
+export function ibanBehaviour(iban: string): IbanBehaviour | undefined {
+  const compact = iban.replace(/\s/g, "").toUpperCase();
+  return (testIbans as Record<string, IbanBehaviour>)[compact];
+}
+
+const SEPA_METHOD_PREFIX = "sim_pm_sepa_debit_";
+
+/** The saved SEPA mandate's payment method: its id names what the bank will do with its debits. */
+export function simulatedSepaPaymentMethod(behaviour: IbanBehaviour): string {
+  return `${SEPA_METHOD_PREFIX}${behaviour}`;
+}
+
+/** The behaviour of a simulated SEPA payment method, or undefined for a card. */
+export function sepaBehaviour(paymentMethodId: string | null): IbanBehaviour | undefined {
+  if (!paymentMethodId?.startsWith(SEPA_METHOD_PREFIX)) return undefined;
+  const behaviour = paymentMethodId.slice(SEPA_METHOD_PREFIX.length);
+  return Object.values(testIbans).find((b) => b === behaviour);
+}
+
+/**
+ * The bank's answer to simulated debits whose delay has passed: collected (ledger and receipt as for
+ * a card) or failed (the backer is told now, and the 7-day clock starts). Run by the job runner; each
+ * pledge settles once, since both outcomes clear its `payment_processing_at`.
+ */
+export async function settleSimulatedDebits(db: Db, now: Date): Promise<number> {
+  const due = await db
+    .selectFrom("pledges")
+    .select(["id", "payment_method_id", "payment_intent_id", "payment_processing_at"])
+    .where("gateway", "=", "simulated")
+    .where("payment_processing_at", "is not", null)
+    .where("payment_processing_at", "<=", now.toISOString())
+    .orderBy("payment_processing_at")
+    .execute();
+  let settled = 0;
+  for (const pledge of due) {
+    const behaviour = sepaBehaviour(pledge.payment_method_id);
+    if (!behaviour || !pledge.payment_processing_at) continue;
+    if (new Date(pledge.payment_processing_at).getTime() + SEPA_SETTLEMENT_DELAY[behaviour] > now.getTime())
+      continue;
+    const succeeds = behaviour === "sepa_succeeds" || behaviour === "sepa_succeeds_later";
+    await inTransaction(db, async (trx) => {
+      if (pledge.payment_intent_id) {
+        await trx
+          .updateTable("simulated_payments")
+          .set({ outcome: succeeds ? "succeeded" : "sepa_debit_failed" })
+          .where("kind", "=", "charge")
+          .where("reference", "=", pledge.payment_intent_id)
+          .where("outcome", "=", "processing")
+          .execute();
+      }
+      if (succeeds) {
+        await collectPledge(trx, pledge.id, { paymentIntentId: pledge.payment_intent_id }, now);
+      } else {
+        await recordPaymentFailure(
+          trx,
+          pledge.id,
+          "insufficient_funds: The bank refused the SEPA debit (insufficient funds).",
+          now,
+        );
+      }
+    });
+    settled++;
+  }
+  return settled;
+}
+
 /** What a saved simulated card does when charged later, off-session. */
 export function savedCardBehaviour(
   paymentMethodId: string,
@@ -253,7 +355,10 @@ export async function completeSimulatedCheckout(
     now,
   );
   if (outcome === "committed" && fundingModel === "flexible") {
-    await collectPledge(db, pledge.id, { paymentIntentId: `sim_pi_${pledge.id}` }, now);
+    const payment = { paymentIntentId: `sim_pi_${pledge.id}` };
+    // A SEPA debit cannot be held: taken at once, it is processing until the bank settles it.
+    if (sepaBehaviour(paymentMethodId)) await markPaymentProcessing(db, pledge.id, payment, now);
+    else await collectPledge(db, pledge.id, payment, now);
   }
   return outcome;
 }

@@ -4,6 +4,7 @@
 import Stripe from "stripe";
 import type {
   BalanceLine,
+  CaptureResult,
   ConnectApi,
   ChargeRequest,
   ChargeResult,
@@ -34,6 +35,18 @@ export function createStripeClient({ secretKey, apiUrl }: StripeSettings): Strip
 }
 
 const stripeLocales = new Set(["fr", "en"]);
+
+/**
+ * What Checkout offers, explicitly: cards, and SEPA Direct Debit for euro campaigns (Stripe debits
+ * only euros). API 2026-10-28 calls this `allowed_payment_method_types`, a filter on what the account
+ * has enabled in its Dashboard: SEPA Direct Debit must be switched on there. Stripe's hosted page
+ * shows the SEPA mandate text next to the IBAN field.
+ */
+export function allowedPaymentMethods(
+  currency: string,
+): Stripe.Checkout.SessionCreateParams.AllowedPaymentMethodType[] {
+  return currency.toLowerCase() === "eur" ? ["card", "sepa_debit"] : ["card"];
+}
 
 export function createStripeGateway(settings: StripeSettings): PaymentGateway & { stripe: Stripe } {
   const stripe = createStripeClient(settings);
@@ -68,6 +81,7 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
             ...common,
             mode: "setup",
             currency: request.currency.toLowerCase(),
+            allowed_payment_method_types: allowedPaymentMethods(request.currency),
             customer: customer.id,
             setup_intent_data: { metadata, description },
           },
@@ -85,6 +99,11 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
         {
           ...common,
           mode: "payment",
+          allowed_payment_method_types: allowedPaymentMethods(request.currency),
+          // A card is authorised only, and captured once the pledge is counted (released if it came
+          // too late). A SEPA debit cannot be held: it is taken at once (the session's automatic
+          // capture) and stays `processing` until the bank settles it.
+          payment_method_options: { card: { capture_method: "manual" } },
           customer_email: request.backerEmail,
           line_items: [
             {
@@ -97,8 +116,6 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
             },
           ],
           payment_intent_data: {
-            // Authorised only: captured once the pledge is counted, released if it came too late.
-            capture_method: "manual",
             metadata,
             description,
             transfer_group: `campaign-${request.campaignId}`,
@@ -124,10 +141,20 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
       return checkoutStatusOf(session);
     },
 
-    async capturePayment(paymentIntentId: string, idempotencyKey: string) {
-      const intent = await stripe.paymentIntents.capture(paymentIntentId, {}, { idempotencyKey });
+    async capturePayment(paymentIntentId: string, idempotencyKey: string): Promise<CaptureResult> {
+      let intent: Stripe.PaymentIntent;
+      try {
+        intent = await stripe.paymentIntents.capture(paymentIntentId, {}, { idempotencyKey });
+      } catch (error) {
+        // A SEPA debit was never held: Stripe says the intent is processing (or already succeeded).
+        const state =
+          error instanceof Stripe.errors.StripeInvalidRequestError ? error.payment_intent : undefined;
+        if (state?.status === "processing") return { status: "processing" };
+        if (state?.status !== "succeeded") throw error;
+        intent = state;
+      }
       const charge = intent.latest_charge;
-      return { chargeId: typeof charge === "string" ? charge : (charge?.id ?? null) };
+      return { status: "captured", chargeId: typeof charge === "string" ? charge : (charge?.id ?? null) };
     },
 
     async cancelPayment(paymentIntentId: string, idempotencyKey: string) {
@@ -162,6 +189,8 @@ export function createStripeGateway(settings: StripeSettings): PaymentGateway & 
           },
           { idempotencyKey: request.idempotencyKey },
         );
+        // A SEPA debit: sent to the bank, settled in days (payment_intent.succeeded or .payment_failed).
+        if (intent.status === "processing") return { status: "processing", paymentIntentId: intent.id };
         if (intent.status !== "succeeded") {
           return {
             status: "failed",

@@ -14,6 +14,7 @@ import {
   commitPledge,
   expirePledge,
   findPledgeByRefs,
+  markPaymentProcessing,
   recordPaymentFailure,
   recordRefund,
 } from "~/pledges/pledges.server";
@@ -196,7 +197,10 @@ function applyOnce(
         }
         if (event.type === "checkout.session.expired") await expirePledge(trx, pledge.id, "abandoned", now);
         else if (event.type === "checkout.session.async_payment_failed") {
-          await cancelPledge(trx, pledge.id, "payment_failed", now);
+          // A debit (SEPA) taken at checkout bounced. Counted meanwhile, it fails as a declined card
+          // does (the backer is told, and may give another card or IBAN); never counted, it is dropped.
+          if (pledge.status === "pending") await cancelPledge(trx, pledge.id, "payment_failed", now);
+          else await recordPaymentFailure(trx, pledge.id, "The bank debit failed", now);
         } else {
           const paid =
             session.payment_status === "paid" || event.type === "checkout.session.async_payment_succeeded";
@@ -227,6 +231,7 @@ function applyOnce(
         break;
       }
       case "payment_intent.amount_capturable_updated":
+      case "payment_intent.processing":
       case "payment_intent.succeeded":
       case "payment_intent.payment_failed": {
         const intent = paymentIntent.parse(object);
@@ -239,7 +244,11 @@ function applyOnce(
         };
         if (event.type === "payment_intent.amount_capturable_updated")
           await commitPledge(trx, pledge.id, refs, now);
-        else if (event.type === "payment_intent.succeeded") await collectPledge(trx, pledge.id, refs, now);
+        else if (event.type === "payment_intent.processing") {
+          // A debit on its way (SEPA): counted, shown as in progress, settled by a later event.
+          await commitPledge(trx, pledge.id, refs, now);
+          await markPaymentProcessing(trx, pledge.id, refs, now);
+        } else if (event.type === "payment_intent.succeeded") await collectPledge(trx, pledge.id, refs, now);
         else {
           const error = intent.last_payment_error;
           await recordPaymentFailure(trx, pledge.id, error?.message ?? error?.code ?? "payment failed", now);

@@ -3,6 +3,7 @@
 // new card; after 7 days of grace the pledge is dropped. A crashed run resumes without charging
 // anybody twice: an attempt's idempotency key only changes once its outcome is recorded.
 import { hostname } from "node:os";
+import { sql } from "kysely";
 import type { Engine } from "#db/connection.ts";
 import type { Pledge } from "#db/schema.ts";
 import type { PaymentGateway } from "~/payments/gateway";
@@ -10,7 +11,7 @@ import { queueEmails } from "~/notifications/outbox.server";
 import { campaignForEmails, snapshotFor } from "~/notifications/snapshot.server";
 import { inTransaction, type Db } from "~/lib/db.server";
 import { DAY, MINUTE } from "~/lib/time";
-import { collectPledge, dropPledge, recordPaymentFailure } from "./pledges.server";
+import { collectPledge, dropPledge, markPaymentProcessing, recordPaymentFailure } from "./pledges.server";
 
 /** As on Kickstarter: a card still failing 7 days after the close drops the pledge. */
 export const GRACE_PERIOD = 7 * DAY;
@@ -28,6 +29,8 @@ export interface ChargeRunOptions {
 
 export interface ChargeRunReport {
   charged: number;
+  /** Sent on a payment method that settles later (SEPA Direct Debit): counted, outcome to come. */
+  processing: number;
   failed: number;
   errors: number;
 }
@@ -52,14 +55,26 @@ async function claimDue(
         .selectFrom("pledges")
         .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")
         .select("pledges.id")
-        .where("campaigns.status", "=", "succeeded")
-        .where("campaigns.funding_model", "=", "all_or_nothing")
         .where((w) =>
           w.or([
-            w("pledges.status", "=", "committed"),
-            w.and([w("pledges.status", "=", "payment_failed"), w("pledges.retry_requested", "=", 1)]),
+            w.and([
+              w("campaigns.status", "=", "succeeded"),
+              w("campaigns.funding_model", "=", "all_or_nothing"),
+              w.or([
+                w("pledges.status", "=", "committed"),
+                w.and([w("pledges.status", "=", "payment_failed"), w("pledges.retry_requested", "=", 1)]),
+              ]),
+            ]),
+            // A flexible pledge whose SEPA debit failed, once its backer gave a new card or IBAN.
+            w.and([
+              w("campaigns.funding_model", "=", "flexible"),
+              w("pledges.status", "=", "payment_failed"),
+              w("pledges.retry_requested", "=", 1),
+            ]),
           ]),
         )
+        // A debit on its way is not charged again: its settlement decides.
+        .where("pledges.payment_processing_at", "is", null)
         .where((w) =>
           w.or([
             w("pledges.charge_claimed_at", "is", null),
@@ -120,6 +135,18 @@ async function chargeOne(
       });
       return "charged";
     }
+    if (result.status === "processing") {
+      // SEPA: the debit is sent and settles in days. Counted meanwhile; no failure, no drop clock.
+      await inTransaction(db, async (trx) => {
+        await trx
+          .updateTable("pledges")
+          .set({ charge_attempts: attempt, retry_requested: 0 })
+          .where("id", "=", pledge.id)
+          .execute();
+        await markPaymentProcessing(trx, pledge.id, { paymentIntentId: result.paymentIntentId }, now());
+      });
+      return "processing";
+    }
     await inTransaction(db, async (trx) => {
       await trx
         .updateTable("pledges")
@@ -153,7 +180,7 @@ export async function runChargeRun(
   options: ChargeRunOptions = {},
 ): Promise<ChargeRunReport> {
   const { rate = 25, concurrency = 10, batch = 100, workerId = `${hostname()}:${process.pid}` } = options;
-  const report: ChargeRunReport = { charged: 0, failed: 0, errors: 0 };
+  const report: ChargeRunReport = { charged: 0, processing: 0, failed: 0, errors: 0 };
   const wait = rateLimiter(rate);
   for (;;) {
     const claimed = await claimDue(deps.db, deps.engine, workerId, deps.clock(), batch);
@@ -168,7 +195,7 @@ export async function runChargeRun(
         }
       }),
     );
-    if (report.errors > 0 && report.charged === 0 && report.failed === 0) break;
+    if (report.errors > 0 && report.charged === 0 && report.processing === 0 && report.failed === 0) break;
   }
   return report;
 }
@@ -212,6 +239,8 @@ export async function dropUnpaidPledges(db: Db, now: Date): Promise<number> {
     .select(["id", "campaign_id", "backer_email", "backer_name", "locale", "amount"])
     .where("status", "=", "payment_failed")
     .where("payment_failed_at", "<=", new Date(now.getTime() - GRACE_PERIOD).toISOString())
+    // A retry still settling (a new IBAN's debit) is not dropped while the bank has not answered.
+    .where("payment_processing_at", "is", null)
     .execute();
   let dropped = 0;
   for (const pledge of due) {
@@ -243,36 +272,45 @@ export async function dropUnpaidPledges(db: Db, now: Date): Promise<number> {
 export interface ChargeSummary {
   collected: { count: number; amount: number };
   pending: { count: number; amount: number };
+  /** Debits sent and not yet settled (SEPA): neither to charge nor failing. */
+  processing: { count: number; amount: number };
   failed: { count: number; amount: number };
   dropped: { count: number; amount: number };
   refunded: number;
 }
 
-/** What owners and admins see after the close: collected, still to charge, failing, dropped. */
+/** What owners and admins see after the close: collected, still to charge, in progress, failing, dropped. */
 export async function chargeSummary(db: Db, campaignId: string): Promise<ChargeSummary> {
+  const processing = sql<number>`case when payment_processing_at is null then 0 else 1 end`;
   const rows = await db
     .selectFrom("pledges")
     .select((eb) => [
       "status",
+      processing.as("processing"),
       eb.fn.countAll<number>().as("count"),
       eb.fn.coalesce(eb.fn.sum<number>("amount"), eb.lit(0)).as("amount"),
       eb.fn.coalesce(eb.fn.sum<number>("refunded_amount"), eb.lit(0)).as("refunded"),
     ])
     .where("campaign_id", "=", campaignId)
-    .groupBy("status")
+    .groupBy(["status", processing])
     .execute();
-  const of = (...statuses: string[]) => {
-    const matching = rows.filter((r) => statuses.includes(r.status));
+  const of = (statuses: string[], inProgress?: boolean) => {
+    const matching = rows.filter(
+      (r) =>
+        statuses.includes(r.status) &&
+        (inProgress === undefined || (Number(r.processing) === 1) === inProgress),
+    );
     return {
       count: matching.reduce((n, r) => n + Number(r.count), 0),
       amount: matching.reduce((n, r) => n + Number(r.amount) - Number(r.refunded), 0),
     };
   };
   return {
-    collected: of("collected"),
-    pending: of("committed"),
-    failed: of("payment_failed"),
-    dropped: of("dropped"),
+    collected: of(["collected"]),
+    pending: of(["committed"], false),
+    processing: of(["committed", "payment_failed"], true),
+    failed: of(["payment_failed"], false),
+    dropped: of(["dropped"]),
     refunded: rows.reduce((n, r) => n + Number(r.refunded), 0),
   };
 }

@@ -30,8 +30,10 @@ export async function getPledgeView(
       tierTitle: tier?.title ?? null,
     },
     options,
+    /** A debit (SEPA) is on its way: "payment in progress" until the bank settles it. */
+    processing: pledge.payment_processing_at !== null,
     /** The charge failed: the backer can give another card until the grace period ends. */
-    fixable: pledge.status === "payment_failed",
+    fixable: pledge.status === "payment_failed" && pledge.payment_processing_at === null,
     lastPaymentError: pledge.last_payment_error,
     changeable:
       pledge.status === "committed" &&
@@ -39,6 +41,7 @@ export async function getPledgeView(
       options.campaign.fundingModel === "all_or_nothing",
     cancelable:
       (pledge.status === "committed" || pledge.status === "pending") &&
+      pledge.payment_processing_at === null &&
       options.campaign.open &&
       !(options.campaign.fundingModel === "flexible" && pledge.status !== "pending"),
   };

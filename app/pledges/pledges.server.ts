@@ -277,6 +277,7 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
         funds_available_at: null,
         late_release: null,
         late_released_at: null,
+        payment_processing_at: null,
       };
       await trx.insertInto("pledges").values(pledge).execute();
       // Every column is written above: the row is what was inserted, no need to read it back.
@@ -543,7 +544,12 @@ export async function collectPledge(
 ): Promise<"collected" | "already" | "not_collectable"> {
   return inTransaction(db, async (trx) => {
     const pledge = await requirePledge(trx, pledgeId);
-    const columns = { ...refsToColumns(refs), collected_at: iso(now), last_payment_error: null };
+    const columns = {
+      ...refsToColumns(refs),
+      collected_at: iso(now),
+      last_payment_error: null,
+      payment_processing_at: null,
+    };
     if (await transition(trx, pledgeId, ["committed", "payment_failed"], "collected", columns, now)) {
       await recordInLedger(trx, pledge, now);
       await queuePaymentReceipt(trx, pledgeId, now);
@@ -609,6 +615,8 @@ export async function cancelPledge(
       await releaseTierUnit(trx, pledge);
       return true;
     }
+    // A debit on its way cannot be called back: it succeeds (and may be refunded) or fails.
+    if (pledge.payment_processing_at) return false;
     if (
       await transition(
         trx,
@@ -627,6 +635,28 @@ export async function cancelPledge(
 }
 
 /**
+ * The charge went out on a payment method that settles later (SEPA Direct Debit): the pledge keeps
+ * counting, shown as "payment in progress"; nothing is charged again, the backer is not told it
+ * failed, and the 7-day drop clock does not run. Collected or failed pledges are left alone (a
+ * settlement event that overtook this one already decided). True when the pledge is now processing.
+ */
+export async function markPaymentProcessing(
+  db: Db,
+  pledgeId: string,
+  refs: PaymentRefs,
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("pledges")
+    .set({ ...refsToColumns(refs), payment_processing_at: iso(now), updated_at: iso(now) })
+    .where("id", "=", pledgeId)
+    .where("status", "in", ["committed", "payment_failed"])
+    .where("payment_processing_at", "is", null)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/**
  * A charge failed (declined, or the bank wants the backer to authenticate): the pledge still counts
  * while the backer fixes it, and they are emailed a link to do so, once per attempt.
  */
@@ -637,10 +667,12 @@ export async function recordPaymentFailure(
   now: Date,
 ): Promise<void> {
   await inTransaction(db, async (trx) => {
+    // A debit that was processing has now failed: only now is the backer told (and the clock starts).
     await trx
       .updateTable("pledges")
-      .set({ last_payment_error: message.slice(0, 500), updated_at: iso(now) })
+      .set({ last_payment_error: message.slice(0, 500), payment_processing_at: null, updated_at: iso(now) })
       .where("id", "=", pledgeId)
+      .where("status", "in", ["committed", "payment_failed"])
       .execute();
     await transition(trx, pledgeId, ["committed"], "payment_failed", { payment_failed_at: iso(now) }, now);
     const pledge = await requirePledge(trx, pledgeId);

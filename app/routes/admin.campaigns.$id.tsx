@@ -288,6 +288,7 @@ export default function CampaignFollowUp() {
       <dl className="summary" data-testid="charge-summary">
         {line("admin.collected", summary.collected)}
         {line("admin.pending", summary.pending)}
+        {line("admin.processing", summary.processing)}
         {line("admin.failed", summary.failed)}
         {line("admin.dropped", summary.dropped)}
         <div>

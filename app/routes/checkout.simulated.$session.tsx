@@ -1,5 +1,6 @@
-// The simulated gateway's checkout page: Stripe's test cards, clearly in test mode. It drives the
-// same pledge functions as Stripe's webhooks; a declined card counts nothing.
+// The simulated gateway's checkout page: Stripe's test cards and test IBANs (SEPA Direct Debit, with
+// its mandate text), clearly in test mode. It drives the same pledge functions as Stripe's webhooks;
+// a declined card counts nothing, a debit counts while the bank settles it.
 import {
   data,
   redirect,
@@ -12,12 +13,14 @@ import { limitCheckoutPostsByIp } from "~/auth/rate-limit.server";
 import { echoValues } from "~/lib/form-echo";
 import { issueMessage } from "~/lib/form-errors";
 import { ErrorSummary, FormField } from "~/components/FormField";
-import { cardFormSchema } from "~/payments/card-form";
+import { cardFormSchema, sepaFormSchema } from "~/payments/card-form";
 import {
   cardBehaviour,
   completeSimulatedCheckout,
+  ibanBehaviour,
   loadSimulatedCheckout,
   simulatedPaymentMethod,
+  simulatedSepaPaymentMethod,
 } from "~/payments/simulated.server";
 import { chargePledgeNow } from "~/pledges/charging.server";
 import { pledgeUrl } from "~/pledges/pledge-link.server";
@@ -46,10 +49,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     currency: pledge.currency,
     campaign: { slug: campaign.slug, title: campaign.title, fundingModel: campaign.funding_model },
     pledgeLink: pledgeUrl("", context.config.SESSION_SECRET, pledge.id),
+    // SEPA Direct Debit debits euros only, as on Stripe.
+    sepa: pledge.currency === "EUR",
   };
 }
 
-type CheckoutErrors = Partial<Record<"cardNumber" | "expiry" | "cvc" | "form", MessageKey>>;
+type CheckoutErrors = Partial<
+  Record<"cardNumber" | "expiry" | "cvc" | "accountHolder" | "iban" | "form", MessageKey>
+>;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const now = context.clock();
@@ -60,8 +67,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     cardNumber: String(form.get("cardNumber") ?? ""),
     expiry: String(form.get("expiry") ?? ""),
     cvc: String(form.get("cvc") ?? ""),
+    accountHolder: String(form.get("accountHolder") ?? ""),
+    iban: String(form.get("iban") ?? ""),
   };
-  const echoed = echoValues(values, { cardNumber: 32, expiry: 16, cvc: 8 }) as typeof values;
+  const echoed = echoValues(values, {
+    cardNumber: 32,
+    expiry: 16,
+    cvc: 8,
+    accountHolder: 100,
+    iban: 48,
+  }) as typeof values;
   const fail = (errors: CheckoutErrors, status: number, headers?: HeadersInit) =>
     data({ errors, values: echoed }, { status, headers });
   const byIp = await limitCheckoutPostsByIp(context.db, context.config, context.clientIp);
@@ -77,27 +92,40 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return fail({ form: "checkout.error.closed" }, 409);
   }
 
-  const parsed = cardFormSchema(now).safeParse(values);
-  if (!parsed.success) {
+  const issues = (error: { issues: Parameters<typeof issueMessage>[0][] }) => {
     const errors: CheckoutErrors = {};
-    for (const issue of parsed.error.issues) {
+    for (const issue of error.issues) {
       const field = String(issue.path[0]) as keyof CheckoutErrors;
       errors[field] ??= issueMessage(issue);
     }
     return fail(errors, 400);
+  };
+  let paymentMethodId: string;
+  if (form.get("intent") === "sepa") {
+    // The mandate text is beside the IBAN field; sending the form accepts it, as on Stripe's page.
+    if (pledge.currency !== "EUR") return fail({ form: "checkout.error.closed" }, 409);
+    const parsed = sepaFormSchema.safeParse(values);
+    if (!parsed.success) return issues(parsed.error);
+    const behaviour = ibanBehaviour(parsed.data.iban);
+    if (!behaviour) return fail({ iban: "checkout.error.unknownIban" }, 400);
+    paymentMethodId = simulatedSepaPaymentMethod(behaviour);
+  } else {
+    const parsed = cardFormSchema(now).safeParse(values);
+    if (!parsed.success) return issues(parsed.error);
+    const behaviour = cardBehaviour(parsed.data.cardNumber);
+    if (behaviour === "unknown") return fail({ cardNumber: "checkout.error.unknownCard" }, 400);
+    if (behaviour === "declined") return fail({ form: "checkout.error.declined" }, 402);
+    if (behaviour === "authentication_required")
+      return redirect(`/checkout/simulated/${sessionId}/authenticate`);
+    paymentMethodId = simulatedPaymentMethod(behaviour);
   }
-  const behaviour = cardBehaviour(parsed.data.cardNumber);
-  if (behaviour === "unknown") return fail({ cardNumber: "checkout.error.unknownCard" }, 400);
-  if (behaviour === "declined") return fail({ form: "checkout.error.declined" }, 402);
-  if (behaviour === "authentication_required")
-    return redirect(`/checkout/simulated/${sessionId}/authenticate`);
 
   const outcome = await completeSimulatedCheckout(
     context.db,
     pledge,
     campaign.funding_model,
     now,
-    simulatedPaymentMethod(behaviour),
+    paymentMethodId,
   );
   if (outcome === "card_updated") {
     await chargePledgeNow(
@@ -116,7 +144,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaderData }) => [
 ];
 
 export default function SimulatedCheckout() {
-  const { sessionId, open, amount, currency, campaign, pledgeLink } = useLoaderData<typeof loader>();
+  const { sessionId, open, amount, currency, campaign, pledgeLink, sepa } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
@@ -128,7 +156,7 @@ export default function SimulatedCheckout() {
     ...(authFailed ? { form: "checkout.error.authFailed" as const } : {}),
     ...actionData?.errors,
   };
-  const fieldErrors = (["cardNumber", "expiry", "cvc"] as const)
+  const fieldErrors = (["cardNumber", "expiry", "cvc", "accountHolder", "iban"] as const)
     .filter((f) => errors[f])
     .map((f) => ({ field: f, message: t(errors[f]!) }));
 
@@ -159,7 +187,13 @@ export default function SimulatedCheckout() {
             title={t("pledge.errorSummary", { count: fieldErrors.length })}
             errors={fieldErrors}
           />
-          <Form method="post" className="card-form" noValidate>
+          {sepa ? <h2 id="method-card">{t("checkout.method.card")}</h2> : null}
+          <Form
+            method="post"
+            className="card-form"
+            noValidate
+            aria-labelledby={sepa ? "method-card" : undefined}
+          >
             <FormField
               id="cardNumber"
               label={t("checkout.cardNumber")}
@@ -218,6 +252,57 @@ export default function SimulatedCheckout() {
             </button>
             <p className="checkout__hint">{t("checkout.testCards")}</p>
           </Form>
+          {sepa ? (
+            <>
+              <h2 id="method-sepa">{t("checkout.method.sepa")}</h2>
+              <p>{t(`checkout.intro.sepa.${campaign.fundingModel}`)}</p>
+              <Form method="post" className="card-form" noValidate aria-labelledby="method-sepa">
+                <FormField
+                  id="accountHolder"
+                  label={t("checkout.accountHolder")}
+                  error={errors.accountHolder ? t(errors.accountHolder) : null}
+                >
+                  {(aria) => (
+                    <input
+                      {...aria}
+                      name="accountHolder"
+                      autoComplete="name"
+                      defaultValue={actionData?.values.accountHolder ?? ""}
+                    />
+                  )}
+                </FormField>
+                <FormField
+                  id="iban"
+                  label={t("checkout.iban")}
+                  hint={t("checkout.mandate")}
+                  error={errors.iban ? t(errors.iban) : null}
+                >
+                  {(aria) => (
+                    <input
+                      {...aria}
+                      name="iban"
+                      autoComplete="off"
+                      spellCheck={false}
+                      defaultValue={actionData?.values.iban ?? ""}
+                      placeholder="AT61 1904 3002 3457 3201"
+                    />
+                  )}
+                </FormField>
+                <button
+                  type="submit"
+                  name="intent"
+                  value="sepa"
+                  className="button button--primary button--large"
+                  disabled={navigation.state === "submitting"}
+                >
+                  {campaign.fundingModel === "flexible"
+                    ? t("checkout.pay.sepa.flexible", { amount: amountText })
+                    : t("checkout.pay.sepa.all_or_nothing")}
+                </button>
+                <p className="checkout__hint">{t("checkout.testIbans")}</p>
+              </Form>
+            </>
+          ) : null}
           <Form method="post" action={`/checkout/simulated/${sessionId}`}>
             <button type="submit" name="intent" value="cancel" className="button-link">
               {t("checkout.cancel")}

@@ -167,6 +167,11 @@ export default function PledgeRoute() {
           {t("pledgePage.pending")}
         </p>
       ) : null}
+      {view.processing ? (
+        <p className="notice" role="status">
+          {t("pledgePage.processing")}
+        </p>
+      ) : null}
       {notice === "canceled" ? (
         <p className="notice notice--success" role="status">
           {t("pledgePage.canceled")}
@@ -200,7 +205,9 @@ export default function PledgeRoute() {
         </div>
         <div>
           <dt>{t("pledgePage.status")}</dt>
-          <dd data-testid="pledge-status">{t(`pledgePage.status.${pledge.status}`)}</dd>
+          <dd data-testid="pledge-status">
+            {t(view.processing ? "pledgePage.status.processing" : `pledgePage.status.${pledge.status}`)}
+          </dd>
         </div>
       </dl>
 

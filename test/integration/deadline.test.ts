@@ -122,7 +122,7 @@ test("fifteen days of an all-or-nothing campaign, from first pledge to final tot
   // The charge run: two cards go through, one is declined, one needs the backer to authenticate.
   const clock = () => new Date(deadline.getTime() + HOUR);
   const report = await runChargeRun({ db, engine, gateway, clock }, { rate: 100 });
-  expect(report).toEqual({ charged: 2, failed: 2, errors: 0 });
+  expect(report).toEqual({ charged: 2, processing: 0, failed: 2, errors: 0 });
   expect((await getPledge(db, visaA))?.status).toBe("collected");
   expect(await getPledge(db, declined)).toMatchObject({ status: "payment_failed", charge_attempts: 1 });
   expect((await getPledge(db, needsAuth))?.last_payment_error).toMatch(/^authentication_required/);
@@ -133,6 +133,7 @@ test("fifteen days of an all-or-nothing campaign, from first pledge to final tot
   // A second run has nothing to do: nobody is charged twice.
   expect(await runChargeRun({ db, engine, gateway, clock }, { rate: 100 })).toEqual({
     charged: 0,
+    processing: 0,
     failed: 0,
     errors: 0,
   });
@@ -183,6 +184,7 @@ test("fifteen days of an all-or-nothing campaign, from first pledge to final tot
   expect(await chargeSummary(db, campaign)).toEqual({
     collected: { count: 3, amount: 15_000 },
     pending: { count: 0, amount: 0 },
+    processing: { count: 0, amount: 0 },
     failed: { count: 0, amount: 0 },
     dropped: { count: 1, amount: 6_000 },
     refunded: 2_000,
@@ -228,6 +230,7 @@ test("a campaign short of its goal fails: every pledge is released and nobody is
   });
   expect(await runChargeRun({ db, engine, gateway, clock: () => closedAt }, { rate: 100 })).toEqual({
     charged: 0,
+    processing: 0,
     failed: 0,
     errors: 0,
   });

@@ -135,7 +135,7 @@ async function chargedCampaign(
     .where("id", "=", campaign)
     .execute();
   const report = await runChargeRun({ db, engine, gateway, clock: now }, { rate: 100, concurrency: 4 });
-  expect(report).toEqual({ charged: amounts.length, failed: 0, errors: 0 });
+  expect(report).toEqual({ charged: amounts.length, processing: 0, failed: 0, errors: 0 });
   expect(await recordProviderFees(db, gateway, now())).toBe(amounts.length);
   return { campaign, pledges };
 }

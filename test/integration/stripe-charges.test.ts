@@ -78,7 +78,7 @@ const intentsFor = (pledgeId: string) =>
 
 test("each committed pledge is charged off-session with its saved card and pledge-<id>-attempt-1", async () => {
   const { campaign, pledges } = await succeededCampaignWith(["visa", "declined", "authentication_required"]);
-  expect(await run()).toEqual({ charged: 1, failed: 2, errors: 0 });
+  expect(await run()).toEqual({ charged: 1, processing: 0, failed: 2, errors: 0 });
   const [visa, declined, needsAuth] = pledges as [string, string, string];
   const request = fake.requests.find(
     (r) => r.path === "/v1/payment_intents" && r.idempotencyKey === chargeKey(visa, 1),

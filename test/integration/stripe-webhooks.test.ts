@@ -119,12 +119,15 @@ test("flexible opens a payment-mode Checkout in minor units, authorised only (ma
         price_data: { currency: "eur", unit_amount: "4550", product_data: { name: "L'atelier" } },
       },
     ],
+    // Cards are held (authorised only); a SEPA debit cannot be, so the session's capture stays automatic.
+    allowed_payment_method_types: ["card", "sepa_debit"],
+    payment_method_options: { card: { capture_method: "manual" } },
     payment_intent_data: {
-      capture_method: "manual",
       metadata: { pledge_id: pledge.id },
       transfer_group: `campaign-${campaign}`,
     },
   });
+  expect(session?.params.payment_intent_data).not.toHaveProperty("capture_method");
 });
 
 test("a completed setup checkout commits the pledge once, however often it is delivered", async () => {

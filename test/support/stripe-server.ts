@@ -103,8 +103,36 @@ export interface FakeStripe {
     event: Stripe.Event | string,
     secret: string,
   ): { payload: string; signature: string; attempt: number };
+  /**
+   * SEPA Direct Debit: the customer finishes the hosted Checkout page with one of Stripe's test IBANs
+   * (TEST_IBANS). Setup mode saves a sepa_debit payment method with its mandate: [checkout.session.completed,
+   * setup_intent.succeeded]. Payment mode takes the debit at once (it cannot be held): the session is
+   * complete but unpaid and its PaymentIntent `processing`: [checkout.session.completed, payment_intent.processing].
+   */
+  completeCheckoutWithIban(sessionId: string, iban: string): Stripe.Event[];
+  /**
+   * The bank answers a `processing` debit as its test IBAN says: succeeded → [charge.succeeded,
+   * payment_intent.succeeded] (+ checkout.session.async_payment_succeeded for a Checkout payment);
+   * failed → the PaymentIntent is back to requires_payment_method with last_payment_error:
+   * [payment_intent.payment_failed] (+ checkout.session.async_payment_failed).
+   */
+  settleDebit(paymentIntentId: string): Stripe.Event[];
   close(): Promise<void>;
 }
+
+/**
+ * Stripe's test IBANs (docs.stripe.com/payments/sepa-debit/accept-a-payment, "Test IBANs", AT): the
+ * PaymentIntent goes from `processing` to succeeded, or to requires_payment_method (failed); the
+ * "later" ones after at least three minutes on Stripe (here, whenever the test calls settleDebit).
+ */
+export const TEST_IBANS = {
+  AT611904300234573201: "succeeds",
+  AT321904300235473204: "succeeds_later",
+  AT861904300235473202: "fails",
+  AT051904300235473205: "fails_later",
+} as const;
+
+export type TestIbanOutcome = (typeof TEST_IBANS)[keyof typeof TEST_IBANS];
 
 export interface EventOptions {
   /** The connected account the event happened on (a Connect event). */
@@ -1117,6 +1145,7 @@ class LocalStripe implements FakeStripe {
       shipping_cost: null,
       total_details: mode === "payment" ? { amount_discount: 0, amount_shipping: 0, amount_tax: 0 } : null,
     });
+    this.applyPaymentMethods(session, p, extras);
     this.sessions.set(id, session);
     this.sessionExtras.set(id, extras);
     return session;
@@ -1458,6 +1487,7 @@ class LocalStripe implements FakeStripe {
     const card = this.cardBehaviour.get(paymentMethodId) ?? "visa";
     intent.last_payment_error = null;
     intent.next_action = null;
+    if (this.debits.has(paymentMethodId)) return this.startDebit(intent);
 
     if (card === "visa") {
       if (intent.capture_method === "manual") {
@@ -2260,6 +2290,258 @@ class LocalStripe implements FakeStripe {
       this.event("charge.dispute.funds_reinstated", dispute),
       this.event("charge.dispute.closed", dispute),
     ];
+  };
+
+  // -------------------------------------------------------------------------------------------
+  // SEPA Direct Debit: payment methods that settle later. A debit cannot be held (no manual
+  // capture); it is `processing` until the bank answers, days later on Stripe, when a test says so here.
+
+  /** sepa_debit payment method id → what its test IBAN does. */
+  private readonly debits = new Map<string, TestIbanOutcome>();
+  /** A processing PaymentIntent made by a Checkout Session → that session (for its async_payment_* event). */
+  private readonly debitSessions = new Map<string, string>();
+
+  /**
+   * API 2026-10-28: `allowed_payment_method_types` filters what Checkout offers (the session reports
+   * the result in `payment_method_types`); `payment_method_options[card][capture_method]=manual`
+   * holds card payments only. SEPA Direct Debit debits only euros, and is not offered when the whole
+   * session is manual capture (it cannot be held), as Checkout hides methods that cannot be.
+   */
+  private applyPaymentMethods(session: Stripe.Checkout.Session, p: Params, extras: SessionExtras): void {
+    const allowed = (asArray(p.allowed_payment_method_types, "allowed_payment_method_types") ?? []).map(
+      (t, i) => asString(t, `allowed_payment_method_types[${i}]`) ?? "",
+    );
+    const known = ["card", "sepa_debit"];
+    allowed.forEach((type, i) => {
+      if (!known.includes(type)) {
+        throw invalidRequest(`This test server knows only ${known.join(", ")} (got '${type}').`, {
+          param: `allowed_payment_method_types[${i}]`,
+        });
+      }
+    });
+    if (allowed.includes("sepa_debit") && session.currency !== "eur") {
+      throw invalidRequest(
+        `The payment method type sepa_debit is invalid for currency ${session.currency}: it only supports eur.`,
+        { param: "allowed_payment_method_types", code: "payment_method_currency_mismatch" },
+      );
+    }
+    const options = asHash(p.payment_method_options, "payment_method_options") ?? {};
+    for (const key of Object.keys(options)) {
+      if (!known.includes(key)) {
+        throw invalidRequest(`Received unknown parameter: payment_method_options[${key}]`, {
+          param: `payment_method_options[${key}]`,
+        });
+      }
+    }
+    const cardCapture = asEnum(
+      asHash(options.card, "payment_method_options[card]")?.capture_method,
+      "payment_method_options[card][capture_method]",
+      ["manual"],
+    );
+    if (cardCapture !== undefined && session.mode !== "payment") {
+      throw invalidRequest(
+        "`payment_method_options[card][capture_method]` can only be used in `payment` mode.",
+        {
+          param: "payment_method_options[card][capture_method]",
+        },
+      );
+    }
+    if (cardCapture === "manual") extras.paymentIntentData.captureMethod = "manual";
+    const wholeSessionManual =
+      cardCapture === undefined && extras.paymentIntentData.captureMethod === "manual";
+    if (allowed.length > 0) {
+      session.allowed_payment_method_types = allowed;
+      session.payment_method_types = allowed.filter(
+        (type) => !(type === "sepa_debit" && session.mode === "payment" && wholeSessionManual),
+      );
+    }
+    // Where the card alone is held, the session's own capture stays automatic for the others.
+    this.cardOnlyManual.set(session.id, cardCapture === "manual");
+  }
+
+  /** Sessions holding only card payments (payment_method_options[card][capture_method]=manual). */
+  private readonly cardOnlyManual = new Map<string, boolean>();
+
+  private newSepaPaymentMethod(
+    iban: string,
+    outcome: TestIbanOutcome,
+    customer: string | null,
+    email: string | null,
+  ): Stripe.PaymentMethod {
+    const paymentMethod = fixture<Stripe.PaymentMethod>("payment_method", {
+      id: randomId("pm_"),
+      created: this.now(),
+      livemode: false,
+      type: "sepa_debit",
+      customer,
+      metadata: {},
+      billing_details: {
+        address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
+        email,
+        name: "Jenny Rosen",
+        phone: null,
+        tax_id: null,
+      },
+      sepa_debit: {
+        bank_code: iban.slice(4, 9),
+        branch_code: "",
+        country: iban.slice(0, 2),
+        fingerprint: `sepa${iban.slice(-8)}`,
+        generated_from: null,
+        last4: iban.slice(-4),
+      },
+    });
+    delete (paymentMethod as Partial<Stripe.PaymentMethod>).card;
+    this.paymentMethods.set(paymentMethod.id, paymentMethod);
+    this.debits.set(paymentMethod.id, outcome);
+    return paymentMethod;
+  }
+
+  completeCheckoutWithIban = (sessionId: string, iban: string): Stripe.Event[] => {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw new Error(`completeCheckoutWithIban: no Checkout Session ${sessionId}`);
+    if (session.status !== "open") {
+      throw new Error(
+        `completeCheckoutWithIban: Checkout Session ${sessionId} is ${session.status}, not open`,
+      );
+    }
+    if (!session.payment_method_types.includes("sepa_debit")) {
+      throw new Error(
+        `completeCheckoutWithIban: Checkout Session ${sessionId} does not offer sepa_debit (it offers ${session.payment_method_types.join(", ")})`,
+      );
+    }
+    const compact = iban.replace(/\s/g, "").toUpperCase();
+    const outcome = (TEST_IBANS as Record<string, TestIbanOutcome>)[compact];
+    if (!outcome) throw new Error(`completeCheckoutWithIban: ${iban} is not one of Stripe's test IBANs here`);
+    const extras = this.extrasOf(sessionId);
+    const customerId = typeof session.customer === "string" ? session.customer : null;
+    const email =
+      session.customer_email ??
+      (customerId ? (this.customers.get(customerId)?.email ?? null) : null) ??
+      "customer@example.com";
+
+    if (session.mode === "setup") {
+      const customer = customerId ?? this.newCustomer({ email }).id;
+      const paymentMethod = this.newSepaPaymentMethod(compact, outcome, customer, email);
+      const setupIntent = fixture<Stripe.SetupIntent>("setup_intent", {
+        id: randomId("seti_"),
+        created: this.now(),
+        livemode: false,
+        status: "succeeded",
+        usage: "off_session",
+        customer,
+        payment_method: paymentMethod.id,
+        payment_method_types: ["sepa_debit"],
+        // The customer accepted the mandate text shown beside the IBAN field.
+        mandate: randomId("mandate_"),
+        metadata: clone(extras.setupIntentData.metadata),
+        description: extras.setupIntentData.description,
+        automatic_payment_methods: null,
+        last_setup_error: null,
+        next_action: null,
+        payment_method_configuration_details: null,
+      });
+      setupIntent.client_secret = `${setupIntent.id}_secret_${randomId("", 24)}`;
+      this.setupIntents.set(setupIntent.id, setupIntent);
+      this.finishSession(session, email, { setup_intent: setupIntent.id, customer });
+      return [
+        this.event("checkout.session.completed", session),
+        this.event("setup_intent.succeeded", setupIntent),
+      ];
+    }
+
+    const data = extras.paymentIntentData;
+    const paymentMethod = this.newSepaPaymentMethod(compact, outcome, customerId, email);
+    const intent = this.newPaymentIntent({
+      amount: session.amount_total ?? 0,
+      currency: session.currency ?? "eur",
+      customer: customerId,
+      payment_method: paymentMethod.id,
+      metadata: clone(data.metadata),
+      transfer_group: data.transferGroup,
+      description: data.description,
+      // Held cards only: the debit is taken at once.
+      capture_method: this.cardOnlyManual.get(sessionId) ? "automatic" : data.captureMethod,
+      automatic_payment_methods: null,
+      payment_method_types: ["sepa_debit"],
+    });
+    this.startDebit(intent);
+    this.debitSessions.set(intent.id, sessionId);
+    this.finishSession(session, email, { payment_intent: intent.id, payment_status: "unpaid" });
+    return [
+      this.event("checkout.session.completed", session),
+      this.event("payment_intent.processing", intent),
+    ];
+  };
+
+  /** Confirmation on a sepa_debit payment method: no capture to hold; the debit goes to the bank. */
+  private startDebit(intent: Stripe.PaymentIntent): void {
+    if (intent.capture_method === "manual") {
+      throw invalidRequest(
+        "The PaymentMethod type sepa_debit does not support manual capture: use capture_method=automatic.",
+        { param: "capture_method", code: "payment_intent_invalid_parameter" },
+      );
+    }
+    if (intent.currency !== "eur") {
+      throw invalidRequest(`sepa_debit only supports eur, not ${intent.currency}.`, {
+        param: "currency",
+        code: "payment_method_currency_mismatch",
+      });
+    }
+    if (!intent.payment_method_types.includes("sepa_debit")) {
+      intent.payment_method_types = [...intent.payment_method_types, "sepa_debit"];
+    }
+    intent.status = "processing";
+    intent.amount_capturable = 0;
+  }
+
+  settleDebit = (paymentIntentId: string): Stripe.Event[] => {
+    const intent = this.paymentIntents.get(paymentIntentId);
+    if (!intent) throw new Error(`settleDebit: no PaymentIntent ${paymentIntentId}`);
+    if (intent.status !== "processing") {
+      throw new Error(`settleDebit: PaymentIntent ${paymentIntentId} is ${intent.status}, not processing`);
+    }
+    const paymentMethodId = typeof intent.payment_method === "string" ? intent.payment_method : "";
+    const outcome = this.debits.get(paymentMethodId);
+    if (!outcome) throw new Error(`settleDebit: ${paymentIntentId} is not a SEPA debit`);
+    const sessionId = this.debitSessions.get(paymentIntentId);
+    const session = sessionId ? this.sessions.get(sessionId) : undefined;
+    const events: Stripe.Event[] = [];
+    if (outcome === "succeeds" || outcome === "succeeds_later") {
+      const charge = this.settle(intent, intent.amount);
+      const paymentMethod = this.paymentMethods.get(paymentMethodId);
+      const base = fixture<Stripe.Charge>("charge", {});
+      charge.payment_method_details = base.payment_method_details && {
+        type: "sepa_debit",
+        sepa_debit: {
+          bank_code: paymentMethod?.sepa_debit?.bank_code ?? null,
+          branch_code: paymentMethod?.sepa_debit?.branch_code ?? null,
+          country: paymentMethod?.sepa_debit?.country ?? null,
+          fingerprint: paymentMethod?.sepa_debit?.fingerprint ?? null,
+          last4: paymentMethod?.sepa_debit?.last4 ?? null,
+          mandate: null,
+        },
+      };
+      events.push(this.event("charge.succeeded", charge), this.event("payment_intent.succeeded", intent));
+      if (session) {
+        session.payment_status = "paid";
+        events.push(this.event("checkout.session.async_payment_succeeded", session));
+      }
+      return events;
+    }
+    const error: StripeErrorBody = {
+      type: "invalid_request_error",
+      code: "insufficient_funds",
+      message: "The customer's account has insufficient funds to cover this payment.",
+      doc_url: docUrl("insufficient_funds"),
+      payment_method: clone(this.paymentMethods.get(paymentMethodId)),
+    };
+    intent.status = "requires_payment_method";
+    intent.payment_method = null;
+    intent.last_payment_error = clone(error) as Stripe.PaymentIntent.LastPaymentError;
+    events.push(this.event("payment_intent.payment_failed", intent));
+    if (session) events.push(this.event("checkout.session.async_payment_failed", session));
+    return events;
   };
 }
 
