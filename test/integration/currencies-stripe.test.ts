@@ -12,7 +12,7 @@ import { createStripeGateway } from "~/payments/stripe.server";
 import { applyStripeEvent } from "~/payments/webhooks.server";
 import { payoutAccountOf, startOnboarding } from "~/payouts/accounts.server";
 import { campaignStatement, recordProviderFees } from "~/payouts/ledger.server";
-import { approvePayout } from "~/payouts/payouts.server";
+import { approvePayout, getPayout, sendApprovedPayouts } from "~/payouts/payouts.server";
 import { runChargeRun } from "~/pledges/charging.server";
 import { pledgeFormSchema } from "~/pledges/pledge-form";
 import { getPledge } from "~/pledges/pledges.server";
@@ -122,7 +122,7 @@ test.each([
     const after = new Date(deadline.getTime() + 1_000);
     await closeCampaignsDue(db, after);
     const report = await runChargeRun({ db, engine, gateway, clock: () => after }, { rate: 100 });
-    expect(report).toEqual({ charged: amounts.length, failed: 0, errors: 0 });
+    expect(report).toEqual({ charged: amounts.length, processing: 0, failed: 0, errors: 0 });
     for (const [i, pledgeId] of pledges.entries()) {
       const pledge = (await getPledge(db, pledgeId))!;
       expect(pledge.status).toBe("collected");
@@ -141,8 +141,15 @@ test.each([
       { campaignId: campaign, expectedAmount: due, actor: admin },
       now(),
     );
-    expect(payout).toMatchObject({ status: "sent", amount: due, currency });
-    const transfer = fake.transfers.get(payout.transfer_id!);
+    // Card funds stay pending at Stripe for days: the payout waits for them (decision 020)…
+    expect(payout).toMatchObject({ status: "approved", amount: due, currency, transfer_id: null });
+    expect(payout.funds_available_at).toEqual(expect.any(String));
+    // …and the job sends it once they are available.
+    expect(fake.releaseFunds(currency.toLowerCase())).toBeGreaterThan(0);
+    await sendApprovedPayouts(deps(), new Date(Date.parse(payout.funds_available_at!) + 60_000));
+    const sent = await getPayout(db, payout.id);
+    expect(sent).toMatchObject({ status: "sent", amount: due, currency });
+    const transfer = fake.transfers.get(sent.transfer_id!);
     expect(transfer).toMatchObject({ amount: due, currency: currency.toLowerCase(), destination: accountId });
     expect(await unbalancedTransactions(db)).toEqual([]);
   },

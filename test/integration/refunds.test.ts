@@ -1,16 +1,11 @@
 // Refunds under concurrency and crashes, on a real database (SQLite and PostgreSQL), through the
 // simulated gateway and the real Stripe SDK against the local Stripe server: never more refunded than
 // collected, the database's refunds equal the gateway's, each posted once, a crash finished with its key.
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { Kysely } from "kysely";
-import type { Database } from "#db/schema.ts";
 import type { PaymentGateway, RefundRequest } from "~/payments/gateway";
 import { createSimulatedGateway } from "~/payments/simulated.server";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { applyStripeEvent } from "~/payments/webhooks.server";
-import { runChargeRun } from "~/pledges/charging.server";
 import { getPledge, recordRefund } from "~/pledges/pledges.server";
 import {
   finishReservedRefunds,
@@ -19,8 +14,9 @@ import {
   reserveRefund,
   REFUND_RETRY_AFTER,
 } from "~/pledges/refunds.server";
-import { createCampaign, createPledge } from "../support/factories";
+import { createCampaign } from "../support/factories";
 import { collectedPledge, unbalancedTransactions } from "../support/ledger";
+import { refundedByDatabase, stripeCollectedPledge } from "../support/stripe-pledges";
 import { startStripeServer, type FakeStripe } from "../support/stripe-server";
 import { useTestDatabase } from "../support/database";
 
@@ -61,58 +57,7 @@ async function simulatedPledge(amount: number) {
 }
 
 /** A pledge charged off-session by the local Stripe server: a real charge that Stripe will refund. */
-async function stripePledge(amount: number) {
-  const { db, engine } = database();
-  const session = await fake.stripe.checkout.sessions.create({
-    mode: "setup",
-    currency: "eur",
-    success_url: "https://x.example/ok",
-  });
-  fake.completeCheckout(session.id, "visa");
-  const setupIntent = fake.setupIntents.get(String(fake.sessions.get(session.id)?.setup_intent))!;
-  const campaign = await createCampaign(db, {
-    status: "succeeded",
-    deadline_at: "2026-11-01T22:59:59.999Z",
-    goal_amount: 1_000,
-    pledged_amount: amount,
-    backer_count: 1,
-  });
-  const pledgeId = await createPledge(db, campaign, {
-    amount,
-    status: "committed",
-    stripe_customer_id: String(setupIntent.customer),
-    payment_method_id: String(setupIntent.payment_method),
-    gateway: "stripe",
-  });
-  await runChargeRun({ db, engine, gateway: stripeGateway, clock: () => now }, { rate: 100, concurrency: 1 });
-  expect(await getPledge(db, pledgeId)).toMatchObject({ status: "collected" });
-  return { campaign, pledgeId };
-}
-
-/** What the database says was refunded, three ways, which must agree. */
-async function refundedByDatabase(db: Kysely<Database>, pledgeId: string, campaign: string) {
-  const pledge = (await getPledge(db, pledgeId))!;
-  const rows = await db
-    .selectFrom("refunds")
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("amount"), eb.lit(0)).as("total"))
-    .where("pledge_id", "=", pledgeId)
-    .where("status", "=", "succeeded")
-    .executeTakeFirstOrThrow();
-  const ledger = await db
-    .selectFrom("ledger_entries")
-    .innerJoin("ledger_transactions", "ledger_transactions.id", "ledger_entries.transaction_id")
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("ledger_entries.amount"), eb.lit(0)).as("total"))
-    .where("ledger_transactions.kind", "=", "refund")
-    .where("ledger_transactions.pledge_id", "=", pledgeId)
-    .where("ledger_entries.account", "=", `owner:${campaign}`)
-    .executeTakeFirstOrThrow();
-  return {
-    pledge: pledge.refunded_amount,
-    reserved: pledge.refund_reserved,
-    rows: Number(rows.total),
-    ledger: Number(ledger.total),
-  };
-}
+const stripePledge = (amount: number) => stripeCollectedPledge(database(), fake, stripeGateway, amount, now);
 
 const attempts = (pledgeId: string) =>
   Array.from({ length: 10 }, (_, i) => ({ pledgeId, amount: 4_200 + i * 115, reason: `Attempt ${i}` }));
@@ -425,59 +370,6 @@ test("a refund reported by Stripe's cumulative amount is recorded once, whatever
     ledger: 3_000,
   });
 });
-
-test("three processes refunding one pledge at once, each on its own connection, refund no more than was charged", async () => {
-  const { db, url } = database();
-  const { campaign, pledgeId } = await stripePledge(7_000);
-  const root = resolve(import.meta.dirname, "../..");
-  const child = (amounts: number[]) =>
-    new Promise<{ succeeded: number; refused: string[] }>((done, fail) => {
-      const worker = spawn(resolve(root, "node_modules/.bin/tsx"), ["test/support/refund-child.ts"], {
-        cwd: root,
-        env: {
-          PATH: process.env.PATH,
-          DATABASE_URL: url,
-          STRIPE_SECRET_KEY: fake.apiKey,
-          STRIPE_API_URL: fake.url,
-          PLEDGE_ID: pledgeId,
-          REFUNDS: amounts.join(","),
-          NODE_ENV: "test",
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      let err = "";
-      worker.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-      worker.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-      worker.once("exit", (code) =>
-        code === 0
-          ? done(JSON.parse(out.trim().split("\n").at(-1)!))
-          : fail(new Error(`exit ${code}: ${err}`)),
-      );
-    });
-  // 12 refunds of 25 to 30,50 €: at most two fit in 70 €.
-  const reports = await Promise.all([
-    child([2_500, 2_600, 2_700, 2_800]),
-    child([2_550, 2_650, 2_750, 2_850]),
-    child([2_900, 2_950, 3_000, 3_050]),
-  ]);
-  const succeeded = reports.reduce((n, r) => n + r.succeeded, 0);
-  expect(succeeded).toBeGreaterThanOrEqual(1);
-  expect(succeeded).toBeLessThanOrEqual(2);
-  for (const code of reports.flatMap((r) => r.refused)) expect(code).toBe("bad_refund_amount");
-  const intent = (await getPledge(db, pledgeId))!.payment_intent_id;
-  const atStripe = [...fake.refunds.values()].filter((r) => r.payment_intent === intent);
-  const stripeTotal = atStripe.reduce((sum, r) => sum + r.amount, 0);
-  expect(atStripe).toHaveLength(succeeded);
-  expect(stripeTotal).toBeLessThanOrEqual(7_000);
-  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual({
-    pledge: stripeTotal,
-    reserved: 0,
-    rows: stripeTotal,
-    ledger: stripeTotal,
-  });
-  expect(await unbalancedTransactions(db)).toEqual([]);
-}, 60_000);
 
 test("a refund is refused inside a caller's transaction: its reservation must be committed before the gateway is asked", async () => {
   const { db } = database();

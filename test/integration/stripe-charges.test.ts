@@ -1,8 +1,6 @@
 // Charging saved cards through the real SDK against the local Stripe-compatible server: the
-// off-session PaymentIntent we send, Stripe's card errors, refunds, and crash safety with a real
-// child process killed by SIGKILL in the middle of a charge run.
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
+// off-session PaymentIntent we send, Stripe's card errors and refunds (crash safety with a real child
+// process killed mid-run: processes.test.ts).
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { applyStripeEvent } from "~/payments/webhooks.server";
@@ -11,9 +9,9 @@ import { disputedAmount } from "~/pledges/disputes.server";
 import { chargeKey, runChargeRun } from "~/pledges/charging.server";
 import { refundPledge } from "~/pledges/refunds.server";
 import { getPledge } from "~/pledges/pledges.server";
-import { createCampaign, createPledge } from "../support/factories";
 import { startStripeServer, type FakeStripe, type TestCard } from "../support/stripe-server";
 import { useTestDatabase } from "../support/database";
+import { intentsOf, stripeCampaignWith } from "../support/stripe-pledges";
 
 const database = useTestDatabase();
 let fake: FakeStripe;
@@ -27,45 +25,8 @@ afterAll(async () => {
   await fake?.close();
 });
 
-/** A customer with a card saved through Checkout (setup mode), as an all-or-nothing backer has. */
-async function savedCard(card: TestCard) {
-  const session = await fake.stripe.checkout.sessions.create({
-    mode: "setup",
-    currency: "eur",
-    success_url: "https://x.example/ok",
-  });
-  fake.completeCheckout(session.id, card);
-  const setupIntent = fake.setupIntents.get(String(fake.sessions.get(session.id)?.setup_intent))!;
-  return { customer: String(setupIntent.customer), paymentMethod: String(setupIntent.payment_method) };
-}
-
-async function succeededCampaignWith(cards: TestCard[], amount = 2_500) {
-  const { db } = database();
-  const campaign = await createCampaign(db, {
-    status: "succeeded",
-    deadline_at: "2026-11-01T22:59:59.999Z",
-    goal_amount: 1_000,
-  });
-  const pledges: string[] = [];
-  for (const card of cards) {
-    const { customer, paymentMethod } = await savedCard(card);
-    pledges.push(
-      await createPledge(db, campaign, {
-        amount,
-        status: "committed",
-        stripe_customer_id: customer,
-        payment_method_id: paymentMethod,
-        gateway: "stripe",
-      }),
-    );
-  }
-  await db
-    .updateTable("campaigns")
-    .set({ pledged_amount: amount * cards.length, backer_count: cards.length })
-    .where("id", "=", campaign)
-    .execute();
-  return { campaign, pledges };
-}
+const succeededCampaignWith = (cards: TestCard[], amount?: number) =>
+  stripeCampaignWith(database().db, fake, cards, amount);
 
 const run = (clock = () => new Date()) =>
   runChargeRun(
@@ -73,8 +34,7 @@ const run = (clock = () => new Date()) =>
     { rate: 100, concurrency: 4 },
   );
 
-const intentsFor = (pledgeId: string) =>
-  [...fake.paymentIntents.values()].filter((intent) => intent.metadata?.pledge_id === pledgeId);
+const intentsFor = (pledgeId: string) => intentsOf(fake, pledgeId);
 
 test("each committed pledge is charged off-session with its saved card and pledge-<id>-attempt-1", async () => {
   const { campaign, pledges } = await succeededCampaignWith(["visa", "declined", "authentication_required"]);
@@ -148,66 +108,6 @@ test("two workers charging at once never charge the same pledge twice", async ()
   expect(a.charged + b.charged).toBe(24);
   for (const pledgeId of pledges) expect(intentsFor(pledgeId)).toHaveLength(1);
 });
-
-test("a worker killed with SIGKILL mid-run, started again, charges nobody twice and finishes", async () => {
-  const { pledges } = await succeededCampaignWith(
-    Array.from({ length: 30 }, () => "visa" as const),
-    1_500,
-  );
-  const root = resolve(import.meta.dirname, "../..");
-  const child = (offsetMs: number) =>
-    spawn(resolve(root, "node_modules/.bin/tsx"), ["test/support/charge-run-child.ts"], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: database().url,
-        STRIPE_SECRET_KEY: fake.apiKey,
-        STRIPE_API_URL: fake.url,
-        CHARGE_RATE: "15",
-        NOW_OFFSET_MS: String(offsetMs),
-        NODE_ENV: "test",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-
-  const first = child(0);
-  // Let it charge some, then kill it without warning.
-  const deadline = Date.now() + 20_000;
-  while (pledges.filter((p) => intentsFor(p).length > 0).length < 8) {
-    if (Date.now() > deadline) throw new Error("The first worker charged nothing");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  first.kill("SIGKILL");
-  await new Promise((r) => first.once("exit", r));
-  const chargedBeforeCrash = pledges.filter((p) => intentsFor(p).length > 0).length;
-  expect(chargedBeforeCrash).toBeLessThan(30);
-
-  // Restarted later (its dead claims have gone stale), the worker finishes the run.
-  const second = child(10 * 60_000);
-  let output = "";
-  second.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  second.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise((r) => second.once("exit", r));
-  expect(code, output).toBe(0);
-
-  for (const pledgeId of pledges) {
-    const intents = intentsFor(pledgeId);
-    expect(intents, `pledge ${pledgeId}`).toHaveLength(1);
-    expect(intents[0]?.status).toBe("succeeded");
-    expect(await getPledge(database().db, pledgeId)).toMatchObject({
-      status: "collected",
-      charge_attempts: 1,
-    });
-  }
-  // Replays of a key (the charges in flight when it died) came back from Stripe's idempotency.
-  const keys = fake.requests
-    .filter(
-      (r) =>
-        r.path === "/v1/payment_intents" && pledges.some((p) => r.idempotencyKey?.startsWith(`pledge-${p}-`)),
-    )
-    .map((r) => r.idempotencyKey);
-  expect(new Set(keys)).toEqual(new Set(pledges.map((p) => chargeKey(p, 1))));
-}, 60_000);
 
 test("a dispute is recorded against its pledge and counted out while open or lost", async () => {
   const { db } = database();
