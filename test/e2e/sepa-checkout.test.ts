@@ -1,29 +1,11 @@
 // A backer pays by SEPA Direct Debit on the simulated checkout in Chromium: the mandate text is beside
 // the IBAN field, a wrong IBAN says why, and (flexible) the pledge shows "payment in progress" until the
 // simulated bank settles it and it is paid. axe-core finds nothing to fix on these pages.
-import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.ts";
-import { launchBrowser, skipBrowser } from "../support/browser";
+import { axeViolations, launchBrowser, skipBrowser } from "../support/browser";
 import { startServer, type RunningServer } from "../support/server";
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-/** axe-core's WCAG 2 A/AA violations on the page as it is now (evaluated outside the page's CSP). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } }
-    ).axe;
-    return (await axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] })) as {
-      violations: { id: string; nodes: { target: string[] }[] }[];
-    };
-  });
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 describe.skipIf(skipBrowser)("paying by SEPA Direct Debit in Chromium", () => {
   let server: RunningServer;

@@ -1,6 +1,7 @@
 // Debian's Chromium driven by playwright-core. Without Chromium the browser tests are skipped
 // with a printed reason, unless E2E_REQUIRED=1 (as in CI), where its absence is a failure.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
 import type { RunningServer } from "./server";
@@ -63,4 +64,20 @@ export async function signInByEmail(
   await page.goto(link!.replace(/^http:\/\/localhost:\d+/, server.url));
   await page.getByRole("heading", { level: 1, name: "Mes contributions" }).waitFor();
   return { context, page };
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's WCAG 2 A/AA violations on the page as it is now (evaluated outside the page's CSP). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } }
+    ).axe;
+    return (await axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] })) as {
+      violations: { id: string; nodes: { target: string[] }[] }[];
+    };
+  });
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
