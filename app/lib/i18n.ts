@@ -110,11 +110,14 @@ const fr = {
   "form.required": "Ce champ est obligatoire.",
   "form.invalid": "Cette valeur n'est pas valide.",
   "http.tooLarge.title": "Envoi trop volumineux",
-  "http.tooLarge.body": "Ce que vous avez envoyé dépasse la taille permise ({limit}). Raccourcissez-le et réessayez.",
+  "http.tooLarge.body":
+    "Ce que vous avez envoyé dépasse la taille permise ({limit}). Raccourcissez-le et réessayez.",
   "http.badType.title": "Formulaire illisible",
-  "http.badType.body": "Cette requête n'est pas un formulaire de ce site. Rechargez la page et renvoyez le formulaire.",
+  "http.badType.body":
+    "Cette requête n'est pas un formulaire de ce site. Rechargez la page et renvoyez le formulaire.",
   "http.crossOrigin.title": "Formulaire venu d'un autre site",
-  "http.crossOrigin.body": "Ce formulaire n'a pas été envoyé depuis ce site : rien n'a été fait. Rechargez la page et réessayez ici.",
+  "http.crossOrigin.body":
+    "Ce formulaire n'a pas été envoyé depuis ce site : rien n'a été fait. Rechargez la page et réessayez ici.",
   "error.tooMany.title": "Trop de demandes",
   "error.tooMany.body": "Trop de demandes depuis votre connexion : réessayez dans une minute.",
   "footer.text": "Tour de table est un logiciel libre pour financer les projets de sa communauté.",
@@ -561,8 +564,7 @@ const en: Record<MessageKey, string> = {
   "error.forbidden.title": "Access denied",
   "error.forbidden.body": "This link is not valid. Use the full link you were given.",
   "error.unavailable.title": "Temporarily unavailable",
-  "error.unavailable.body":
-    "We cannot reach our database right now. Please try again in a few seconds.",
+  "error.unavailable.body": "We cannot reach our database right now. Please try again in a few seconds.",
   "form.required": "This field is required.",
   "form.invalid": "This value is not valid.",
   "http.tooLarge.title": "Too much sent",
@@ -570,7 +572,8 @@ const en: Record<MessageKey, string> = {
   "http.badType.title": "Unreadable form",
   "http.badType.body": "This request is not a form from this site. Reload the page and send the form again.",
   "http.crossOrigin.title": "Form sent from another site",
-  "http.crossOrigin.body": "This form was not sent from this site: nothing was done. Reload the page and try again here.",
+  "http.crossOrigin.body":
+    "This form was not sent from this site: nothing was done. Reload the page and try again here.",
   "error.tooMany.title": "Too many requests",
   "error.tooMany.body": "Too many requests from your connection: try again in a minute.",
   "footer.text": "Tour de table is free software for funding your community's projects.",
@@ -607,9 +610,9 @@ const en: Record<MessageKey, string> = {
   "account.title": "My pledges",
   "account.none": "No pledge with this address yet.",
   "account.signOutEverywhere": "Sign out everywhere",
-  "account.signOutEverywhereHint": "Ends your session in every browser and device you are signed in on, this one included.",
-  "limit.tooMany":
-    "Too many requests from your connection or for this address: try again in a few minutes.",
+  "account.signOutEverywhereHint":
+    "Ends your session in every browser and device you are signed in on, this one included.",
+  "limit.tooMany": "Too many requests from your connection or for this address: try again in a few minutes.",
   "limit.holds":
     "Too many unfinished payments for limited rewards: finish or let the current ones expire (35 minutes) before starting another.",
   "admin.title": "Administration",
