@@ -2,6 +2,8 @@
 // runner start together and SIGTERM drains them together. `npm run dev` and `npm start` run this.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { isConnectionError } from "./db/connection-errors.ts";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
@@ -64,7 +66,9 @@ async function main(): Promise<void> {
   const vite = production
     ? undefined
     : await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
-  const buildPath = new URL("./build/server/index.js", import.meta.url).href;
+  const buildPath = config.SERVER_BUILD
+    ? pathToFileURL(resolve(config.SERVER_BUILD)).href
+    : new URL("./build/server/index.js", import.meta.url).href;
   // withOutageAnswers: a lost database connection answers 503 with a page, never 500.
   const build: ServerBuild | (() => Promise<ServerBuild>) = vite
     ? () =>

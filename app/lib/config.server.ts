@@ -137,6 +137,11 @@ export const envSchema = z.object({
     .min(0, "expected 0 (off) or more")
     .max(60_000, "expected at most 60000 (a minute)")
     .default(1_000),
+  /**
+   * Another production server build to serve instead of ./build/server/index.js: the benchmarks'
+   * scratch copy, which adds a bare resource route to measure the page against.
+   */
+  SERVER_BUILD: z.string().min(1).optional(),
   /** The bearer token Prometheus sends to GET /metrics; unset, /metrics answers 404. */
   METRICS_TOKEN: z.string().min(16, "expected at least 16 characters (openssl rand -hex 16)").optional(),
 });
