@@ -2,6 +2,8 @@
 // runner start together and SIGTERM drains them together. `npm run dev` and `npm start` run this.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { isConnectionError } from "./db/connection-errors.ts";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
@@ -9,7 +11,19 @@ import { appJobs, createGateway, createMailTransport, prepareDatabase } from "./
 import { createProgressHub } from "./app/campaigns/live.server.ts";
 import { startJobs } from "./app/jobs/runner.server.ts";
 import { ConfigError, loadConfig, type Config } from "./app/lib/config.server.ts";
-import { bodyLimit, formsOnly, remixHandler, requestLog, securityHeaders } from "./app/lib/http.server.ts";
+import {
+  bodyLimit,
+  clientFiles,
+  compress,
+  formsOnly,
+  remixHandler,
+  requestContext,
+  securityHeaders,
+} from "./app/lib/http.server.ts";
+import { createRequestLogger } from "./app/lib/log.server.ts";
+import { createMetrics, metricsEndpoint } from "./app/lib/metrics.server.ts";
+import { createRenderCache } from "./app/lib/render-cache.server.ts";
+import { routeLabeler } from "./app/lib/route-label.server.ts";
 import { withOutageAnswers } from "./app/lib/outage.server.ts";
 import { clientIp } from "./app/lib/request.server.ts";
 import { systemClock } from "./app/lib/time.ts";
@@ -52,7 +66,9 @@ async function main(): Promise<void> {
   const vite = production
     ? undefined
     : await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
-  const buildPath = new URL("./build/server/index.js", import.meta.url).href;
+  const buildPath = config.SERVER_BUILD
+    ? pathToFileURL(resolve(config.SERVER_BUILD)).href
+    : new URL("./build/server/index.js", import.meta.url).href;
   // withOutageAnswers: a lost database connection answers 503 with a page, never 500.
   const build: ServerBuild | (() => Promise<ServerBuild>) = vite
     ? () =>
@@ -61,23 +77,46 @@ async function main(): Promise<void> {
         )
     : withOutageAnswers((await import(buildPath)) as ServerBuild);
 
+  const metrics = createMetrics({
+    db: handle.db,
+    clock: systemClock,
+    sseClients: () => live.listenerCount(),
+    pool: handle.poolStats,
+    jobs: jobs?.stats,
+  });
+  // Anonymous campaign pages, rendered once for many visitors (each answer with its own nonce).
+  const renderCache =
+    production && config.RENDER_CACHE_MS > 0
+      ? createRenderCache({ ttlMs: config.RENDER_CACHE_MS })
+      : undefined;
+
   const app = express();
   app.disable("x-powered-by");
-  // Headers (CSP nonce, HSTS…), the request log, then the checks that refuse a body before it is read.
+  app.disable("etag");
+  // The request id, metrics and log line; headers (CSP nonce, HSTS…); compression; then the checks
+  // that refuse a body before it is read.
+  app.use(
+    requestContext({
+      logger: config.LOG_REQUESTS ? createRequestLogger() : undefined,
+      metrics,
+      routeOf: routeLabeler(typeof build === "function" ? undefined : build),
+    }),
+  );
   app.use(securityHeaders({ publicUrl: config.PUBLIC_URL, production }));
-  if (config.LOG_REQUESTS) app.use(requestLog(log));
+  app.use(compress());
+  app.get("/metrics", metricsEndpoint(config.METRICS_TOKEN, metrics));
   app.use(formsOnly(() => config.PUBLIC_URL));
   app.use(bodyLimit());
   if (vite) {
     app.use(vite.middlewares);
   } else {
-    app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-    app.use(express.static("build/client", { maxAge: "1h" }));
+    app.use(clientFiles("build/client"));
   }
   app.all(
     "*",
     remixHandler({
       build,
+      renderCache,
       mode: production ? "production" : "development",
       getLoadContext: (req, res) => ({
         clientIp: clientIp(

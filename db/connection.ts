@@ -16,6 +16,8 @@ export interface DatabaseHandle {
   engine: Engine;
   /** Where it is, with any password hidden: fit for a log line. */
   description: string;
+  /** PostgreSQL's pool, for the metrics: connections open, idle, requests waiting, the maximum. */
+  poolStats?: () => { total: number; idle: number; waiting: number; max: number };
 }
 
 export const defaultDatabaseUrl = "./data/tourdetable.sqlite";
@@ -103,10 +105,12 @@ const sameValuesAsSqlite = {
   },
 } as pg.CustomTypesConfig;
 
+const POOL_MAX = 10;
+
 function openPostgres(url: string): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: POOL_MAX,
     types: sameValuesAsSqlite,
     // A server that vanished without closing the socket: find out rather than wait for the system's
     // TCP timeout. Generous, because the wait for a free client in a busy pool counts too.
@@ -135,6 +139,12 @@ function openPostgres(url: string): DatabaseHandle {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }) }),
     engine: "postgres",
     description: parsed.toString(),
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: POOL_MAX,
+    }),
   };
 }
 

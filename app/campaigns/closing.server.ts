@@ -6,6 +6,7 @@ import { queueEmails, type QueuedEmail } from "~/notifications/outbox.server";
 import { campaignForEmails, snapshotFor } from "~/notifications/snapshot.server";
 import { cancelPledge, expirePledge } from "~/pledges/pledges.server";
 import { inTransaction, type Db } from "~/lib/db.server";
+import { campaignPagesChanged } from "~/lib/page-changes";
 
 export interface ClosedCampaign {
   id: string;
@@ -24,6 +25,8 @@ export async function closeCampaignsDue(db: Db, now: Date): Promise<ClosedCampai
     const outcome = await inTransaction(db, (trx) => closeCampaign(trx, id, now));
     if (outcome) closed.push({ id, outcome });
   }
+  // Their pages say closed now (in this process at once; elsewhere within RENDER_CACHE_MS).
+  if (closed.length) campaignPagesChanged();
   return closed;
 }
 

@@ -8,6 +8,7 @@ import { queueEmail, queueEmails, type QueuedEmail } from "~/notifications/outbo
 import { campaignBackers, campaignForEmails, snapshotFor } from "~/notifications/snapshot.server";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
+import { campaignPagesChanged } from "~/lib/page-changes";
 import { campaignDeadline, DAY, toLocal } from "~/lib/time";
 import { cancelPledge, expirePledge } from "~/pledges/pledges.server";
 import type { CampaignInput, TierInput } from "./campaign-form";
@@ -98,6 +99,13 @@ export async function updateCampaign(db: Db, id: string, input: CampaignInput, n
     if (isUniqueViolation(error)) throw new AppError("slug_taken", "This address is taken", 409, "slug");
     throw error;
   }
+  campaignPagesChanged();
+}
+
+/** A new cover image (already saved under DATA_DIR by covers.server.ts) for a campaign. */
+export async function setCover(db: Db, campaignId: string, path: string): Promise<void> {
+  await db.updateTable("campaigns").set({ cover_image: path }).where("id", "=", campaignId).execute();
+  campaignPagesChanged();
 }
 
 export async function addTier(db: Db, campaignId: string, tier: TierInput, now: Date): Promise<string> {
@@ -125,6 +133,7 @@ export async function addTier(db: Db, campaignId: string, tier: TierInput, now: 
       created_at: iso(now),
     })
     .execute();
+  campaignPagesChanged();
   return id;
 }
 
@@ -163,6 +172,7 @@ export async function updateTier(db: Db, tierId: string, tier: TierInput): Promi
       .where("id", "=", tierId)
       .execute();
   });
+  campaignPagesChanged();
 }
 
 export async function removeTier(db: Db, tierId: string): Promise<void> {
@@ -179,6 +189,7 @@ export async function removeTier(db: Db, tierId: string): Promise<void> {
     .where("subject_id", "=", tierId)
     .execute();
   await db.deleteFrom("reward_tiers").where("id", "=", tierId).execute();
+  campaignPagesChanged();
 }
 
 /**
@@ -217,6 +228,7 @@ async function moveAmongSiblings(
     await rows.updateTable(t).set({ position: neighbour.position }).where("id", "=", item.id).execute();
     await rows.updateTable(t).set({ position: item.position }).where("id", "=", neighbour.id).execute();
   });
+  campaignPagesChanged();
 }
 
 /** Moves a tier one place up or down among its campaign's tiers. */
@@ -247,6 +259,7 @@ export async function addStretchGoal(
       reached_at: null,
     })
     .execute();
+  campaignPagesChanged();
   return id;
 }
 
@@ -258,6 +271,7 @@ export async function submitForReview(db: Db, campaignId: string, now: Date): Pr
     .where("status", "=", "draft")
     .executeTakeFirst();
   if (result.numUpdatedRows !== 1n) throw new AppError("not_a_draft", "Only a draft can be submitted", 409);
+  campaignPagesChanged();
 }
 
 /** An admin approves: the campaign goes live now (or at `launchAt`); its deadline is set from then. */
@@ -275,6 +289,7 @@ export async function approveCampaign(
       .where("status", "=", "in_review")
       .executeTakeFirst();
     if (scheduled.numUpdatedRows !== 1n) throw new AppError("not_in_review", "Not in review", 409);
+    campaignPagesChanged();
     return;
   }
   await launch(db, campaignId, now);
@@ -312,6 +327,7 @@ async function launch(db: Db, campaignId: string, now: Date): Promise<boolean> {
     .where("status", "=", "in_review")
     .executeTakeFirst();
   if (result.numUpdatedRows !== 1n) throw new AppError("not_in_review", "Not in review", 409);
+  campaignPagesChanged();
   return true;
 }
 
@@ -356,6 +372,7 @@ export async function sendBackToDraft(db: Db, campaignId: string, message: strin
       now,
     );
   });
+  campaignPagesChanged();
 }
 
 /** An update by the owner: on the campaign page, and emailed to backers (who may unsubscribe). */
@@ -365,7 +382,7 @@ export async function postUpdate(
   update: { title: string; body: string; visibility: "public" | "backers" },
   now: Date,
 ): Promise<string> {
-  return inTransaction(db, async (trx) => {
+  const posted = await inTransaction(db, async (trx) => {
     const id = randomUUID();
     await trx
       .insertInto("campaign_updates")
@@ -398,6 +415,8 @@ export async function postUpdate(
     await queueEmails(trx, emails, now);
     return id;
   });
+  campaignPagesChanged();
+  return posted;
 }
 
 /**
@@ -410,7 +429,7 @@ export async function cancelCampaign(
   campaignId: string,
   now: Date,
 ): Promise<{ released: number; toRefund: number }> {
-  return inTransaction(db, async (trx) => {
+  const canceled = await inTransaction(db, async (trx) => {
     const campaign = await requireCampaign(trx, campaignId);
     if (["canceled", "succeeded", "failed"].includes(campaign.status))
       throw new AppError("closed", "Already closed", 409);
@@ -438,6 +457,8 @@ export async function cancelCampaign(
     }
     return { released, toRefund: pledges.filter((p) => p.status === "collected").length };
   });
+  campaignPagesChanged();
+  return canceled;
 }
 
 export async function removeStretchGoal(db: Db, goalId: string): Promise<void> {
@@ -448,6 +469,7 @@ export async function removeStretchGoal(db: Db, goalId: string): Promise<void> {
     .execute();
   await db.deleteFrom("campaign_milestones").where("milestone", "=", `stretch:${goalId}`).execute();
   await db.deleteFrom("stretch_goals").where("id", "=", goalId).execute();
+  campaignPagesChanged();
 }
 
 export async function updateStretchGoal(
@@ -460,6 +482,7 @@ export async function updateStretchGoal(
     .set({ title: goal.title, target_amount: goal.target })
     .where("id", "=", goalId)
     .execute();
+  campaignPagesChanged();
 }
 
 /** Moves a stretch goal one place up or down among its campaign's. */

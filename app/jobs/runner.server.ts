@@ -138,9 +138,11 @@ export function startJobs(
   jobs: Job[],
   clock: Clock,
   log: RunnerLog = { warn: console.warn, info: console.log },
-): { stop: () => Promise<void> } {
+): { stop: () => Promise<void>; stats: () => { name: string; lagMs: number }[] } {
   const running = new Set<Promise<void>>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  // How late each job's last run started after it was due (for /metrics): a busy process shows here.
+  const lagMs = new Map<string, number>();
   const failures = new Map<string, number>();
   let outageSince: Date | null = null;
   let stopped = false;
@@ -148,10 +150,12 @@ export function startJobs(
   function schedule(job: Job, delayMs: number) {
     if (stopped) return;
     clearTimeout(timers.get(job.name));
+    const due = performance.now() + delayMs;
     timers.set(
       job.name,
       setTimeout(() => {
         timers.delete(job.name);
+        lagMs.set(job.name, Math.max(0, performance.now() - due));
         const run = tick(job).finally(() => running.delete(run));
         running.add(run);
       }, delayMs),
@@ -192,6 +196,7 @@ export function startJobs(
 
   for (const job of jobs) schedule(job, job.everyMs);
   return {
+    stats: () => jobs.map((job) => ({ name: job.name, lagMs: lagMs.get(job.name) ?? 0 })),
     async stop() {
       stopped = true;
       for (const timer of timers.values()) clearTimeout(timer);

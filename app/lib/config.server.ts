@@ -127,6 +127,23 @@ export const envSchema = z.object({
   /** Unpaid checkouts holding a limited reward at once, per backer email and per client IP address. */
   HOLDS_PER_EMAIL: limitCount.default(2),
   HOLDS_PER_IP: limitCount.default(5),
+  /**
+   * How long an anonymous campaign page, once rendered, answers other anonymous visitors (per
+   * campaign and language; each response still gets its own CSP nonce). 0 turns the cache off.
+   */
+  RENDER_CACHE_MS: z.coerce
+    .number({ invalid_type_error: "expected milliseconds, e.g. 1000" })
+    .int("expected a whole number of milliseconds")
+    .min(0, "expected 0 (off) or more")
+    .max(60_000, "expected at most 60000 (a minute)")
+    .default(1_000),
+  /**
+   * Another production server build to serve instead of ./build/server/index.js: the benchmarks'
+   * scratch copy, which adds a bare resource route to measure the page against.
+   */
+  SERVER_BUILD: z.string().min(1).optional(),
+  /** The bearer token Prometheus sends to GET /metrics; unset, /metrics answers 404. */
+  METRICS_TOKEN: z.string().min(16, "expected at least 16 characters (openssl rand -hex 16)").optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

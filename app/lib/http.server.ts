@@ -1,8 +1,12 @@
 // What the Express front does to every request before Remix sees it: security headers (CSP with a
-// nonce per response), body limits counted on the wire, form-only POSTs from this site, a request log
-// without secrets, and the glue that hands the (limited) request to Remix.
-import { randomBytes } from "node:crypto";
+// nonce per response), body limits counted on the wire, form-only POSTs from this site, compression,
+// static files, a request id with a JSON log line without secrets, and the glue that hands the
+// (limited) request to Remix, through the render cache for anonymous campaign pages.
+import { randomBytes, randomUUID } from "node:crypto";
+import { readdirSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
+import compression from "compression";
 import {
   createRequestHandler as createRemixRequestHandler,
   writeReadableStreamToWritable,
@@ -15,8 +19,12 @@ import type {
   RequestHandler,
   Response as ExpressResponse,
 } from "express";
+import express from "express";
 import helmet from "helmet";
+import type { Logger } from "pino";
 import { negotiateLocale, translate, type Locale, type MessageKey } from "./i18n";
+import type { Metrics } from "./metrics.server";
+import { carriesPersonalCookie, type RenderCache } from "./render-cache.server";
 
 const KB = 1024;
 const MB = 1024 * KB;
@@ -243,16 +251,88 @@ export function redactUrl(url: string): string {
   return `${path}${params.length ? `?${params.join("&")}` : ""}`;
 }
 
-/** One line per request, written once the answer is sent: method, redacted URL, status, time. */
-export function requestLog(log: (line: string) => void): RequestHandler {
+/** A request id from the proxy in front is kept when it looks like one; else a new one. */
+const requestIdPattern = /^[\w.:@-]{1,128}$/;
+
+/**
+ * Each request gets an id (`X-Request-Id`, kept from a proxy in front or made here), and once its
+ * answer is sent: its duration in the metrics by route pattern, and one JSON log line (method,
+ * redacted URL, status, time, route, id) when `logger` is given.
+ */
+export function requestContext({
+  logger,
+  metrics,
+  routeOf,
+}: {
+  logger?: Logger;
+  metrics?: Metrics;
+  routeOf: (path: string) => string;
+}): RequestHandler {
   return (req, res, next) => {
+    const incoming = req.get("X-Request-Id");
+    const id = incoming && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = id;
+    res.setHeader("X-Request-Id", id);
     const started = process.hrtime.bigint();
     res.on("finish", () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log(`${req.method} ${redactUrl(req.originalUrl)} ${res.statusCode} ${ms.toFixed(1)}ms`);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeOf(req.path);
+      metrics?.observeRequest(req.method, route, res.statusCode, seconds);
+      logger?.info(
+        {
+          reqId: id,
+          method: req.method,
+          url: redactUrl(req.originalUrl),
+          status: res.statusCode,
+          ms: Math.round(seconds * 10_000) / 10,
+          route,
+        },
+        "request",
+      );
     });
     next();
   };
+}
+
+/**
+ * gzip or Brotli (quality 4, the package's default: fast enough per response) for what compresses:
+ * HTML, JSON, JavaScript, CSS, SVG. Never Server-Sent Events: a compressor holds bytes back until
+ * it has enough, and live progress must reach the browser as each event is written.
+ */
+export function compress(): RequestHandler {
+  return compression({
+    filter(req, res) {
+      if (/^text\/event-stream/i.test(String(res.getHeader("Content-Type") ?? ""))) return false;
+      return compression.filter(req, res);
+    },
+  });
+}
+
+function filesUnder(root: string): string[] {
+  try {
+    return readdirSync(root, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => `/${relative(root, join(entry.parentPath, entry.name)).split(sep).join("/")}`);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The production build's client files. Hashed assets (`/assets/…`, never changed under a name) are
+ * cached for a year; the others (the favicon) for an hour. The files outside `/assets` are listed
+ * once at start, so that a page's request goes straight to Remix instead of asking the disk first.
+ */
+export function clientFiles(root: string): RequestHandler {
+  const router = express.Router();
+  router.use(
+    "/assets",
+    express.static(join(root, "assets"), { immutable: true, maxAge: "1y", index: false, redirect: false }),
+  );
+  const others = express.static(root, { maxAge: "1h", index: false, redirect: false });
+  const known = new Set(filesUnder(root).filter((path) => !path.startsWith("/assets/")));
+  router.use((req, res, next) => (known.has(req.path) ? others(req, res, next) : next()));
+  return router;
 }
 
 function remixHeaders(incoming: ExpressRequest["headers"]): Headers {
@@ -264,10 +344,24 @@ function remixHeaders(incoming: ExpressRequest["headers"]): Headers {
   return headers;
 }
 
-async function sendRemixResponse(res: ExpressResponse, response: Response): Promise<void> {
+async function sendRemixResponse(
+  req: ExpressRequest,
+  res: ExpressResponse,
+  response: Response,
+): Promise<void> {
   res.statusMessage = response.statusText;
   res.status(response.status);
   for (const [name, value] of response.headers.entries()) res.append(name, value);
+  // Pages say what a cache may do with them: never shared (each carries its own CSP nonce), and
+  // never kept at all when they may hold a visitor's own things (a session's pages, CSRF tokens).
+  if (
+    /^text\/html/i.test(response.headers.get("Content-Type") ?? "") &&
+    !response.headers.has("Cache-Control")
+  )
+    res.setHeader(
+      "Cache-Control",
+      carriesPersonalCookie(req.headers.cookie) ? "private, no-store" : "private, no-cache",
+    );
   // Live progress (Server-Sent Events) must reach the browser before the first event.
   if (/text\/event-stream/i.test(response.headers.get("Content-Type") ?? "")) res.flushHeaders();
   if (response.body) await writeReadableStreamToWritable(response.body, res);
@@ -331,14 +425,27 @@ export function remixHandler({
   build,
   mode,
   getLoadContext,
+  renderCache,
 }: {
   build: ServerBuild | (() => Promise<ServerBuild>);
   mode: string;
   getLoadContext: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext;
+  /** Anonymous campaign pages rendered once for many (render-cache.server.ts). */
+  renderCache?: RenderCache;
 }): RequestHandler {
   const handle = createRemixRequestHandler(build, mode);
   return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     try {
+      if (
+        renderCache &&
+        (await renderCache.serve(req, res, () =>
+          handle(remixRequest(req, res, undefined), {
+            ...getLoadContext(req, res),
+            cspNonce: renderCache.placeholder,
+          }),
+        ))
+      )
+        return;
       let body: Buffer | undefined;
       if (req.method !== "GET" && req.method !== "HEAD") {
         try {
@@ -353,7 +460,7 @@ export function remixHandler({
           return answer(req, res, 400, "http.badType.title", "http.badType.body");
       }
       const response = await handle(remixRequest(req, res, body), getLoadContext(req, res));
-      await sendRemixResponse(res, response);
+      await sendRemixResponse(req, res, response);
     } catch (error) {
       next(error);
     }

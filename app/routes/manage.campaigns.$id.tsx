@@ -26,6 +26,7 @@ import {
   removeStretchGoal,
   updateStretchGoal,
   removeTier,
+  setCover,
   submitForReview,
   updateCampaign,
   updateTier,
@@ -251,11 +252,7 @@ async function uploadCover(
   if (!(file instanceof Blob)) return fail();
   try {
     const path = await saveCover(context.config.DATA_DIR, Buffer.from(await file.arrayBuffer()));
-    await context.db
-      .updateTable("campaigns")
-      .set({ cover_image: path })
-      .where("id", "=", campaignId)
-      .execute();
+    await setCover(context.db, campaignId, path);
   } catch (error) {
     if (error instanceof AppError) return fail();
     throw error;

@@ -236,9 +236,21 @@ test("the request log never shows a token", async () => {
   await fetch(`${server.url}/pledges/00000000-0000-0000-0000-000000000000?token=${secret}&thanks=1`);
   await fetch(`${server.url}/auth/verify?token=${secret}`, { redirect: "manual" });
   await fetch(`${server.url}/unsubscribe?e=ann%40example.org&k=digest&t=${secret}`);
-  await server.waitForOutput(/GET \/pledges\/0{8}-0{4}-0{4}-0{4}-0{12}\?token=\[redacted\]&thanks=1 \d{3} /);
-  await server.waitForOutput(/GET \/auth\/verify\?token=\[redacted\] 302 /);
-  await server.waitForOutput(/GET \/unsubscribe\?e=\[redacted\]&k=digest&t=\[redacted\] 403 /);
+  await server.waitForOutput(
+    /"method":"GET","url":"\/pledges\/0{8}-0{4}-0{4}-0{4}-0{12}\?token=\[redacted\]&thanks=1","status":\d{3},/,
+  );
+  await server.waitForOutput(/"method":"GET","url":"\/auth\/verify\?token=\[redacted\]","status":302,/);
+  await server.waitForOutput(
+    /"method":"GET","url":"\/unsubscribe\?e=\[redacted\]&k=digest&t=\[redacted\]","status":403,/,
+  );
   expect(server.output()).not.toContain(secret);
   expect(server.output()).not.toContain("ann%40example.org");
+});
+
+test("/metrics is not there without METRICS_TOKEN", async () => {
+  const response = await fetch(`${server.url}/metrics`, {
+    headers: { Authorization: "Bearer anything-at-all-1234" },
+  });
+  expect(response.status).toBe(404);
+  expect(await response.text()).not.toContain("tdt_");
 });

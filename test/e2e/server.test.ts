@@ -21,11 +21,32 @@ test("a fresh start migrates, seeds the demo and answers healthz", async () => {
   expect(await response.json()).toEqual({ status: "ok", database: "sqlite" });
 });
 
-test("each request is logged on one line with its status and duration", async () => {
-  await fetch(`${server.url}/campaigns/la-machinerie`);
-  await fetch(`${server.url}/campaigns/nowhere`);
-  await server.waitForOutput(/GET \/campaigns\/la-machinerie 200 \d+\.\dms\n/);
-  await server.waitForOutput(/GET \/campaigns\/nowhere 404 \d+\.\dms\n/);
+test("each request is logged on one JSON line with its id, status, duration and route", async () => {
+  const page = await fetch(`${server.url}/campaigns/la-machinerie`);
+  const missing = await fetch(`${server.url}/campaigns/nowhere`, { headers: { "X-Request-Id": "proxy-42" } });
+  const id = page.headers.get("X-Request-Id");
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  // An id from the proxy in front is kept, so that its log and ours can be joined.
+  expect(missing.headers.get("X-Request-Id")).toBe("proxy-42");
+  await server.waitForOutput(
+    new RegExp(`"reqId":"${id}","method":"GET","url":"/campaigns/la-machinerie","status":200,`),
+  );
+  await server.waitForOutput(/"reqId":"proxy-42","method":"GET","url":"\/campaigns\/nowhere","status":404,/);
+  const line = server
+    .output()
+    .split("\n")
+    .find((l) => l.includes(`"reqId":"${id}"`))!;
+  expect(JSON.parse(line)).toMatchObject({
+    level: 30,
+    msg: "request",
+    reqId: id,
+    method: "GET",
+    url: "/campaigns/la-machinerie",
+    status: 200,
+    route: "/campaigns/:slug",
+    ms: expect.any(Number),
+    time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+  });
 });
 
 test("unknown pages get the site's 404 page, in the reader's language", async () => {

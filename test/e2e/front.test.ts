@@ -1,0 +1,198 @@
+// The production server's front as issue #14 left it: the campaign page rendered once for anonymous
+// visitors (each answer with its own nonce), compression but never for live progress, /metrics
+// behind its token; and in Chromium, the cached and compressed page passes axe and its CSP.
+import { readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { createRequire } from "node:module";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { launchBrowser, skipBrowser } from "../support/browser";
+import { startServer, type RunningServer } from "../support/server";
+
+const token = "metrics-token-for-the-e2e-test";
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startServer({ METRICS_TOKEN: token, RENDER_CACHE_MS: "5000" });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  bytes: number;
+}
+
+/** A GET with exactly the headers given (fetch would add its own Accept-Encoding and decode). */
+function rawGet(path: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    httpRequest(`${server.url}${path}`, { headers }, (res) => {
+      let bytes = 0;
+      res.on("data", (chunk: Buffer) => (bytes += chunk.length));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, bytes }));
+    })
+      .on("error", reject)
+      .end();
+  });
+}
+
+const nonceOf = (policy: string | null) => /'nonce-([^']+)'/.exec(policy ?? "")?.[1];
+
+test("the campaign page is rendered once for anonymous visitors, each answer with its own nonce", async () => {
+  const answers = [];
+  for (let i = 0; i < 3; i++) {
+    const response = await fetch(`${server.url}/campaigns/la-machinerie`);
+    answers.push({
+      cache: response.headers.get("X-Render-Cache"),
+      policy: nonceOf(response.headers.get("Content-Security-Policy")),
+      html: await response.text(),
+    });
+  }
+  expect(answers.map((a) => a.cache)).toEqual(["miss", "hit", "hit"]);
+  expect(new Set(answers.map((a) => a.policy)).size).toBe(3);
+  for (const answer of answers) {
+    const nonces = [...answer.html.matchAll(/nonce="([^"]*)"/g)].map((m) => m[1]);
+    expect(nonces.length).toBeGreaterThan(0);
+    expect(new Set(nonces)).toEqual(new Set([answer.policy]));
+    expect(answer.html).not.toMatch(/tdtnonce/);
+    expect(answer.html).toContain("La Machinerie");
+    // The simulated gateway's banner is on every page, cached or not.
+    expect(answer.html).toMatch(/TEST MODE|MODE TEST/i);
+  }
+  const english = await fetch(`${server.url}/campaigns/la-machinerie`, {
+    headers: { "Accept-Language": "en" },
+  });
+  expect(await english.text()).toContain('<html lang="en">');
+});
+
+test("pages, JSON, scripts and styles are compressed; live progress is not, and its events come at once", async () => {
+  const page = await rawGet("/campaigns/la-machinerie", { "Accept-Encoding": "br, gzip" });
+  expect(page.headers["content-encoding"]).toBe("br");
+  expect(page.headers.vary).toMatch(/Accept-Encoding/);
+  const plain = await rawGet("/campaigns/la-machinerie");
+  expect(plain.headers["content-encoding"]).toBeUndefined();
+  expect(page.bytes).toBeLessThan(plain.bytes / 3);
+
+  const data = await rawGet("/campaigns/la-machinerie.data", { "Accept-Encoding": "gzip" });
+  expect(data.status).toBe(200);
+  expect(data.headers["content-encoding"]).toBe("gzip");
+
+  const html = await (await fetch(`${server.url}/campaigns/la-machinerie`)).text();
+  const script = /\/assets\/components-[\w-]+\.js/.exec(html)?.[0];
+  const style = /\/assets\/app-[\w-]+\.css/.exec(html)?.[0];
+  for (const asset of [script, style]) {
+    expect(asset).toBeTruthy();
+    const answer = await rawGet(asset!, { "Accept-Encoding": "gzip, br" });
+    expect(answer.headers["content-encoding"]).toBe("br");
+    expect(answer.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+  }
+
+  // The stream's first event arrives while the stream stays open: nothing holds it back.
+  const first = await new Promise<{ encoding: string | undefined; text: string }>((resolve, reject) => {
+    const req = httpRequest(
+      `${server.url}/campaigns/la-machinerie/live`,
+      { headers: { "Accept-Encoding": "gzip, br" } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          text += chunk;
+          if (text.includes("event: progress")) {
+            resolve({ encoding: res.headers["content-encoding"], text });
+            req.destroy();
+          }
+        });
+      },
+    );
+    req.on("error", (error) => {
+      if (!req.destroyed) reject(error);
+    });
+    req.end();
+  });
+  expect(first.encoding).toBeUndefined();
+  expect(first.text).toMatch(/data: \{"raised":\d+/);
+});
+
+test("/metrics answers Prometheus with the token only", async () => {
+  expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+  const wrong = await fetch(`${server.url}/metrics`, {
+    headers: { Authorization: "Bearer not-the-token-at-all" },
+  });
+  expect(wrong.status).toBe(401);
+  expect(wrong.headers.get("WWW-Authenticate")).toMatch(/^Bearer/);
+  expect(await wrong.text()).not.toContain("tdt_");
+
+  await fetch(`${server.url}/campaigns/la-machinerie`);
+  const response = await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${token}` } });
+  expect(response.status).toBe(200);
+  expect(response.headers.get("Content-Type")).toMatch(/^text\/plain;.*version=0\.0\.4/);
+  const text = await response.text();
+  expect(text).toMatch(
+    /tdt_http_request_duration_seconds_count\{method="GET",route="\/campaigns\/:slug",status="200"\} [1-9]/,
+  );
+  // The demo's pledges, read from the database.
+  expect(text).toMatch(/^tdt_pledges_committed_total [1-9]\d*$/m);
+  expect(text).toMatch(/^tdt_outbox_depth\{status="queued"\} \d+$/m);
+  expect(text).toMatch(/^tdt_outbox_oldest_due_seconds \d/m);
+  expect(text).toMatch(/^tdt_job_lag_seconds\{job="close-campaigns"\} \d/m);
+  expect(text).toMatch(/^tdt_job_start_lag_seconds\{job="deliver-emails"\} \d/m);
+  expect(text).toMatch(/^tdt_sse_clients \d+$/m);
+  expect(text).toMatch(/^tdt_database_up 1$/m);
+  expect(text).toMatch(/^tdt_nodejs_eventloop_lag_seconds /m);
+});
+
+describe.skipIf(skipBrowser)("the cached, compressed campaign page in Chromium", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test("passes axe and runs its scripts under the CSP, served from the cache with Brotli", async () => {
+    const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+    // Someone else asked first: the browser gets the cached render.
+    await fetch(`${server.url}/campaigns/la-machinerie`);
+    const context = await browser.newContext({ locale: "fr-FR" });
+    await context.addInitScript(() => {
+      document.addEventListener("securitypolicyviolation", (event) => {
+        console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
+      });
+    });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(message.text());
+    });
+    page.on("pageerror", (error) => problems.push(error.message));
+    const live = page.waitForRequest((request) => request.url().includes("/campaigns/la-machinerie/live"));
+    const response = await page.goto(`${server.url}/campaigns/la-machinerie`);
+    const headers = await response!.allHeaders();
+    expect(headers["x-render-cache"]).toBe("hit");
+    expect(headers["content-encoding"]).toBe("br");
+    // Hydrated (React ran under the nonce), and the live stream opened.
+    await page.waitForFunction(() => (window as unknown as { __remixRouter?: unknown }).__remixRouter);
+    await live;
+    // The cover, the page's largest paint, is not lazy and comes first.
+    const cover = page.locator("img.campaign__cover");
+    expect(await cover.getAttribute("loading")).toBe("eager");
+    expect(await cover.getAttribute("fetchpriority")).toBe("high");
+
+    // axe is evaluated through the DevTools protocol, which the page's CSP does not govern.
+    await page.evaluate(axeSource);
+    const violations = await page.evaluate(async () => {
+      const axe = (
+        window as unknown as {
+          axe: { run: () => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> };
+        }
+      ).axe;
+      const result = await axe.run();
+      return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+    });
+    expect(violations).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
