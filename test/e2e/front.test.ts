@@ -1,12 +1,10 @@
 // The production server's front as issue #14 left it: the campaign page rendered once for anonymous
 // visitors (each answer with its own nonce), compression but never for live progress, /metrics
 // behind its token; and in Chromium, the cached and compressed page passes axe and its CSP.
-import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { createRequire } from "node:module";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser, skipBrowser } from "../support/browser";
+import { axeViolations, launchBrowser, skipBrowser } from "../support/browser";
 import { startServer, type RunningServer } from "../support/server";
 
 const token = "metrics-token-for-the-e2e-test";
@@ -152,7 +150,6 @@ describe.skipIf(skipBrowser)("the cached, compressed campaign page in Chromium",
   });
 
   test("passes axe and runs its scripts under the CSP, served from the cache with Brotli", async () => {
-    const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
     // Someone else asked first: the browser gets the cached render.
     await fetch(`${server.url}/campaigns/la-machinerie`);
     const context = await browser.newContext({ locale: "fr-FR" });
@@ -180,18 +177,7 @@ describe.skipIf(skipBrowser)("the cached, compressed campaign page in Chromium",
     expect(await cover.getAttribute("loading")).toBe("eager");
     expect(await cover.getAttribute("fetchpriority")).toBe("high");
 
-    // axe is evaluated through the DevTools protocol, which the page's CSP does not govern.
-    await page.evaluate(axeSource);
-    const violations = await page.evaluate(async () => {
-      const axe = (
-        window as unknown as {
-          axe: { run: () => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> };
-        }
-      ).axe;
-      const result = await axe.run();
-      return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-    });
-    expect(violations).toEqual([]);
+    expect(await axeViolations(page, "all")).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
   });

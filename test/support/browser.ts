@@ -68,16 +68,20 @@ export async function signInByEmail(
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-/** axe-core's WCAG 2 A/AA violations on the page as it is now (evaluated outside the page's CSP). */
-export async function axeViolations(page: Page): Promise<string[]> {
+/**
+ * axe-core's violations on the page as it is now, evaluated through the DevTools protocol (which the
+ * page's CSP does not govern): WCAG 2 A/AA by default, every rule (best practices too) with `all`.
+ */
+export async function axeViolations(page: Page, rules: "wcag" | "all" = "wcag"): Promise<string[]> {
   await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
+  const runOnly = rules === "wcag" ? ["wcag2a", "wcag2aa"] : null;
+  const result = await page.evaluate(async (only) => {
     const axe = (
       window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } }
     ).axe;
-    return (await axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] })) as {
+    return (await axe.run(document, only ? { runOnly: only } : {})) as {
       violations: { id: string; nodes: { target: string[] }[] }[];
     };
-  });
+  }, runOnly);
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
