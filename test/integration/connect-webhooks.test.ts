@@ -17,6 +17,7 @@ import { createUser } from "../support/factories";
 import { testContext } from "../support/context";
 import { useTestDatabase } from "../support/database";
 import { startStripeServer, type FakeStripe } from "../support/stripe-server";
+import { build } from "../support/stripe-types";
 
 const database = useTestDatabase();
 const platformSecret = "whsec_platform_endpoint_secret";
@@ -111,7 +112,7 @@ test("a connected account's other events are ignored, never taken for a backer's
   // The owner's own payment on their account, with a pledge id in its metadata: not one of ours.
   const event = fake.event(
     "payment_intent.succeeded",
-    { id: "pi_on_connected_account", metadata: { pledge_id: randomUUID() } },
+    build("payment_intent", { id: "pi_on_connected_account", metadata: { pledge_id: randomUUID() } }),
     { account: accountId },
   );
   const response = await post(event, connectSecret);

@@ -12,7 +12,7 @@ import { createStripeGateway } from "~/payments/stripe.server";
 import { handleStripeWebhook } from "~/payments/webhooks.server";
 import { expirePledge, getPledge } from "~/pledges/pledges.server";
 import { createCampaign, createTier } from "../support/factories";
-import { startStripeServer, type FakeStripe } from "../support/stripe-server";
+import { startStripeServer, type FakeStripe, type StripeErrorSpec } from "../support/stripe-server";
 import { useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
@@ -110,7 +110,7 @@ async function emailsOf(pledgeId: string) {
 
 const requestsFor = (path: RegExp) => fake.requests.filter((r) => path.test(`${r.method} ${r.path}`));
 
-const stripeDown = { status: 500, type: "api_error", message: "Stripe is down" };
+const stripeDown = { status: 500, type: "api_error", message: "Stripe is down" } satisfies StripeErrorSpec;
 
 test("a session completed at minute 29 whose event arrives at minute 40 is counted: the sweep could not reach Stripe and left it pending", async () => {
   const { at, stripeAt } = timeline();

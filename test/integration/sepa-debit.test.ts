@@ -200,7 +200,7 @@ test("all-or-nothing: a debit that bounces fails only when it does, and only the
   expect(await run()).toEqual({ charged: 0, processing: 1, failed: 0, errors: 0 });
   const [intent] = intentsFor(pledgeId);
   // The processing notice, delivered by Stripe, changes nothing and tells nobody.
-  await deliverAll([fake.event("payment_intent.processing", intent)]);
+  await deliverAll([fake.event("payment_intent.processing", intent!)]);
   expect(await getPledge(db, pledgeId)).toMatchObject({ status: "committed", payment_failed_at: null });
   expect(await emails(pledgeId, "payment_failed")).toEqual([]);
 

@@ -10,6 +10,7 @@ import { chargeKey, runChargeRun } from "~/pledges/charging.server";
 import { refundPledge } from "~/pledges/refunds.server";
 import { getPledge } from "~/pledges/pledges.server";
 import { startStripeServer, type FakeStripe, type TestCard } from "../support/stripe-server";
+import { build } from "../support/stripe-types";
 import { useTestDatabase } from "../support/database";
 import { intentsOf, stripeCampaignWith } from "../support/stripe-pledges";
 
@@ -116,15 +117,14 @@ test("a dispute is recorded against its pledge and counted out while open or los
   const pledge = await getPledge(db, pledges[0]!);
   const chargeId = String(fake.paymentIntents.get(pledge!.payment_intent_id!)?.latest_charge);
   expect(pledge?.charge_id).toBe(chargeId);
-  const dispute = {
+  const dispute = build("dispute", {
     id: `dp_${pledge!.id.slice(0, 8)}`,
-    object: "dispute",
     charge: chargeId,
     payment_intent: pledge!.payment_intent_id,
     amount: 4_000,
     currency: "eur",
     reason: "fraudulent",
-  };
+  });
   const created = await applyStripeEvent(
     db,
     fake.event("charge.dispute.created", { ...dispute, status: "needs_response" }),

@@ -12,6 +12,7 @@ import { action as webhookAction } from "~/routes/webhooks.stripe";
 import { testContext } from "../support/context";
 import { createCampaign, createTier } from "../support/factories";
 import { startStripeServer, type FakeStripe } from "../support/stripe-server";
+import { build } from "../support/stripe-types";
 import { useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
@@ -224,10 +225,10 @@ test("charge.refunded is reconciled from Stripe's cumulative amount_refunded", a
   const paymentIntent = String(fake.sessions.get(sessionId)?.payment_intent);
   await fake.stripe.refunds.create({ payment_intent: paymentIntent, amount: 4_000 });
   const chargeId = String(fake.paymentIntents.get(paymentIntent)?.latest_charge);
-  await deliver(fake.event("charge.refunded", fake.charges.get(chargeId)));
+  await deliver(fake.event("charge.refunded", fake.charges.get(chargeId)!));
   expect(await totals(campaign)).toEqual({ pledged: 6_000, backers: 1 });
   await fake.stripe.refunds.create({ payment_intent: paymentIntent });
-  await deliver(fake.event("charge.refunded", fake.charges.get(chargeId)));
+  await deliver(fake.event("charge.refunded", fake.charges.get(chargeId)!));
   expect(await getPledge(database().db, pledge.id)).toMatchObject({
     status: "refunded",
     refunded_amount: 10_000,
@@ -236,7 +237,7 @@ test("charge.refunded is reconciled from Stripe's cumulative amount_refunded", a
 });
 
 test("an unknown event type is acknowledged and ignored", async () => {
-  const event = fake.event("customer.created", { id: "cus_x", object: "customer", metadata: {} });
+  const event = fake.event("customer.created", build("customer", { id: "cus_x", metadata: {} }));
   expect(await deliver(event)).toEqual({ outcome: "ignored", eventId: event.id });
   const row = await database()
     .db.selectFrom("webhook_events")

@@ -1,11 +1,11 @@
 // A local Stripe-compatible API server for tests: the real `stripe` SDK talks to it over loopback HTTP.
 // It owns a fake test-mode account (shaped by Stripe's example objects in test/fixtures/stripe), idempotency, errors, hosted Checkout.
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isDeepStrictEqual } from "node:util";
 import Stripe from "stripe";
+import { build as fixture, example, type Pinned } from "./stripe-types";
 
 export interface RecordedRequest {
   method: string;
@@ -18,14 +18,16 @@ export interface RecordedRequest {
 /** Behaviour of a saved or used card. */
 export type TestCard = "visa" | "declined" | "authentication_required";
 
-export interface StripeErrorSpec {
+/** An error to answer with (`failNext`): its HTTP status and Stripe's error object. */
+export interface StripeErrorSpec extends Pick<
+  StripeErrorBody,
+  "type" | "code" | "message" | "decline_code" | "param"
+> {
   status: number;
-  type: string;
-  code?: string;
-  message: string;
-  decline_code?: string;
-  param?: string;
 }
+
+/** The SDK's event of that type: each type names the object it carries in `data.object`. */
+export type EventOf<T extends Stripe.Event.Type> = Extract<Stripe.Event, { type: T }>;
 
 export interface FakeStripe {
   url: string;
@@ -36,20 +38,20 @@ export interface FakeStripe {
   stripe: Stripe;
   /** Every API request, in order (after parsing). */
   requests: RecordedRequest[];
-  sessions: Map<string, Stripe.Checkout.Session>;
-  paymentIntents: Map<string, Stripe.PaymentIntent>;
-  setupIntents: Map<string, Stripe.SetupIntent>;
-  customers: Map<string, Stripe.Customer>;
-  charges: Map<string, Stripe.Charge>;
-  refunds: Map<string, Stripe.Refund>;
-  balanceTransactions: Map<string, Stripe.BalanceTransaction>;
+  sessions: Map<string, Pinned<Stripe.Checkout.Session>>;
+  paymentIntents: Map<string, Pinned<Stripe.PaymentIntent>>;
+  setupIntents: Map<string, Pinned<Stripe.SetupIntent>>;
+  customers: Map<string, Pinned<Stripe.Customer>>;
+  charges: Map<string, Pinned<Stripe.Charge>>;
+  refunds: Map<string, Pinned<Stripe.Refund>>;
+  balanceTransactions: Map<string, Pinned<Stripe.BalanceTransaction>>;
   /** Connected accounts (Connect), created through `POST /v1/accounts`. */
-  accounts: Map<string, Stripe.Account>;
-  transfers: Map<string, Stripe.Transfer>;
-  transferReversals: Map<string, Stripe.TransferReversal>;
-  disputes: Map<string, Stripe.Dispute>;
+  accounts: Map<string, Pinned<Stripe.Account>>;
+  transfers: Map<string, Pinned<Stripe.Transfer>>;
+  transferReversals: Map<string, Pinned<Stripe.TransferReversal>>;
+  disputes: Map<string, Pinned<Stripe.Dispute>>;
   /** The platform's payouts to its bank account (made by `payoutBalance`). */
-  payouts: Map<string, Stripe.Payout>;
+  payouts: Map<string, Pinned<Stripe.Payout>>;
   /** The customer finishes the hosted Checkout page with a card; returns the events Stripe would send, in Stripe's order. */
   completeCheckout(sessionId: string, card?: TestCard): Stripe.Event[];
   /** The session times out (or is expired); returns [checkout.session.expired]. */
@@ -58,7 +60,11 @@ export interface FakeStripe {
    * An event envelope (fixture "event" shape: id "evt_…", created now, livemode false, api_version,
    * request {id: null, idempotency_key: null}, pending_webhooks 1) around a snapshot of a data object.
    */
-  event(type: string, object: unknown, options?: EventOptions): Stripe.Event;
+  event<T extends Stripe.Event.Type>(
+    type: T,
+    object: EventOf<T>["data"]["object"],
+    options?: EventOptions<T>,
+  ): EventOf<T>;
   /**
    * The connected account's holder finishes onboarding: details submitted, charges and payouts enabled,
    * every capability active, nothing due. Returns [account.updated] (a Connect event: `account` is set).
@@ -72,7 +78,7 @@ export interface FakeStripe {
    * with the payout's own transaction (`GET /v1/balance_transactions?payout=po_…` lists them).
    * The payout is `paid`, arriving at once. Throws when there is nothing positive to pay out.
    */
-  payoutBalance(currency: string): Stripe.Payout;
+  payoutBalance(currency: string): Pinned<Stripe.Payout>;
   /**
    * The cardholder disputes the charge (or the PaymentIntent's latest charge): the disputed amount and
    * the dispute fee (default 1500) leave the balance. Returns [charge.dispute.created, charge.dispute.funds_withdrawn].
@@ -84,7 +90,7 @@ export interface FakeStripe {
   setTime(epochSeconds: number | null): void;
   // Pending and available funds (see `fundsPendingDays`).
   /** The platform's balance as `GET /v1/balance` reports it: available and pending, by currency. */
-  balance(): Stripe.Balance;
+  balance(): Pinned<Stripe.Balance>;
   /**
    * Settles pending funds now (of one currency, or all), as the days passing would: each pending
    * balance transaction becomes available. Returns how many did. `setTime` past `available_on` does the same.
@@ -134,11 +140,15 @@ export const TEST_IBANS = {
 
 export type TestIbanOutcome = (typeof TEST_IBANS)[keyof typeof TEST_IBANS];
 
-export interface EventOptions {
+function isTestIban(iban: string): iban is keyof typeof TEST_IBANS {
+  return Object.hasOwn(TEST_IBANS, iban);
+}
+
+export interface EventOptions<T extends Stripe.Event.Type = Stripe.Event.Type> {
   /** The connected account the event happened on (a Connect event). */
   account?: string;
   /** `data.previous_attributes`: the changed fields' values before the change. */
-  previousAttributes?: Record<string, unknown>;
+  previousAttributes?: EventOf<T>["data"]["previous_attributes"];
 }
 
 export interface StripeServerOptions {
@@ -161,24 +171,6 @@ export async function startStripeServer(options: StripeServerOptions = {}): Prom
 // Fixtures: Stripe's own example objects, deep-cloned, then the fields we care about overridden.
 
 type Params = Record<string, unknown>;
-
-let fixtureResources: Record<string, unknown> | undefined;
-
-/**
- * Stripe's own example objects for the resources this server returns, copied from `stripe/openapi`
- * (`openapi/fixtures3.json`, MIT, see test/fixtures/stripe/LICENSE): inside the repository, so that a
- * clone tests itself with nothing around it.
- */
-const fixturesFile = new URL("../fixtures/stripe/fixtures.json", import.meta.url);
-
-function fixture<T extends object>(resource: string, overrides: Partial<T>): T {
-  fixtureResources ??= (
-    JSON.parse(readFileSync(fixturesFile, "utf8")) as { resources: Record<string, unknown> }
-  ).resources;
-  const example = fixtureResources[resource];
-  if (!example) throw new Error(`No Stripe fixture for ${resource}`);
-  return Object.assign(structuredClone(example) as T, overrides);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers.
@@ -205,15 +197,27 @@ function escapeHtml(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // Errors, in Stripe's JSON shape so that the SDK raises its typed errors.
 
-interface StripeErrorBody {
-  type: string;
+/**
+ * Error codes Stripe documents that the SDK's list (`LastPaymentError.Code`) lacks: a code here is
+ * one this server sends on purpose, with where Stripe says so (docs/decisions/025).
+ */
+type UnlistedErrorCode =
+  // docs.stripe.com/currencies#special-cases (docs/decisions/022): fractions of ISK and UGX.
+  "invalid_charge_amount_no_decimal_compatible";
+
+type KnownError = Pinned<Stripe.PaymentIntent.LastPaymentError>;
+
+/**
+ * Stripe's error object, as in an error response's `error` and a PaymentIntent's `last_payment_error`:
+ * its type and code ones the pinned SDK lists (or `UnlistedErrorCode`).
+ */
+interface StripeErrorBody extends Pick<
+  KnownError,
+  "param" | "decline_code" | "doc_url" | "payment_intent" | "payment_method"
+> {
+  type: NonNullable<KnownError["type"]>;
   message: string;
-  code?: string;
-  param?: string;
-  decline_code?: string;
-  doc_url?: string;
-  payment_intent?: unknown;
-  payment_method?: unknown;
+  code?: KnownError["code"] | UnlistedErrorCode;
 }
 
 class ApiError extends Error {
@@ -225,11 +229,12 @@ class ApiError extends Error {
   }
 }
 
-const docUrl = (code: string) => `https://stripe.com/docs/error-codes/${code.replaceAll("_", "-")}`;
+const docUrl = (code: NonNullable<StripeErrorBody["code"]>) =>
+  `https://stripe.com/docs/error-codes/${code.replaceAll("_", "-")}`;
 
 function invalidRequest(
   message: string,
-  extra: { param?: string; code?: string } = {},
+  extra: Pick<StripeErrorBody, "param" | "code"> = {},
   status = 400,
 ): ApiError {
   const body: StripeErrorBody = { type: "invalid_request_error", message, ...extra };
@@ -244,7 +249,7 @@ const missingParam = (param: string) =>
 const noSuchParam = (kind: string, id: string, param: string) =>
   invalidRequest(`No such ${kind}: '${id}'`, { param, code: "resource_missing" });
 
-const unexpectedState = (message: string, paymentIntent: Stripe.PaymentIntent) => {
+const unexpectedState = (message: string, paymentIntent: Pinned<Stripe.PaymentIntent>) => {
   const error = invalidRequest(message, { code: "payment_intent_unexpected_state" });
   error.body.payment_intent = paymentIntent;
   return error;
@@ -324,10 +329,8 @@ function asBoolean(value: unknown, param: string): boolean | undefined {
 
 function asHash(value: unknown, param: string): Params | undefined {
   if (value === undefined || value === "") return undefined;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw invalidRequest("Invalid hash", { param });
-  }
-  return value as Params;
+  if (!isParams(value)) throw invalidRequest("Invalid hash", { param });
+  return value;
 }
 
 function asArray(value: unknown, param: string): unknown[] | undefined {
@@ -443,10 +446,12 @@ function checkChargeAmount(
 
 function asEnum<T extends string>(value: unknown, param: string, allowed: readonly T[]): T | undefined {
   const text = asString(value, param);
-  if (text !== undefined && !allowed.includes(text as T)) {
+  if (text === undefined) return undefined;
+  const isAllowed = (candidate: string): candidate is T => allowed.some((a) => a === candidate);
+  if (!isAllowed(text)) {
     throw invalidRequest(`Invalid ${param}: must be one of ${allowed.join(", ")}`, { param });
   }
-  return text as T | undefined;
+  return text;
 }
 
 /** Stripe's limits: 50 keys, key ≤ 40 characters, value ≤ 500 characters. */
@@ -514,6 +519,52 @@ function asOffSession(value: unknown): boolean | undefined {
   return asBoolean(value, "off_session");
 }
 
+/** The locales Checkout takes (Stripe refuses others). */
+const CHECKOUT_LOCALES = [
+  "auto",
+  "bg",
+  "cs",
+  "da",
+  "de",
+  "el",
+  "en",
+  "en-GB",
+  "es",
+  "es-419",
+  "et",
+  "fi",
+  "fil",
+  "fr",
+  "fr-CA",
+  "hi-IN",
+  "hr",
+  "hu",
+  "id",
+  "it",
+  "ja",
+  "ko",
+  "lt",
+  "lv",
+  "ms",
+  "mt",
+  "nb",
+  "nl",
+  "pl",
+  "pt",
+  "pt-BR",
+  "ro",
+  "ru",
+  "sk",
+  "sl",
+  "sv",
+  "th",
+  "tr",
+  "vi",
+  "zh",
+  "zh-HK",
+  "zh-TW",
+] as const satisfies readonly Pinned<Stripe.Checkout.SessionCreateParams.Locale>[];
+
 const CARDS: Record<TestCard, { last4: string; fingerprint: string }> = {
   visa: { last4: "4242", fingerprint: "Fk4ItRHZdJ0K5CmA" },
   declined: { last4: "0002", fingerprint: "Dc1NqQfJ9vw0Lm2T" },
@@ -545,7 +596,31 @@ interface Reply {
   headers?: Record<string, string>;
 }
 
-type Handler = (params: Params, id: string) => unknown;
+/** Everything the API answers with: the SDK's types, enums closed (`Pinned`). */
+type ApiObject =
+  | Pinned<Stripe.Account>
+  | Pinned<Stripe.AccountLink>
+  | Pinned<Stripe.Balance>
+  | Pinned<Stripe.BalanceTransaction>
+  | Stripe.ApiList<Pinned<Stripe.BalanceTransaction>>
+  | Pinned<Stripe.Charge>
+  | Pinned<Stripe.Checkout.Session>
+  | Pinned<Stripe.Customer>
+  | Pinned<Stripe.Dispute>
+  | Stripe.Event
+  | Pinned<Stripe.PaymentIntent>
+  | Pinned<Stripe.PaymentMethod>
+  | Pinned<Stripe.Payout>
+  | Pinned<Stripe.Refund>
+  | Pinned<Stripe.SetupIntent>
+  | Pinned<Stripe.Transfer>
+  | Pinned<Stripe.TransferReversal>;
+
+type Handler = (params: Params, id: string) => ApiObject;
+
+function isParams(value: unknown): value is Params {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 // ---------------------------------------------------------------------------------------------
 // The server and its fake account.
@@ -556,18 +631,18 @@ class LocalStripe implements FakeStripe {
   port = 0;
   stripe!: Stripe;
   readonly requests: RecordedRequest[] = [];
-  readonly sessions = new Map<string, Stripe.Checkout.Session>();
-  readonly paymentIntents = new Map<string, Stripe.PaymentIntent>();
-  readonly setupIntents = new Map<string, Stripe.SetupIntent>();
-  readonly customers = new Map<string, Stripe.Customer>();
-  readonly charges = new Map<string, Stripe.Charge>();
-  readonly refunds = new Map<string, Stripe.Refund>();
-  readonly balanceTransactions = new Map<string, Stripe.BalanceTransaction>();
-  readonly accounts = new Map<string, Stripe.Account>();
-  readonly transfers = new Map<string, Stripe.Transfer>();
-  readonly transferReversals = new Map<string, Stripe.TransferReversal>();
-  readonly disputes = new Map<string, Stripe.Dispute>();
-  readonly payouts = new Map<string, Stripe.Payout>();
+  readonly sessions = new Map<string, Pinned<Stripe.Checkout.Session>>();
+  readonly paymentIntents = new Map<string, Pinned<Stripe.PaymentIntent>>();
+  readonly setupIntents = new Map<string, Pinned<Stripe.SetupIntent>>();
+  readonly customers = new Map<string, Pinned<Stripe.Customer>>();
+  readonly charges = new Map<string, Pinned<Stripe.Charge>>();
+  readonly refunds = new Map<string, Pinned<Stripe.Refund>>();
+  readonly balanceTransactions = new Map<string, Pinned<Stripe.BalanceTransaction>>();
+  readonly accounts = new Map<string, Pinned<Stripe.Account>>();
+  readonly transfers = new Map<string, Pinned<Stripe.Transfer>>();
+  readonly transferReversals = new Map<string, Pinned<Stripe.TransferReversal>>();
+  readonly disputes = new Map<string, Pinned<Stripe.Dispute>>();
+  readonly payouts = new Map<string, Pinned<Stripe.Payout>>();
   /** Balance transaction id → the payout that paid it out. */
   private readonly paidOutIn = new Map<string, string>();
   /** Where the hosted onboarding page sends the account holder back (from the latest account link). */
@@ -577,7 +652,7 @@ class LocalStripe implements FakeStripe {
   >();
   /** setTime's fixed clock, in unix seconds; null: the real clock. */
   private clock: number | null = null;
-  private readonly paymentMethods = new Map<string, Stripe.PaymentMethod>();
+  private readonly paymentMethods = new Map<string, Pinned<Stripe.PaymentMethod>>();
   private readonly events = new Map<string, Stripe.Event>();
   /** What a card does when charged: the test server's stand-in for Stripe's test card numbers. */
   private readonly cardBehaviour = new Map<string, TestCard>();
@@ -823,7 +898,7 @@ class LocalStripe implements FakeStripe {
     let body: string;
     try {
       const result = route.handler(params, id);
-      body = JSON.stringify(this.expand(clone(result) as Params, params.expand));
+      body = JSON.stringify(this.expand(result, params.expand));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       status = error.status;
@@ -881,20 +956,22 @@ class LocalStripe implements FakeStripe {
    * `expand[]=latest_charge.balance_transaction`: replace ids with the objects they name. On the way,
    * an array (a list's `data`, as in `expand[]=data.source`) expands the rest of the path in each item.
    */
-  private expand(result: Params, expandParam: unknown): Params {
+  private expand(result: ApiObject, expandParam: unknown): unknown {
+    // A copy, as plain JSON: an expanded field holds another object than the SDK type says.
+    const json: unknown = clone(result);
     for (const [index, raw] of (asArray(expandParam, "expand") ?? []).entries()) {
       const path = asString(raw, `expand[${index}]`);
-      if (path === undefined) continue;
-      this.expandPath(result, path.split("."), path);
+      if (path === undefined || !isParams(json)) continue;
+      this.expandPath(json, path.split("."), path);
     }
-    return result;
+    return json;
   }
 
   private expandPath(target: Params, fields: string[], path: string): void {
     const [field, ...rest] = fields;
     if (field === undefined) return;
     const cannot = () => invalidRequest(`This property cannot be expanded (${path}).`, { param: "expand" });
-    let value = Object.hasOwn(target, field) ? target[field] : undefined;
+    let value: unknown = Object.hasOwn(target, field) ? target[field] : undefined;
     if (typeof value === "string") {
       const found = this.lookup(value);
       if (!found) throw cannot();
@@ -902,20 +979,20 @@ class LocalStripe implements FakeStripe {
       target[field] = value;
     }
     if (value === null) return;
-    if (typeof value !== "object") throw cannot();
-    if (!Array.isArray(value)) {
-      this.expandPath(value as Params, rest, path);
+    if (isParams(value)) {
+      this.expandPath(value, rest, path);
       return;
     }
+    if (!Array.isArray(value)) throw cannot();
     if (rest.length === 0) return;
     for (const item of value) {
-      if (item === null || typeof item !== "object") throw cannot();
-      this.expandPath(item as Params, rest, path);
+      if (!isParams(item)) throw cannot();
+      this.expandPath(item, rest, path);
     }
   }
 
-  private lookup(id: string): object | undefined {
-    const stores: Array<[string, Map<string, object>]> = [
+  private lookup(id: string): ApiObject | undefined {
+    const stores: Array<[string, Map<string, ApiObject>]> = [
       ["cus_", this.customers],
       ["cs_", this.sessions],
       ["pi_", this.paymentIntents],
@@ -945,7 +1022,7 @@ class LocalStripe implements FakeStripe {
   // -------------------------------------------------------------------------------------------
   // Customers and payment methods.
 
-  private createCustomer(p: Params): Stripe.Customer {
+  private createCustomer(p: Params): Pinned<Stripe.Customer> {
     return this.newCustomer({
       email: asString(p.email, "email") ?? null,
       name: asString(p.name, "name") ?? null,
@@ -955,8 +1032,8 @@ class LocalStripe implements FakeStripe {
     });
   }
 
-  private newCustomer(fields: Partial<Stripe.Customer>): Stripe.Customer {
-    const customer = fixture<Stripe.Customer>("customer", {
+  private newCustomer(fields: Partial<Pinned<Stripe.Customer>>): Pinned<Stripe.Customer> {
+    const customer = fixture("customer", {
       id: randomId("cus_", 14),
       created: this.now(),
       livemode: false,
@@ -979,9 +1056,9 @@ class LocalStripe implements FakeStripe {
     card: TestCard,
     customer: string | null,
     email: string | null,
-  ): Stripe.PaymentMethod {
-    const base = fixture<Stripe.PaymentMethod>("payment_method", {});
-    const paymentMethod = fixture<Stripe.PaymentMethod>("payment_method", {
+  ): Pinned<Stripe.PaymentMethod> {
+    const base = fixture("payment_method", {});
+    const paymentMethod = fixture("payment_method", {
       id: randomId("pm_"),
       created: this.now(),
       livemode: false,
@@ -1012,7 +1089,7 @@ class LocalStripe implements FakeStripe {
   // -------------------------------------------------------------------------------------------
   // Checkout Sessions.
 
-  private createSession(p: Params): Stripe.Checkout.Session {
+  private createSession(p: Params): Pinned<Stripe.Checkout.Session> {
     const mode = asString(p.mode, "mode");
     if (mode === undefined) throw missingParam("mode");
     if (mode !== "payment" && mode !== "setup") {
@@ -1100,7 +1177,7 @@ class LocalStripe implements FakeStripe {
     }
 
     const id = randomId("cs_test_", 58);
-    const session = fixture<Stripe.Checkout.Session>("checkout.session", {
+    const session = fixture("checkout.session", {
       id,
       object: "checkout.session",
       created: now,
@@ -1120,12 +1197,13 @@ class LocalStripe implements FakeStripe {
       client_reference_id: clientReferenceId,
       success_url: successUrl,
       cancel_url: cancelUrl,
-      locale: (asString(p.locale, "locale") ?? null) as Stripe.Checkout.Session.Locale | null,
+      locale: asEnum(p.locale, "locale", CHECKOUT_LOCALES) ?? null,
       payment_method_types: paymentMethodTypes,
       payment_intent: null,
       setup_intent: null,
       url: `${this.url}/pay/${id}`,
-      ui_mode: "hosted",
+      // API 2026-10-28 names Stripe's hosted page `hosted_page` (it was `hosted` before).
+      ui_mode: "hosted_page",
       // The fixture's example values for these describe features we do not use (shipping, tax,
       // currency conversion, custom text…): reset them to what a plain session has.
       after_expiration: null,
@@ -1194,7 +1272,7 @@ class LocalStripe implements FakeStripe {
     return { currency: currency ?? "", amount };
   }
 
-  private expireSession(session: Stripe.Checkout.Session): Stripe.Checkout.Session {
+  private expireSession(session: Pinned<Stripe.Checkout.Session>): Pinned<Stripe.Checkout.Session> {
     if (session.status !== "open") {
       throw invalidRequest(
         `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
@@ -1229,7 +1307,7 @@ class LocalStripe implements FakeStripe {
       // Our simplification: a customer is always there to keep the saved card.
       const customer = customerId ?? this.newCustomer({ email }).id;
       const paymentMethod = this.newPaymentMethod(card, customer, email);
-      const setupIntent = fixture<Stripe.SetupIntent>("setup_intent", {
+      const setupIntent = fixture("setup_intent", {
         id: randomId("seti_"),
         created: this.now(),
         livemode: false,
@@ -1291,11 +1369,11 @@ class LocalStripe implements FakeStripe {
   };
 
   private finishSession(
-    session: Stripe.Checkout.Session,
+    session: Pinned<Stripe.Checkout.Session>,
     email: string,
-    fields: Partial<Stripe.Checkout.Session>,
+    fields: Partial<Pinned<Stripe.Checkout.Session>>,
   ) {
-    const details = fixture<Stripe.Checkout.Session>("checkout.session", {}).customer_details;
+    const details = fixture("checkout.session", {}).customer_details;
     Object.assign(session, {
       status: "complete",
       url: null,
@@ -1314,10 +1392,18 @@ class LocalStripe implements FakeStripe {
     return [this.event("checkout.session.expired", session)];
   };
 
-  event = (type: string, object: unknown, options: EventOptions = {}): Stripe.Event => {
-    const data: Record<string, unknown> = { object: clone(object) };
+  event = <T extends Stripe.Event.Type>(
+    type: T,
+    object: EventOf<T>["data"]["object"],
+    options: EventOptions<T> = {},
+  ): EventOf<T> => {
+    const data: {
+      object: EventOf<T>["data"]["object"];
+      previous_attributes?: EventOf<T>["data"]["previous_attributes"];
+    } = { object: clone(object) };
     if (options.previousAttributes) data.previous_attributes = clone(options.previousAttributes);
-    const event = fixture<Record<string, unknown>>("event", {
+    const envelope = {
+      ...example("event"),
       id: randomId("evt_"),
       object: "event",
       type,
@@ -1328,7 +1414,11 @@ class LocalStripe implements FakeStripe {
       request: { id: null, idempotency_key: null },
       data,
       ...(options.account === undefined ? {} : { account: options.account }),
-    }) as unknown as Stripe.Event;
+    } satisfies Pinned<Stripe.EventBase>;
+    // Every field is checked just above; for a type T still unknown, tsc cannot tell by itself that
+    // the envelope of type T (carrying EventOf<T>'s object) is EventOf<T>: the guard says so.
+    const event = envelope;
+    if (!isEventOf(event, type)) throw new Error(`event: built a ${event.type} event for ${type}`);
     this.events.set(event.id, event);
     return event;
   };
@@ -1352,7 +1442,7 @@ class LocalStripe implements FakeStripe {
     return { payload, signature, attempt };
   };
 
-  private assertNotPastExpiry(session: Stripe.Checkout.Session): void {
+  private assertNotPastExpiry(session: Pinned<Stripe.Checkout.Session>): void {
     if (this.now() >= session.expires_at) {
       throw new Error(
         `completeCheckout: Checkout Session ${session.id} expired at ${session.expires_at} (now ${this.now()}): Stripe's page takes no payment past expires_at`,
@@ -1363,9 +1453,11 @@ class LocalStripe implements FakeStripe {
   // -------------------------------------------------------------------------------------------
   // PaymentIntents, charges and balance transactions.
 
-  private newPaymentIntent(fields: Partial<Stripe.PaymentIntent> & { amount: number }): Stripe.PaymentIntent {
+  private newPaymentIntent(
+    fields: Partial<Pinned<Stripe.PaymentIntent>> & { amount: number },
+  ): Pinned<Stripe.PaymentIntent> {
     const id = randomId("pi_");
-    const intent = fixture<Stripe.PaymentIntent>("payment_intent", {
+    const intent = fixture("payment_intent", {
       id,
       object: "payment_intent",
       created: this.now(),
@@ -1398,7 +1490,7 @@ class LocalStripe implements FakeStripe {
     return intent;
   }
 
-  private createPaymentIntent(p: Params): Stripe.PaymentIntent {
+  private createPaymentIntent(p: Params): Pinned<Stripe.PaymentIntent> {
     const amount = asInteger(p.amount, "amount");
     if (amount === undefined) throw missingParam("amount");
     if (amount < 1)
@@ -1442,7 +1534,7 @@ class LocalStripe implements FakeStripe {
   }
 
   /** The payment method exists, and belongs to this customer when it belongs to any. */
-  private usablePaymentMethod(id: string, customer: string | null): Stripe.PaymentMethod {
+  private usablePaymentMethod(id: string, customer: string | null): Pinned<Stripe.PaymentMethod> {
     const paymentMethod = this.paymentMethods.get(id);
     if (!paymentMethod) throw noSuchParam("PaymentMethod", id, "payment_method");
     if (paymentMethod.customer && paymentMethod.customer !== customer) {
@@ -1456,7 +1548,7 @@ class LocalStripe implements FakeStripe {
     return paymentMethod;
   }
 
-  private confirmPaymentIntent(p: Params, id: string): Stripe.PaymentIntent {
+  private confirmPaymentIntent(p: Params, id: string): Pinned<Stripe.PaymentIntent> {
     const intent = this.find(this.paymentIntents, "payment_intent", id);
     const confirmable = ["requires_payment_method", "requires_confirmation", "requires_action"];
     if (!confirmable.includes(intent.status)) {
@@ -1475,7 +1567,7 @@ class LocalStripe implements FakeStripe {
   }
 
   /** Confirmation: the saved card's behaviour decides. Failures leave the PaymentIntent stored. */
-  private attempt(intent: Stripe.PaymentIntent, offSession: boolean): void {
+  private attempt(intent: Pinned<Stripe.PaymentIntent>, offSession: boolean): void {
     const paymentMethodId = typeof intent.payment_method === "string" ? intent.payment_method : null;
     if (!paymentMethodId) {
       throw unexpectedState(
@@ -1500,7 +1592,7 @@ class LocalStripe implements FakeStripe {
     }
 
     const declined = card === "declined";
-    const error: StripeErrorBody = {
+    const error = {
       type: "card_error",
       code: declined ? "card_declined" : "authentication_required",
       decline_code: declined ? "generic_decline" : "authentication_required",
@@ -1509,20 +1601,20 @@ class LocalStripe implements FakeStripe {
         : "Your card was declined. This transaction requires authentication.",
       doc_url: docUrl(declined ? "card_declined" : "authentication_required"),
       payment_method: clone(paymentMethod),
-    };
+    } satisfies StripeErrorBody & KnownError;
     if (!declined && !offSession) {
       // On-session, the customer can still authenticate: the card stays on the PaymentIntent.
       intent.status = "requires_action";
-      intent.next_action = { type: "use_stripe_sdk", use_stripe_sdk: {} } as Stripe.PaymentIntent.NextAction;
+      intent.next_action = { type: "use_stripe_sdk", use_stripe_sdk: {} };
     } else {
       intent.status = "requires_payment_method";
       intent.payment_method = null;
-      intent.last_payment_error = clone(error) as Stripe.PaymentIntent.LastPaymentError;
+      intent.last_payment_error = clone(error);
     }
     throw new ApiError(402, { ...error, payment_intent: clone(intent) });
   }
 
-  private capturePaymentIntent(p: Params, id: string): Stripe.PaymentIntent {
+  private capturePaymentIntent(p: Params, id: string): Pinned<Stripe.PaymentIntent> {
     const intent = this.find(this.paymentIntents, "payment_intent", id);
     if (intent.status !== "requires_capture") {
       throw unexpectedState(
@@ -1542,7 +1634,7 @@ class LocalStripe implements FakeStripe {
     return intent;
   }
 
-  private cancelPaymentIntent(p: Params, id: string): Stripe.PaymentIntent {
+  private cancelPaymentIntent(p: Params, id: string): Pinned<Stripe.PaymentIntent> {
     const intent = this.find(this.paymentIntents, "payment_intent", id);
     const reason = asEnum(p.cancellation_reason, "cancellation_reason", [
       "duplicate",
@@ -1571,14 +1663,14 @@ class LocalStripe implements FakeStripe {
    */
   private addBalanceTransaction(
     fields: Pick<
-      Stripe.BalanceTransaction,
+      Pinned<Stripe.BalanceTransaction>,
       "amount" | "currency" | "source" | "type" | "reporting_category"
     > &
-      Partial<Stripe.BalanceTransaction>,
-  ): Stripe.BalanceTransaction {
+      Partial<Pinned<Stripe.BalanceTransaction>>,
+  ): Pinned<Stripe.BalanceTransaction> {
     const created = fields.created ?? this.now();
     const fee = fields.fee ?? 0;
-    const balance = fixture<Stripe.BalanceTransaction>("balance_transaction", {
+    const balance = fixture("balance_transaction", {
       id: randomId("txn_"),
       created,
       ...this.fundsAvailability(fields.type, created),
@@ -1602,7 +1694,7 @@ class LocalStripe implements FakeStripe {
    * map keeps insertion order), filtered, then a page of `limit` after `starting_after` or just
    * before `ending_before` (a cursor is placed by its own position, even when filtered out).
    */
-  private listBalanceTransactions(p: Params): Stripe.ApiList<Stripe.BalanceTransaction> {
+  private listBalanceTransactions(p: Params): Stripe.ApiList<Pinned<Stripe.BalanceTransaction>> {
     const limit = asInteger(p.limit, "limit") ?? 10;
     if (limit < 1) throw invalidRequest("This value must be greater than or equal to 1.", { param: "limit" });
     if (limit > 100)
@@ -1623,7 +1715,7 @@ class LocalStripe implements FakeStripe {
 
     const sequence = new Map([...this.balanceTransactions.keys()].map((id, index) => [id, index]));
     /** > 0 when a comes before b in the list (newer). */
-    const newer = (a: Stripe.BalanceTransaction, b: Stripe.BalanceTransaction) =>
+    const newer = (a: Pinned<Stripe.BalanceTransaction>, b: Pinned<Stripe.BalanceTransaction>) =>
       a.created - b.created || (sequence.get(a.id) ?? 0) - (sequence.get(b.id) ?? 0);
     const cursor = (id: string, param: string) => {
       const found = this.balanceTransactions.get(id);
@@ -1641,7 +1733,7 @@ class LocalStripe implements FakeStripe {
           (payout === undefined || this.paidOutIn.get(t.id) === payout),
       )
       .sort((a, b) => newer(b, a));
-    let data: Stripe.BalanceTransaction[];
+    let data: Pinned<Stripe.BalanceTransaction>[];
     let hasMore: boolean;
     if (endingBefore !== undefined) {
       const before = cursor(endingBefore, "ending_before");
@@ -1661,7 +1753,7 @@ class LocalStripe implements FakeStripe {
    * The money moves: a captured charge and its balance transaction. When less than the
    * authorisation is captured, Stripe reports the released remainder as already refunded.
    */
-  private settle(intent: Stripe.PaymentIntent, captured: number): Stripe.Charge {
+  private settle(intent: Pinned<Stripe.PaymentIntent>, captured: number): Pinned<Stripe.Charge> {
     const chargeId = randomId("ch_");
     const created = this.now();
     const fee = processingFee(captured);
@@ -1687,8 +1779,8 @@ class LocalStripe implements FakeStripe {
 
     const paymentMethodId = typeof intent.payment_method === "string" ? intent.payment_method : null;
     const paymentMethod = paymentMethodId ? this.paymentMethods.get(paymentMethodId) : undefined;
-    const base = fixture<Stripe.Charge>("charge", {});
-    const charge = fixture<Stripe.Charge>("charge", {
+    const base = fixture("charge", {});
+    const charge = fixture("charge", {
       id: chargeId,
       created,
       livemode: false,
@@ -1748,10 +1840,10 @@ class LocalStripe implements FakeStripe {
   // -------------------------------------------------------------------------------------------
   // Refunds.
 
-  private createRefund(p: Params): Stripe.Refund {
+  private createRefund(p: Params): Pinned<Stripe.Refund> {
     const intentId = asString(p.payment_intent, "payment_intent");
     const chargeParam = asString(p.charge, "charge");
-    let charge: Stripe.Charge | undefined;
+    let charge: Pinned<Stripe.Charge> | undefined;
     if (intentId) {
       const intent = this.paymentIntents.get(intentId);
       if (!intent) throw noSuchParam("payment_intent", intentId, "payment_intent");
@@ -1808,7 +1900,7 @@ class LocalStripe implements FakeStripe {
       reporting_category: "refund",
     });
 
-    const refund = fixture<Stripe.Refund>("refund", {
+    const refund = fixture("refund", {
       id: refundId,
       object: "refund",
       created,
@@ -1834,7 +1926,7 @@ class LocalStripe implements FakeStripe {
   // -------------------------------------------------------------------------------------------
   // Connect: connected accounts, account links, transfers and their reversals.
 
-  private createAccount(p: Params): Stripe.Account {
+  private createAccount(p: Params): Pinned<Stripe.Account> {
     const type = asEnum(p.type, "type", ["express", "standard", "custom"]);
     if (type === undefined) throw missingParam("type");
     const country = asString(p.country, "country")?.toUpperCase() ?? "FR";
@@ -1847,13 +1939,21 @@ class LocalStripe implements FakeStripe {
       "government_entity",
     ]);
     // Requested capabilities start inactive, until onboarding is done; transfers is always there.
-    const capabilities: Record<string, string> = { transfers: "inactive" };
+    const capabilities: Pinned<Stripe.Account.Capabilities> = { transfers: "inactive" };
     for (const [name, raw] of Object.entries(asHash(p.capabilities, "capabilities") ?? {})) {
       const at = `capabilities[${name}]`;
+      if (!isCapability(name)) {
+        throw invalidRequest(
+          `This test server knows only the capabilities ${CAPABILITIES.join(", ")} (got '${name}').`,
+          {
+            param: at,
+          },
+        );
+      }
       if (asBoolean(asHash(raw, at)?.requested, `${at}[requested]`)) capabilities[name] = "inactive";
     }
     const id = randomId("acct_", 16);
-    const account = fixture<Stripe.Account>("account", {
+    const account = fixture("account", {
       id,
       object: "account",
       type,
@@ -1866,7 +1966,7 @@ class LocalStripe implements FakeStripe {
       charges_enabled: false,
       payouts_enabled: false,
       details_submitted: false,
-      capabilities: capabilities as Stripe.Account.Capabilities,
+      capabilities,
       external_accounts: {
         object: "list",
         data: [],
@@ -1878,15 +1978,17 @@ class LocalStripe implements FakeStripe {
     return account;
   }
 
-  private accountUpdated(account: Stripe.Account, change: (account: Stripe.Account) => void): Stripe.Event[] {
-    const before = clone(account) as unknown as Record<string, unknown>;
+  private accountUpdated(
+    account: Pinned<Stripe.Account>,
+    change: (account: Pinned<Stripe.Account>) => void,
+  ): Stripe.Event[] {
+    const before = clone(account);
     change(account);
-    const after = account as unknown as Record<string, unknown>;
-    const previous = Object.fromEntries(
-      Object.keys(before)
-        .filter((key) => !isDeepStrictEqual(before[key], after[key]))
-        .map((key) => [key, before[key]]),
-    );
+    const previous: Partial<Pinned<Stripe.Account>> = {};
+    const isField = (key: string): key is keyof Pinned<Stripe.Account> => Object.hasOwn(before, key);
+    for (const key of Object.keys(before).filter(isField)) {
+      if (!isDeepStrictEqual(before[key], account[key])) copyField(previous, before, key);
+    }
     return [this.event("account.updated", account, { account: account.id, previousAttributes: previous })];
   }
 
@@ -1897,9 +1999,11 @@ class LocalStripe implements FakeStripe {
       a.details_submitted = true;
       a.charges_enabled = true;
       a.payouts_enabled = true;
-      a.capabilities = Object.fromEntries(
-        Object.keys(a.capabilities ?? { transfers: "inactive" }).map((name) => [name, "active"]),
-      ) as Stripe.Account.Capabilities;
+      const capabilities: Pinned<Stripe.Account.Capabilities> = {
+        ...(a.capabilities ?? { transfers: "inactive" }),
+      };
+      for (const name of CAPABILITIES) if (capabilities[name] !== undefined) capabilities[name] = "active";
+      a.capabilities = capabilities;
       if (a.requirements) {
         a.requirements = {
           ...a.requirements,
@@ -1932,7 +2036,7 @@ class LocalStripe implements FakeStripe {
     });
   };
 
-  private createAccountLink(p: Params): Stripe.AccountLink {
+  private createAccountLink(p: Params): Pinned<Stripe.AccountLink> {
     const account = asString(p.account, "account");
     if (account === undefined) throw missingParam("account");
     if (!this.accounts.has(account)) throw noSuchParam("account", account, "account");
@@ -1942,7 +2046,7 @@ class LocalStripe implements FakeStripe {
     const returnUrl = asUrl(p.return_url, "return_url") ?? null;
     this.onboardingUrls.set(account, { refreshUrl, returnUrl });
     const created = this.now();
-    return fixture<Stripe.AccountLink>("account_link", {
+    return fixture("account_link", {
       object: "account_link",
       created,
       expires_at: created + 300,
@@ -1950,7 +2054,7 @@ class LocalStripe implements FakeStripe {
     });
   }
 
-  private createTransfer(p: Params): Stripe.Transfer {
+  private createTransfer(p: Params): Pinned<Stripe.Transfer> {
     const amount = asInteger(p.amount, "amount");
     if (amount === undefined) throw missingParam("amount");
     if (amount < 1)
@@ -1971,7 +2075,7 @@ class LocalStripe implements FakeStripe {
     const description = asString(p.description, "description") ?? null;
     const metadata = asMetadata(p.metadata);
     const transferGroup = asString(p.transfer_group, "transfer_group") ?? null;
-    let fromCharge: Pick<Stripe.BalanceTransaction, "available_on" | "status"> | null = null;
+    let fromCharge: Pick<Pinned<Stripe.BalanceTransaction>, "available_on" | "status"> | null = null;
     if (sourceTransaction !== null) {
       // The funds come from that charge (even while they would be pending): no balance check.
       const charge = this.charges.get(sourceTransaction);
@@ -2002,7 +2106,7 @@ class LocalStripe implements FakeStripe {
       reporting_category: "transfer",
       ...fromCharge,
     });
-    const transfer = fixture<Stripe.Transfer>("transfer", {
+    const transfer = fixture("transfer", {
       id,
       object: "transfer",
       created,
@@ -2024,7 +2128,7 @@ class LocalStripe implements FakeStripe {
     return transfer;
   }
 
-  private createTransferReversal(p: Params, transferId: string): Stripe.TransferReversal {
+  private createTransferReversal(p: Params, transferId: string): Pinned<Stripe.TransferReversal> {
     const transfer = this.find(this.transfers, "transfer", transferId);
     const left = transfer.amount - transfer.amount_reversed;
     // Stripe has no error code for this one (unlike charge_already_refunded): the message alone.
@@ -2052,7 +2156,7 @@ class LocalStripe implements FakeStripe {
       type: "transfer_refund",
       reporting_category: "transfer_reversal",
     });
-    const reversal = fixture<Stripe.TransferReversal>("transfer_reversal", {
+    const reversal = fixture("transfer_reversal", {
       id,
       object: "transfer_reversal",
       created,
@@ -2076,9 +2180,9 @@ class LocalStripe implements FakeStripe {
 
   /** When a new balance transaction's funds are available: a charge's after the settlement time, the rest at once. */
   private fundsAvailability(
-    type: Stripe.BalanceTransaction["type"],
+    type: Pinned<Stripe.BalanceTransaction>["type"],
     created: number,
-  ): Pick<Stripe.BalanceTransaction, "available_on" | "status"> {
+  ): Pick<Pinned<Stripe.BalanceTransaction>, "available_on" | "status"> {
     if (type !== "charge" || this.fundsPendingDays === 0)
       return { available_on: created, status: "available" };
     // Stripe's available_on is a midnight (UTC): the first one at least the settlement time away.
@@ -2105,7 +2209,7 @@ class LocalStripe implements FakeStripe {
     return funds;
   }
 
-  balance = (): Stripe.Balance => {
+  balance = (): Pinned<Stripe.Balance> => {
     this.settleFunds();
     const currencies = [...new Set([...this.balanceTransactions.values()].map((t) => t.currency))].sort();
     if (currencies.length === 0) currencies.push("eur");
@@ -2114,7 +2218,7 @@ class LocalStripe implements FakeStripe {
         const amount = this.fundsIn(currency)[state];
         return { amount, currency, source_types: { card: amount } };
       });
-    return fixture<Stripe.Balance>("balance", {
+    return fixture("balance", {
       object: "balance",
       livemode: false,
       available: amounts("available"),
@@ -2142,9 +2246,9 @@ class LocalStripe implements FakeStripe {
    * "the transfer itself doesn't occur until the funds from the source_transaction become available".
    */
   private sourceTransactionFunds(
-    charge: Stripe.Charge,
+    charge: Pinned<Stripe.Charge>,
     amount: number,
-  ): Pick<Stripe.BalanceTransaction, "available_on" | "status"> {
+  ): Pick<Pinned<Stripe.BalanceTransaction>, "available_on" | "status"> {
     let transferred = 0;
     for (const t of this.transfers.values()) if (t.source_transaction === charge.id) transferred += t.amount;
     // amount_refunded includes an uncaptured remainder (see settle): amount − amount_refunded is what was kept.
@@ -2164,7 +2268,7 @@ class LocalStripe implements FakeStripe {
   // -------------------------------------------------------------------------------------------
   // The platform's payouts, and disputes: what Stripe does on its own, driven by the tests.
 
-  payoutBalance = (currency: string): Stripe.Payout => {
+  payoutBalance = (currency: string): Pinned<Stripe.Payout> => {
     const code = currency.toLowerCase();
     const created = this.now();
     this.settleFunds();
@@ -2186,7 +2290,7 @@ class LocalStripe implements FakeStripe {
       reporting_category: "payout",
     });
     for (const t of [...included, balance]) this.paidOutIn.set(t.id, id);
-    const payout = fixture<Stripe.Payout>("payout", {
+    const payout = fixture("payout", {
       id,
       object: "payout",
       created,
@@ -2233,8 +2337,8 @@ class LocalStripe implements FakeStripe {
       type: "adjustment",
       reporting_category: "dispute",
     });
-    const base = fixture<Stripe.Dispute>("dispute", {});
-    const dispute = fixture<Stripe.Dispute>("dispute", {
+    const base = fixture("dispute", {});
+    const dispute = fixture("dispute", {
       id,
       object: "dispute",
       created,
@@ -2307,7 +2411,11 @@ class LocalStripe implements FakeStripe {
    * holds card payments only. SEPA Direct Debit debits only euros, and is not offered when the whole
    * session is manual capture (it cannot be held), as Checkout hides methods that cannot be.
    */
-  private applyPaymentMethods(session: Stripe.Checkout.Session, p: Params, extras: SessionExtras): void {
+  private applyPaymentMethods(
+    session: Pinned<Stripe.Checkout.Session>,
+    p: Params,
+    extras: SessionExtras,
+  ): void {
     const allowed = (asArray(p.allowed_payment_method_types, "allowed_payment_method_types") ?? []).map(
       (t, i) => asString(t, `allowed_payment_method_types[${i}]`) ?? "",
     );
@@ -2367,8 +2475,8 @@ class LocalStripe implements FakeStripe {
     outcome: TestIbanOutcome,
     customer: string | null,
     email: string | null,
-  ): Stripe.PaymentMethod {
-    const paymentMethod = fixture<Stripe.PaymentMethod>("payment_method", {
+  ): Pinned<Stripe.PaymentMethod> {
+    const paymentMethod = fixture("payment_method", {
       id: randomId("pm_"),
       created: this.now(),
       livemode: false,
@@ -2391,7 +2499,7 @@ class LocalStripe implements FakeStripe {
         last4: iban.slice(-4),
       },
     });
-    delete (paymentMethod as Partial<Stripe.PaymentMethod>).card;
+    delete paymentMethod.card;
     this.paymentMethods.set(paymentMethod.id, paymentMethod);
     this.debits.set(paymentMethod.id, outcome);
     return paymentMethod;
@@ -2411,7 +2519,7 @@ class LocalStripe implements FakeStripe {
       );
     }
     const compact = iban.replace(/\s/g, "").toUpperCase();
-    const outcome = (TEST_IBANS as Record<string, TestIbanOutcome>)[compact];
+    const outcome = isTestIban(compact) ? TEST_IBANS[compact] : undefined;
     if (!outcome) throw new Error(`completeCheckoutWithIban: ${iban} is not one of Stripe's test IBANs here`);
     const extras = this.extrasOf(sessionId);
     const customerId = typeof session.customer === "string" ? session.customer : null;
@@ -2423,7 +2531,7 @@ class LocalStripe implements FakeStripe {
     if (session.mode === "setup") {
       const customer = customerId ?? this.newCustomer({ email }).id;
       const paymentMethod = this.newSepaPaymentMethod(compact, outcome, customer, email);
-      const setupIntent = fixture<Stripe.SetupIntent>("setup_intent", {
+      const setupIntent = fixture("setup_intent", {
         id: randomId("seti_"),
         created: this.now(),
         livemode: false,
@@ -2475,7 +2583,7 @@ class LocalStripe implements FakeStripe {
   };
 
   /** Confirmation on a sepa_debit payment method: no capture to hold; the debit goes to the bank. */
-  private startDebit(intent: Stripe.PaymentIntent): void {
+  private startDebit(intent: Pinned<Stripe.PaymentIntent>): void {
     if (intent.capture_method === "manual") {
       throw invalidRequest(
         "The PaymentMethod type sepa_debit does not support manual capture: use capture_method=automatic.",
@@ -2510,7 +2618,7 @@ class LocalStripe implements FakeStripe {
     if (outcome === "succeeds" || outcome === "succeeds_later") {
       const charge = this.settle(intent, intent.amount);
       const paymentMethod = this.paymentMethods.get(paymentMethodId);
-      const base = fixture<Stripe.Charge>("charge", {});
+      const base = fixture("charge", {});
       charge.payment_method_details = base.payment_method_details && {
         type: "sepa_debit",
         sepa_debit: {
@@ -2529,20 +2637,41 @@ class LocalStripe implements FakeStripe {
       }
       return events;
     }
-    const error: StripeErrorBody = {
+    const error = {
       type: "invalid_request_error",
       code: "insufficient_funds",
       message: "The customer's account has insufficient funds to cover this payment.",
       doc_url: docUrl("insufficient_funds"),
       payment_method: clone(this.paymentMethods.get(paymentMethodId)),
-    };
+    } satisfies StripeErrorBody & KnownError;
     intent.status = "requires_payment_method";
     intent.payment_method = null;
-    intent.last_payment_error = clone(error) as Stripe.PaymentIntent.LastPaymentError;
+    intent.last_payment_error = clone(error);
     events.push(this.event("payment_intent.payment_failed", intent));
     if (session) events.push(this.event("checkout.session.async_payment_failed", session));
     return events;
   };
+}
+
+/** The discriminant decides which of the SDK's event interfaces an event is. */
+function isEventOf<T extends Stripe.Event.Type>(event: Stripe.EventBase, type: T): event is EventOf<T> {
+  return event.type === type;
+}
+
+function copyField<T, K extends keyof T>(to: Partial<T>, from: T, key: K): void {
+  to[key] = from[key];
+}
+
+/** The capabilities a connected account may request here (the app asks for transfers). */
+const CAPABILITIES = [
+  "card_payments",
+  "sepa_debit_payments",
+  "transfers",
+] as const satisfies readonly (keyof Stripe.Account.Capabilities)[];
+
+function isCapability(name: string): name is (typeof CAPABILITIES)[number] {
+  const known: readonly string[] = CAPABILITIES;
+  return known.includes(name);
 }
 
 function headerValue(req: IncomingMessage, name: string): string | null {

@@ -3,6 +3,7 @@
 import Stripe from "stripe";
 import { afterEach, expect, test } from "vitest";
 import { type FakeStripe, type TestCard, startStripeServer } from "../support/stripe-server";
+import { build } from "../support/stripe-types";
 
 const servers: FakeStripe[] = [];
 
@@ -609,7 +610,7 @@ test("events are signed and verified by the SDK's webhook helpers", async () => 
 
   for (const event of [
     completed,
-    fake.event("payment_intent.canceled", { id: "pi_x", object: "payment_intent" }),
+    fake.event("payment_intent.canceled", build("payment_intent", { id: "pi_x" })),
   ]) {
     const payload = JSON.stringify(event);
     const header = fake.stripe.webhooks.generateTestHeaderString({ payload, secret });
