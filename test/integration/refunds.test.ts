@@ -7,14 +7,16 @@ import { createSimulatedGateway } from "~/payments/simulated.server";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { applyStripeEvent } from "~/payments/webhooks.server";
 import { getPledge, recordRefund } from "~/pledges/pledges.server";
+import { AppError } from "~/lib/errors";
 import {
+  finishRefund,
   finishReservedRefunds,
   refundKey,
   refundPledge,
   reserveRefund,
   REFUND_RETRY_AFTER,
 } from "~/pledges/refunds.server";
-import { createCampaign } from "../support/factories";
+import { createCampaign, createUser } from "../support/factories";
 import { collectedPledge, unbalancedTransactions } from "../support/ledger";
 import { refundedByDatabase, stripeCollectedPledge } from "../support/stripe-pledges";
 import { startStripeServer, type FakeStripe } from "../support/stripe-server";
@@ -381,4 +383,105 @@ test("a refund is refused inside a caller's transaction: its reservation must be
       .execute((trx) => refundPledge({ db: trx, gateway }, { pledgeId, amount: 100, reason: "Nested" }, now)),
   ).rejects.toMatchObject({ code: "refund_in_transaction" });
   expect(await getPledge(db, pledgeId)).toMatchObject({ refunded_amount: 0, refund_reserved: 0 });
+});
+
+/** The simulated gateway, which lets `during` run (as another request or the job would) before it answers. */
+function interleaved(during: (request: RefundRequest, inner: PaymentGateway) => Promise<void>) {
+  const inner = createSimulatedGateway(database().db);
+  const gateway: PaymentGateway = {
+    ...inner,
+    async refundPayment(request) {
+      await during(request, inner);
+      return inner.refundPayment(request);
+    },
+  };
+  return gateway;
+}
+
+async function reservedRow(refundId: string) {
+  return database().db.selectFrom("refunds").selectAll().where("id", "=", refundId).executeTakeFirstOrThrow();
+}
+
+test("a refund the job finished while the request waited is answered with the job's refund, recorded once", async () => {
+  const { db } = database();
+  const { campaign, pledgeId } = await simulatedPledge(5_000);
+  let jobRefund: string | null = null;
+  const gateway = interleaved(async (request, inner) => {
+    if (jobRefund) return;
+    const outcome = await finishRefund({ db, gateway: inner }, await reservedRow(request.refundId), now);
+    expect(outcome.status).toBe("succeeded");
+    jobRefund = outcome.status === "succeeded" ? outcome.gatewayRefundId : null;
+  });
+  const result = await refundPledge({ db, gateway }, { pledgeId, amount: 1_200, reason: "Doublon" }, now);
+  expect(jobRefund).toEqual(expect.any(String));
+  expect(result).toEqual({ id: expect.any(String), status: "succeeded", refundId: jobRefund });
+  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual({
+    pledge: 1_200,
+    reserved: 0,
+    rows: 1_200,
+    ledger: 1_200,
+  });
+});
+
+test("a refund the job saw refused while the request waited is refused to the request too, on its amount", async () => {
+  const { db } = database();
+  const { campaign, pledgeId } = await simulatedPledge(5_000);
+  let asked = false;
+  const gateway = interleaved(async (request) => {
+    if (asked) return;
+    asked = true;
+    const refusing: PaymentGateway = {
+      ...createSimulatedGateway(db),
+      refundPayment: async () => ({ status: "refused", code: "charge_disputed", message: "Disputed" }),
+    };
+    const outcome = await finishRefund({ db, gateway: refusing }, await reservedRow(request.refundId), now);
+    expect(outcome).toMatchObject({ status: "refused" });
+  });
+  await expect(
+    refundPledge({ db, gateway }, { pledgeId, amount: 1_200, reason: "Doublon" }, now),
+  ).rejects.toMatchObject({ code: "refund_refused", status: 409, field: "amount" });
+  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual({
+    pledge: 0,
+    reserved: 0,
+    rows: 0,
+    ledger: 0,
+  });
+});
+
+test("a refund of a pledge that does not exist is a 404, not a crash", async () => {
+  const { db } = database();
+  await expect(
+    refundPledge(
+      { db, gateway: createSimulatedGateway(db) },
+      { pledgeId: "no-such-pledge", amount: 100, reason: "Doublon" },
+      now,
+    ),
+  ).rejects.toMatchObject({ code: "pledge_not_found", status: 404 });
+});
+
+test("a refund keeps who asked for it, and a refusal we understand is not taken for an unanswered gateway", async () => {
+  const { db } = database();
+  const { pledgeId } = await simulatedPledge(5_000);
+  const actorId = await createUser(db, { email: "admin-refund@example.org" });
+  const actor = { id: actorId, email: "admin-refund@example.org" };
+  const done = await refundPledge(
+    { db, gateway: createSimulatedGateway(db) },
+    { pledgeId, amount: 500, reason: "Doublon", actor },
+    now,
+  );
+  expect(await reservedRow(done.id)).toMatchObject({
+    actor_id: actorId,
+    actor_email: actor.email,
+    origin: "platform",
+    status: "succeeded",
+  });
+  const failing: PaymentGateway = {
+    ...createSimulatedGateway(db),
+    refundPayment: async () => {
+      throw new AppError("gateway_misconfigured", "No refunds on this account", 409);
+    },
+  };
+  await expect(
+    refundPledge({ db, gateway: failing }, { pledgeId, amount: 500, reason: "Doublon", actor }, now),
+  ).rejects.toMatchObject({ code: "gateway_misconfigured" });
 });
