@@ -223,7 +223,7 @@ test("the local Stripe server refuses more than is left on the charge, with Stri
   expect(error).toMatchObject({ type: "StripeInvalidRequestError", param: "amount" });
   await expect(
     refundPledge({ db, gateway: stripeGateway }, { pledgeId, amount: 1_000, reason: "Too late" }, now),
-  ).rejects.toMatchObject({ code: "refund_refused", status: 409 });
+  ).rejects.toMatchObject({ code: "refund_refused", status: 409, field: "amount" });
   expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual({
     pledge: 0,
     reserved: 0,
