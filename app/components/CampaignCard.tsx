@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import type { CampaignCard as Card } from "~/campaigns/campaigns.server";
-import { useTranslate } from "~/lib/locale";
+import { useTranslate } from "~/components/use-locale";
 import { ProgressBar } from "./ProgressBar";
 import { TimeLeftText } from "./TimeLeft";
 

@@ -8,7 +8,7 @@ import { useForm } from "react-hook-form";
 import { campaignFormSchema } from "~/campaigns/campaign-form";
 import type { FieldErrors } from "~/lib/form-errors";
 import type { MessageKey } from "~/lib/i18n";
-import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { FormField } from "./FormField";
 
 const fields = [

@@ -1,7 +1,7 @@
 // The funding curve: cumulative amount pledged over time against the straight pace line from the
 // launch to the goal at the deadline. An SVG with a text alternative; no script needed.
 import { formatMoney } from "~/lib/money";
-import { useIntlLocale } from "~/lib/locale";
+import { useIntlLocale } from "~/components/use-locale";
 
 export interface FundingChartProps {
   points: { at: string; cumulative: number }[];

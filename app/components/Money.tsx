@@ -1,5 +1,5 @@
 import { formatMoney } from "~/lib/money";
-import { useIntlLocale } from "~/lib/locale";
+import { useIntlLocale } from "~/components/use-locale";
 
 /** An amount in minor units, formatted for the reader (`15 000 €` in French). */
 export function Money({ amount, currency }: { amount: number; currency: string }) {

@@ -2,7 +2,7 @@
 // Admins get the approver, the reference and their actions in the last column; owners the rest.
 import type { ReactNode } from "react";
 import type { PayoutRow } from "~/payouts/views.server";
-import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 import { formatDateTime, platformTimeZone } from "~/lib/time";
 

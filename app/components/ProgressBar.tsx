@@ -2,7 +2,7 @@
 // screen readers read as text. Exact numbers ride along as data attributes for live updates.
 import type { Progress } from "~/campaigns/campaigns.server";
 import { formatMoney } from "~/lib/money";
-import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { useIntlLocale, useTranslate } from "~/components/use-locale";
 
 export function ProgressBar({
   progress,

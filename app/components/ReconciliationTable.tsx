@@ -1,7 +1,7 @@
 // Reconciliation rows: each payment or transfer and kind of movement, what the ledger says beside
 // what Stripe's balance lines say, and whether they agree (colour and words, not colour alone).
 import type { ReconciliationRow } from "~/payouts/reconciliation.server";
-import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 
 export function ReconciliationTable({ rows }: { rows: ReconciliationRow[] }) {

@@ -1,7 +1,7 @@
 // A campaign's statement as people read it: from what was collected down to what is still due, with
 // a bar showing where the money went. Used by the owner's and the admins' pages alike.
 import type { Statement as StatementData } from "~/payouts/ledger.server";
-import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 
 export function Statement({ statement, currency }: { statement: StatementData; currency: string }) {

@@ -1,4 +1,4 @@
-import { useTranslate } from "~/lib/locale";
+import { useTranslate } from "~/components/use-locale";
 
 /**
  * On every page while no real money can move, so nobody mistakes a demo for a live platform. A

@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
 import type { TierView } from "~/campaigns/campaigns.server";
 import { formatMoney } from "~/lib/money";
-import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { useIntlLocale, useTranslate } from "~/components/use-locale";
 
 export function TierCard({
   tier,

@@ -1,5 +1,5 @@
 import type { TimeLeft as TimeLeftValue } from "~/lib/time";
-import { useTranslate } from "~/lib/locale";
+import { useTranslate } from "~/components/use-locale";
 
 export function TimeLeftText({ value }: { value: TimeLeftValue }) {
   const t = useTranslate();

@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { listFundedCampaigns, listLiveCampaigns } from "~/campaigns/campaigns.server";
 import { CampaignCard } from "~/components/CampaignCard";
 import { translator } from "~/lib/i18n";
-import { useTranslate } from "~/lib/locale";
+import { useTranslate } from "~/components/use-locale";
 import { requestLocale } from "~/lib/request.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -9,7 +9,7 @@ import { CsrfField } from "~/components/CsrfField";
 import { payoutAccountOf, refreshPayoutAccount, startOnboarding } from "~/payouts/accounts.server";
 import { AppError } from "~/lib/errors";
 import type { MessageKey } from "~/lib/i18n";
-import { useTranslate } from "~/lib/locale";
+import { useTranslate } from "~/components/use-locale";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

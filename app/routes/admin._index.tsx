@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { assertCan } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
-import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -6,7 +6,7 @@ import { assertCan } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
 import { auditEntries } from "~/payouts/audit.server";
 import type { MessageKey } from "~/lib/i18n";
-import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatDateTime, platformTimeZone } from "~/lib/time";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -18,7 +18,7 @@ import { refundPledge } from "~/pledges/refunds.server";
 import { AppError } from "~/lib/errors";
 import { echoValues } from "~/lib/form-echo";
 import { intlLocale, type MessageKey } from "~/lib/i18n";
-import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { ambiguousAmountParams, formatMoney, parseMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 

@@ -4,7 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { listMailbox } from "~/notifications/mailbox.server";
 import { assertCan } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
-import { useTranslate } from "~/lib/locale";
+import { useTranslate } from "~/components/use-locale";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // Sign-in links land here: admins only, whatever the configuration (a local install included).

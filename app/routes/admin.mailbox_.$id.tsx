@@ -4,7 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { readMailboxMessage } from "~/notifications/mailbox.server";
 import { assertCan } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
-import { useTranslate } from "~/lib/locale";
+import { useTranslate } from "~/components/use-locale";
 import { notFound } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

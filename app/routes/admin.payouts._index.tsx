@@ -15,7 +15,7 @@ import { AppError } from "~/lib/errors";
 import { clip } from "~/lib/form-echo";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
 import type { MessageKey } from "~/lib/i18n";
-import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatDateTime, platformTimeZone } from "~/lib/time";
 import { formatMoney } from "~/lib/money";
 

@@ -32,7 +32,7 @@ import { AppError } from "~/lib/errors";
 import { minimumPledge } from "~/lib/currencies";
 import { echoValues, fieldLimits } from "~/lib/form-echo";
 import { intlLocale, translator, type MessageKey } from "~/lib/i18n";
-import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { ambiguousAmountParams, formatMoney, parseMoney, toInputAmount } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 import { formatInstant } from "~/lib/time";

@@ -11,7 +11,7 @@ import { AppError } from "~/lib/errors";
 import { echoValues, fieldLimits } from "~/lib/form-echo";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
 import { intlLocale } from "~/lib/i18n";
-import { useTranslate } from "~/lib/locale";
+import { useTranslate } from "~/components/use-locale";
 import { requestLocale } from "~/lib/request.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

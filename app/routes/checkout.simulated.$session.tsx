@@ -26,7 +26,7 @@ import { chargePledgeNow } from "~/pledges/charging.server";
 import { pledgeUrl } from "~/pledges/pledge-link.server";
 import { expirePledge } from "~/pledges/pledges.server";
 import { translator, type MessageKey } from "~/lib/i18n";
-import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 import type { Db } from "~/lib/db.server";

@@ -9,7 +9,7 @@ import {
 } from "~/payments/simulated.server";
 import { chargePledgeNow } from "~/pledges/charging.server";
 import { pledgeUrl } from "~/pledges/pledge-link.server";
-import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 import { limitCheckoutPostsByIp } from "~/auth/rate-limit.server";
 import { notFound } from "~/lib/request.server";

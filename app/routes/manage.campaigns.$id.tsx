@@ -38,7 +38,7 @@ import { minimumPledge } from "~/lib/currencies";
 import { echoValues, fieldLimits } from "~/lib/form-echo";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
 import { intlLocale, type MessageKey } from "~/lib/i18n";
-import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { ambiguousAmountParams, formatMoney, parseMoney, toInputAmount } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 

@@ -6,7 +6,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { PayoutHistory } from "~/components/PayoutHistory";
 import { Statement } from "~/components/Statement";
 import { statementView } from "~/payouts/views.server";
-import { useTranslate } from "~/lib/locale";
+import { useTranslate } from "~/components/use-locale";
 import { notFound } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

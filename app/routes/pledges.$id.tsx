@@ -19,7 +19,7 @@ import { cancelPledge, changePledge, getPledge } from "~/pledges/pledges.server"
 import { AppError } from "~/lib/errors";
 import { minimumPledge } from "~/lib/currencies";
 import { intlLocale, translator, type MessageKey } from "~/lib/i18n";
-import { useIntlLocale, useTranslate } from "~/lib/locale";
+import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { ambiguousAmountParams, formatMoney, toInputAmount } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 

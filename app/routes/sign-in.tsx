@@ -8,7 +8,7 @@ import { FormField } from "~/components/FormField";
 import { AppError } from "~/lib/errors";
 import { clip } from "~/lib/form-echo";
 import type { MessageKey } from "~/lib/i18n";
-import { useTranslate } from "~/lib/locale";
+import { useTranslate } from "~/components/use-locale";
 import { requestLocale, safeRedirectPath } from "~/lib/request.server";
 
 export function loader({ request }: LoaderFunctionArgs) {

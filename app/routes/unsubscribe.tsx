@@ -5,7 +5,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { unsubscribeKinds } from "../../emails";
 import { unsubscribe, verifyUnsubscribeToken } from "~/notifications/unsubscribe.server";
-import { useTranslate } from "~/lib/locale";
+import { useTranslate } from "~/components/use-locale";
 
 const query = z.object({ e: z.string().email(), k: z.enum(unsubscribeKinds), t: z.string().min(1) });
 

@@ -1,6 +1,6 @@
 // The reader's locale in React: chosen by the root loader, read by every component.
 import { useRouteLoaderData } from "@remix-run/react";
-import { defaultLocale, intlLocale, translator, type Locale, type Translate } from "./i18n";
+import { defaultLocale, intlLocale, translator, type Locale, type Translate } from "~/lib/i18n";
 
 export function useLocale(): Locale {
   const data = useRouteLoaderData<{ locale: Locale }>("root");

@@ -1,8 +1,8 @@
 // Keeps a campaign page's progress current through the live-progress stream. Without JavaScript
 // (or EventSource) the page keeps the numbers it was rendered with.
 import { useEffect, useState } from "react";
-import type { Progress } from "./campaigns.server";
-import type { LiveProgress } from "./live.server";
+import type { Progress } from "~/campaigns/campaigns.server";
+import type { LiveProgress } from "~/campaigns/live.server";
 
 export function useLiveProgress(slug: string, initial: Progress): { progress: Progress; connected: boolean } {
   const [progress, setProgress] = useState(initial);
