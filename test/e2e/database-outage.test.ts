@@ -90,11 +90,15 @@ describe.skipIf(!postgresUrl)("losing the PostgreSQL connection", () => {
     expect(await pledgeOnce()).toBe(1);
     const load = startPledgeLoad(server.url, { slug: "la-machinerie", backers: 8, choices });
     let terminated = 0;
+    // Each cut lands in the middle of requests: a dozen more answers between two cuts.
     for (let cut = 0; cut < 4; cut++) {
-      await new Promise((r) => setTimeout(r, 1_500));
+      const answered = load.answers.length;
+      await until(() => load.answers.length >= answered + 12, 30_000);
       terminated += await terminateAppConnections();
     }
-    await new Promise((r) => setTimeout(r, 1_000));
+    // After the last cut the same load commits pledges again, on new connections.
+    const committedBefore = load.committed;
+    await until(() => load.committed >= committedBefore + 2, 30_000);
     load.stop();
     await load.done;
 
@@ -136,7 +140,7 @@ describe.skipIf(!postgresUrl)("losing the PostgreSQL connection", () => {
       expect(await french.text()).toContain("Service momentanément indisponible");
 
       const load = startPledgeLoad(server.url, { slug: "la-machinerie", backers: 4, choices });
-      await new Promise((r) => setTimeout(r, 3_000));
+      await until(() => load.answers.length >= 12, 15_000);
       load.stop();
       await load.done;
       expect(load.answers.length).toBeGreaterThan(0);

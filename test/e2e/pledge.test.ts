@@ -1,7 +1,7 @@
 // Backers in Chromium on the simulated gateway: a 50 € pledge moves the progress bar in another open
 // page; a declined card says so and counts nothing; the authentication card can be approved.
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.ts";
 import { recomputeTotals } from "~/campaigns/campaigns.server";
 import { launchBrowser, signInByEmail, skipBrowser } from "../support/browser";
@@ -104,10 +104,13 @@ describe.skipIf(skipBrowser)("pledging in Chromium", () => {
     await page.goto(`${server.url}/admin/mailbox`);
     // The delivery job runs every 2 s in the server.
     const subject = /^Merci ! Votre contribution de 50\s€ à « La Machinerie/;
-    for (let tries = 0; tries < 20 && !(await page.getByRole("link", { name: subject }).count()); tries++) {
-      await page.waitForTimeout(500);
-      await page.reload();
-    }
+    await vi.waitFor(
+      async () => {
+        await page.reload();
+        expect(await page.getByRole("link", { name: subject }).count()).toBeGreaterThan(0);
+      },
+      { timeout: 15_000, interval: 250 },
+    );
     await page.getByRole("link", { name: subject }).first().click();
     await page.getByRole("heading", { level: 1, name: subject }).waitFor();
     const text = (await page.getByTestId("mail-text").textContent()) ?? "";

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
 import type { RunningServer } from "./server";
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -53,13 +53,18 @@ export async function signInByEmail(
   await page.getByLabel("Votre adresse e-mail").fill(email);
   await page.getByRole("button", { name: "Recevoir mon lien" }).click();
   await page.getByText(/un lien de connexion vient de partir/).waitFor();
-  let link: string | undefined;
-  for (let tries = 0; tries < 40 && !link; tries++) {
-    link = printed()
-      .slice(before)
-      .find((line) => line[1] === email)?.[2];
-    if (!link) await page.waitForTimeout(250);
-  }
+  const link = await vi
+    .waitFor(
+      () => {
+        const found = printed()
+          .slice(before)
+          .find((line) => line[1] === email)?.[2];
+        if (!found) throw new Error("no sign-in link printed yet");
+        return found;
+      },
+      { timeout: 10_000, interval: 50 },
+    )
+    .catch(() => undefined);
   expect(link, server.output()).toMatch(/^http:\/\/localhost:\d+\/auth\/verify\?token=[\w-]+$/);
   await page.goto(link!.replace(/^http:\/\/localhost:\d+/, server.url));
   await page.getByRole("heading", { level: 1, name: "Mes contributions" }).waitFor();

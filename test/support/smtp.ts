@@ -16,6 +16,8 @@ export interface SmtpSink {
 
 export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
+  // Called after each message is kept (waitFor's wake-ups: no polling, no sleep).
+  const arrivals = new Set<() => void>();
   let server: SMTPServer | undefined;
   let port = 0;
 
@@ -30,6 +32,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         simpleParser(stream).then(
           (mail) => {
             messages.push(mail);
+            for (const arrived of arrivals) arrived();
             callback();
           },
           (error: Error) => callback(error),
@@ -50,11 +53,23 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
     messages,
     async waitFor(count, timeoutMs = 5_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (messages.length < count) {
-        if (Date.now() > deadline) throw new Error(`Only ${messages.length} of ${count} messages arrived`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      if (messages.length >= count) return messages;
+      await new Promise<void>((resolve, reject) => {
+        const arrived = () => {
+          if (messages.length < count) return;
+          done();
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`Only ${messages.length} of ${count} messages arrived`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          arrivals.delete(arrived);
+        };
+        arrivals.add(arrived);
+      });
       return messages;
     },
     async stop() {
