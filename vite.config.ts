@@ -33,6 +33,7 @@ export default defineConfig({
         test: {
           name: "sqlite",
           include: ["test/integration/**/*.test.ts"],
+          globalSetup: ["test/support/template-database.ts"],
           env: { TEST_ENGINE: "sqlite" },
         },
       },
@@ -43,6 +44,7 @@ export default defineConfig({
               test: {
                 name: "postgres",
                 include: ["test/integration/**/*.test.ts"],
+                globalSetup: ["test/support/template-database.ts"],
                 env: { TEST_ENGINE: "postgres" },
               },
             },

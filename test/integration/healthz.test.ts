@@ -25,6 +25,7 @@ test("healthz answers 200 and names the engine while the database is reachable",
 
 test("healthz answers 503 when the database is gone", async () => {
   const other = await createTestDatabase();
+  expect((await call(other)).status).toBe(200);
   await other.drop();
   const closed = other.engine === "sqlite" ? other : openDatabase(other.url);
   const response = await call(closed);

@@ -1,16 +1,17 @@
 // A fresh, migrated database for one test file, on the engine the vitest project names
 // (TEST_ENGINE=sqlite or postgres). Never a mock: the same SQL the app runs, on a real engine.
+// Under `vitest run` it is a copy of the template migrated once at the start of the run
+// (template-database.ts); elsewhere (the mutation runs) it is migrated here.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { openDatabase, type DatabaseHandle, type Engine } from "#db/connection.ts";
 import { migrateToLatest } from "#db/migrate.ts";
 
-export function testEngine(): Engine {
-  const engine = process.env.TEST_ENGINE ?? "sqlite";
+export function testEngine(engine = process.env.TEST_ENGINE ?? "sqlite"): Engine {
   if (engine !== "sqlite" && engine !== "postgres") throw new Error(`Unknown TEST_ENGINE ${engine}`);
   return engine;
 }
@@ -26,26 +27,34 @@ function postgresServerUrl(): URL {
   return new URL(url);
 }
 
-/** Creates an empty database (not migrated) and returns its URL and how to remove it. */
+/**
+ * Creates a database and returns its URL and how to remove it: empty, or a copy of `template` (a
+ * migrated database no one is connected to). `label` goes into its name.
+ */
 export async function createEmptyDatabase(
   engine: Engine = testEngine(),
+  label = "test",
+  template?: string,
 ): Promise<{ url: string; remove(): Promise<void> }> {
   if (engine === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "tdt-test-"));
-    return {
-      url: join(dir, "test.sqlite"),
-      remove: async () => rmSync(dir, { recursive: true, force: true }),
-    };
+    const dir = mkdtempSync(join(tmpdir(), `tdt-${label}-`));
+    const url = join(dir, "test.sqlite");
+    // Closed, the template has no WAL left: the file is the whole database.
+    if (template) copyFileSync(template, url);
+    return { url, remove: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const server = postgresServerUrl();
   // The URL's database name is the prefix of each test file's own database.
   const prefix = server.pathname.slice(1) || "tourdetable_test";
-  const name = `${prefix}_${randomBytes(5).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+  const name = `${prefix}_${label}_${randomBytes(5).toString("hex")}`
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, "_");
   const admin = new URL(server);
   admin.pathname = "/postgres";
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
-  await client.query(`create database "${name}"`);
+  const from = template ? ` template "${new URL(template).pathname.slice(1)}"` : "";
+  await client.query(`create database "${name}"${from}`);
   await client.end();
   const url = new URL(server);
   url.pathname = `/${name}`;
@@ -73,11 +82,21 @@ export async function createEmptyDatabase(
   };
 }
 
+/** The run's migrated template, when the project's global setup made one. */
+function providedTemplate(engine: Engine): string | undefined {
+  try {
+    return engine === testEngine() ? inject("templateDatabase") : undefined;
+  } catch {
+    return undefined; // not inside a vitest worker
+  }
+}
+
 /** A fresh migrated database; `drop()` closes and removes it. */
 export async function createTestDatabase(engine: Engine = testEngine()): Promise<TestDatabase> {
-  const { url, remove } = await createEmptyDatabase(engine);
+  const template = providedTemplate(engine);
+  const { url, remove } = await createEmptyDatabase(engine, "test", template);
   const handle = openDatabase(url);
-  await migrateToLatest(handle.db);
+  if (!template) await migrateToLatest(handle.db);
   return {
     ...handle,
     url,
