@@ -30,6 +30,20 @@ export async function closeCampaignsDue(db: Db, now: Date): Promise<ClosedCampai
   return closed;
 }
 
+/**
+ * Closes one campaign whose deadline has passed, as closeCampaignsDue does each of them (null when
+ * it is not due or was closed already): for a caller that must not close anyone else's.
+ */
+export async function closeCampaignIfDue(
+  db: Db,
+  campaignId: string,
+  now: Date,
+): Promise<ClosedCampaign["outcome"] | null> {
+  const outcome = await inTransaction(db, (trx) => closeCampaign(trx, campaignId, now));
+  if (outcome) campaignPagesChanged();
+  return outcome;
+}
+
 async function closeCampaign(
   db: Db,
   campaignId: string,

@@ -239,7 +239,7 @@ export function moveTier(db: Db, tierId: string, direction: "up" | "down"): Prom
 export async function addStretchGoal(
   db: Db,
   campaignId: string,
-  goal: { title: string; target: number },
+  goal: { title: string; target: number; description?: string },
 ): Promise<string> {
   const id = randomUUID();
   const count = await db
@@ -255,7 +255,7 @@ export async function addStretchGoal(
       position: Number(count.n),
       target_amount: goal.target,
       title: goal.title,
-      description: "",
+      description: goal.description ?? "",
       reached_at: null,
     })
     .execute();

@@ -3,7 +3,7 @@
 // a drop after 7 days, a refund, and final totals that equal the sum of the rows.
 import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
-import { closeCampaignsDue } from "~/campaigns/closing.server";
+import { closeCampaignIfDue, closeCampaignsDue } from "~/campaigns/closing.server";
 import { recomputeTotals } from "~/campaigns/campaigns.server";
 import { createSimulatedGateway } from "~/payments/simulated.server";
 import {
@@ -203,6 +203,23 @@ test("fifteen days of an all-or-nothing campaign, from first pledge to final tot
     .where("pledge_id", "in", [visaA, visaB, declined, needsAuth])
     .executeTakeFirstOrThrow();
   expect(Number(charged.total)).toBe(17_000);
+});
+
+test("closing one campaign leaves the others due alone, and waits for its own deadline", async () => {
+  const { db } = database();
+  const launchedAt = new Date("2026-11-24T09:00:00.000Z");
+  const one = await launch({ goal: 10_000, launchedAt });
+  const other = await launch({ goal: 10_000, launchedAt });
+  await pledge(one.campaign, 6_000, "visa", new Date(launchedAt.getTime() + DAY));
+  expect(await closeCampaignIfDue(db, one.campaign, new Date(one.deadline.getTime() - 1))).toBeNull();
+  const after = new Date(one.deadline.getTime() + 1);
+  expect(await closeCampaignIfDue(db, one.campaign, after)).toBe("failed");
+  expect(await closeCampaignIfDue(db, one.campaign, after)).toBeNull();
+  expect(await state(one.campaign)).toMatchObject({ status: "failed", final_pledged_amount: 6_000 });
+  expect(await emailsOf(one.campaign, "campaign_failed")).toHaveLength(2); // the backer and the owner
+  // The other campaign, due as well, was left live: the job closes it, and only it.
+  expect((await state(other.campaign)).status).toBe("live");
+  expect(await closeCampaignsDue(db, after)).toEqual([{ id: other.campaign, outcome: "failed" }]);
 });
 
 test("a campaign short of its goal fails: every pledge is released and nobody is charged", async () => {

@@ -399,3 +399,25 @@ test("stretch goals are added, edited, reordered and removed", async () => {
   await removeStretchGoal(db, second);
   expect(await order()).toEqual(["Deux bancs:950000"]);
 });
+
+test("a stretch goal may come with a description, kept when it is edited", async () => {
+  const { db } = database();
+  const id = await createDraft(db, await createUser(db), input(), now);
+  const described = await addStretchGoal(db, id, {
+    title: "Une serre",
+    target: 1_200_000,
+    description: "Pour les semis de printemps.",
+  });
+  const bare = await addStretchGoal(db, id, { title: "Un banc", target: 900_000 });
+  await updateStretchGoal(db, described, { title: "Une grande serre", target: 1_300_000 });
+  const goals = await db
+    .selectFrom("stretch_goals")
+    .select(["id", "title", "description"])
+    .where("campaign_id", "=", id)
+    .execute();
+  expect(goals.find((g) => g.id === described)).toMatchObject({
+    title: "Une grande serre",
+    description: "Pour les semis de printemps.",
+  });
+  expect(goals.find((g) => g.id === bare)?.description).toBe("");
+});
