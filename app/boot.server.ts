@@ -2,8 +2,7 @@
 // open the database, migrate it, seed the demo into an empty one, and pick the payment gateway.
 import { openDatabase, type DatabaseHandle } from "#db/connection.ts";
 import { migrateToLatest } from "#db/migrate.ts";
-import { isEmpty, seedDemo, type SeedResult } from "#db/seed.ts";
-import { recordCollection, simulatedStripeFee } from "~/payouts/ledger.server";
+import { isEmpty, seedDemo, type SeedResult } from "~/demo/demo.server";
 import { hostname } from "node:os";
 import {
   authJobs,
@@ -21,7 +20,7 @@ import {
 import type { PaymentGateway } from "~/payments/gateway";
 import { createSimulatedGateway } from "~/payments/simulated.server";
 import { createStripeGateway } from "~/payments/stripe.server";
-import { campaignDeadline, systemClock } from "~/lib/time";
+import { systemClock } from "~/lib/time";
 import type { Config } from "~/lib/config.server";
 
 export async function prepareDatabase(
@@ -31,31 +30,12 @@ export async function prepareDatabase(
   const handle = openDatabase(config.DATABASE_URL);
   try {
     const results = await migrateToLatest(handle.db);
-    const seeded = config.SEED_DEMO && (await isEmpty(handle.db)) ? await seedDemoData(handle, now) : null;
+    const seeded = config.SEED_DEMO && (await isEmpty(handle.db)) ? await seedDemo(handle, now) : null;
     return { handle, migrated: results.map((r) => r.migrationName), seeded };
   } catch (error) {
     await handle.db.destroy();
     throw error;
   }
-}
-
-export function seedDemoData(handle: DatabaseHandle, now: Date): Promise<SeedResult> {
-  return seedDemo(handle.db, {
-    now,
-    deadlineFor: campaignDeadline,
-    recordCollected: (trx, p) =>
-      recordCollection(
-        trx,
-        {
-          pledgeId: p.pledgeId,
-          campaignId: p.campaignId,
-          amount: p.amount,
-          currency: p.currency,
-          stripeFee: simulatedStripeFee(p.amount),
-        },
-        p.at,
-      ),
-  });
 }
 
 /** Stripe when a secret key is set; otherwise the simulated gateway, which moves no money. */

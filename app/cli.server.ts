@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { backupPostgres, backupSqlite, defaultBackupPath } from "#db/backup.ts";
 import { migrateToLatest } from "#db/migrate.ts";
 import { engineOf, openDatabase, sqlitePath } from "#db/connection.ts";
-import { seedDemoData } from "~/boot.server";
+import { seedDemo } from "~/demo/demo.server";
 import { ConfigError, loadConfig, type Config } from "~/lib/config.server";
 
 /** An online copy of the database, safe while the app runs; see "Backups" in the README. */
@@ -32,7 +32,7 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
         : `${handle.description} is up to date.`,
     );
     if (command === "seed") {
-      const { created, skipped } = await seedDemoData(handle, new Date());
+      const { created, skipped } = await seedDemo(handle, new Date());
       console.log(
         `Demo data: created ${created.join(", ") || "nothing"}; already there: ${skipped.join(", ") || "nothing"}.`,
       );

@@ -1,54 +1,41 @@
-// Demo data: La Machinerie, a coworking space and fablab in Amiens raising 15 000 € in 15 days,
-// plus one funded and one draft campaign. Idempotent: a campaign whose slug exists is left alone.
-import { randomUUID } from "node:crypto";
-import type { Kysely, Transaction } from "kysely";
-import type { Database, NewPledge, PledgeStatus } from "./schema.ts";
+// The demo's words and numbers: La Machinerie, a coworking space and fablab in Amiens raising
+// 15 000 € in 15 days, plus one funded and one draft campaign. Data only; demo.server.ts plays it.
 
-const DAY = 86_400_000;
+/** A text in the campaign's language (French) and its English translation. */
+export type Bilingual = [fr: string, en: string];
 
-export interface SeedOptions {
-  now: Date;
-  /** The campaign deadline rule (end of the last local day); passed in because db/ never imports app/. */
-  deadlineFor: (launchedAt: Date, durationDays: number, timeZone: string) => Date;
-  /** Posts a collected demo pledge to the ledger, in the seeding transaction (the ledger's rules live in app/). */
-  recordCollected: (
-    trx: Transaction<Database>,
-    pledge: { pledgeId: string; campaignId: string; amount: number; currency: string; at: Date },
-  ) => Promise<void>;
-}
-
-export interface SeedResult {
-  created: string[];
-  skipped: string[];
-}
-
-interface DemoTier {
-  title: [fr: string, en: string];
-  description: [fr: string, en: string];
+export interface DemoTier {
+  title: Bilingual;
+  description: Bilingual;
   minAmount: number;
   stockLimit: number | null;
   delivery: string | null;
   shipping: boolean;
   /** Demo pledges on this tier: how many, and what each gave (minor units), by index. */
-  pledges: { count: number; amount: (i: number) => number };
+  pledges: DemoPledges;
 }
 
-interface DemoCampaign {
+export interface DemoPledges {
+  count: number;
+  amount: (i: number) => number;
+}
+
+export interface DemoCampaign {
   slug: string;
   owner: { email: string; name: string };
+  /** Where the demo leaves it: live (pledges saved), succeeded (closed and charged), or a draft. */
   status: "live" | "succeeded" | "draft";
-  title: [fr: string, en: string];
-  tagline: [fr: string, en: string];
-  story: [fr: string, en: string];
+  title: Bilingual;
+  tagline: Bilingual;
+  story: Bilingual;
   cover: string;
   goal: number;
   durationDays: number;
   /** Days between launch and now; null for a draft. */
   launchedDaysAgo: number | null;
-  pledgeStatus: PledgeStatus;
   tiers: DemoTier[];
-  stretchGoals: { target: number; title: [string, string]; description: [string, string] }[];
-  noRewardPledges: { count: number; amount: (i: number) => number };
+  stretchGoals: { target: number; title: Bilingual; description: Bilingual }[];
+  noRewardPledges: DemoPledges;
 }
 
 const laMachinerieStoryFr = `## Un lieu pour fabriquer ensemble
@@ -101,7 +88,7 @@ first six months of rent.**
 If the goal is not met by the end of the campaign, **nobody is charged**. Every pledge counts:
 please tell the people around you!`;
 
-const campaigns: DemoCampaign[] = [
+export const demoCampaigns: DemoCampaign[] = [
   {
     slug: "la-machinerie",
     owner: { email: "bonjour@lamachinerie.example", name: "Collectif La Machinerie" },
@@ -116,7 +103,6 @@ const campaigns: DemoCampaign[] = [
     goal: 1_500_000,
     durationDays: 15,
     launchedDaysAgo: 6,
-    pledgeStatus: "committed",
     tiers: [
       {
         title: ["Merci !", "Thank you!"],
@@ -216,7 +202,6 @@ const campaigns: DemoCampaign[] = [
     goal: 600_000,
     durationDays: 30,
     launchedDaysAgo: 75,
-    pledgeStatus: "collected",
     tiers: [
       {
         title: ["Une miche", "A loaf"],
@@ -269,7 +254,6 @@ const campaigns: DemoCampaign[] = [
     goal: 400_000,
     durationDays: 30,
     launchedDaysAgo: null,
-    pledgeStatus: "committed",
     tiers: [
       {
         title: ["Un coup de main", "A helping hand"],
@@ -289,7 +273,8 @@ const campaigns: DemoCampaign[] = [
   },
 ];
 
-const firstNames = [
+/** Backers are named from these, in turn: first name and initial. */
+export const firstNames = [
   "Camille",
   "Léa",
   "Hugo",
@@ -313,255 +298,4 @@ const firstNames = [
   "Lucas",
   "Margaux",
 ];
-const lastInitials = "BDFGLMPRSTV";
-
-async function seedCampaign(
-  trx: Transaction<Database>,
-  demo: DemoCampaign,
-  { now, deadlineFor, recordCollected }: SeedOptions,
-): Promise<void> {
-  const iso = (date: Date) => date.toISOString();
-  let owner = await trx
-    .selectFrom("users")
-    .select("id")
-    .where("email", "=", demo.owner.email)
-    .executeTakeFirst();
-  if (!owner) {
-    owner = { id: randomUUID() };
-    await trx
-      .insertInto("users")
-      .values({
-        id: owner.id,
-        email: demo.owner.email,
-        name: demo.owner.name,
-        locale: "fr",
-        created_at: iso(now),
-      })
-      .execute();
-  }
-
-  const launchedAt =
-    demo.launchedDaysAgo === null ? null : new Date(now.getTime() - demo.launchedDaysAgo * DAY);
-  const deadline = launchedAt ? deadlineFor(launchedAt, demo.durationDays, "Europe/Paris") : null;
-  const campaignId = randomUUID();
-  const createdAt = new Date((launchedAt ?? now).getTime() - 10 * DAY);
-  await trx
-    .insertInto("campaigns")
-    .values({
-      id: campaignId,
-      slug: demo.slug,
-      owner_id: owner.id,
-      status: demo.status,
-      language: "fr",
-      title: demo.title[0],
-      tagline: demo.tagline[0],
-      story_md: demo.story[0],
-      cover_image: demo.cover,
-      goal_amount: demo.goal,
-      currency: "EUR",
-      funding_model: "all_or_nothing",
-      time_zone: "Europe/Paris",
-      duration_days: demo.durationDays,
-      launched_at: launchedAt ? iso(launchedAt) : null,
-      deadline_at: deadline ? iso(deadline) : null,
-      closed_at: demo.status === "succeeded" && deadline ? iso(deadline) : null,
-      created_at: iso(createdAt),
-      updated_at: iso(now),
-    })
-    .execute();
-
-  const translations: Database["content_translations"][] = [
-    { subject_type: "campaign", subject_id: campaignId, locale: "en", field: "title", value: demo.title[1] },
-    {
-      subject_type: "campaign",
-      subject_id: campaignId,
-      locale: "en",
-      field: "tagline",
-      value: demo.tagline[1],
-    },
-    {
-      subject_type: "campaign",
-      subject_id: campaignId,
-      locale: "en",
-      field: "story_md",
-      value: demo.story[1],
-    },
-  ];
-
-  const pledges: NewPledge[] = [];
-  let backerNumber = 0;
-  const addPledges = (tierId: string | null, spec: DemoTier["pledges"], launchedAt: Date) => {
-    for (let i = 0; i < spec.count; i++) {
-      backerNumber++;
-      // Spread over the days run so far, busier at the start, as real campaigns are.
-      const daysRun = Math.min(demo.launchedDaysAgo ?? 0, demo.durationDays);
-      const fraction = ((backerNumber * 7919) % 1000) / 1000;
-      const at = new Date(launchedAt.getTime() + Math.floor(fraction ** 2 * daysRun * DAY));
-      const name = `${firstNames[backerNumber % firstNames.length]} ${lastInitials[backerNumber % lastInitials.length]}.`;
-      pledges.push({
-        id: randomUUID(),
-        campaign_id: campaignId,
-        tier_id: tierId,
-        backer_name: name,
-        backer_email: `backer${backerNumber}@${demo.slug}.example`,
-        amount: spec.amount(i),
-        currency: "EUR",
-        status: demo.pledgeStatus,
-        // Collected demo pledges were paid through the simulated gateway, as a local install pays.
-        ...(demo.pledgeStatus === "collected"
-          ? {
-              gateway: "simulated" as const,
-              collected_at: iso(at),
-              payment_intent_id: `sim_pi_demo_${backerNumber}`,
-            }
-          : {}),
-        anonymous: backerNumber % 9 === 0 ? 1 : 0,
-        // Each pledge on a tier holds one unit of the tier's claimed stock.
-        holds_stock: tierId ? 1 : 0,
-        comment: null,
-        locale: backerNumber % 5 === 0 ? "en" : "fr",
-        created_at: iso(at),
-        committed_at: iso(at),
-        updated_at: iso(at),
-      });
-    }
-  };
-
-  for (const [position, tier] of demo.tiers.entries()) {
-    const tierId = randomUUID();
-    await trx
-      .insertInto("reward_tiers")
-      .values({
-        id: tierId,
-        campaign_id: campaignId,
-        position,
-        title: tier.title[0],
-        description: tier.description[0],
-        min_amount: tier.minAmount,
-        stock_limit: tier.stockLimit,
-        claimed_count: tier.pledges.count,
-        estimated_delivery: tier.delivery,
-        shipping_required: tier.shipping ? 1 : 0,
-        created_at: iso(createdAt),
-      })
-      .execute();
-    translations.push(
-      { subject_type: "reward_tier", subject_id: tierId, locale: "en", field: "title", value: tier.title[1] },
-      {
-        subject_type: "reward_tier",
-        subject_id: tierId,
-        locale: "en",
-        field: "description",
-        value: tier.description[1],
-      },
-    );
-    if (launchedAt) addPledges(tierId, tier.pledges, launchedAt);
-  }
-  if (launchedAt) addPledges(null, demo.noRewardPledges, launchedAt);
-
-  const stretchIds: { id: string; target: number }[] = [];
-  for (const [position, goal] of demo.stretchGoals.entries()) {
-    const goalId = randomUUID();
-    stretchIds.push({ id: goalId, target: goal.target });
-    await trx
-      .insertInto("stretch_goals")
-      .values({
-        id: goalId,
-        campaign_id: campaignId,
-        position,
-        target_amount: goal.target,
-        title: goal.title[0],
-        description: goal.description[0],
-        reached_at: null,
-      })
-      .execute();
-    translations.push(
-      {
-        subject_type: "stretch_goal",
-        subject_id: goalId,
-        locale: "en",
-        field: "title",
-        value: goal.title[1],
-      },
-      {
-        subject_type: "stretch_goal",
-        subject_id: goalId,
-        locale: "en",
-        field: "description",
-        value: goal.description[1],
-      },
-    );
-  }
-
-  await trx.insertInto("content_translations").values(translations).execute();
-  // Chunks keep each statement under SQLite's bound-parameter limit.
-  for (let i = 0; i < pledges.length; i += 50) {
-    await trx
-      .insertInto("pledges")
-      .values(pledges.slice(i, i + 50))
-      .execute();
-  }
-  for (const pledge of pledges.filter((p) => p.status === "collected")) {
-    await recordCollected(trx, {
-      pledgeId: pledge.id,
-      campaignId,
-      amount: pledge.amount,
-      currency: pledge.currency,
-      at: new Date(pledge.collected_at!),
-    });
-  }
-  // The running totals, computed from the rows just written.
-  const pledgedAmount = pledges.reduce((sum, p) => sum + p.amount, 0);
-  // Milestones the demo has already passed count as reached, so the next real pledge does not
-  // announce them to every demo backer.
-  const reached = [25, 50, 75, 100]
-    .filter((percent) => pledgedAmount * 100 >= demo.goal * percent)
-    .map(String)
-    .concat(stretchIds.filter((goal) => goal.target <= pledgedAmount).map((goal) => `stretch:${goal.id}`));
-  if (reached.length) {
-    await trx
-      .insertInto("campaign_milestones")
-      .values(reached.map((milestone) => ({ campaign_id: campaignId, milestone, reached_at: iso(now) })))
-      .execute();
-  }
-  await trx
-    .updateTable("campaigns")
-    .set({ pledged_amount: pledgedAmount, backer_count: pledges.length })
-    .where("id", "=", campaignId)
-    .execute();
-}
-
-/** Seeds the demo campaigns that are not there yet, in one transaction. */
-export async function seedDemo(db: Kysely<Database>, options: SeedOptions): Promise<SeedResult> {
-  return db.transaction().execute(async (trx) => {
-    const existing = new Set(
-      (
-        await trx
-          .selectFrom("campaigns")
-          .select("slug")
-          .where(
-            "slug",
-            "in",
-            campaigns.map((c) => c.slug),
-          )
-          .execute()
-      ).map((row) => row.slug),
-    );
-    const result: SeedResult = { created: [], skipped: [] };
-    for (const demo of campaigns) {
-      if (existing.has(demo.slug)) {
-        result.skipped.push(demo.slug);
-        continue;
-      }
-      await seedCampaign(trx, demo, options);
-      result.created.push(demo.slug);
-    }
-    return result;
-  });
-}
-
-/** True when the database has no campaign at all: a first start. */
-export async function isEmpty(db: Kysely<Database>): Promise<boolean> {
-  const row = await db.selectFrom("campaigns").select("id").limit(1).executeTakeFirst();
-  return row === undefined;
-}
+export const lastInitials = "BDFGLMPRSTV";
