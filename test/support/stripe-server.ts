@@ -1289,47 +1289,65 @@ class LocalStripe implements FakeStripe {
     return extras;
   }
 
-  completeCheckout = (sessionId: string, card: TestCard = "visa"): Stripe.Event[] => {
+  /** The open Checkout Session a customer completes on the hosted page, and who they are. */
+  private openSession(caller: string, sessionId: string) {
     const session = this.sessions.get(sessionId);
-    if (!session) throw new Error(`completeCheckout: no Checkout Session ${sessionId}`);
+    if (!session) throw new Error(`${caller}: no Checkout Session ${sessionId}`);
     if (session.status !== "open") {
-      throw new Error(`completeCheckout: Checkout Session ${sessionId} is ${session.status}, not open`);
+      throw new Error(`${caller}: Checkout Session ${sessionId} is ${session.status}, not open`);
     }
     this.assertNotPastExpiry(session);
-    const extras = this.extrasOf(sessionId);
     const customerId = typeof session.customer === "string" ? session.customer : null;
     const email =
       session.customer_email ??
       (customerId ? (this.customers.get(customerId)?.email ?? null) : null) ??
       "customer@example.com";
+    return { session, extras: this.extrasOf(sessionId), customerId, email };
+  }
 
+  /**
+   * A setup-mode session completed: the payment method saved on the customer (our simplification:
+   * a customer is always there to keep it), its SetupIntent succeeded.
+   */
+  private completeSetup(
+    { session, extras, customerId, email }: ReturnType<LocalStripe["openSession"]>,
+    savePaymentMethod: (customer: string) => { id: string },
+    type: "card" | "sepa_debit",
+  ): Stripe.Event[] {
+    const customer = customerId ?? this.newCustomer({ email }).id;
+    const paymentMethod = savePaymentMethod(customer);
+    const setupIntent = fixture("setup_intent", {
+      id: randomId("seti_"),
+      created: this.now(),
+      livemode: false,
+      status: "succeeded",
+      usage: "off_session",
+      customer,
+      payment_method: paymentMethod.id,
+      payment_method_types: [type],
+      // A debit's customer accepted the mandate text shown beside the IBAN field.
+      ...(type === "sepa_debit" ? { mandate: randomId("mandate_") } : {}),
+      metadata: clone(extras.setupIntentData.metadata),
+      description: extras.setupIntentData.description,
+      automatic_payment_methods: null,
+      last_setup_error: null,
+      next_action: null,
+      payment_method_configuration_details: null,
+    });
+    setupIntent.client_secret = `${setupIntent.id}_secret_${randomId("", 24)}`;
+    this.setupIntents.set(setupIntent.id, setupIntent);
+    this.finishSession(session, email, { setup_intent: setupIntent.id, customer });
+    return [
+      this.event("checkout.session.completed", session),
+      this.event("setup_intent.succeeded", setupIntent),
+    ];
+  }
+
+  completeCheckout = (sessionId: string, card: TestCard = "visa"): Stripe.Event[] => {
+    const open = this.openSession("completeCheckout", sessionId);
+    const { session, extras, customerId, email } = open;
     if (session.mode === "setup") {
-      // Our simplification: a customer is always there to keep the saved card.
-      const customer = customerId ?? this.newCustomer({ email }).id;
-      const paymentMethod = this.newPaymentMethod(card, customer, email);
-      const setupIntent = fixture("setup_intent", {
-        id: randomId("seti_"),
-        created: this.now(),
-        livemode: false,
-        status: "succeeded",
-        usage: "off_session",
-        customer,
-        payment_method: paymentMethod.id,
-        payment_method_types: ["card"],
-        metadata: clone(extras.setupIntentData.metadata),
-        description: extras.setupIntentData.description,
-        automatic_payment_methods: null,
-        last_setup_error: null,
-        next_action: null,
-        payment_method_configuration_details: null,
-      });
-      setupIntent.client_secret = `${setupIntent.id}_secret_${randomId("", 24)}`;
-      this.setupIntents.set(setupIntent.id, setupIntent);
-      this.finishSession(session, email, { setup_intent: setupIntent.id, customer });
-      return [
-        this.event("checkout.session.completed", session),
-        this.event("setup_intent.succeeded", setupIntent),
-      ];
+      return this.completeSetup(open, (customer) => this.newPaymentMethod(card, customer, email), "card");
     }
 
     if (card !== "visa") {
@@ -2506,13 +2524,8 @@ class LocalStripe implements FakeStripe {
   }
 
   completeCheckoutWithIban = (sessionId: string, iban: string): Stripe.Event[] => {
-    const session = this.sessions.get(sessionId);
-    if (!session) throw new Error(`completeCheckoutWithIban: no Checkout Session ${sessionId}`);
-    if (session.status !== "open") {
-      throw new Error(
-        `completeCheckoutWithIban: Checkout Session ${sessionId} is ${session.status}, not open`,
-      );
-    }
+    const open = this.openSession("completeCheckoutWithIban", sessionId);
+    const { session, extras, customerId, email } = open;
     if (!session.payment_method_types.includes("sepa_debit")) {
       throw new Error(
         `completeCheckoutWithIban: Checkout Session ${sessionId} does not offer sepa_debit (it offers ${session.payment_method_types.join(", ")})`,
@@ -2521,41 +2534,12 @@ class LocalStripe implements FakeStripe {
     const compact = iban.replace(/\s/g, "").toUpperCase();
     const outcome = isTestIban(compact) ? TEST_IBANS[compact] : undefined;
     if (!outcome) throw new Error(`completeCheckoutWithIban: ${iban} is not one of Stripe's test IBANs here`);
-    const extras = this.extrasOf(sessionId);
-    const customerId = typeof session.customer === "string" ? session.customer : null;
-    const email =
-      session.customer_email ??
-      (customerId ? (this.customers.get(customerId)?.email ?? null) : null) ??
-      "customer@example.com";
-
     if (session.mode === "setup") {
-      const customer = customerId ?? this.newCustomer({ email }).id;
-      const paymentMethod = this.newSepaPaymentMethod(compact, outcome, customer, email);
-      const setupIntent = fixture("setup_intent", {
-        id: randomId("seti_"),
-        created: this.now(),
-        livemode: false,
-        status: "succeeded",
-        usage: "off_session",
-        customer,
-        payment_method: paymentMethod.id,
-        payment_method_types: ["sepa_debit"],
-        // The customer accepted the mandate text shown beside the IBAN field.
-        mandate: randomId("mandate_"),
-        metadata: clone(extras.setupIntentData.metadata),
-        description: extras.setupIntentData.description,
-        automatic_payment_methods: null,
-        last_setup_error: null,
-        next_action: null,
-        payment_method_configuration_details: null,
-      });
-      setupIntent.client_secret = `${setupIntent.id}_secret_${randomId("", 24)}`;
-      this.setupIntents.set(setupIntent.id, setupIntent);
-      this.finishSession(session, email, { setup_intent: setupIntent.id, customer });
-      return [
-        this.event("checkout.session.completed", session),
-        this.event("setup_intent.succeeded", setupIntent),
-      ];
+      return this.completeSetup(
+        open,
+        (customer) => this.newSepaPaymentMethod(compact, outcome, customer, email),
+        "sepa_debit",
+      );
     }
 
     const data = extras.paymentIntentData;
