@@ -1,6 +1,6 @@
 // A checkout completed at the payment service, but its news came after the pledge had expired and
-// it could no longer count: why, and what became of the money. Words from app/lib/i18n.ts.
-import { translate } from "../app/lib/i18n";
+// it could no longer count: why, and what became of the money.
+import { translate } from "../app/i18n/catalogue.server";
 import { Action, Paragraph, money } from "./layout";
 import { defineEmail } from "./define";
 import type { CampaignSnapshot } from "./types";
@@ -34,7 +34,7 @@ export const lateCheckoutRefused = defineEmail<LateCheckoutRefusedProps>("transa
         </Paragraph>
         <Paragraph>{translate(locale, paymentKey[p.payment], { amount })}</Paragraph>
         {open ? <Paragraph>{translate(locale, "email.lateCheckout.again")}</Paragraph> : null}
-        <Action href={p.campaign.url}>{translate(locale, "email.lateCheckout.action")}</Action>
+        <Action href={p.campaign.url}>{translate(locale, "email.action.campaign")}</Action>
       </>
     ),
   };
