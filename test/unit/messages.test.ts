@@ -115,7 +115,7 @@ test("the browser fetches one language at a version it may keep for good; anothe
   expect((get("/i18n/fr?v=old") as Response).headers.get("Cache-Control")).toBe("no-cache");
   const unknown = (() => {
     try {
-      return get("/i18n/de");
+      return get("/i18n/xx");
     } catch (thrown) {
       return thrown;
     }
