@@ -3,15 +3,16 @@
 import { RemixBrowser } from "@remix-run/react";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
-import { loadCatalogue } from "~/i18n/format";
+import { catalogueFor, loadCatalogue } from "~/i18n/format";
 
 async function hydrate() {
   const link = document.getElementById("page-messages");
   const locale = document.documentElement.lang;
-  if (link instanceof HTMLLinkElement && locale) {
-    // Without them the page still hydrates; its texts then show as their keys until a reload.
+  if (link instanceof HTMLLinkElement)
     await loadCatalogue({ locale, href: link.href }).catch(() => undefined);
-  }
+  // Without its words React would redraw the page as keys: it stays as the server made it, and its
+  // forms and links work as they do without JavaScript.
+  if (!catalogueFor(locale)) return;
   startTransition(() => {
     hydrateRoot(
       document,
