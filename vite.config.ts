@@ -1,7 +1,7 @@
 /// <reference types="vitest/config" />
 import { fileURLToPath } from "node:url";
 import { vitePlugin as remix } from "@remix-run/dev";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 import remixConfig from "./remix.config.js";
 
 declare module "@remix-run/node" {
@@ -13,11 +13,27 @@ declare module "@remix-run/node" {
 const root = fileURLToPath(new URL(".", import.meta.url));
 const withPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
+/**
+ * The browser receives its messages already parsed (app/i18n/catalogue.server.ts), so the ICU parser
+ * (about 30 kB) stays on the server: in the browser's bundle, formatjs's own parser-less build.
+ */
+const icuParserOnTheServer: Plugin = {
+  name: "icu-parser-on-the-server",
+  enforce: "pre",
+  resolveId(source, importer, options) {
+    if (source !== "@formatjs/icu-messageformat-parser" || options.ssr) return null;
+    return this.resolve("@formatjs/icu-messageformat-parser/lib/no-parser.js", importer, {
+      ...options,
+      skipSelf: true,
+    });
+  },
+};
+
 export default defineConfig({
   resolve: {
     alias: { "~": `${root}app`, "#db": `${root}db` },
   },
-  plugins: process.env.VITEST ? [] : [remix(remixConfig)],
+  plugins: process.env.VITEST ? [] : [icuParserOnTheServer, remix(remixConfig)],
   server: { port: 3000 },
   test: {
     // Kysely's Migrator imports our .ts migrations at run time (STACK.md, trap 4).

@@ -11,15 +11,18 @@ import {
   useLocation,
   useRouteError,
   useRouteLoaderData,
+  type ClientLoaderFunctionArgs,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useMemo, type ReactNode } from "react";
 import { isAdmin } from "~/auth/policy.server";
 import { csrfToken } from "~/auth/csrf.server";
 import { currentUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
 import { useNonce } from "~/components/Nonce";
 import { TestModeBanner } from "~/components/TestModeBanner";
-import { defaultLocale, locales, translator, type Locale } from "~/lib/i18n";
+import { usePageLanguage } from "~/components/use-locale";
+import { pageLanguage } from "~/i18n/catalogue.server";
+import { loadCatalogue, pageTranslator, type PageLanguage } from "~/i18n/format";
 import { isOutageData } from "~/lib/outage";
 import { requestLocale } from "~/lib/request.server";
 import stylesheet from "~/styles/app.css?url";
@@ -31,8 +34,11 @@ export const links: LinksFunction = () => [
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await currentUser(request, context);
+  const locale = requestLocale(request);
   return {
-    locale: requestLocale(request),
+    locale,
+    // Where the reader's messages are: the browser fetches that language only, once.
+    i18n: pageLanguage(locale),
     testMode: context.gateway.testMode,
     user: user
       ? {
@@ -50,35 +56,59 @@ export const headers: HeadersFunction = ({ errorHeaders }) => {
   return retryAfter ? { "Retry-After": retryAfter } : new Headers();
 };
 
-/** The page's locale: the root loader's, or the outage answer's when the loader could not run. */
-function usePageLocale(): Locale {
-  const data = useRouteLoaderData<typeof loader>("root");
-  const error = useRouteError();
-  if (data) return data.locale;
-  if (isRouteErrorResponse(error) && isOutageData(error.data)) return error.data.locale;
-  return defaultLocale;
+/**
+ * Revalidations in the browser: when the language changed (the switch, or another tab's), its
+ * messages are fetched before the page renders in it.
+ */
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  const data = await serverLoader<typeof loader>();
+  await loadCatalogue(data.i18n);
+  return data;
 }
 
-function LanguageSwitch({ locale }: { locale: Locale }) {
-  const t = translator(locale);
+/** The page's language: the root loader's, or the outage answer's when the loader could not run. */
+function useLayoutLanguage(): PageLanguage {
+  const fromLoader = usePageLanguage();
+  const data = useRouteLoaderData<typeof loader>("root");
+  const error = useRouteError();
+  if (!data && isRouteErrorResponse(error) && isOutageData(error.data)) return error.data.i18n;
+  return fromLoader;
+}
+
+function useLayoutTranslator() {
+  const { locale } = useLayoutLanguage();
+  return useMemo(() => pageTranslator(locale), [locale]);
+}
+
+function LanguageSwitch() {
+  const t = useLayoutTranslator();
+  const { locale, languages } = useLayoutLanguage();
   const location = useLocation();
-  const other = locales.filter((l) => l !== locale);
   return (
     <Form method="post" action="/lang" className="lang-switch" aria-label={t("lang.label")}>
       <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-      {other.map((l) => (
-        <button key={l} type="submit" name="locale" value={l} lang={l} className="lang-switch__button">
-          {translator(l)(`lang.${l}`)}
-        </button>
-      ))}
+      {languages
+        .filter((language) => language.locale !== locale)
+        .map((language) => (
+          <button
+            key={language.locale}
+            type="submit"
+            name="locale"
+            value={language.locale}
+            lang={language.locale}
+            className="lang-switch__button"
+          >
+            {language.name}
+          </button>
+        ))}
     </Form>
   );
 }
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
-  const locale = usePageLocale();
-  const t = translator(locale);
+  const { locale, href } = useLayoutLanguage();
+  const t = useLayoutTranslator();
   const nonce = useNonce();
   return (
     <html lang={locale}>
@@ -86,6 +116,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="theme-color" content="#1f3a5f" />
+        {/* The reader's messages, fetched with the scripts; entry.client.tsx waits for them to hydrate. */}
+        <link id="page-messages" rel="preload" as="fetch" href={href} crossOrigin="anonymous" />
         <Meta />
         <Links />
       </head>
@@ -116,7 +148,7 @@ export function Layout({ children }: { children: ReactNode }) {
               ) : (
                 <Link to="/sign-in">{t("auth.signIn")}</Link>
               )}
-              <LanguageSwitch locale={locale} />
+              <LanguageSwitch />
             </nav>
           </div>
         </header>
@@ -140,7 +172,7 @@ export default function App() {
 /** One error page for the whole site: 404s say so, 503s ask to come back soon, anything else apologises and logs. */
 export function ErrorBoundary() {
   const error = useRouteError();
-  const t = translator(usePageLocale());
+  const t = useLayoutTranslator();
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const kind =
     status === 404

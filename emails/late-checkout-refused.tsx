@@ -1,7 +1,6 @@
 // A checkout completed at the payment service, but its news came after the pledge had expired and
-// it could no longer count: why, and what became of the money. Words from app/lib/i18n.ts.
-import { translate } from "../app/lib/i18n";
-import { Action, Paragraph, money } from "./layout";
+// it could no longer count: why, and what became of the money.
+import { Action, Paragraph, money, translator } from "./layout";
 import { defineEmail } from "./define";
 import type { CampaignSnapshot } from "./types";
 
@@ -21,8 +20,9 @@ const paymentKey = {
 } as const;
 
 export const lateCheckoutRefused = defineEmail<LateCheckoutRefusedProps>("transactional", (p, { locale }) => {
+  const t = translator(locale);
   const amount = money(p.amount, p.campaign.currency, locale);
-  const subject = translate(locale, "email.lateCheckout.subject", { title: p.campaign.title });
+  const subject = t("email.lateCheckout.subject", { title: p.campaign.title });
   const open = p.reason === "sold_out";
   return {
     subject,
@@ -30,11 +30,11 @@ export const lateCheckoutRefused = defineEmail<LateCheckoutRefusedProps>("transa
     body: (
       <>
         <Paragraph>
-          {translate(locale, open ? "email.lateCheckout.soldOut" : "email.lateCheckout.closed", { amount })}
+          {t(open ? "email.lateCheckout.soldOut" : "email.lateCheckout.closed", { amount })}
         </Paragraph>
-        <Paragraph>{translate(locale, paymentKey[p.payment], { amount })}</Paragraph>
-        {open ? <Paragraph>{translate(locale, "email.lateCheckout.again")}</Paragraph> : null}
-        <Action href={p.campaign.url}>{translate(locale, "email.lateCheckout.action")}</Action>
+        <Paragraph>{t(paymentKey[p.payment], { amount })}</Paragraph>
+        {open ? <Paragraph>{t("email.lateCheckout.again")}</Paragraph> : null}
+        <Action href={p.campaign.url}>{t("email.action.campaign")}</Action>
       </>
     ),
   };

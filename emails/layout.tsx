@@ -13,19 +13,22 @@ import {
   Text,
 } from "@react-email/components";
 import type { ReactNode } from "react";
+import { intlLocale, translator } from "../app/i18n/catalogue.server";
+import type { MessageKey } from "../app/i18n/keys";
 import { dateTimeFormat } from "../app/lib/intl";
 import { formatMoney } from "../app/lib/money";
 import { formatInstant } from "../app/lib/time";
 import type { CampaignSnapshot, EmailContext, EmailLocale } from "./types";
 
-export const intlLocales: Record<EmailLocale, string> = { fr: "fr-FR", en: "en-GB" };
+/** The words of an email, from the catalogue pages use (app/i18n/messages, `email.*` mostly). */
+export { translator };
 
 export const money = (amount: number, currency: string, locale: EmailLocale) =>
-  formatMoney(amount, currency, intlLocales[locale]);
+  formatMoney(amount, currency, intlLocale(locale));
 
 /** "8 décembre 2026": a day as people in the campaign's zone read it. */
 export const longDate = (instant: string, campaign: CampaignSnapshot, locale: EmailLocale) =>
-  dateTimeFormat(intlLocales[locale], { dateStyle: "long", timeZone: campaign.timeZone }).format(
+  dateTimeFormat(intlLocale(locale), { dateStyle: "long", timeZone: campaign.timeZone }).format(
     new Date(instant),
   );
 
@@ -60,47 +63,37 @@ const frame = {
   footer: { fontSize: "13px", lineHeight: "20px", color: "#6b7280", margin: "0" },
 } as const;
 
-const copy = {
-  fr: {
-    hello: (name: string | null) => (name ? `Bonjour ${name},` : "Bonjour,"),
-    raised: (raised: string, goal: string, percent: number) =>
-      `${raised} collectés sur ${goal} (${percent} %)`,
-    backers: (n: number) => `${n} contributeur${n > 1 ? "s" : ""}`,
-    timeLeft: (t: NonNullable<CampaignSnapshot["timeLeft"]>) =>
-      t.unit === "ended"
-        ? "Campagne terminée"
-        : `${t.value} ${{ days: "jour", hours: "heure", minutes: "minute" }[t.unit]}${t.value > 1 ? "s" : ""} restant${t.value > 1 ? "s" : ""}`,
-    ends: (date: string) => `Fin de la collecte : ${date}`,
-    why: "Vous recevez cet e-mail parce que vous soutenez ou portez une campagne sur Tour de table.",
-    unsubscribe: "Ne plus recevoir ce type d'e-mail",
-  },
-  en: {
-    hello: (name: string | null) => (name ? `Hello ${name},` : "Hello,"),
-    raised: (raised: string, goal: string, percent: number) => `${raised} raised of ${goal} (${percent}%)`,
-    backers: (n: number) => `${n} backer${n === 1 ? "" : "s"}`,
-    timeLeft: (t: NonNullable<CampaignSnapshot["timeLeft"]>) =>
-      t.unit === "ended"
-        ? "Campaign ended"
-        : `${t.value} ${t.unit === "days" ? "day" : t.unit === "hours" ? "hour" : "minute"}${t.value === 1 ? "" : "s"} to go`,
-    ends: (date: string) => `Ends ${date}`,
-    why: "You receive this email because you back or run a campaign on Tour de table.",
-    unsubscribe: "Stop receiving this kind of email",
-  },
-} as const;
+const timeLeftKey = {
+  days: "campaign.timeLeft.days",
+  hours: "campaign.timeLeft.hours",
+  minutes: "campaign.timeLeft.minutes",
+} as const satisfies Record<string, MessageKey>;
 
 /** The campaign's numbers: amount, percent, backers, time left, deadline in its zone. */
 export function CampaignNumbers({ campaign, locale }: { campaign: CampaignSnapshot; locale: EmailLocale }) {
-  const c = copy[locale];
+  // The same numbers as on the campaign page, in the same words where they are the same.
+  const t = translator(locale);
+  const { timeLeft } = campaign;
   const lines = [
-    c.raised(
-      money(campaign.raised, campaign.currency, locale),
-      money(campaign.goal, campaign.currency, locale),
-      campaign.percent,
-    ),
-    c.backers(campaign.backers),
-    ...(campaign.timeLeft ? [c.timeLeft(campaign.timeLeft)] : []),
-    ...(campaign.deadline && campaign.timeLeft?.unit !== "ended"
-      ? [c.ends(formatInstant(new Date(campaign.deadline), campaign.timeZone, intlLocales[locale]))]
+    t("email.numbers.raised", {
+      raised: money(campaign.raised, campaign.currency, locale),
+      goal: money(campaign.goal, campaign.currency, locale),
+      percent: campaign.percent,
+    }),
+    t("campaign.backers", { count: campaign.backers }),
+    ...(timeLeft
+      ? [
+          timeLeft.unit === "ended"
+            ? t("campaign.timeLeft.ended")
+            : t(timeLeftKey[timeLeft.unit], { count: timeLeft.value }),
+        ]
+      : []),
+    ...(campaign.deadline && timeLeft?.unit !== "ended"
+      ? [
+          t("email.numbers.ends", {
+            date: formatInstant(new Date(campaign.deadline), campaign.timeZone, intlLocale(locale)),
+          }),
+        ]
       : []),
   ];
   return (
@@ -138,22 +131,24 @@ export function EmailLayout({
   preview: string;
   children: ReactNode;
 }) {
-  const c = copy[context.locale];
+  const t = translator(context.locale);
   return (
     <Html lang={context.locale}>
       <Head />
       <Preview>{preview}</Preview>
       <Body style={frame.body}>
         <Container style={frame.container}>
-          <Text style={frame.brand}>Tour de table</Text>
-          <Text style={frame.text}>{c.hello(context.recipientName)}</Text>
+          <Text style={frame.brand}>{t("site.name")}</Text>
+          <Text style={frame.text}>
+            {context.recipientName ? t("email.helloName", { name: context.recipientName }) : t("email.hello")}
+          </Text>
           {children}
           <Hr style={{ borderColor: "#e6dfd3", margin: "24px 0 12px" }} />
-          <Text style={frame.footer}>{c.why}</Text>
+          <Text style={frame.footer}>{t("email.footer.why")}</Text>
           {context.unsubscribeUrl ? (
             <Text style={frame.footer}>
               <Link href={context.unsubscribeUrl} style={{ color: "#6b7280" }}>
-                {c.unsubscribe}
+                {t("email.footer.unsubscribe")}
               </Link>
             </Text>
           ) : null}

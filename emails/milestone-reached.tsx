@@ -1,5 +1,5 @@
 // Sent once per person when a campaign crosses 25, 50, 75 or 100 % of its goal, or a stretch goal.
-import { Action, CampaignNumbers, Paragraph, money } from "./layout";
+import { Action, CampaignNumbers, Paragraph, money, translator } from "./layout";
 import { defineEmail } from "./define";
 import type { CampaignSnapshot } from "./types";
 
@@ -13,38 +13,30 @@ export interface MilestoneReachedProps {
 }
 
 export const milestoneReached = defineEmail<MilestoneReachedProps>("milestones", (p, { locale }) => {
-  const fr = locale === "fr";
+  const t = translator(locale);
   const { milestone, campaign } = p;
-  const what =
-    milestone.type === "percent"
-      ? milestone.percent === 100
-        ? fr
-          ? "a atteint son objectif"
-          : "has reached its goal"
-        : fr
-          ? `a atteint ${milestone.percent} % de son objectif`
-          : `has reached ${milestone.percent}% of its goal`
-      : fr
-        ? `a atteint le palier « ${milestone.title} » (${money(milestone.target, campaign.currency, locale)})`
-        : `has reached the stretch goal “${milestone.title}” (${money(milestone.target, campaign.currency, locale)})`;
-  const subject = fr ? `« ${campaign.title} » ${what} !` : `“${campaign.title}” ${what}!`;
-  const thanks =
-    p.audience === "owner"
-      ? fr
-        ? "Bravo ! C'est le bon moment pour remercier vos contributeurs et relancer votre communauté."
-        : "Well done! A good moment to thank your backers and rally your community."
-      : fr
-        ? "Merci, c'est aussi grâce à vous. Partagez la campagne autour de vous pour aller plus loin."
-        : "Thank you, you made this happen too. Share the campaign to take it further.";
+  const title = campaign.title;
+  const subject =
+    milestone.type === "stretch"
+      ? t("email.milestone.stretch", {
+          title,
+          stretchGoal: milestone.title,
+          amount: money(milestone.target, campaign.currency, locale),
+        })
+      : milestone.percent === 100
+        ? t("email.milestone.goal", { title })
+        : t("email.milestone.percent", { title, percent: milestone.percent });
   return {
     subject,
     preview: subject,
     body: (
       <>
         <Paragraph>{subject}</Paragraph>
-        <Paragraph>{thanks}</Paragraph>
+        <Paragraph>
+          {t(p.audience === "owner" ? "email.milestone.owner" : "email.milestone.backer")}
+        </Paragraph>
         <CampaignNumbers campaign={campaign} locale={locale} />
-        <Action href={campaign.url}>{fr ? "Voir la campagne" : "See the campaign"}</Action>
+        <Action href={campaign.url}>{t("email.action.campaign")}</Action>
       </>
     ),
   };

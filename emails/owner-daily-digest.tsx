@@ -1,5 +1,5 @@
 // The owner's daily digest: what came in since yesterday.
-import { Action, CampaignNumbers, Paragraph, money } from "./layout";
+import { Action, CampaignNumbers, Paragraph, money, translator } from "./layout";
 import { defineEmail } from "./define";
 import type { CampaignSnapshot } from "./types";
 
@@ -12,23 +12,17 @@ export interface OwnerDailyDigestProps {
 }
 
 export const ownerDailyDigest = defineEmail<OwnerDailyDigestProps>("digest", (p, { locale }) => {
-  const fr = locale === "fr";
+  const t = translator(locale);
   const amount = money(p.newAmount, p.campaign.currency, locale);
-  const subject = fr
-    ? `${p.newPledges} nouvelle${p.newPledges > 1 ? "s" : ""} contribution${p.newPledges > 1 ? "s" : ""} (${amount}) pour « ${p.campaign.title} »`
-    : `${p.newPledges} new pledge${p.newPledges === 1 ? "" : "s"} (${amount}) for “${p.campaign.title}”`;
+  const subject = t("email.digest.subject", { count: p.newPledges, amount, title: p.campaign.title });
   return {
     subject,
     preview: subject,
     body: (
       <>
-        <Paragraph>
-          {fr
-            ? `Depuis hier : ${p.newPledges} nouvelle${p.newPledges > 1 ? "s" : ""} contribution${p.newPledges > 1 ? "s" : ""} pour ${amount}.`
-            : `Since yesterday: ${p.newPledges} new pledge${p.newPledges === 1 ? "" : "s"} for ${amount}.`}
-        </Paragraph>
+        <Paragraph>{t("email.digest.body", { count: p.newPledges, amount })}</Paragraph>
         <CampaignNumbers campaign={p.campaign} locale={locale} />
-        <Action href={p.dashboardUrl}>{fr ? "Voir la campagne" : "See the campaign"}</Action>
+        <Action href={p.dashboardUrl}>{t("email.action.campaign")}</Action>
       </>
     ),
   };

@@ -1,5 +1,5 @@
 // The receipt: the money was taken.
-import { Action, Paragraph, longDate, money } from "./layout";
+import { Action, Paragraph, longDate, money, translator } from "./layout";
 import { defineEmail } from "./define";
 import type { CampaignSnapshot } from "./types";
 
@@ -12,24 +12,19 @@ export interface PaymentCollectedProps {
 }
 
 export const paymentCollected = defineEmail<PaymentCollectedProps>("transactional", (p, { locale }) => {
-  const fr = locale === "fr";
+  const t = translator(locale);
   const amount = money(p.amount, p.campaign.currency, locale);
   const date = longDate(p.collectedAt, p.campaign, locale);
-  const subject = fr
-    ? `Reçu : ${amount} pour « ${p.campaign.title} »`
-    : `Receipt: ${amount} for “${p.campaign.title}”`;
+  const title = p.campaign.title;
+  const subject = t("email.collected.subject", { amount, title });
   return {
     subject,
     preview: subject,
     body: (
       <>
-        <Paragraph>
-          {fr
-            ? `Nous avons bien reçu votre paiement de ${amount} le ${date} pour « ${p.campaign.title} ».`
-            : `We received your payment of ${amount} on ${date} for “${p.campaign.title}”.`}
-        </Paragraph>
-        <Paragraph>{fr ? `Référence : ${p.reference}` : `Reference: ${p.reference}`}</Paragraph>
-        <Action href={p.pledgeUrl}>{fr ? "Voir ma contribution" : "See my pledge"}</Action>
+        <Paragraph>{t("email.collected.body", { amount, date, title })}</Paragraph>
+        <Paragraph>{t("email.collected.reference", { reference: p.reference })}</Paragraph>
+        <Action href={p.pledgeUrl}>{t("email.action.pledge")}</Action>
       </>
     ),
   };

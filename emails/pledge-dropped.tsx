@@ -1,5 +1,5 @@
 // The grace period ended without payment: the pledge is dropped, its reward released.
-import { Action, Paragraph, money } from "./layout";
+import { Action, Paragraph, money, translator } from "./layout";
 import { defineEmail } from "./define";
 import type { CampaignSnapshot } from "./types";
 
@@ -9,22 +9,17 @@ export interface PledgeDroppedProps {
 }
 
 export const pledgeDropped = defineEmail<PledgeDroppedProps>("transactional", (p, { locale }) => {
-  const fr = locale === "fr";
-  const amount = money(p.amount, p.campaign.currency, locale);
-  const subject = fr
-    ? `Votre contribution à « ${p.campaign.title} » est annulée`
-    : `Your pledge to “${p.campaign.title}” was dropped`;
+  const t = translator(locale);
+  const subject = t("email.dropped.subject", { title: p.campaign.title });
   return {
     subject,
     preview: subject,
     body: (
       <>
         <Paragraph>
-          {fr
-            ? `Le paiement de ${amount} n'a pas pu être réglé dans le délai de 7 jours : votre contribution est annulée et rien ne sera débité.`
-            : `The ${amount} payment could not be settled within the 7-day grace period: your pledge is dropped and nothing will be charged.`}
+          {t("email.dropped.body", { amount: money(p.amount, p.campaign.currency, locale) })}
         </Paragraph>
-        <Action href={p.campaign.url}>{fr ? "Voir la campagne" : "See the campaign"}</Action>
+        <Action href={p.campaign.url}>{t("email.action.campaign")}</Action>
       </>
     ),
   };

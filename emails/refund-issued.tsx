@@ -1,5 +1,5 @@
 // A refund, full or partial.
-import { Paragraph, money } from "./layout";
+import { Paragraph, money, translator } from "./layout";
 import { defineEmail } from "./define";
 import type { CampaignSnapshot } from "./types";
 
@@ -11,27 +11,22 @@ export interface RefundIssuedProps {
 }
 
 export const refundIssued = defineEmail<RefundIssuedProps>("transactional", (p, { locale }) => {
-  const fr = locale === "fr";
+  const t = translator(locale);
   const m = (amount: number) => money(amount, p.campaign.currency, locale);
   const full = p.totalRefunded >= p.pledgeAmount;
-  const subject = fr
-    ? `Remboursement de ${m(p.refunded)} pour « ${p.campaign.title} »`
-    : `Refund of ${m(p.refunded)} for “${p.campaign.title}”`;
+  const subject = t("email.refund.subject", { amount: m(p.refunded), title: p.campaign.title });
   return {
     subject,
     preview: subject,
     body: (
       <>
         <Paragraph>
-          {fr
-            ? `Nous vous remboursons ${m(p.refunded)} sur votre contribution de ${m(p.pledgeAmount)}${full ? " : elle est entièrement remboursée." : "."}`
-            : `We are refunding ${m(p.refunded)} of your ${m(p.pledgeAmount)} pledge${full ? ": it is refunded in full." : "."}`}
+          {t(full ? "email.refund.full" : "email.refund.partial", {
+            amount: m(p.refunded),
+            pledged: m(p.pledgeAmount),
+          })}
         </Paragraph>
-        <Paragraph>
-          {fr
-            ? "Le montant apparaîtra sur votre relevé sous 5 à 10 jours ouvrés."
-            : "It will show on your statement within 5 to 10 business days."}
-        </Paragraph>
+        <Paragraph>{t("email.refund.delay")}</Paragraph>
       </>
     ),
   };

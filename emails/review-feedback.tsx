@@ -1,5 +1,5 @@
 // A reviewer sent the draft back: what to change.
-import { Action, Paragraph } from "./layout";
+import { Action, Paragraph, translator } from "./layout";
 import { defineEmail } from "./define";
 import type { CampaignSnapshot } from "./types";
 
@@ -10,22 +10,16 @@ export interface ReviewFeedbackProps {
 }
 
 export const reviewFeedback = defineEmail<ReviewFeedbackProps>("transactional", (p, { locale }) => {
-  const fr = locale === "fr";
-  const subject = fr
-    ? `« ${p.campaign.title} » : quelques retouches avant le lancement`
-    : `“${p.campaign.title}”: a few changes before launch`;
+  const t = translator(locale);
+  const subject = t("email.review.subject", { title: p.campaign.title });
   return {
     subject,
     preview: subject,
     body: (
       <>
-        <Paragraph>
-          {fr
-            ? "Notre équipe a relu votre campagne et vous demande ceci :"
-            : "Our team reviewed your campaign and asks for this:"}
-        </Paragraph>
+        <Paragraph>{t("email.review.intro")}</Paragraph>
         <Paragraph>{p.message}</Paragraph>
-        <Action href={p.editUrl}>{fr ? "Modifier la campagne" : "Edit the campaign"}</Action>
+        <Action href={p.editUrl}>{t("email.review.action")}</Action>
       </>
     ),
   };

@@ -1,8 +1,10 @@
 // What every email template receives and returns. Templates are pure: props in, subject/HTML/text
-// out; they import only app/lib/.
+// out; they import only app/lib/ and, for their words, app/i18n/.
+import type { Locale } from "../app/i18n/keys";
 import type { TimeLeft } from "../app/lib/time";
 
-export type EmailLocale = "fr" | "en";
+/** Any language the site has messages for: an email is written in its recipient's. */
+export type EmailLocale = Locale;
 
 /** The campaign as it stood when the email's cause happened. */
 export interface CampaignSnapshot {

@@ -1,5 +1,5 @@
 // An update posted by the project's owner.
-import { Action, Paragraph } from "./layout";
+import { Action, Paragraph, translator } from "./layout";
 import { defineEmail } from "./define";
 import type { CampaignSnapshot } from "./types";
 
@@ -11,21 +11,19 @@ export interface UpdatePostedProps {
 }
 
 export const updatePosted = defineEmail<UpdatePostedProps>("updates", (p, { locale }) => {
-  const fr = locale === "fr";
-  const subject = `${p.campaign.title} — ${p.title}`;
+  const t = translator(locale);
+  const subject = t("email.update.subject", { title: p.campaign.title, update: p.title });
   return {
     subject,
     preview: p.excerpt.slice(0, 120),
     body: (
       <>
-        <Paragraph>
-          {fr ? `Nouvelle actualité de « ${p.campaign.title} » :` : `News from “${p.campaign.title}”:`}
-        </Paragraph>
+        <Paragraph>{t("email.update.intro", { title: p.campaign.title })}</Paragraph>
         <Paragraph>
           <strong>{p.title}</strong>
         </Paragraph>
         <Paragraph>{p.excerpt}</Paragraph>
-        <Action href={p.url}>{fr ? "Lire la suite" : "Read more"}</Action>
+        <Action href={p.url}>{t("email.update.action")}</Action>
       </>
     ),
   };

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { isCampaignCurrency, minimumPledge } from "~/lib/currencies";
 import { parseMoney, type MoneyParseResult } from "~/lib/money";
 import { isValidTimeZone } from "~/lib/time";
-import type { MessageKey } from "~/lib/i18n";
+import type { MessageKey } from "~/i18n/keys";
 
 /** A currency Stripe charges and whose minimum we know (docs/decisions/022); others are refused. */
 function knownCurrency(code: string): boolean {

@@ -3,7 +3,7 @@
 import type { Campaign, CampaignStatus, PledgeStatus, TranslatedSubject } from "#db/schema.ts";
 import { percentOf } from "~/lib/money";
 import { timeLeft, type TimeLeft } from "~/lib/time";
-import type { Locale } from "~/lib/i18n";
+import type { Locale } from "~/i18n/keys";
 import type { Db } from "~/lib/db.server";
 import { renderStory } from "./story.server";
 

@@ -6,8 +6,9 @@ import { Form, useSubmit } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useForm } from "react-hook-form";
 import { campaignFormSchema } from "~/campaigns/campaign-form";
+import { CAMPAIGN_CURRENCIES } from "~/lib/currencies";
 import type { FieldErrors } from "~/lib/form-errors";
-import type { MessageKey } from "~/lib/i18n";
+import type { MessageKey } from "~/i18n/keys";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { FormField } from "./FormField";
 
@@ -24,6 +25,9 @@ const fields = [
   "endDate",
 ] as const;
 type Values = Record<(typeof fields)[number], string>;
+
+/** What the fields' error messages read: the currency's lists the currencies a campaign may use. */
+export const detailsErrorParams = { currencies: CAMPAIGN_CURRENCIES.join(", ") };
 
 export function CampaignDetailsForm({
   values,
@@ -54,7 +58,7 @@ export function CampaignDetailsForm({
   });
   const error = (field: (typeof fields)[number]) => {
     const key = (clientErrors[field]?.message as MessageKey | undefined) ?? errors[field];
-    return key ? t(key) : null;
+    return key ? t(key, detailsErrorParams) : null;
   };
   const text = (
     name: (typeof fields)[number],

@@ -1,16 +1,37 @@
-// The reader's locale in React: chosen by the root loader, read by every component.
+// The reader's language in React: chosen by the root loader, its messages fetched once by the
+// browser (entry.client.tsx) and read by every component, and by the routes' meta functions.
 import { useRouteLoaderData } from "@remix-run/react";
-import { defaultLocale, intlLocale, translator, type Locale, type Translate } from "~/lib/i18n";
+import { useMemo } from "react";
+import { catalogueFor, pageTranslator, type PageLanguage, type Translate } from "~/i18n/format";
+import { defaultLocale, type Locale } from "~/i18n/keys";
+
+/** With no root data (the root loader itself failed): the default language, its messages unversioned. */
+export const fallbackLanguage: PageLanguage = {
+  locale: defaultLocale,
+  href: `/i18n/${defaultLocale}`,
+  languages: [],
+};
+
+export function usePageLanguage(): PageLanguage {
+  return useRouteLoaderData<{ i18n: PageLanguage }>("root")?.i18n ?? fallbackLanguage;
+}
 
 export function useLocale(): Locale {
-  const data = useRouteLoaderData<{ locale: Locale }>("root");
-  return data?.locale ?? defaultLocale;
+  return usePageLanguage().locale;
 }
 
 export function useTranslate(): Translate {
-  return translator(useLocale());
+  const locale = useLocale();
+  return useMemo(() => pageTranslator(locale), [locale]);
 }
 
 export function useIntlLocale(): string {
-  return intlLocale[useLocale()];
+  const locale = useLocale();
+  return catalogueFor(locale)?.intl ?? locale;
+}
+
+/** For a route's meta function, which runs outside components: the root's language among its matches. */
+export function matchesTranslator(matches: readonly { id: string; data: unknown }[]): Translate {
+  const root = matches.find((match) => match.id === "root")?.data as { i18n?: PageLanguage } | undefined;
+  return pageTranslator((root?.i18n ?? fallbackLanguage).locale);
 }

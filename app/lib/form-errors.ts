@@ -2,7 +2,7 @@
 // zod's own messages ("Required", "Expected string, received array") are English text, not keys:
 // they become our translated "required" or "invalid" so a page never looks up a key it lacks.
 import type { ZodError, ZodIssue } from "zod";
-import { isMessageKey, type MessageKey } from "./i18n";
+import { isMessageKey, type MessageKey } from "~/i18n/keys";
 
 export type FieldErrors = Record<string, MessageKey>;
 

@@ -22,7 +22,9 @@ import type {
 import express from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
-import { negotiateLocale, translate, type Locale, type MessageKey } from "./i18n";
+import { translate, type Locale } from "~/i18n/catalogue.server";
+import type { MessageKey } from "~/i18n/keys";
+import { negotiateLocale } from "~/i18n/negotiate.server";
 import type { Metrics } from "./metrics.server";
 import { carriesPersonalCookie, type RenderCache } from "./render-cache.server";
 

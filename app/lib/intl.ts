@@ -22,6 +22,6 @@ export function dateTimeFormat(
   return cached(`d|${locale}|${JSON.stringify(options)}`, () => new Intl.DateTimeFormat(locale, options));
 }
 
-export function pluralRules(locale: string): Intl.PluralRules {
-  return cached(`p|${locale}`, () => new Intl.PluralRules(locale));
+export function pluralRules(locale: string, options: Intl.PluralRulesOptions = {}): Intl.PluralRules {
+  return cached(`p|${locale}|${JSON.stringify(options)}`, () => new Intl.PluralRules(locale, options));
 }

@@ -3,7 +3,7 @@
 // root ErrorBoundary in the visitor's language (pages) or as a short text (resource routes).
 import type { ServerBuild } from "@remix-run/node";
 import { isConnectionError } from "#db/connection-errors.ts";
-import { translate } from "./i18n";
+import { pageLanguage, translate } from "~/i18n/catalogue.server";
 import type { OutageData } from "./outage";
 import { requestLocale } from "./request.server";
 
@@ -15,7 +15,10 @@ export function outageResponse(request: Request, forPage: boolean): Response {
   const locale = requestLocale(request);
   const headers = { "Retry-After": String(retryAfterSeconds), "Cache-Control": "no-store" };
   if (forPage) {
-    return Response.json({ outage: true, locale } satisfies OutageData, { status: 503, headers });
+    return Response.json({ outage: true, locale, i18n: pageLanguage(locale) } satisfies OutageData, {
+      status: 503,
+      headers,
+    });
   }
   return new Response(
     `${translate(locale, "error.unavailable.title")}\n${translate(locale, "error.unavailable.body")}\n`,

@@ -5,7 +5,7 @@
 // sets a cookie is never stored. See docs/decisions/024-render-cache-compression-observability.md.
 import { randomBytes } from "node:crypto";
 import type { Request as ExpressRequest, Response as ExpressResponse } from "express";
-import { localeCookieName, negotiateLocale } from "./i18n";
+import { localeCookieName, negotiateLocale } from "~/i18n/negotiate.server";
 import { onCampaignPagesChanged } from "./page-changes";
 
 /** The one page cached: a campaign's (`.data` requests, the pledge form, live progress are not). */

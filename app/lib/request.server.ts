@@ -1,5 +1,6 @@
 // Small readings of an incoming request shared by loaders and actions.
-import { negotiateLocale, type Locale } from "./i18n";
+import type { Locale } from "~/i18n/keys";
+import { negotiateLocale } from "~/i18n/negotiate.server";
 
 export function requestLocale(request: Request): Locale {
   return negotiateLocale(request.headers.get("Cookie"), request.headers.get("Accept-Language"));

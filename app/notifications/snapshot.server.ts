@@ -1,5 +1,5 @@
 // The campaign as an email states it: numbers at the moment of the cause, title in each language.
-import type { CampaignSnapshot, EmailLocale } from "../../emails";
+import type { CampaignSnapshot } from "../../emails";
 import { percentOf } from "~/lib/money";
 import { timeLeft } from "~/lib/time";
 import type { Db } from "~/lib/db.server";
@@ -10,7 +10,8 @@ export interface CampaignForEmails {
   ownerEmail: string;
   ownerName: string;
   ownerLocale: string;
-  snapshots: Record<EmailLocale, CampaignSnapshot>;
+  /** The original title (shown in French and any other language) and the English translation's. */
+  snapshots: { fr: CampaignSnapshot; en: CampaignSnapshot };
 }
 
 export async function campaignForEmails(db: Db, campaignId: string, now: Date): Promise<CampaignForEmails> {

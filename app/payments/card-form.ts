@@ -1,6 +1,6 @@
 // The simulated checkout's forms: what a card number, expiry and CVC, or an IBAN, must look like.
 import { z } from "zod";
-import type { MessageKey } from "~/lib/i18n";
+import type { MessageKey } from "~/i18n/keys";
 
 const key = (k: MessageKey) => k;
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { firstErrors } from "~/lib/form-errors";
 import { maximumPledge, minimumPledge, typedDigits } from "~/lib/currencies";
 import { formatMoney, parseMoney } from "~/lib/money";
-import type { MessageKey } from "~/lib/i18n";
+import type { MessageKey } from "~/i18n/keys";
 
 export interface PledgeFormContext {
   currency: string;

@@ -2,7 +2,7 @@
 // funding model, and its tiers with what is left of them, in the reader's language.
 import type { FundingModel } from "#db/schema.ts";
 import type { Db } from "~/lib/db.server";
-import type { Locale } from "~/lib/i18n";
+import type { Locale } from "~/i18n/keys";
 
 export interface PledgeOptions {
   campaign: {

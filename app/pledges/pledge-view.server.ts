@@ -1,6 +1,6 @@
 // A backer's view of their own pledge, reached by its private link.
 import type { Db } from "~/lib/db.server";
-import type { Locale } from "~/lib/i18n";
+import type { Locale } from "~/i18n/keys";
 import { getPledge } from "./pledges.server";
 import { getPledgeOptions } from "./pledge-options.server";
 

@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { listFundedCampaigns, listLiveCampaigns } from "~/campaigns/campaigns.server";
 import { CampaignCard } from "~/components/CampaignCard";
-import { translator } from "~/lib/i18n";
-import { useTranslate } from "~/components/use-locale";
+import { matchesTranslator, useTranslate } from "~/components/use-locale";
 import { requestLocale } from "~/lib/request.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -16,8 +15,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { locale, live, funded };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => {
-  const t = translator(data?.locale ?? "fr");
+export const meta: MetaFunction<typeof loader> = ({ matches }) => {
+  const t = matchesTranslator(matches);
   return [
     { title: `${t("site.name")} — ${t("site.tagline")}` },
     { name: "description", content: t("home.lead") },

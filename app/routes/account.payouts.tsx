@@ -8,7 +8,7 @@ import { requireUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
 import { payoutAccountOf, refreshPayoutAccount, startOnboarding } from "~/payouts/accounts.server";
 import { AppError } from "~/lib/errors";
-import type { MessageKey } from "~/lib/i18n";
+import type { MessageKey } from "~/i18n/keys";
 import { useTranslate } from "~/components/use-locale";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -5,7 +5,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { assertCan } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
 import { auditEntries } from "~/payouts/audit.server";
-import type { MessageKey } from "~/lib/i18n";
+import type { MessageKey } from "~/i18n/keys";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatDateTime, platformTimeZone } from "~/lib/time";
 

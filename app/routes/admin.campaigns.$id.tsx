@@ -17,7 +17,8 @@ import { chargeSummary } from "~/pledges/charging.server";
 import { refundPledge } from "~/pledges/refunds.server";
 import { AppError } from "~/lib/errors";
 import { echoValues } from "~/lib/form-echo";
-import { intlLocale, type MessageKey } from "~/lib/i18n";
+import { intlLocale } from "~/i18n/catalogue.server";
+import type { MessageKey } from "~/i18n/keys";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { ambiguousAmountParams, formatMoney, parseMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
@@ -146,7 +147,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (pledge?.campaign_id !== campaign.id) throw notFound();
   // What was typed comes back with the error, on the form of its pledge (at most what a field holds).
   const values = echoValues({ amount: parsed.data.amount, reason }, { amount: 40, reason: 500 });
-  const amount = parseMoney(parsed.data.amount, campaign.currency, intlLocale[requestLocale(request)]);
+  const amount = parseMoney(parsed.data.amount, campaign.currency, intlLocale(requestLocale(request)));
   if (!amount.ok) {
     // An ambiguous amount is shown back with both readings, in the reader's language.
     const ambiguous = amount.error === "ambiguous";
@@ -158,7 +159,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         params: ambiguousAmountParams(
           values.amount ?? "",
           campaign.currency,
-          intlLocale[requestLocale(request)],
+          intlLocale(requestLocale(request)),
         ),
       },
       { status: 400 },

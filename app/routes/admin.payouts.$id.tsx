@@ -22,7 +22,7 @@ import { statementView } from "~/payouts/views.server";
 import { AppError } from "~/lib/errors";
 import { echoValues } from "~/lib/form-echo";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
-import type { MessageKey } from "~/lib/i18n";
+import type { MessageKey } from "~/i18n/keys";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatDateTime, platformTimeZone } from "~/lib/time";
 import { formatMoney } from "~/lib/money";

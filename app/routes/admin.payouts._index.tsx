@@ -14,7 +14,7 @@ import { payoutQueue, type PayoutRow } from "~/payouts/views.server";
 import { AppError } from "~/lib/errors";
 import { clip } from "~/lib/form-echo";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
-import type { MessageKey } from "~/lib/i18n";
+import type { MessageKey } from "~/i18n/keys";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatDateTime, platformTimeZone } from "~/lib/time";
 import { formatMoney } from "~/lib/money";

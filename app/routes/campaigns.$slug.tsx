@@ -6,8 +6,8 @@ import { useLiveProgress } from "~/components/use-live-progress";
 import { Money } from "~/components/Money";
 import { ProgressBar } from "~/components/ProgressBar";
 import { TierCard } from "~/components/TierCard";
-import { intlLocale, translator } from "~/lib/i18n";
-import { useIntlLocale, useTranslate } from "~/components/use-locale";
+import { intlLocale } from "~/i18n/catalogue.server";
+import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 import { dateTimeFormat } from "~/lib/intl";
@@ -26,7 +26,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!campaign) throw notFound();
   // Dates are formatted here, on the server, so that the page reads the same before and after hydration.
   const tz = campaign.timeZone;
-  const monthFormat = dateTimeFormat(intlLocale[locale], {
+  const monthFormat = dateTimeFormat(intlLocale(locale), {
     month: "long",
     year: "numeric",
     timeZone: "UTC",
@@ -35,7 +35,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     locale,
     campaign,
     deadlineText: campaign.progress.deadline
-      ? formatInstant(new Date(campaign.progress.deadline), tz, intlLocale[locale])
+      ? formatInstant(new Date(campaign.progress.deadline), tz, intlLocale(locale))
       : null,
     deliveryTexts: Object.fromEntries(
       campaign.tiers.map((tier) => [
@@ -50,9 +50,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => {
-  if (!data) return [{ title: translator("fr")("error.notFound.title") }];
-  const t = translator(data.locale);
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const t = matchesTranslator(matches);
+  if (!data) return [{ title: t("error.notFound.title") }];
   const { campaign } = data;
   return [
     { title: `${campaign.title} — ${t("site.name")}` },

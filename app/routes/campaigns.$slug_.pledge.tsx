@@ -31,8 +31,9 @@ import { getPledgeOptions } from "~/pledges/pledge-options.server";
 import { AppError } from "~/lib/errors";
 import { minimumPledge } from "~/lib/currencies";
 import { echoValues, fieldLimits } from "~/lib/form-echo";
-import { intlLocale, translator, type MessageKey } from "~/lib/i18n";
-import { useIntlLocale, useTranslate } from "~/components/use-locale";
+import { intlLocale } from "~/i18n/catalogue.server";
+import type { MessageKey } from "~/i18n/keys";
+import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { ambiguousAmountParams, formatMoney, parseMoney, toInputAmount } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 import { formatInstant } from "~/lib/time";
@@ -54,12 +55,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     locale,
     options,
     deadlineText: options.campaign.deadline
-      ? formatInstant(new Date(options.campaign.deadline), options.campaign.timeZone, intlLocale[locale])
+      ? formatInstant(new Date(options.campaign.deadline), options.campaign.timeZone, intlLocale(locale))
       : "",
     canceled: url.searchParams.has("canceled"),
     defaults: {
       tierId: tier?.id ?? "",
-      amount: toInputAmount(minimum, options.campaign.currency, intlLocale[locale]),
+      amount: toInputAmount(minimum, options.campaign.currency, intlLocale(locale)),
       name: "",
       email: "",
       comment: "",
@@ -103,7 +104,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   };
   const schema = pledgeFormSchema({
     currency: options.campaign.currency,
-    locale: intlLocale[locale],
+    locale: intlLocale(locale),
     fundingModel: options.campaign.fundingModel,
     tiers: options.tiers,
   });
@@ -187,9 +188,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: loaderData }) => {
+export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches }) => {
   if (!loaderData) return [];
-  const t = translator(loaderData.locale);
+  const t = matchesTranslator(matches);
   return [
     { title: `${t("pledge.title", { title: loaderData.options.campaign.title })} — ${t("site.name")}` },
   ];

@@ -10,7 +10,7 @@ import { CampaignDetailsForm } from "~/components/CampaignDetailsFields";
 import { AppError } from "~/lib/errors";
 import { echoValues, fieldLimits } from "~/lib/form-echo";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
-import { intlLocale } from "~/lib/i18n";
+import { intlLocale } from "~/i18n/catalogue.server";
 import { useTranslate } from "~/components/use-locale";
 import { requestLocale } from "~/lib/request.server";
 
@@ -23,7 +23,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const values = Object.fromEntries([...(await request.formData())].map(([k, v]) => [k, String(v)]));
   assertCsrf(values, user, context.config.SESSION_SECRET);
-  const schema = campaignFormSchema(intlLocale[requestLocale(request)]);
+  const schema = campaignFormSchema(intlLocale(requestLocale(request)));
   const echoed = echoValues(values, fieldLimits(schema, { goal: 32, durationDays: 8 }));
   const parsed = schema.safeParse(values);
   if (!parsed.success) return data({ errors: firstErrors(parsed.error), values: echoed }, { status: 400 });

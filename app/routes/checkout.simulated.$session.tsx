@@ -25,8 +25,8 @@ import {
 import { chargePledgeNow } from "~/pledges/charging.server";
 import { pledgeUrl } from "~/pledges/pledge-link.server";
 import { expirePledge } from "~/pledges/pledges.server";
-import { translator, type MessageKey } from "~/lib/i18n";
-import { useIntlLocale, useTranslate } from "~/components/use-locale";
+import type { MessageKey } from "~/i18n/keys";
+import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 import type { Db } from "~/lib/db.server";
@@ -138,8 +138,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return redirect(pledgeUrl("", context.config.SESSION_SECRET, pledge.id, { thanks: true }));
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: loaderData }) => [
-  { title: `${translator(loaderData?.locale ?? "fr")("checkout.title")} — Tour de table` },
+export const meta: MetaFunction<typeof loader> = ({ matches }) => [
+  { title: `${matchesTranslator(matches)("checkout.title")} — Tour de table` },
   { name: "robots", content: "noindex" },
 ];
 

@@ -1,10 +1,10 @@
 // The language switch: a plain form post that remembers the choice in a cookie for a year.
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { localeCookieName, locales } from "~/lib/i18n";
+import { isLocale, localeCookieName } from "~/i18n/negotiate.server";
 import { safeRedirectPath } from "~/lib/request.server";
 
-const schema = z.object({ locale: z.enum(locales), redirectTo: z.string().optional() });
+const schema = z.object({ locale: z.string().refine(isLocale), redirectTo: z.string().optional() });
 
 export async function action({ request }: ActionFunctionArgs) {
   const parsed = schema.safeParse(Object.fromEntries(await request.formData()));

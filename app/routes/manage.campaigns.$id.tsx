@@ -37,14 +37,15 @@ import { AppError } from "~/lib/errors";
 import { minimumPledge } from "~/lib/currencies";
 import { echoValues, fieldLimits } from "~/lib/form-echo";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
-import { intlLocale, type MessageKey } from "~/lib/i18n";
+import { intlLocale } from "~/i18n/catalogue.server";
+import type { MessageKey } from "~/i18n/keys";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { ambiguousAmountParams, formatMoney, parseMoney, toInputAmount } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { campaign } = await requireManagedCampaign(request, context, params.id ?? "");
-  const locale = intlLocale[requestLocale(request)];
+  const locale = intlLocale(requestLocale(request));
   const tiers = await context.db
     .selectFrom("reward_tiers")
     .selectAll()
@@ -118,7 +119,7 @@ function editorEchoLimits(locale: string, currency: string): Record<string, numb
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, campaign } = await requireManagedCampaign(request, context, params.id ?? "");
-  const locale = intlLocale[requestLocale(request)];
+  const locale = intlLocale(requestLocale(request));
   const now = context.clock();
   if (request.headers.get("Content-Type")?.startsWith("multipart/form-data")) {
     return uploadCover(request, context, user, campaign.id);

@@ -18,8 +18,9 @@ import { beginCardUpdate } from "~/payments/checkout.server";
 import { cancelPledge, changePledge, getPledge } from "~/pledges/pledges.server";
 import { AppError } from "~/lib/errors";
 import { minimumPledge } from "~/lib/currencies";
-import { intlLocale, translator, type MessageKey } from "~/lib/i18n";
-import { useIntlLocale, useTranslate } from "~/components/use-locale";
+import { intlLocale } from "~/i18n/catalogue.server";
+import type { MessageKey } from "~/i18n/keys";
+import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { ambiguousAmountParams, formatMoney, toInputAmount } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 
@@ -96,7 +97,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     );
   const parsed = pledgeChangeSchema({
     currency: view.options.campaign.currency,
-    locale: intlLocale[locale],
+    locale: intlLocale(locale),
     fundingModel: view.options.campaign.fundingModel,
     tiers: view.options.tiers.map((tier) =>
       // The pledge's own reward stays available to it even when sold out.
@@ -129,8 +130,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return back("changed");
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: loaderData }) => [
-  { title: `${translator(loaderData?.locale ?? "fr")("pledgePage.title")} — Tour de table` },
+export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches }) => [
+  { title: `${matchesTranslator(matches)("pledgePage.title")} — Tour de table` },
   { name: "robots", content: "noindex" },
   // While the payment is being confirmed, the page refreshes itself, even without JavaScript.
   ...(loaderData?.view.pledge.status === "pending" ? [{ httpEquiv: "refresh", content: "3" } as const] : []),

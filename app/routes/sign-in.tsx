@@ -7,7 +7,7 @@ import { requestSignInLink } from "~/auth/sign-in.server";
 import { FormField } from "~/components/FormField";
 import { AppError } from "~/lib/errors";
 import { clip } from "~/lib/form-echo";
-import type { MessageKey } from "~/lib/i18n";
+import type { MessageKey } from "~/i18n/keys";
 import { useTranslate } from "~/components/use-locale";
 import { requestLocale, safeRedirectPath } from "~/lib/request.server";
 

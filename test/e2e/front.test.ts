@@ -1,7 +1,9 @@
 // The production server's front as issue #14 left it: the campaign page rendered once for anonymous
 // visitors (each answer with its own nonce), compression but never for live progress, /metrics
 // behind its token; and in Chromium, the cached and compressed page passes axe and its CSP.
+import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
+import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { axeViolations, launchBrowser, skipBrowser } from "../support/browser";
@@ -77,7 +79,7 @@ test("pages, JSON, scripts and styles are compressed; live progress is not, and 
   expect(data.headers["content-encoding"]).toBe("gzip");
 
   const html = await (await fetch(`${server.url}/campaigns/la-machinerie`)).text();
-  const script = /\/assets\/components-[\w-]+\.js/.exec(html)?.[0];
+  const script = /\/assets\/entry\.client-[\w-]+\.js/.exec(html)?.[0];
   const style = /\/assets\/app-[\w-]+\.css/.exec(html)?.[0];
   for (const asset of [script, style]) {
     expect(asset).toBeTruthy();
@@ -110,6 +112,48 @@ test("pages, JSON, scripts and styles are compressed; live progress is not, and 
   });
   expect(first.encoding).toBeUndefined();
   expect(first.text).toMatch(/data: \{"raised":\d+/);
+});
+
+/** A language's page messages long enough to be its own, without arguments (so sent as written). */
+function ownMessages(locale: string): string[] {
+  const file = join(import.meta.dirname, `../../app/i18n/messages/${locale}.json`);
+  return Object.entries(JSON.parse(readFileSync(file, "utf8")) as Record<string, string>)
+    .filter(([key, message]) => !key.startsWith("email.") && message.length >= 25 && !/[{}]/.test(message))
+    .map(([, message]) => message);
+}
+
+test("the browser gets its reader's language only: no words in the scripts, one language fetched and kept", async () => {
+  const words = { fr: ownMessages("fr"), en: ownMessages("en") };
+  const english = new Set(words.en);
+  words.fr = words.fr.filter((message) => !english.has(message));
+  expect(words.fr.length).toBeGreaterThan(150);
+  for (const [reader, other] of [
+    ["fr", "en"],
+    ["en", "fr"],
+  ] as const) {
+    const html = await (
+      await fetch(`${server.url}/campaigns/la-machinerie`, { headers: { "Accept-Language": reader } })
+    ).text();
+    const scripts = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(3);
+    for (const src of new Set(scripts)) {
+      const code = await (await fetch(`${server.url}${src}`)).text();
+      const found = [...words.fr, ...words.en].filter((message) => code.includes(message));
+      expect(found, src).toEqual([]);
+    }
+    // Nor in the page beyond what it shows: a form error it has no reason to show.
+    expect(html).not.toContain(reader === "fr" ? "Ce champ est obligatoire." : "This field is required.");
+    const href = /<link id="page-messages"[^>]*href="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, "&");
+    expect(href).toMatch(new RegExp(`^/i18n/${reader}\\?v=\\w+$`));
+    const messages = await fetch(`${server.url}${href}`);
+    expect(messages.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    const text = await messages.text();
+    expect(words[reader].filter((message) => !text.includes(JSON.stringify(message).slice(1, -1)))).toEqual(
+      [],
+    );
+    expect(words[other].filter((message) => text.includes(JSON.stringify(message).slice(1, -1)))).toEqual([]);
+    expect(text).not.toContain('"email.');
+  }
 });
 
 test("/metrics answers Prometheus with the token only", async () => {
@@ -164,6 +208,11 @@ describe.skipIf(skipBrowser)("the cached, compressed campaign page in Chromium",
       if (message.type() === "error") problems.push(message.text());
     });
     page.on("pageerror", (error) => problems.push(error.message));
+    const messages: string[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname.startsWith("/i18n/"))
+        messages.push(new URL(request.url()).pathname);
+    });
     const live = page.waitForRequest((request) => request.url().includes("/campaigns/la-machinerie/live"));
     const response = await page.goto(`${server.url}/campaigns/la-machinerie`);
     const headers = await response!.allHeaders();
@@ -176,6 +225,9 @@ describe.skipIf(skipBrowser)("the cached, compressed campaign page in Chromium",
     const cover = page.locator("img.campaign__cover");
     expect(await cover.getAttribute("loading")).toBe("eager");
     expect(await cover.getAttribute("fetchpriority")).toBe("high");
+
+    // Its words: French only, fetched once (the preload and the hydration share one request).
+    expect(messages).toEqual(["/i18n/fr"]);
 
     expect(await axeViolations(page, "all")).toEqual([]);
     expect(problems).toEqual([]);

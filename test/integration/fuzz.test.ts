@@ -10,7 +10,7 @@ import { sql } from "kysely";
 import { beforeAll, describe, expect, test } from "vitest";
 import { recomputeTotals } from "~/campaigns/campaigns.server";
 import { acceptableForm } from "~/lib/http.server";
-import { isMessageKey } from "~/lib/i18n";
+import { isMessageKey } from "~/i18n/keys";
 import { loadConfig } from "~/lib/config.server";
 import { unsubscribeUrl } from "~/notifications/unsubscribe.server";
 import { pledgeToken } from "~/pledges/pledge-link.server";

@@ -18,7 +18,7 @@ import {
   sendApprovedPayouts,
 } from "~/payouts/payouts.server";
 import { runChargeRun } from "~/pledges/charging.server";
-import { translate } from "~/lib/i18n";
+import { translate } from "~/i18n/catalogue.server";
 import { loadConfig } from "~/lib/config.server";
 import { formatDateTime, platformTimeZone } from "~/lib/time";
 import { loader as statementLoader } from "~/routes/admin.payouts.$id";

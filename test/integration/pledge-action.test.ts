@@ -2,7 +2,7 @@
 // 5xx), keeps what the person typed, and writes nothing.
 import { randomUUID } from "node:crypto";
 import { beforeAll, expect, test } from "vitest";
-import { translate } from "~/lib/i18n";
+import { translate } from "~/i18n/catalogue.server";
 import { ambiguousAmountParams } from "~/lib/money";
 import { action } from "~/routes/campaigns.$slug_.pledge";
 import { testContext } from "../support/context";

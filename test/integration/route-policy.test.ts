@@ -239,6 +239,15 @@ const policy: Record<string, Case[]> = {
     },
   ],
   "healthz.ts": [{ method: "GET", url: () => "http://t/healthz", params: none, expect: everyone("ok") }],
+  // The interface's words, for the browser: the same for everyone.
+  "i18n.$locale.ts": [
+    {
+      method: "GET",
+      url: () => "http://t/i18n/en",
+      params: () => ({ locale: "en" }),
+      expect: everyone("ok"),
+    },
+  ],
   "lang.ts": [
     {
       method: "POST",

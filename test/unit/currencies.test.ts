@@ -9,7 +9,8 @@ import {
   isCampaignCurrency,
   typedDigits,
 } from "~/lib/currencies";
-import { translate } from "~/lib/i18n";
+import { detailsErrorParams } from "~/components/CampaignDetailsFields";
+import { translate } from "~/i18n/catalogue.server";
 import { formatMoney, parseMoney, toDecimalString, toInputAmount } from "~/lib/money";
 
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
@@ -89,7 +90,7 @@ test("a campaign currency Stripe cannot charge here is refused on its field, in 
   expect(isk).toMatchObject({ currency: "ISK", goalAmount: 150_000_000 });
   expect(isCampaignCurrency("kwd")).toBe(true);
   for (const locale of ["fr", "en"] as const) {
-    const message = translate(locale, "editor.error.currency");
+    const message = translate(locale, "editor.error.currency", detailsErrorParams);
     expect(message).toMatch(/Stripe/);
     for (const code of CAMPAIGN_CURRENCIES) expect(message).toContain(code);
   }

@@ -1,7 +1,7 @@
 // Every template, rendered in French and English: subject and text are snapshot-tested (a change to
 // an email shows up in review), and the HTML carries the links and the language.
 import { describe, expect, test } from "vitest";
-import { emailTemplates, type EmailKind, type EmailLocale } from "../../emails";
+import { emailTemplates, type CampaignSnapshot, type EmailKind, type EmailLocale } from "../../emails";
 
 const campaign = {
   title: "La Machinerie",
@@ -100,4 +100,25 @@ test("every email but the receipts and notices states the campaign's numbers", a
   expect(text).toContain("181 contributeurs");
   expect(text).toContain("3 jours restants");
   expect(text).toContain("Fin de la collecte : mardi 8 décembre 2026 à 23:59 UTC+1");
+});
+
+test("the numbers box speaks like the campaign page: French hours agree, no backers is 'aucun', thousands are grouped", async () => {
+  const numbers = async (locale: EmailLocale, changes: Partial<CampaignSnapshot>) =>
+    plain(
+      (
+        await emailTemplates.deadline_reminder.render(
+          { campaign: { ...campaign, ...changes }, audience: "owner" },
+          context(locale, false),
+        )
+      ).text,
+    );
+  const french = await numbers("fr", { backers: 0, timeLeft: { unit: "hours", value: 47 } });
+  expect(french).toContain("47 heures restantes");
+  expect(french).toContain("aucun contributeur");
+  expect(await numbers("fr", { backers: 1200, timeLeft: { unit: "minutes", value: 1 } })).toMatch(
+    /1 200 contributeurs[\s\S]*1 minute restante/,
+  );
+  expect(await numbers("en", { backers: 0, timeLeft: { unit: "hours", value: 1 } })).toMatch(
+    /no backers[\s\S]*1 hour to go/,
+  );
 });

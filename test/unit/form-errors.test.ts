@@ -1,7 +1,8 @@
 import { expect, test } from "vitest";
 import { z } from "zod";
 import { firstErrors } from "~/lib/form-errors";
-import { isMessageKey, translate } from "~/lib/i18n";
+import { translate } from "~/i18n/catalogue.server";
+import { isMessageKey } from "~/i18n/keys";
 import { fieldErrors, pledgeFormSchema } from "~/pledges/pledge-form";
 
 const schema = z.object({

@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { localeFromAcceptLanguage, negotiateLocale, translate } from "~/lib/i18n";
+import { translate } from "~/i18n/catalogue.server";
+import { localeFromAcceptLanguage, negotiateLocale } from "~/i18n/negotiate.server";
 
 test("the browser's preferred language is followed by quality", () => {
   expect(localeFromAcceptLanguage("en-US,en;q=0.9,fr;q=0.8")).toBe("en");

@@ -5,6 +5,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { sql } from "kysely";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.ts";
+import { pageLanguage } from "~/i18n/catalogue.server";
 import { withOutageAnswers } from "~/lib/outage.server";
 
 let unreachable: DatabaseHandle;
@@ -54,7 +55,8 @@ test("a page whose loader cannot reach the database throws a 503 for the boundar
   expect(response.status).toBe(503);
   expect(response.headers.get("Retry-After")).toBe("5");
   expect(response.headers.get("Cache-Control")).toBe("no-store");
-  expect(await response.json()).toEqual({ outage: true, locale: "en" });
+  // With where the browser finds the English messages, since no root loader said it.
+  expect(await response.json()).toEqual({ outage: true, locale: "en", i18n: pageLanguage("en") });
   // A second failure right after is not logged again.
   await thrownBy(build.routes.page!.module.loader);
   expect(lines).toHaveLength(1);
