@@ -3,6 +3,7 @@
 // (docs/mutation-testing.md) found each of these changeable without a test noticing.
 import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
+import { recomputeTotals } from "~/campaigns/campaigns.server";
 import { inTransaction } from "~/lib/db.server";
 import { maximumPledge, minimumPledge } from "~/lib/currencies";
 import { DAY } from "~/lib/time";
@@ -408,4 +409,23 @@ test("changing a pledge: only a saved card before the deadline; the same reward 
     refused("not_changeable", 409),
   );
   expect(await totals(id)).toEqual({ pledged_amount: 5_500, backer_count: 2 });
+});
+
+test("ten changes of one pledge at once: each applies to what it read, or is refused, and the totals equal the rows", async () => {
+  const { db } = database();
+  const id = await campaign();
+  const pledge = await committed(id, 2_000);
+  const amounts = Array.from({ length: 10 }, (_, i) => 2_100 + i * 100);
+  const results = await Promise.allSettled(
+    amounts.map((amount) => changePledge(db, pledge, { tierId: null, amount }, during)),
+  );
+  const applied = results.filter((r) => r.status === "fulfilled").length;
+  expect(applied).toBeGreaterThan(0);
+  for (const result of results) {
+    if (result.status === "rejected") expect(result.reason).toEqual(refused("not_changeable", 409));
+  }
+  const final = (await getPledge(db, pledge))!.amount;
+  expect(amounts).toContain(final);
+  expect(await totals(id)).toEqual({ pledged_amount: final, backer_count: 1 });
+  expect(await recomputeTotals(db, id)).toEqual({ pledged: final, backers: 1 });
 });

@@ -6,7 +6,7 @@
 //   npx tsx test/mutation/verify-survivors.ts node_modules/.cache/mutation/mutation.json \
 //     test/integration/pledge-rules.test.ts test/integration/refunds.test.ts
 //
-// Prints one line per survivor (KILLED or ALIVE) and a summary; writes nothing else.
+// Prints one line per survivor (KILLED, TIMEOUT after 3 min, or ALIVE) and a summary; writes nothing else.
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -74,9 +74,16 @@ for (const [file, { source, mutants }] of Object.entries(report.files)) {
           "1",
           ...tests,
         ],
-        { cwd: root, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } },
+        // A mutant that loops forever (a guard removed before a retry) is a timeout, as in Stryker.
+        {
+          cwd: root,
+          encoding: "utf8",
+          env: { ...process.env, FORCE_COLOR: "0" },
+          timeout: 180_000,
+          killSignal: "SIGKILL",
+        },
       );
-      const verdict = run.status === 0 ? "ALIVE" : "KILLED";
+      const verdict = run.error ? "TIMEOUT" : run.status === 0 ? "ALIVE" : "KILLED";
       if (verdict === "ALIVE") alive++;
       else killed++;
       const original = source.slice(start, end).split("\n")[0]!.slice(0, 70);
@@ -90,5 +97,5 @@ for (const [file, { source, mutants }] of Object.entries(report.files)) {
   }
 }
 console.log(
-  `\n${killed} of ${killed + alive} reported survivors killed by ${tests.join(", ")}; ${alive} alive`,
+  `\n${killed} of ${killed + alive} reported survivors killed (or timed out) by ${tests.join(", ")}; ${alive} alive`,
 );
