@@ -5,7 +5,7 @@ import { expect, test } from "vitest";
 import { createSimulatedGateway } from "~/payments/simulated.server";
 import { recordPaymentFailure, startPledge, commitPledge, getPledge } from "~/pledges/pledges.server";
 import { runChargeRun, STALE_CHARGE_CLAIM } from "~/pledges/charging.server";
-import { createCampaign } from "../support/factories";
+import { createCampaign, pledgeRequest } from "../support/factories";
 import { useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
@@ -17,22 +17,7 @@ async function succeededWithPledge(card = "visa") {
     launched_at: "2026-11-24T09:00:00.000Z",
     deadline_at: "2026-12-08T22:59:59.999Z",
   });
-  const pledge = await startPledge(
-    db,
-    {
-      campaignId: campaign,
-      tierId: null,
-      amount: 4_000,
-      backerName: "Awa",
-      backerEmail: "awa@example.org",
-      comment: null,
-      anonymous: false,
-      locale: "fr",
-      submissionKey: crypto.randomUUID(),
-      gateway: "simulated",
-    },
-    new Date("2026-11-30T10:00:00.000Z"),
-  );
+  const pledge = await startPledge(db, pledgeRequest(campaign, 4_000), new Date("2026-11-30T10:00:00.000Z"));
   await commitPledge(
     db,
     pledge.id,

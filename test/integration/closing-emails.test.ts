@@ -7,7 +7,7 @@ import { closeCampaignsDue } from "~/campaigns/closing.server";
 import { completeSimulatedCheckout, createSimulatedGateway } from "~/payments/simulated.server";
 import { refundPledge } from "~/pledges/refunds.server";
 import { commitPledge, startPledge } from "~/pledges/pledges.server";
-import { createCampaign, createUser } from "../support/factories";
+import { createCampaign, createUser, pledgeRequest } from "../support/factories";
 import { useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
@@ -49,18 +49,11 @@ async function campaignOf(goal: number, fundingModel: "all_or_nothing" | "flexib
 async function started(campaignId: string, amount: number, name: string, locale: "fr" | "en") {
   return startPledge(
     database().db,
-    {
-      campaignId,
-      tierId: null,
-      amount,
+    pledgeRequest(campaignId, amount, {
       backerName: name,
       backerEmail: `${name.toLowerCase()}@example.org`,
-      comment: null,
-      anonymous: false,
       locale,
-      submissionKey: randomUUID(),
-      gateway: "simulated",
-    },
+    }),
     new Date(launchedAt.getTime() + 3_600_000),
   );
 }

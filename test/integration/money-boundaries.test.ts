@@ -15,7 +15,7 @@ import {
   startPledge,
 } from "~/pledges/pledges.server";
 import { refundPledge } from "~/pledges/refunds.server";
-import { createCampaign, createTier, createUser } from "../support/factories";
+import { createCampaign, createTier, createUser, pledgeRequest } from "../support/factories";
 import { useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
@@ -41,22 +41,7 @@ async function pledge(
   { tierId = null as string | null, card = "visa" } = {},
 ) {
   const { db } = database();
-  const started = await startPledge(
-    db,
-    {
-      campaignId,
-      tierId,
-      amount,
-      backerName: "Awa",
-      backerEmail: `awa-${randomUUID().slice(0, 6)}@example.org`,
-      comment: null,
-      anonymous: false,
-      locale: "fr",
-      submissionKey: randomUUID(),
-      gateway: "simulated",
-    },
-    during,
-  );
+  const started = await startPledge(db, pledgeRequest(campaignId, amount, { tierId }), during);
   await commitPledge(
     db,
     started.id,

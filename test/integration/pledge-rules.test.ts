@@ -21,9 +21,8 @@ import {
   recordPaymentFailure,
   recordRefund,
   startPledge,
-  type PledgeRequest,
 } from "~/pledges/pledges.server";
-import { createCampaign, createTier } from "../support/factories";
+import { createCampaign, createTier, pledgeRequest } from "../support/factories";
 import { useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
@@ -39,20 +38,8 @@ async function campaign(values: Parameters<typeof createCampaign>[1] = {}) {
   });
 }
 
-function request(campaignId: string, amount: number, tierId: string | null = null): PledgeRequest {
-  return {
-    campaignId,
-    tierId,
-    amount,
-    backerName: "Awa",
-    backerEmail: `awa-${randomUUID().slice(0, 6)}@example.org`,
-    comment: null,
-    anonymous: false,
-    locale: "fr",
-    submissionKey: randomUUID(),
-    gateway: "simulated",
-  };
-}
+const request = (campaignId: string, amount: number, tierId: string | null = null) =>
+  pledgeRequest(campaignId, amount, { tierId });
 
 const refs = (id: string) => ({ customerId: `sim_cus_${id}`, paymentMethodId: "sim_pm_card_visa" });
 

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database, NewCampaign, NewPledge, NewRewardTier } from "#db/schema.ts";
+import type { PledgeRequest } from "~/pledges/pledges.server";
 
 const at = "2026-11-24T10:00:00.000Z";
 
@@ -103,4 +104,25 @@ export async function createPledge(
     })
     .execute();
   return id;
+}
+
+/** What a backer's pledge form sends to startPledge: a fresh address and submission key each time. */
+export function pledgeRequest(
+  campaignId: string,
+  amount: number,
+  values: Partial<PledgeRequest> = {},
+): PledgeRequest {
+  return {
+    campaignId,
+    tierId: null,
+    amount,
+    backerName: "Awa",
+    backerEmail: `awa-${randomUUID().slice(0, 6)}@example.org`,
+    comment: null,
+    anonymous: false,
+    locale: "fr",
+    submissionKey: randomUUID(),
+    gateway: "simulated",
+    ...values,
+  };
 }
