@@ -1,7 +1,13 @@
 // Where an owner connects the account they are paid on: a Stripe Express account, set up on Stripe's
 // own pages (an account link). Without one, or while Stripe is not configured, the platform pays by
 // bank transfer.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { assertCsrf } from "~/auth/csrf.server";
 import { requireUser } from "~/auth/session.server";
@@ -9,7 +15,7 @@ import { CsrfField } from "~/components/CsrfField";
 import { payoutAccountOf, refreshPayoutAccount, startOnboarding } from "~/payouts/accounts.server";
 import { AppError } from "~/lib/errors";
 import type { MessageKey } from "~/i18n/keys";
-import { useTranslate } from "~/components/use-locale";
+import { matchesTranslator, useTranslate } from "~/components/use-locale";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -45,6 +51,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     throw error;
   }
 }
+
+export const meta: MetaFunction<typeof loader> = ({ matches }) => [
+  { title: `${matchesTranslator(matches)("payoutAccount.title")} — Tour de table` },
+  { name: "robots", content: "noindex" },
+];
 
 export default function PayoutAccountPage() {
   const { account, stripe, returned, expired } = useLoaderData<typeof loader>();

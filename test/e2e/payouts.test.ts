@@ -4,7 +4,7 @@
 // focus and what was typed kept), and the payout is listed as paid. No page error on the way.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser, signInByEmail, skipBrowser } from "../support/browser";
+import { axeViolations, launchBrowser, signInByEmail, skipBrowser } from "../support/browser";
 import { startServer, type RunningServer } from "../support/server";
 
 describe.skipIf(skipBrowser)("an admin's payout in Chromium", () => {
@@ -65,6 +65,22 @@ describe.skipIf(skipBrowser)("an admin's payout in Chromium", () => {
 
     await page.goto(`${server.url}/admin/payouts`);
     await page.getByTestId("paid").getByText("Un four à pain pour la Briqueterie").waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test("an owner reaches their payout account page from their account, not their pledges again", async () => {
+    // The demo's owner of La Machinerie; account.tsx used to be a layout without an outlet.
+    const { context, page } = await signInByEmail(browser, server, "bonjour@lamachinerie.example");
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.getByRole("link", { name: "Compte de versement" }).click();
+    await page.getByRole("heading", { level: 1, name: "Compte de versement" }).waitFor();
+    expect(page.url()).toBe(`${server.url}/account/payouts`);
+    await expect(page.getByRole("heading", { level: 1, name: "Mes contributions" }).count()).resolves.toBe(0);
+    // The simulated gateway has no Stripe Connect: the platform pays by bank transfer.
+    await page.getByText("Vos versements se font par virement bancaire").waitFor();
+    expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -76,7 +76,7 @@ const policy: Record<string, Case[]> = {
     },
   ],
   "_index.tsx": [{ method: "GET", url: () => "http://t/", params: none, expect: everyone("ok") }],
-  "account.tsx": [{ method: "GET", url: () => "http://t/account", params: none, expect: signedIn }],
+  "account._index.tsx": [{ method: "GET", url: () => "http://t/account", params: none, expect: signedIn }],
   // Connecting a payout account: anyone signed in (with the simulated gateway the answer is a 409).
   "account.payouts.tsx": [
     { method: "GET", url: () => "http://t/account/payouts", params: none, expect: signedIn },

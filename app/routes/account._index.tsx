@@ -1,10 +1,10 @@
 // A signed-in person's pledges, found by the email they pledged with, each with its private link.
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
 import { pledgeUrl } from "~/pledges/pledge-link.server";
-import { useIntlLocale, useTranslate } from "~/components/use-locale";
+import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -36,6 +36,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     pledges: pledges.map((p) => ({ ...p, link: pledgeUrl("", context.config.SESSION_SECRET, p.id) })),
   };
 }
+
+export const meta: MetaFunction<typeof loader> = ({ matches }) => [
+  { title: `${matchesTranslator(matches)("account.title")} — Tour de table` },
+  { name: "robots", content: "noindex" },
+];
 
 export default function Account() {
   const { email, pledges, owned } = useLoaderData<typeof loader>();
