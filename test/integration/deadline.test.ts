@@ -16,7 +16,7 @@ import {
 import { refundPledge } from "~/pledges/refunds.server";
 import { cancelPledge, commitPledge, getPledge, startPledge } from "~/pledges/pledges.server";
 import { campaignDeadline, DAY, HOUR } from "~/lib/time";
-import { createCampaign, createTier, createUser } from "../support/factories";
+import { createCampaign, createTier, createUser, pledgeRequest } from "../support/factories";
 import { useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
@@ -44,18 +44,11 @@ async function pledge(
   const { db } = database();
   const started = await startPledge(
     db,
-    {
-      campaignId,
+    pledgeRequest(campaignId, amount, {
       tierId,
-      amount,
       backerName: card,
       backerEmail: `${card}-${randomUUID().slice(0, 4)}@example.org`,
-      comment: null,
-      anonymous: false,
-      locale: "fr",
-      submissionKey: randomUUID(),
-      gateway: "simulated",
-    },
+    }),
     at,
   );
   await commitPledge(

@@ -11,7 +11,7 @@ import { beginCheckout, releaseLatePayments, sweepAbandonedCheckouts } from "~/p
 import { createStripeGateway } from "~/payments/stripe.server";
 import { handleStripeWebhook } from "~/payments/webhooks.server";
 import { expirePledge, getPledge } from "~/pledges/pledges.server";
-import { createCampaign, createTier } from "../support/factories";
+import { createCampaign, createTier, pledgeRequest } from "../support/factories";
 import { startStripeServer, type FakeStripe, type StripeErrorSpec } from "../support/stripe-server";
 import { useTestDatabase } from "../support/database";
 
@@ -56,17 +56,12 @@ async function pledgeAt(
   if (tier === undefined) tier = await createTier(db, campaign, { min_amount: 1_000, stock_limit: 5 });
   const { pledge } = await beginCheckout(
     { db, gateway, publicUrl: "http://localhost:3000", secret: "s".repeat(40) },
-    {
-      campaignId: campaign,
+    pledgeRequest(campaign, amount, {
       tierId: tier,
-      amount,
       backerName: "Inès Moreau",
       backerEmail: `${randomUUID()}@example.org`,
-      comment: null,
-      anonymous: false,
       locale: "en",
-      submissionKey: randomUUID(),
-    },
+    }),
     { slug: "atelier", title: "L'atelier", fundingModel },
     now,
   );

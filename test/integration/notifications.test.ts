@@ -13,27 +13,18 @@ import {
   startPledge,
   type PledgeRequest,
 } from "~/pledges/pledges.server";
-import { createCampaign, createPledge, createTier, createUser } from "../support/factories";
+import { createCampaign, createPledge, createTier, createUser, pledgeRequest } from "../support/factories";
 import { useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
 const now = new Date("2026-11-30T12:00:00.000Z");
 
-function request(campaignId: string, values: Partial<PledgeRequest> = {}): PledgeRequest {
-  return {
-    campaignId,
-    tierId: null,
-    amount: 1_000,
+const request = (campaignId: string, values: Partial<PledgeRequest> = {}) =>
+  pledgeRequest(campaignId, 1_000, {
     backerName: "Théo",
     backerEmail: `${randomUUID().slice(0, 8)}@example.org`,
-    comment: null,
-    anonymous: false,
-    locale: "fr",
-    submissionKey: randomUUID(),
-    gateway: "simulated",
     ...values,
-  };
-}
+  });
 
 async function pledgeAndCommit(campaignId: string, values: Partial<PledgeRequest> = {}, at = now) {
   const pledge = await startPledge(database().db, request(campaignId, values), at);

@@ -1,6 +1,5 @@
 // The pledge state machine on a real database: every transition moves totals and stock with it,
 // and the totals always equal what the rows add up to.
-import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
 import { recomputeTotals } from "~/campaigns/campaigns.server";
 import {
@@ -15,28 +14,15 @@ import {
 } from "~/pledges/pledges.server";
 import { sweepAbandonedCheckouts } from "~/payments/checkout.server";
 import { createSimulatedGateway } from "~/payments/simulated.server";
-import { createCampaign, createTier } from "../support/factories";
+import { createCampaign, createTier, pledgeRequest } from "../support/factories";
 import { useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
 const now = new Date("2026-11-30T12:00:00.000Z");
 const deadline = "2026-12-08T22:59:59.999Z";
 
-function request(campaignId: string, values: Partial<PledgeRequest> = {}): PledgeRequest {
-  return {
-    campaignId,
-    tierId: null,
-    amount: 5_000,
-    backerName: "Camille",
-    backerEmail: "camille@example.org",
-    comment: null,
-    anonymous: false,
-    locale: "fr",
-    submissionKey: randomUUID(),
-    gateway: "simulated",
-    ...values,
-  };
-}
+const request = (campaignId: string, values: Partial<PledgeRequest> = {}) =>
+  pledgeRequest(campaignId, 5_000, { backerName: "Camille", backerEmail: "camille@example.org", ...values });
 
 async function campaignState(campaignId: string) {
   const { db } = database();

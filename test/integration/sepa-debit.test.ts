@@ -1,7 +1,6 @@
 // SEPA Direct Debit through the real SDK against the local Stripe server: Checkout offers it beside
 // cards, an off-session debit comes back `processing` and settles days later by webhook. Meanwhile the
 // pledge counts and shows "payment in progress"; the backer hears of a failure only when it fails.
-import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { recomputeTotals } from "~/campaigns/campaigns.server";
@@ -18,7 +17,7 @@ import {
 } from "~/pledges/charging.server";
 import { getPledgeView } from "~/pledges/pledge-view.server";
 import { cancelPledge, getPledge } from "~/pledges/pledges.server";
-import { createCampaign, createTier } from "../support/factories";
+import { createCampaign, createTier, pledgeRequest } from "../support/factories";
 import { unbalancedTransactions } from "../support/ledger";
 import { startStripeServer, type FakeStripe } from "../support/stripe-server";
 import { useTestDatabase } from "../support/database";
@@ -66,17 +65,11 @@ async function pledgeWithIban(fundingModel: "all_or_nothing" | "flexible", iban:
   const tier = await createTier(db, campaign, { min_amount: 1_000, stock_limit: 10 });
   const { pledge } = await beginCheckout(
     { db, gateway, publicUrl: "http://localhost:3000", secret: "s".repeat(40) },
-    {
-      campaignId: campaign,
+    pledgeRequest(campaign, amount, {
       tierId: tier,
-      amount,
       backerName: "Léa Martin",
       backerEmail: "lea@example.org",
-      comment: null,
-      anonymous: false,
-      locale: "fr",
-      submissionKey: randomUUID(),
-    },
+    }),
     { slug: "atelier", title: "L'atelier", fundingModel },
     now(),
   );

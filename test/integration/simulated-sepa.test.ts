@@ -1,6 +1,5 @@
 // The offline demo's SEPA Direct Debit, through the real checkout route: Stripe's test IBANs, a debit
 // that stays `processing` until the simulated bank answers (a job), then collected or failed.
-import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
 import { recomputeTotals } from "~/campaigns/campaigns.server";
 import { beginCheckout } from "~/payments/checkout.server";
@@ -14,7 +13,7 @@ import { runChargeRun } from "~/pledges/charging.server";
 import { getPledge } from "~/pledges/pledges.server";
 import { action as checkoutAction, loader as checkoutLoader } from "~/routes/checkout.simulated.$session";
 import { testContext } from "../support/context";
-import { createCampaign } from "../support/factories";
+import { createCampaign, pledgeRequest } from "../support/factories";
 import { callRoute } from "../support/routes";
 import { useTestDatabase } from "../support/database";
 
@@ -28,17 +27,7 @@ async function checkout(fundingModel: "all_or_nothing" | "flexible", currency = 
   const campaign = await createCampaign(db, { funding_model: fundingModel, currency, goal_amount: 1_000 });
   const { pledge } = await beginCheckout(
     { db, gateway, publicUrl: "http://localhost:3000", secret: "s".repeat(40) },
-    {
-      campaignId: campaign,
-      tierId: null,
-      amount: 5_000,
-      backerName: "Léa Martin",
-      backerEmail: "lea@example.org",
-      comment: null,
-      anonymous: false,
-      locale: "fr",
-      submissionKey: randomUUID(),
-    },
+    pledgeRequest(campaign, 5_000, { backerName: "Léa Martin", backerEmail: "lea@example.org" }),
     { slug: "atelier", title: "L'atelier", fundingModel },
     start,
   );
