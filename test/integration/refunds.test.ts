@@ -18,7 +18,7 @@ import {
 } from "~/pledges/refunds.server";
 import { createCampaign, createUser } from "../support/factories";
 import { collectedPledge, unbalancedTransactions } from "../support/ledger";
-import { refundedByDatabase, stripeCollectedPledge } from "../support/stripe-pledges";
+import { refundedByDatabase, refundedEverywhere, stripeCollectedPledge } from "../support/stripe-pledges";
 import { startStripeServer, type FakeStripe } from "../support/stripe-server";
 import { useTestDatabase } from "../support/database";
 
@@ -87,12 +87,7 @@ test("ten refunds of different amounts at once for a 70 € pledge refund one of
     .where("outcome", "=", "succeeded")
     .executeTakeFirstOrThrow();
   expect(Number(gatewaySays.total)).toBe(total);
-  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual({
-    pledge: total,
-    reserved: 0,
-    rows: total,
-    ledger: total,
-  });
+  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual(refundedEverywhere(total));
   const row = await db
     .selectFrom("campaigns")
     .select("pledged_amount")
@@ -119,21 +114,11 @@ test("ten refunds at once through Stripe refund at most what was charged, and th
   expect(asked).toHaveLength(1);
   expect(asked[0]!.idempotencyKey).toBe(refundKey(asked[0]!.refundId));
   expect(atStripe[0]!.metadata).toMatchObject({ refund_id: asked[0]!.refundId, pledge_id: pledgeId });
-  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual({
-    pledge: stripeTotal,
-    reserved: 0,
-    rows: stripeTotal,
-    ledger: stripeTotal,
-  });
+  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual(refundedEverywhere(stripeTotal));
   // Stripe's charge.refunded (its cumulative amount) changes nothing more.
   const charge = [...fake.charges.values()].find((c) => c.payment_intent === intent)!;
   await applyStripeEvent(db, fake.event("charge.refunded", charge), now);
-  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual({
-    pledge: stripeTotal,
-    reserved: 0,
-    rows: stripeTotal,
-    ledger: stripeTotal,
-  });
+  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual(refundedEverywhere(stripeTotal));
   expect(await unbalancedTransactions(db)).toEqual([]);
 });
 
@@ -224,24 +209,14 @@ test("the local Stripe server refuses more than is left on the charge, with Stri
   await expect(
     refundPledge({ db, gateway: stripeGateway }, { pledgeId, amount: 1_000, reason: "Too late" }, now),
   ).rejects.toMatchObject({ code: "refund_refused", status: 409, field: "amount" });
-  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual({
-    pledge: 0,
-    reserved: 0,
-    rows: 0,
-    ledger: 0,
-  });
+  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual(refundedEverywhere(0));
   const failed = await db.selectFrom("refunds").selectAll().where("pledge_id", "=", pledgeId).execute();
   expect(failed).toMatchObject([{ status: "failed", amount: 1_000 }]);
   // The dashboard's refund arrives by webhook: recorded as a refund of its own, posted once.
   const charge = [...fake.charges.values()].find((c) => c.payment_intent === intent)!;
   await applyStripeEvent(db, fake.event("charge.refunded", charge), now);
   await applyStripeEvent(db, fake.event("charge.refunded", charge), now);
-  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual({
-    pledge: 2_500,
-    reserved: 0,
-    rows: 2_500,
-    ledger: 2_500,
-  });
+  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual(refundedEverywhere(2_500));
   // What is left (5 €) can still be refunded here, and not a cent more.
   await expect(
     refundPledge({ db, gateway: stripeGateway }, { pledgeId, amount: 501, reason: "Rest" }, now),
@@ -270,12 +245,7 @@ test("a crash after the reservation is finished by the job with the same key, on
   expect(await finishReservedRefunds({ db, gateway }, later)).toBe(1);
   expect(await finishReservedRefunds({ db, gateway }, later)).toBe(0);
   expect(asked.map((r) => r.idempotencyKey)).toContain(refundKey(refund.id));
-  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual({
-    pledge: 2_000,
-    reserved: 0,
-    rows: 2_000,
-    ledger: 2_000,
-  });
+  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual(refundedEverywhere(2_000));
 });
 
 test("a crash after Stripe refunded but before it was recorded: the job gets the same refund back, recorded once", async () => {
@@ -315,12 +285,7 @@ test("a crash after Stripe refunded but before it was recorded: the job gets the
     status: "succeeded",
     gateway_refund_id: first.status === "succeeded" ? first.refundId : "?",
   });
-  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual({
-    pledge: 2_500,
-    reserved: 0,
-    rows: 2_500,
-    ledger: 2_500,
-  });
+  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual(refundedEverywhere(2_500));
   expect(await unbalancedTransactions(db)).toEqual([]);
 });
 
@@ -343,12 +308,7 @@ test("when the gateway cannot be reached the refund stays reserved, shown as pen
   expect(await finishReservedRefunds({ db, gateway }, later)).toBe(0); // still down: still reserved
   down = false;
   expect(await finishReservedRefunds({ db, gateway }, later)).toBe(1);
-  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual({
-    pledge: 1_500,
-    reserved: 0,
-    rows: 1_500,
-    ledger: 1_500,
-  });
+  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual(refundedEverywhere(1_500));
   const keys = await db
     .selectFrom("simulated_payments")
     .select("idempotency_key")
@@ -365,12 +325,7 @@ test("a refund reported by Stripe's cumulative amount is recorded once, whatever
   await recordRefund(db, pledgeId, 2_000, now);
   await recordRefund(db, pledgeId, 1_000, now); // an older report, late
   await Promise.all([recordRefund(db, pledgeId, 3_000, now), recordRefund(db, pledgeId, 3_000, now)]);
-  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual({
-    pledge: 3_000,
-    reserved: 0,
-    rows: 3_000,
-    ledger: 3_000,
-  });
+  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual(refundedEverywhere(3_000));
 });
 
 test("a refund is refused inside a caller's transaction: its reservation must be committed before the gateway is asked", async () => {
@@ -415,12 +370,7 @@ test("a refund the job finished while the request waited is answered with the jo
   const result = await refundPledge({ db, gateway }, { pledgeId, amount: 1_200, reason: "Doublon" }, now);
   expect(jobRefund).toEqual(expect.any(String));
   expect(result).toEqual({ id: expect.any(String), status: "succeeded", refundId: jobRefund });
-  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual({
-    pledge: 1_200,
-    reserved: 0,
-    rows: 1_200,
-    ledger: 1_200,
-  });
+  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual(refundedEverywhere(1_200));
 });
 
 test("a refund the job saw refused while the request waited is refused to the request too, on its amount", async () => {
@@ -440,12 +390,7 @@ test("a refund the job saw refused while the request waited is refused to the re
   await expect(
     refundPledge({ db, gateway }, { pledgeId, amount: 1_200, reason: "Doublon" }, now),
   ).rejects.toMatchObject({ code: "refund_refused", status: 409, field: "amount" });
-  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual({
-    pledge: 0,
-    reserved: 0,
-    rows: 0,
-    ledger: 0,
-  });
+  expect(await refundedByDatabase(db, pledgeId, campaign)).toEqual(refundedEverywhere(0));
 });
 
 test("a refund of a pledge that does not exist is a 404, not a crash", async () => {

@@ -98,3 +98,11 @@ export async function refundedByDatabase(db: Kysely<Database>, pledgeId: string,
     ledger: Number(ledger.total),
   };
 }
+
+/** What refundedByDatabase reads once `amount` is refunded and agreed on everywhere, nothing reserved. */
+export const refundedEverywhere = (amount: number) => ({
+  pledge: amount,
+  reserved: 0,
+  rows: amount,
+  ledger: amount,
+});
