@@ -34,11 +34,9 @@ export const links: LinksFunction = () => [
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await currentUser(request, context);
-  const locale = requestLocale(request);
   return {
-    locale,
-    // Where the reader's messages are: the browser fetches that language only, once.
-    i18n: pageLanguage(locale),
+    // The reader's language, and where its messages are: the browser fetches that language only, once.
+    i18n: pageLanguage(requestLocale(request)),
     testMode: context.gateway.testMode,
     user: user
       ? {

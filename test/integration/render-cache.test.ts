@@ -53,7 +53,7 @@ async function renderPage(req: express.Request, nonce: string): Promise<Response
   }
   const goals = page.campaign.stretchGoals.map((goal) => `<li>${goal.title}</li>`).join("");
   return new Response(
-    `<!doctype html><html lang="${root.locale}"><body>${root.testMode ? '<p role="status">TEST MODE</p>' : ""}` +
+    `<!doctype html><html lang="${root.i18n.locale}"><body>${root.testMode ? '<p role="status">TEST MODE</p>' : ""}` +
       `${root.user ? `<input name="csrf" value="${root.user.csrf}">` : ""}` +
       `<h1>${page.campaign.title}</h1>${page.campaign.storyHtml}<p class="status">${page.campaign.status}</p><ol>${goals}</ol>` +
       `<script nonce="${nonce}">hydrate()</script><script nonce="${nonce}" src="/assets/x.js"></script></body></html>`,
