@@ -15,6 +15,7 @@ import {
   setCover,
   submitForReview,
 } from "~/campaigns/editor.server";
+import { inTransaction } from "~/lib/db.server";
 import { toInputAmount } from "~/lib/money";
 import { campaignDeadline, DAY } from "~/lib/time";
 import { completeSimulatedCheckout, createSimulatedGateway } from "~/payments/simulated.server";
@@ -220,7 +221,7 @@ export async function seedDemo(
   handle: Pick<DatabaseHandle, "db" | "engine">,
   now: Date,
 ): Promise<SeedResult> {
-  return handle.db.transaction().execute(async (trx) => {
+  return inTransaction(handle.db, async (trx) => {
     const existing = new Set(
       (
         await trx
