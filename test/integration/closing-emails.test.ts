@@ -18,7 +18,8 @@ const afterDeadline = new Date(deadline.getTime() + 1);
 
 async function campaignOf(goal: number, fundingModel: "all_or_nothing" | "flexible") {
   const { db } = database();
-  const owner = await createUser(db, { email: `owner-${randomUUID().slice(0, 6)}@example.org`, name: "Léa" });
+  const ownerEmail = `owner-${randomUUID().slice(0, 6)}@example.org`;
+  const owner = await createUser(db, { email: ownerEmail, name: "Léa" });
   await db.updateTable("users").set({ locale: "en" }).where("id", "=", owner).execute();
   const campaign = await createCampaign(db, {
     owner_id: owner,
@@ -38,12 +39,7 @@ async function campaignOf(goal: number, fundingModel: "all_or_nothing" | "flexib
       value: "The fablab",
     })
     .execute();
-  return {
-    campaign,
-    ownerEmail: (
-      await db.selectFrom("users").select("email").where("id", "=", owner).executeTakeFirstOrThrow()
-    ).email,
-  };
+  return { campaign, ownerEmail };
 }
 
 async function started(campaignId: string, amount: number, name: string, locale: "fr" | "en") {
