@@ -6,12 +6,13 @@ import {
   fieldErrors,
   pledgeChangeSchema,
   pledgeFormSchema,
+  type PledgeFormContext,
 } from "~/pledges/pledge-form";
 
-const context = {
+const context: PledgeFormContext = {
   currency: "EUR",
   locale: "fr-FR",
-  fundingModel: "flexible" as const,
+  fundingModel: "flexible",
   tiers: [
     { id: "t-1", minAmount: 100, soldOut: false },
     // A reward older than Stripe's minimum: the currency's minimum applies, not the reward's.
@@ -84,7 +85,7 @@ test("a checkbox is checked when posted as on, true or a boolean, and not when a
   expect(parse({}).data?.anonymous).toBe(false);
   expect(parse({ anonymous: false }).data?.anonymous).toBe(false);
   expect(parse({ anonymous: "yes" }).errors).toEqual({ anonymous: "form.invalid" });
-  const allOrNothing = { ...context, fundingModel: "all_or_nothing" as const };
+  const allOrNothing: PledgeFormContext = { ...context, fundingModel: "all_or_nothing" };
   expect(parse({ consent: "true" }, allOrNothing).data).toBeDefined();
   expect(parse({}, allOrNothing).errors).toEqual({ consent: "pledge.error.consentRequired" });
 });
