@@ -5,7 +5,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", "data/", "node_modules/", "coverage/", "public/", ".stryker-tmp/"] },
+  { ignores: ["build/", "data/", "node_modules/", "coverage/", "public/", ".stryker-tmp*/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -23,7 +23,7 @@ import { TestModeBanner } from "~/components/TestModeBanner";
 import { usePageLanguage } from "~/components/use-locale";
 import { pageLanguage } from "~/i18n/catalogue.server";
 import { loadCatalogue, pageTranslator, type PageLanguage } from "~/i18n/format";
-import { isOutageData } from "~/lib/outage";
+import { errorKind, isOutageData } from "~/lib/outage";
 import { requestLocale } from "~/lib/request.server";
 import stylesheet from "~/styles/app.css?url";
 
@@ -167,21 +167,16 @@ export default function App() {
   return <Outlet />;
 }
 
-/** One error page for the whole site: 404s say so, 503s ask to come back soon, anything else apologises and logs. */
+/**
+ * One error page for the whole site, with the answer's status: 404s say so, 503s ask to come back soon,
+ * a refusal (an AppError nobody caught, outage.server.ts) says nothing was changed, anything else
+ * apologises and logs.
+ */
 export function ErrorBoundary() {
   const error = useRouteError();
   const t = useLayoutTranslator();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const kind =
-    status === 404
-      ? "notFound"
-      : status === 403
-        ? "forbidden"
-        : status === 429
-          ? "tooMany"
-          : status === 503
-            ? "unavailable"
-            : "server";
+  const kind = errorKind(status);
   return (
     <section className="error-page" aria-labelledby="error-title">
       <p className="error-page__status">{status}</p>

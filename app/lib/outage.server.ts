@@ -1,10 +1,12 @@
-// The one place where "the database cannot be reached" becomes an answer: every loader and action of
-// the build is wrapped so that a connection error turns into a 503 with Retry-After, rendered by the
-// root ErrorBoundary in the visitor's language (pages) or as a short text (resource routes).
+// The one place where an error nobody caught becomes an answer: every loader and action of the build
+// is wrapped so that a connection error turns into a 503 with Retry-After, and an AppError into its own
+// status (a 404 stays a 404, a refusal a 4xx, never a 500), rendered by the root ErrorBoundary in the
+// visitor's language (pages) or as a short text (resource routes).
 import type { ServerBuild } from "@remix-run/node";
 import { isConnectionError } from "#db/connection-errors.ts";
 import { pageLanguage, translate } from "~/i18n/catalogue.server";
-import type { OutageData } from "./outage";
+import { AppError } from "./errors";
+import { errorKind, type AppErrorData, type OutageData } from "./outage";
 import { requestLocale } from "./request.server";
 
 /** Seconds a client is asked to wait: a restart or a failover usually takes a few. */
@@ -29,6 +31,22 @@ export function outageResponse(request: Request, forPage: boolean): Response {
   );
 }
 
+/** An AppError no route caught, as the answer its status says: JSON for a page's boundary, text otherwise. */
+export function appErrorResponse(error: AppError, request: Request, forPage: boolean): Response {
+  const headers = { "Cache-Control": "no-store" };
+  if (forPage) {
+    return Response.json({ appError: { code: error.code } } satisfies AppErrorData, {
+      status: error.status,
+      headers,
+    });
+  }
+  const title = translate(requestLocale(request), `error.${errorKind(error.status)}.title`);
+  return new Response(`${title}\n`, {
+    status: error.status,
+    headers: { ...headers, "Content-Type": "text/plain; charset=utf-8" },
+  });
+}
+
 function guarded<A extends { request: Request }, R>(
   run: (args: A) => R,
   forPage: boolean,
@@ -38,6 +56,9 @@ function guarded<A extends { request: Request }, R>(
     try {
       return (await run(args)) as R;
     } catch (error) {
+      // A refusal keeps its status; an AppError of 5xx is a fault, logged by Remix as any other.
+      if (error instanceof AppError && error.status < 500)
+        throw appErrorResponse(error, args.request, forPage);
       if (!isConnectionError(error)) throw error;
       warn(error);
       throw outageResponse(args.request, forPage);

@@ -1,5 +1,6 @@
-// What a 503 "database unreachable" answer carries to the root ErrorBoundary (which runs on both
-// sides, hence not in outage.server.ts): the visitor's language, since the root loader could not run.
+// What an error answer carries to the root ErrorBoundary (which runs on both sides, hence not in
+// outage.server.ts): a 503 "database unreachable" the visitor's language, since the root loader could
+// not run; an AppError nobody caught its code. And which words a status is shown with.
 import type { PageLanguage } from "~/i18n/format";
 import type { Locale } from "~/i18n/keys";
 
@@ -11,4 +12,24 @@ export interface OutageData {
 
 export function isOutageData(value: unknown): value is OutageData {
   return typeof value === "object" && value !== null && (value as { outage?: unknown }).outage === true;
+}
+
+/** What an AppError that no route caught answers a page with, beside its status. */
+export interface AppErrorData {
+  appError: { code: string };
+}
+
+export function isAppErrorData(value: unknown): value is AppErrorData {
+  return typeof value === "object" && value !== null && typeof (value as AppErrorData).appError === "object";
+}
+
+export type ErrorKind = "notFound" | "forbidden" | "tooMany" | "unavailable" | "request" | "server";
+
+/** The error page's words for a status: its own for the common ones, "request" for other refusals. */
+export function errorKind(status: number): ErrorKind {
+  if (status === 404) return "notFound";
+  if (status === 403) return "forbidden";
+  if (status === 429) return "tooMany";
+  if (status === 503) return "unavailable";
+  return status >= 400 && status < 500 ? "request" : "server";
 }

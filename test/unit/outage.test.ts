@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.ts";
 import { pageLanguage } from "~/i18n/catalogue.server";
+import { AppError } from "~/lib/errors";
 import { withOutageAnswers } from "~/lib/outage.server";
 
 let unreachable: DatabaseHandle;
@@ -82,4 +83,22 @@ test("other errors, answers and missing functions are left as they are", async (
   expect(thrown).toBeInstanceOf(TypeError);
   expect(build.routes.page!.module.action).toBeUndefined();
   expect(await build.routes.ok!.module.loader!(args() as never)).toEqual({ fine: true });
+});
+
+test("an AppError nobody caught answers its own status: JSON with its code for a page, text for a resource route", async () => {
+  const missing = () => {
+    throw new AppError("campaign_not_found", "No such campaign", 404);
+  };
+  const build = withOutageAnswers(
+    buildWith({ page: { default: () => null, loader: missing }, csv: { loader: missing } }),
+    () => undefined,
+  );
+  const page = (await thrownBy(build.routes.page!.module.loader)) as Response;
+  expect(page).toBeInstanceOf(Response);
+  expect(page.status).toBe(404);
+  expect(await page.json()).toEqual({ appError: { code: "campaign_not_found" } });
+  const csv = (await thrownBy(build.routes.csv!.module.loader, { "Accept-Language": "en" })) as Response;
+  expect(csv.status).toBe(404);
+  expect(csv.headers.get("Content-Type")).toBe("text/plain; charset=utf-8");
+  expect(await csv.text()).toBe("Page not found\n");
 });
