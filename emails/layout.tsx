@@ -15,7 +15,7 @@ import {
 import type { ReactNode } from "react";
 import { intlLocale, translator } from "../app/i18n/catalogue.server";
 import type { MessageKey } from "../app/i18n/keys";
-import { dateTimeFormat } from "../app/lib/intl";
+import { dateTimeFormat } from "../app/i18n/intl";
 import { formatMoney } from "../app/lib/money";
 import { formatInstant } from "../app/lib/time";
 import type { CampaignSnapshot, EmailContext, EmailLocale } from "./types";

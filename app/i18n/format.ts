@@ -9,7 +9,7 @@ import {
   type MessageFormatElement,
 } from "@formatjs/icu-messageformat-parser";
 import { IntlMessageFormat, type Formatters } from "intl-messageformat";
-import { dateTimeFormat, numberFormat, pluralRules } from "~/lib/intl";
+import { dateTimeFormat, numberFormat, pluralRules } from "~/i18n/intl";
 import type { Locale, MessageKey } from "./keys";
 
 export type MessageParams = Record<string, string | number>;
@@ -38,7 +38,7 @@ export interface PageLanguage {
 /** We always pass one BCP 47 tag; Intl.Locale and lists print as tags too. */
 const tagOf = (locales: Intl.LocalesArgument | undefined) => String(locales ?? "");
 
-/** Intl's formatters, built once per process (app/lib/intl.ts) rather than once per message. */
+/** Intl's formatters, built once per process (app/i18n/intl.ts) rather than once per message. */
 const formatters: Formatters = {
   getNumberFormat: (locales, options) => numberFormat(tagOf(locales), options),
   getDateTimeFormat: (locales, options) => dateTimeFormat(tagOf(locales), options),

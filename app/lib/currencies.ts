@@ -1,7 +1,7 @@
 // Currencies as Stripe counts them (https://docs.stripe.com/currencies, docs/decisions/022): how many
 // digits an API amount has, which amounts Stripe refuses, and the least a pledge may be in each.
 // Stripe's table, not Intl's: Intl says ISK, HUF and UGX have no decimals, Stripe counts them in hundredths.
-import { numberFormat } from "./intl";
+import { numberFormat } from "~/i18n/intl";
 
 /** "Zero-decimal currencies": the API amount is the whole amount (`500` is ¥500). UGX is a special case below. */
 export const STRIPE_ZERO_DECIMAL: ReadonlySet<string> = new Set([

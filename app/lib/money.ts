@@ -1,7 +1,7 @@
 // Money as integers in the currency's minor unit as Stripe counts it, with its ISO 4217 code beside it.
 // Formatting and parsing go through exact decimal strings: no float ever holds an amount.
 import { apiDigits, chargeStep, shownDigits, typedDigits } from "./currencies";
-import { numberFormat } from "./intl";
+import { numberFormat } from "~/i18n/intl";
 
 export interface Money {
   amount: number;

@@ -1,6 +1,6 @@
 // Instants are UTC; a campaign's deadline is a local date and time in its IANA time zone.
 // Everything here is pure and takes "now" as an argument, so tests can move time.
-import { dateTimeFormat } from "./intl";
+import { dateTimeFormat } from "~/i18n/intl";
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;

@@ -10,7 +10,7 @@ import { intlLocale } from "~/i18n/catalogue.server";
 import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
-import { dateTimeFormat } from "~/lib/intl";
+import { dateTimeFormat } from "~/i18n/intl";
 import { formatInstant } from "~/lib/time";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
