@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { openDatabase } from "#db/connection.ts";
 import { migrateToLatest } from "#db/migrate.ts";
 import { createStripeGateway } from "~/payments/stripe.server";
-import { campaignStatement, recordProviderFees } from "~/payouts/ledger.server";
+import { campaignStatement, recordProviderFees } from "~/ledger/ledger.server";
 import { approvePayout } from "~/payouts/payouts.server";
 import { importBalanceLines, reconcile } from "~/payouts/reconciliation.server";
 import { payoutQueue, statementView } from "~/payouts/views.server";

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { updateCardAfterFailure } from "~/pledges/charging.server";
 import { recordDispute } from "~/pledges/disputes.server";
 import { updatePayoutAccount } from "~/payouts/accounts.server";
-import { recordDisputeInLedger } from "~/payouts/ledger.server";
+import { recordDisputeInLedger } from "~/ledger/ledger.server";
 import {
   cancelPledge,
   collectPledge,

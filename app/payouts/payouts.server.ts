@@ -11,7 +11,7 @@ import type { PaymentGateway } from "~/payments/gateway";
 import { AppError } from "~/lib/errors";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { payoutAccountOf } from "./accounts.server";
-import { audit, type Actor } from "./audit.server";
+import { audit, type Actor } from "~/ledger/audit.server";
 import {
   balance,
   campaignStatement,
@@ -19,7 +19,7 @@ import {
   paymentsAwaitingFees,
   post,
   settlePlatformFee,
-} from "./ledger.server";
+} from "~/ledger/ledger.server";
 
 /** The campaign's fee rate: an admin's override, else the platform's. */
 export const feeRateOf = (campaign: Pick<Campaign, "platform_fee_bps">, defaultBps: number) =>

@@ -5,8 +5,8 @@ import type { PaymentGateway } from "~/payments/gateway";
 import { amountCell, csvDocument } from "~/lib/csv";
 import type { Db } from "~/lib/db.server";
 import { payoutAccountOf } from "./accounts.server";
-import { auditEntries } from "./audit.server";
-import { campaignStatement, type Statement } from "./ledger.server";
+import { auditEntries } from "~/ledger/audit.server";
+import { campaignStatement, type Statement } from "~/ledger/ledger.server";
 import { feeRateOf, isPayable, feesAwaited } from "./payouts.server";
 import { importStatus, problemsByCampaign, reconcile } from "./reconciliation.server";
 

@@ -8,7 +8,7 @@ import { AppError } from "~/lib/errors";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { MINUTE } from "~/lib/time";
 import { recordMilestones } from "~/notifications/milestones.server";
-import { recordCollection, recordRefundInLedger, simulatedStripeFee } from "~/payouts/ledger.server";
+import { recordCollection, recordRefundInLedger, simulatedStripeFee } from "~/ledger/ledger.server";
 import {
   queueLateCheckoutNotice,
   queuePaymentFailedNotice,

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Refund } from "#db/schema.ts";
 import type { PaymentGateway } from "~/payments/gateway";
-import { audit, type Actor } from "~/payouts/audit.server";
+import { audit, type Actor } from "~/ledger/audit.server";
 import { AppError } from "~/lib/errors";
 import { inTransaction, type Db } from "~/lib/db.server";
 import { MINUTE } from "~/lib/time";

@@ -4,7 +4,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { assertCan } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
-import { auditEntries } from "~/payouts/audit.server";
+import { auditEntries } from "~/ledger/audit.server";
 import type { MessageKey } from "~/i18n/keys";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatDateTime, platformTimeZone } from "~/lib/time";

@@ -11,7 +11,7 @@ import { beginCheckout } from "~/payments/checkout.server";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { applyStripeEvent } from "~/payments/webhooks.server";
 import { payoutAccountOf, startOnboarding } from "~/payouts/accounts.server";
-import { campaignStatement, recordProviderFees } from "~/payouts/ledger.server";
+import { campaignStatement, recordProviderFees } from "~/ledger/ledger.server";
 import { approvePayout, getPayout, sendApprovedPayouts } from "~/payouts/payouts.server";
 import { runChargeRun } from "~/pledges/charging.server";
 import { pledgeFormSchema } from "~/pledges/pledge-form";

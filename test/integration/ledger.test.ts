@@ -8,7 +8,7 @@ import {
   platformFee,
   post,
   simulatedStripeFee,
-} from "~/payouts/ledger.server";
+} from "~/ledger/ledger.server";
 import { recordRefund } from "~/pledges/pledges.server";
 import { loader as followUp } from "~/routes/admin.campaigns.$id";
 import { testContext } from "../support/context";

@@ -11,7 +11,7 @@ import { completeSimulatedCheckout, createSimulatedGateway } from "~/payments/si
 import { createStripeGateway } from "~/payments/stripe.server";
 import { applyStripeEvent } from "~/payments/webhooks.server";
 import { payoutAccountOf, startOnboarding } from "~/payouts/accounts.server";
-import { balance, ownerAccount, recordProviderFees } from "~/payouts/ledger.server";
+import { balance, ownerAccount, recordProviderFees } from "~/ledger/ledger.server";
 import {
   approvePayout,
   getPayout,

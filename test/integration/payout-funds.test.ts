@@ -8,8 +8,8 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { applyStripeEvent } from "~/payments/webhooks.server";
 import { payoutAccountOf, startOnboarding } from "~/payouts/accounts.server";
-import { auditEntries } from "~/payouts/audit.server";
-import { balance, campaignStatement, ownerAccount, recordProviderFees } from "~/payouts/ledger.server";
+import { auditEntries } from "~/ledger/audit.server";
+import { balance, campaignStatement, ownerAccount, recordProviderFees } from "~/ledger/ledger.server";
 import {
   approvePayout,
   campaignFundsAvailableAt,

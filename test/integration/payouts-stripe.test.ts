@@ -10,14 +10,14 @@ import type { PaymentGateway } from "~/payments/gateway";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { applyStripeEvent } from "~/payments/webhooks.server";
 import { payoutAccountOf, startOnboarding } from "~/payouts/accounts.server";
-import { auditEntries } from "~/payouts/audit.server";
+import { auditEntries } from "~/ledger/audit.server";
 import {
   balance,
   campaignStatement,
   ownerAccount,
   recordProviderFees,
   settlePlatformFee,
-} from "~/payouts/ledger.server";
+} from "~/ledger/ledger.server";
 import {
   approvePayout,
   getPayout,

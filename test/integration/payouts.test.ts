@@ -2,14 +2,14 @@
 // bank transfer that an admin records. Approval posts the platform fee and checks the amount the
 // admin saw; every action is in the audit log; a refund after the payout is carried, visibly.
 import { expect, test } from "vitest";
-import { auditEntries } from "~/payouts/audit.server";
+import { auditEntries } from "~/ledger/audit.server";
 import {
   balance,
   campaignStatement,
   ownerAccount,
   platformFee,
   simulatedStripeFee,
-} from "~/payouts/ledger.server";
+} from "~/ledger/ledger.server";
 import {
   approvePayout,
   markBankPayoutPaid,

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { applyStripeEvent } from "~/payments/webhooks.server";
-import { campaignStatement, recordProviderFees } from "~/payouts/ledger.server";
+import { campaignStatement, recordProviderFees } from "~/ledger/ledger.server";
 import { disputedAmount } from "~/pledges/disputes.server";
 import { chargeKey, runChargeRun } from "~/pledges/charging.server";
 import { refundPledge } from "~/pledges/refunds.server";

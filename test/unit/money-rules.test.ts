@@ -1,6 +1,6 @@
 // The pure money rules at their edges: the pledge form's bounds and the platform fee's rounding.
 import { expect, test } from "vitest";
-import { platformFee } from "~/payouts/ledger.server";
+import { platformFee } from "~/ledger/ledger.server";
 import { maximumPledge, minimumPledge } from "~/lib/currencies";
 import { pledgeChangeSchema, pledgeFormSchema } from "~/pledges/pledge-form";
 
