@@ -1,6 +1,6 @@
 // A campaign's statement as people read it: from what was collected down to what is still due, with
 // a bar showing where the money went. Used by the owner's and the admins' pages alike.
-import type { Statement as StatementData } from "~/ledger/ledger.server";
+import type { Statement as StatementData } from "~/payouts/statement.server";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 

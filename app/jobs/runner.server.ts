@@ -9,7 +9,7 @@ import { closeCampaignsDue } from "~/campaigns/closing.server";
 import { launchScheduledCampaigns } from "~/campaigns/editor.server";
 import { deliverDueEmails, type DeliveryDeps } from "~/notifications/delivery.server";
 import { refreshStalePayoutAccounts } from "~/payouts/accounts.server";
-import { recordProviderFees } from "~/ledger/ledger.server";
+import { recordProviderFees } from "~/payouts/provider-fees.server";
 import { reverseAfterPayouts, sendApprovedPayouts } from "~/payouts/payouts.server";
 import { dropUnpaidPledges, runChargeRun } from "~/pledges/charging.server";
 import { queueDeadlineReminders, queueOwnerDigests } from "~/notifications/reminders.server";

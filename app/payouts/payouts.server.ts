@@ -12,14 +12,9 @@ import { AppError } from "~/lib/errors";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { payoutAccountOf } from "./accounts.server";
 import { audit, type Actor } from "~/ledger/audit.server";
-import {
-  balance,
-  campaignStatement,
-  ownerAccount,
-  paymentsAwaitingFees,
-  post,
-  settlePlatformFee,
-} from "~/ledger/ledger.server";
+import { balance, ownerAccount, post } from "~/ledger/ledger.server";
+import { campaignStatement, settlePlatformFee } from "./statement.server";
+import { paymentsAwaitingFees } from "./provider-fees.server";
 
 /** The campaign's fee rate: an admin's override, else the platform's. */
 export const feeRateOf = (campaign: Pick<Campaign, "platform_fee_bps">, defaultBps: number) =>

@@ -6,7 +6,7 @@ import { amountCell, csvDocument } from "~/lib/csv";
 import type { Db } from "~/lib/db.server";
 import { payoutAccountOf } from "./accounts.server";
 import { auditEntries } from "~/ledger/audit.server";
-import { campaignStatement, type Statement } from "~/ledger/ledger.server";
+import { campaignStatement, type Statement } from "./statement.server";
 import { feeRateOf, isPayable, feesAwaited } from "./payouts.server";
 import { importStatus, problemsByCampaign, reconcile } from "./reconciliation.server";
 

@@ -10,7 +10,7 @@ import { CsrfField } from "~/components/CsrfField";
 import { loadCampaignFor } from "~/campaigns/access.server";
 import { approveCampaign, cancelCampaign, sendBackToDraft } from "~/campaigns/editor.server";
 import { backersToGoal, fundingCurve, listPledges } from "~/campaigns/dashboard.server";
-import { campaignStatement } from "~/ledger/ledger.server";
+import { campaignStatement } from "~/payouts/statement.server";
 import { FundingChart } from "~/components/FundingChart";
 import { Statement } from "~/components/Statement";
 import { chargeSummary } from "~/pledges/charging.server";

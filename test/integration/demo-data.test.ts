@@ -3,7 +3,7 @@
 import { expect, test } from "vitest";
 import { getCampaignPage, recomputeTotals } from "~/campaigns/campaigns.server";
 import { seedDemo } from "~/demo/demo.server";
-import { campaignStatement } from "~/ledger/ledger.server";
+import { campaignStatement } from "~/payouts/statement.server";
 import { payoutQueue } from "~/payouts/views.server";
 import { useTestDatabase } from "../support/database";
 import { invariantViolations } from "../support/invariants";

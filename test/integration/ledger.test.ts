@@ -1,14 +1,8 @@
 // The ledger on a real database: balanced transactions only, replays write nothing, and a campaign's
 // statement recomputed from the entries matches the owner's balance, in euros and in yen.
 import { expect, test } from "vitest";
-import {
-  balance,
-  campaignStatement,
-  ownerAccount,
-  platformFee,
-  post,
-  simulatedStripeFee,
-} from "~/ledger/ledger.server";
+import { balance, ownerAccount, platformFee, post, simulatedStripeFee } from "~/ledger/ledger.server";
+import { campaignStatement } from "~/payouts/statement.server";
 import { recordRefund } from "~/pledges/pledges.server";
 import { loader as followUp } from "~/routes/admin.campaigns.$id";
 import { testContext } from "../support/context";

@@ -11,7 +11,8 @@ import { completeSimulatedCheckout, createSimulatedGateway } from "~/payments/si
 import { createStripeGateway } from "~/payments/stripe.server";
 import { applyStripeEvent } from "~/payments/webhooks.server";
 import { payoutAccountOf, startOnboarding } from "~/payouts/accounts.server";
-import { balance, ownerAccount, recordProviderFees } from "~/ledger/ledger.server";
+import { balance, ownerAccount } from "~/ledger/ledger.server";
+import { recordProviderFees } from "~/payouts/provider-fees.server";
 import {
   approvePayout,
   getPayout,

@@ -11,13 +11,9 @@ import { createStripeGateway } from "~/payments/stripe.server";
 import { applyStripeEvent } from "~/payments/webhooks.server";
 import { payoutAccountOf, startOnboarding } from "~/payouts/accounts.server";
 import { auditEntries } from "~/ledger/audit.server";
-import {
-  balance,
-  campaignStatement,
-  ownerAccount,
-  recordProviderFees,
-  settlePlatformFee,
-} from "~/ledger/ledger.server";
+import { balance, ownerAccount } from "~/ledger/ledger.server";
+import { campaignStatement, settlePlatformFee } from "~/payouts/statement.server";
+import { recordProviderFees } from "~/payouts/provider-fees.server";
 import {
   approvePayout,
   getPayout,

@@ -3,13 +3,8 @@
 // admin saw; every action is in the audit log; a refund after the payout is carried, visibly.
 import { expect, test } from "vitest";
 import { auditEntries } from "~/ledger/audit.server";
-import {
-  balance,
-  campaignStatement,
-  ownerAccount,
-  platformFee,
-  simulatedStripeFee,
-} from "~/ledger/ledger.server";
+import { balance, ownerAccount, platformFee, simulatedStripeFee } from "~/ledger/ledger.server";
+import { campaignStatement } from "~/payouts/statement.server";
 import {
   approvePayout,
   markBankPayoutPaid,

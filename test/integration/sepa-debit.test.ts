@@ -7,7 +7,7 @@ import { recomputeTotals } from "~/campaigns/campaigns.server";
 import { beginCheckout, captureAuthorisedPledges } from "~/payments/checkout.server";
 import { allowedPaymentMethods, createStripeGateway } from "~/payments/stripe.server";
 import { handleStripeWebhook } from "~/payments/webhooks.server";
-import { campaignStatement } from "~/ledger/ledger.server";
+import { campaignStatement } from "~/payouts/statement.server";
 import {
   chargeKey,
   chargeSummary,

@@ -8,7 +8,7 @@ import {
   SEPA_SETTLEMENT_DELAY,
   settleSimulatedDebits,
 } from "~/payments/simulated.server";
-import { campaignStatement } from "~/ledger/ledger.server";
+import { campaignStatement } from "~/payouts/statement.server";
 import { runChargeRun } from "~/pledges/charging.server";
 import { getPledge } from "~/pledges/pledges.server";
 import { action as checkoutAction, loader as checkoutLoader } from "~/routes/checkout.simulated.$session";

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { applyStripeEvent } from "~/payments/webhooks.server";
-import { campaignStatement, recordProviderFees } from "~/ledger/ledger.server";
+import { campaignStatement } from "~/payouts/statement.server";
+import { recordProviderFees } from "~/payouts/provider-fees.server";
 import { disputedAmount } from "~/pledges/disputes.server";
 import { chargeKey, runChargeRun } from "~/pledges/charging.server";
 import { refundPledge } from "~/pledges/refunds.server";
