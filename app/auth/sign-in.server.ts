@@ -2,7 +2,6 @@
 // 20 minutes and works once. Requests are limited per address and per IP address.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { User } from "#db/schema.ts";
-import { queueEmail } from "~/notifications/outbox.server";
 import { inTransaction, type Db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { HOUR, MINUTE } from "~/lib/time";
@@ -13,10 +12,24 @@ export const LIMIT_PER_IP = 20;
 
 const hash = (token: string) => createHash("sha256").update(token).digest("hex");
 
-export async function requestSignInLink(
+/** A link just made, for the email that carries it. */
+export interface SignInLink {
+  id: string;
+  /** The address as stored: trimmed, lower case. */
+  email: string;
+  url: string;
+}
+
+/**
+ * Makes a link for an address, unless it or the IP address asked too often in the past hour, and
+ * gives it to `send` in the transaction that stores it (the email is notifications' business:
+ * app/notifications/sign-in-email.server.ts), so a link is never stored without its email.
+ */
+export async function issueSignInLink(
   db: Db,
-  request: { email: string; ip: string | null; redirectTo: string | null; locale: string; publicUrl: string },
+  request: { email: string; ip: string | null; redirectTo: string | null; publicUrl: string },
   now: Date,
+  send: (trx: Db, link: SignInLink) => Promise<unknown>,
 ): Promise<void> {
   const email = request.email.trim().toLowerCase();
   const since = new Date(now.getTime() - HOUR).toISOString();
@@ -53,18 +66,7 @@ export async function requestSignInLink(
         used_at: null,
       })
       .execute();
-    await queueEmail(
-      trx,
-      {
-        kind: "sign_in_link",
-        dedupeKey: `sign-in:${id}`,
-        to: email,
-        name: null,
-        locale: request.locale,
-        props: { url: `${request.publicUrl}/auth/verify?token=${token}`, minutes: LINK_LIFETIME / MINUTE },
-      },
-      now,
-    );
+    await send(trx, { id, email, url: `${request.publicUrl}/auth/verify?token=${token}` });
   });
 }
 

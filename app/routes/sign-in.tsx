@@ -3,7 +3,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { requestSignInLink } from "~/auth/sign-in.server";
+import { requestSignInLink } from "~/notifications/sign-in-email.server";
 import { FormField } from "~/components/FormField";
 import { AppError } from "~/lib/errors";
 import { clip } from "~/lib/form-echo";

@@ -1,7 +1,8 @@
 // Sign-in by one-time link, on a real database: the link arrives in the outbox, works once, expires,
 // and requests are limited per address and per IP.
 import { expect, test } from "vitest";
-import { LIMIT_PER_EMAIL, requestSignInLink, verifySignInLink } from "~/auth/sign-in.server";
+import { LIMIT_PER_EMAIL, verifySignInLink } from "~/auth/sign-in.server";
+import { requestSignInLink } from "~/notifications/sign-in-email.server";
 import { useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();

@@ -3,7 +3,7 @@
 // The first admin of a fresh install signs in with the link the server prints on its console.
 import type { AppLoadContext } from "@remix-run/node";
 import { expect, test, vi } from "vitest";
-import { requestSignInLink } from "~/auth/sign-in.server";
+import { requestSignInLink } from "~/notifications/sign-in-email.server";
 import { deliverDueEmails } from "~/notifications/delivery.server";
 import { createMailboxTransport } from "~/notifications/transport.server";
 import { loadConfig } from "~/lib/config.server";

@@ -6,7 +6,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { expect, test } from "vitest";
 import { csrfToken } from "~/auth/csrf.server";
 import { currentUser, deleteExpiredSessions, SESSION_LIFETIME } from "~/auth/session.server";
-import { requestSignInLink } from "~/auth/sign-in.server";
+import { requestSignInLink } from "~/notifications/sign-in-email.server";
 import { loader as accountLoader } from "~/routes/account._index";
 import { loader as verifyLoader } from "~/routes/auth.verify";
 import { action as signOutAction } from "~/routes/sign-out";
