@@ -6,7 +6,7 @@ import type { EmailOutboxTable, OutboxEmail } from "#db/schema.ts";
 import { emailTemplates, isEmailKind, type EmailLocale } from "../../emails";
 import { defaultLocale } from "~/i18n/keys";
 import { isLocale } from "~/i18n/negotiate.server";
-import { pledgeUrl } from "~/pledges/pledge-link.server";
+import { pledgeUrl } from "~/auth/pledge-link.server";
 import type { Config } from "~/lib/config.server";
 import type { Db } from "~/lib/db.server";
 import { HOUR, MINUTE } from "~/lib/time";

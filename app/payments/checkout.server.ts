@@ -15,7 +15,7 @@ import {
   startPledge,
   type PledgeRequest,
 } from "~/pledges/pledges.server";
-import { pledgeUrl } from "~/pledges/pledge-link.server";
+import { pledgeUrl } from "~/auth/pledge-link.server";
 import type { Db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import type { PaymentGateway } from "./gateway";

@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
-import { pledgeUrl } from "~/pledges/pledge-link.server";
+import { pledgeUrl } from "~/auth/pledge-link.server";
 import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 

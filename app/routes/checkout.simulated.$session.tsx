@@ -23,7 +23,7 @@ import {
   simulatedSepaPaymentMethod,
 } from "~/payments/simulated.server";
 import { chargePledgeNow } from "~/pledges/charging.server";
-import { pledgeUrl } from "~/pledges/pledge-link.server";
+import { pledgeUrl } from "~/auth/pledge-link.server";
 import { expirePledge } from "~/pledges/pledges.server";
 import type { MessageKey } from "~/i18n/keys";
 import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";

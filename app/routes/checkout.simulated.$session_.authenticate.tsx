@@ -8,7 +8,7 @@ import {
   loadSimulatedCheckout,
 } from "~/payments/simulated.server";
 import { chargePledgeNow } from "~/pledges/charging.server";
-import { pledgeUrl } from "~/pledges/pledge-link.server";
+import { pledgeUrl } from "~/auth/pledge-link.server";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 import { limitCheckoutPostsByIp } from "~/auth/rate-limit.server";

@@ -12,7 +12,7 @@ import { echoValues } from "~/lib/form-echo";
 import { issueMessage } from "~/lib/form-errors";
 import { FormField } from "~/components/FormField";
 import { amountMessageParams, pledgeChangeSchema } from "~/pledges/pledge-form";
-import { verifyPledgeToken } from "~/pledges/pledge-link.server";
+import { verifyPledgeToken } from "~/auth/pledge-link.server";
 import { getPledgeView } from "~/pledges/pledge-view.server";
 import { beginCardUpdate } from "~/payments/checkout.server";
 import { cancelPledge, changePledge, getPledge } from "~/pledges/pledges.server";

@@ -11,7 +11,7 @@ import {
   type MailTransport,
 } from "~/notifications/transport.server";
 import { unsubscribe } from "~/notifications/unsubscribe.server";
-import { pledgeToken } from "~/pledges/pledge-link.server";
+import { pledgeToken } from "~/auth/pledge-link.server";
 import { startSmtpSink, type SmtpSink } from "../support/smtp";
 import { useTestDatabase } from "../support/database";
 

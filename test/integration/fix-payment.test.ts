@@ -3,7 +3,7 @@
 import { expect, test } from "vitest";
 import { createSimulatedGateway } from "~/payments/simulated.server";
 import { runChargeRun } from "~/pledges/charging.server";
-import { pledgeToken } from "~/pledges/pledge-link.server";
+import { pledgeToken } from "~/auth/pledge-link.server";
 import { getPledge } from "~/pledges/pledges.server";
 import { action as checkoutAction } from "~/routes/checkout.simulated.$session";
 import { action as pledgeAction } from "~/routes/pledges.$id";

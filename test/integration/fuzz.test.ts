@@ -13,7 +13,7 @@ import { acceptableForm } from "~/lib/http.server";
 import { isMessageKey } from "~/i18n/keys";
 import { loadConfig } from "~/lib/config.server";
 import { unsubscribeUrl } from "~/notifications/unsubscribe.server";
-import { pledgeToken } from "~/pledges/pledge-link.server";
+import { pledgeToken } from "~/auth/pledge-link.server";
 import { testContext } from "../support/context";
 import { createCampaign, createTier } from "../support/factories";
 import { collectedPledge, committedPledge, unbalancedTransactions } from "../support/ledger";

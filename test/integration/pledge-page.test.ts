@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
 import { commitPledge, getPledge, startPledge } from "~/pledges/pledges.server";
-import { pledgeToken } from "~/pledges/pledge-link.server";
+import { pledgeToken } from "~/auth/pledge-link.server";
 import { action, loader } from "~/routes/pledges.$id";
 import { testContext } from "../support/context";
 import { createCampaign, createTier } from "../support/factories";

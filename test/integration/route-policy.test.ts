@@ -3,7 +3,7 @@
 import { basename } from "node:path";
 import type { AppLoadContext } from "@remix-run/node";
 import { beforeAll, describe, expect, test } from "vitest";
-import { pledgeToken } from "~/pledges/pledge-link.server";
+import { pledgeToken } from "~/auth/pledge-link.server";
 import { unsubscribeUrl } from "~/notifications/unsubscribe.server";
 import { loadConfig } from "~/lib/config.server";
 import { testContext } from "../support/context";
