@@ -17,7 +17,7 @@ import {
   captureAuthorisedPledges,
   releaseLatePayments,
   sweepAbandonedCheckouts,
-} from "~/payments/checkout.server";
+} from "~/checkout/checkout.server";
 import type { PaymentGateway } from "~/payments/gateway";
 import { settleSimulatedDebits } from "~/payments/simulated.server";
 import { finishReservedRefunds } from "~/pledges/refunds.server";

@@ -19,7 +19,7 @@ import {
   recordPledgeOrigin,
 } from "~/auth/rate-limit.server";
 import { ErrorSummary, FormField } from "~/components/FormField";
-import { beginCheckout, repeatedCheckout } from "~/payments/checkout.server";
+import { beginCheckout, repeatedCheckout } from "~/checkout/checkout.server";
 import {
   amountMessageParams,
   fieldErrors,

@@ -13,7 +13,7 @@ import { limitCheckoutPostsByIp } from "~/auth/rate-limit.server";
 import { echoValues } from "~/lib/form-echo";
 import { issueMessage } from "~/lib/form-errors";
 import { ErrorSummary, FormField } from "~/components/FormField";
-import { cardFormSchema, sepaFormSchema } from "~/payments/card-form";
+import { cardFormSchema, sepaFormSchema } from "~/checkout/card-form";
 import {
   cardBehaviour,
   completeSimulatedCheckout,

@@ -14,7 +14,7 @@ import { FormField } from "~/components/FormField";
 import { amountMessageParams, pledgeChangeSchema } from "~/pledges/pledge-form";
 import { verifyPledgeToken } from "~/auth/pledge-link.server";
 import { getPledgeView } from "~/pledges/pledge-view.server";
-import { beginCardUpdate } from "~/payments/checkout.server";
+import { beginCardUpdate } from "~/checkout/checkout.server";
 import { cancelPledge, changePledge, getPledge } from "~/pledges/pledges.server";
 import { AppError } from "~/lib/errors";
 import { minimumPledge } from "~/lib/currencies";

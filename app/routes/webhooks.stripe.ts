@@ -2,7 +2,7 @@
 // against the platform endpoint's secret or the Connect endpoint's (both may point here).
 // A bad signature is a 400 (Stripe retries, nothing recorded); anything else known is a 200.
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleStripeWebhook } from "~/payments/webhooks.server";
+import { handleStripeWebhook } from "~/checkout/webhooks.server";
 import { AppError } from "~/lib/errors";
 
 export async function action({ request, context }: ActionFunctionArgs) {

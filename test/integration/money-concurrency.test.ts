@@ -5,11 +5,11 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
-import { settleAuthorisation } from "~/payments/checkout.server";
+import { settleAuthorisation } from "~/checkout/checkout.server";
 import type { ConnectApi, PaymentGateway } from "~/payments/gateway";
 import { completeSimulatedCheckout, createSimulatedGateway } from "~/payments/simulated.server";
 import { createStripeGateway } from "~/payments/stripe.server";
-import { applyStripeEvent } from "~/payments/webhooks.server";
+import { applyStripeEvent } from "~/checkout/webhooks.server";
 import { payoutAccountOf, startOnboarding } from "~/payouts/accounts.server";
 import { balance, ownerAccount } from "~/ledger/ledger.server";
 import { recordProviderFees } from "~/payouts/provider-fees.server";

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createStripeGateway } from "~/payments/stripe.server";
-import { applyStripeEvent } from "~/payments/webhooks.server";
+import { applyStripeEvent } from "~/checkout/webhooks.server";
 import { payoutAccountOf, startOnboarding } from "~/payouts/accounts.server";
 import { auditEntries } from "~/ledger/audit.server";
 import { balance, ownerAccount } from "~/ledger/ledger.server";

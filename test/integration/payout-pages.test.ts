@@ -4,7 +4,7 @@
 // Express account against the local Stripe server.
 import type { AppLoadContext } from "@remix-run/node";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { applyStripeEvent } from "~/payments/webhooks.server";
+import { applyStripeEvent } from "~/checkout/webhooks.server";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { auditEntries } from "~/ledger/audit.server";
 import { simulatedStripeFee } from "~/ledger/ledger.server";

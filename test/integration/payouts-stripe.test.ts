@@ -5,10 +5,10 @@
 import { randomUUID } from "node:crypto";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { beginCheckout, settleAuthorisation } from "~/payments/checkout.server";
+import { beginCheckout, settleAuthorisation } from "~/checkout/checkout.server";
 import type { PaymentGateway } from "~/payments/gateway";
 import { createStripeGateway } from "~/payments/stripe.server";
-import { applyStripeEvent } from "~/payments/webhooks.server";
+import { applyStripeEvent } from "~/checkout/webhooks.server";
 import { payoutAccountOf, startOnboarding } from "~/payouts/accounts.server";
 import { auditEntries } from "~/ledger/audit.server";
 import { balance, ownerAccount } from "~/ledger/ledger.server";

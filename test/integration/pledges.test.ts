@@ -12,7 +12,7 @@ import {
   startPledge,
   type PledgeRequest,
 } from "~/pledges/pledges.server";
-import { sweepAbandonedCheckouts } from "~/payments/checkout.server";
+import { sweepAbandonedCheckouts } from "~/checkout/checkout.server";
 import { createSimulatedGateway } from "~/payments/simulated.server";
 import { createCampaign, createTier, pledgeRequest } from "../support/factories";
 import { useTestDatabase } from "../support/database";

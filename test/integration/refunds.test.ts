@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import type { PaymentGateway, RefundRequest } from "~/payments/gateway";
 import { createSimulatedGateway } from "~/payments/simulated.server";
 import { createStripeGateway } from "~/payments/stripe.server";
-import { applyStripeEvent } from "~/payments/webhooks.server";
+import { applyStripeEvent } from "~/checkout/webhooks.server";
 import { getPledge, recordRefund } from "~/pledges/pledges.server";
 import { AppError } from "~/lib/errors";
 import {

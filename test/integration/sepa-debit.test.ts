@@ -4,9 +4,9 @@
 import Stripe from "stripe";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { recomputeTotals } from "~/campaigns/campaigns.server";
-import { beginCheckout, captureAuthorisedPledges } from "~/payments/checkout.server";
+import { beginCheckout, captureAuthorisedPledges } from "~/checkout/checkout.server";
 import { allowedPaymentMethods, createStripeGateway } from "~/payments/stripe.server";
-import { handleStripeWebhook } from "~/payments/webhooks.server";
+import { handleStripeWebhook } from "~/checkout/webhooks.server";
 import { campaignStatement } from "~/payouts/statement.server";
 import {
   chargeKey,

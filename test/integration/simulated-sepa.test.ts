@@ -2,7 +2,7 @@
 // that stays `processing` until the simulated bank answers (a job), then collected or failed.
 import { expect, test } from "vitest";
 import { recomputeTotals } from "~/campaigns/campaigns.server";
-import { beginCheckout } from "~/payments/checkout.server";
+import { beginCheckout } from "~/checkout/checkout.server";
 import {
   createSimulatedGateway,
   SEPA_SETTLEMENT_DELAY,

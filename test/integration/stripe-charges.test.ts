@@ -3,7 +3,7 @@
 // process killed mid-run: processes.test.ts).
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createStripeGateway } from "~/payments/stripe.server";
-import { applyStripeEvent } from "~/payments/webhooks.server";
+import { applyStripeEvent } from "~/checkout/webhooks.server";
 import { campaignStatement } from "~/payouts/statement.server";
 import { recordProviderFees } from "~/payouts/provider-fees.server";
 import { disputedAmount } from "~/pledges/disputes.server";

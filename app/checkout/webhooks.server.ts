@@ -20,7 +20,7 @@ import {
 } from "~/pledges/pledges.server";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
-import type { PaymentGateway } from "./gateway";
+import type { PaymentGateway } from "~/payments/gateway";
 import { settleAuthorisation } from "./checkout.server";
 
 const id = z.string().min(1);

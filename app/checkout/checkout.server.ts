@@ -18,7 +18,7 @@ import {
 import { pledgeUrl } from "~/auth/pledge-link.server";
 import type { Db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
-import type { PaymentGateway } from "./gateway";
+import type { PaymentGateway } from "~/payments/gateway";
 
 export interface CheckoutDeps {
   db: Db;
