@@ -18,7 +18,8 @@ import {
 import { inTransaction } from "~/lib/db.server";
 import { toInputAmount } from "~/lib/money";
 import { campaignDeadline, DAY } from "~/lib/time";
-import { completeSimulatedCheckout, createSimulatedGateway } from "~/payments/simulated.server";
+import { completeSimulatedCheckout } from "~/checkout/simulated-checkout.server";
+import { createSimulatedGateway } from "~/payments/simulated.server";
 import { chargePledgeNow } from "~/pledges/charging.server";
 import { startPledge } from "~/pledges/pledges.server";
 import {

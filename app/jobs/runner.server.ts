@@ -19,7 +19,7 @@ import {
   sweepAbandonedCheckouts,
 } from "~/checkout/checkout.server";
 import type { PaymentGateway } from "~/payments/gateway";
-import { settleSimulatedDebits } from "~/payments/simulated.server";
+import { settleSimulatedDebits } from "~/checkout/simulated-checkout.server";
 import { finishReservedRefunds } from "~/pledges/refunds.server";
 import type { Db } from "~/lib/db.server";
 import type { Clock } from "~/lib/time";

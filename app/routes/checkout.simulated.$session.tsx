@@ -16,12 +16,11 @@ import { ErrorSummary, FormField } from "~/components/FormField";
 import { cardFormSchema, sepaFormSchema } from "~/checkout/card-form";
 import {
   cardBehaviour,
-  completeSimulatedCheckout,
   ibanBehaviour,
-  loadSimulatedCheckout,
   simulatedPaymentMethod,
   simulatedSepaPaymentMethod,
 } from "~/payments/simulated.server";
+import { completeSimulatedCheckout, loadSimulatedCheckout } from "~/checkout/simulated-checkout.server";
 import { chargePledgeNow } from "~/pledges/charging.server";
 import { pledgeUrl } from "~/auth/pledge-link.server";
 import { expirePledge } from "~/pledges/pledges.server";

@@ -6,7 +6,7 @@ import {
   completeSimulatedCheckout,
   findSimulatedCheckout,
   loadSimulatedCheckout,
-} from "~/payments/simulated.server";
+} from "~/checkout/simulated-checkout.server";
 import { chargePledgeNow } from "~/pledges/charging.server";
 import { pledgeUrl } from "~/auth/pledge-link.server";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";

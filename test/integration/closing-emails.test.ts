@@ -4,7 +4,8 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
 import { closeCampaignsDue } from "~/campaigns/closing.server";
-import { completeSimulatedCheckout, createSimulatedGateway } from "~/payments/simulated.server";
+import { completeSimulatedCheckout } from "~/checkout/simulated-checkout.server";
+import { createSimulatedGateway } from "~/payments/simulated.server";
 import { refundPledge } from "~/pledges/refunds.server";
 import { commitPledge, startPledge } from "~/pledges/pledges.server";
 import { createCampaign, createUser, pledgeRequest } from "../support/factories";

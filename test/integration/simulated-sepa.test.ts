@@ -3,11 +3,8 @@
 import { expect, test } from "vitest";
 import { recomputeTotals } from "~/campaigns/campaigns.server";
 import { beginCheckout } from "~/checkout/checkout.server";
-import {
-  createSimulatedGateway,
-  SEPA_SETTLEMENT_DELAY,
-  settleSimulatedDebits,
-} from "~/payments/simulated.server";
+import { createSimulatedGateway, SEPA_SETTLEMENT_DELAY } from "~/payments/simulated.server";
+import { settleSimulatedDebits } from "~/checkout/simulated-checkout.server";
 import { campaignStatement } from "~/payouts/statement.server";
 import { runChargeRun } from "~/pledges/charging.server";
 import { getPledge } from "~/pledges/pledges.server";
