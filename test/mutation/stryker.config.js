@@ -1,11 +1,17 @@
-// StrykerJS over the money rules (npm run test:mutation): each mutant of app/pledges, app/payouts
-// and the closing rule must make a unit or SQLite integration test fail. Report: docs/mutation-testing.md.
+// StrykerJS over the money rules (npm run test:mutation): each mutant of app/pledges, app/payouts,
+// app/ledger, app/checkout and the closing rule must make a unit or SQLite integration test fail. Report: docs/mutation-testing.md.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
   plugins: ["@stryker-mutator/vitest-runner"],
   vitest: { configFile: "test/mutation/vitest.config.ts", related: true },
-  mutate: ["app/pledges/**/*.ts", "app/payouts/**/*.ts", "app/campaigns/closing.server.ts"],
+  mutate: [
+    "app/pledges/**/*.ts",
+    "app/payouts/**/*.ts",
+    "app/ledger/**/*.ts",
+    "app/checkout/**/*.ts",
+    "app/campaigns/closing.server.ts",
+  ],
   coverageAnalysis: "perTest",
   // Two cores, shared: one or two sandboxes at a time.
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
