@@ -14,7 +14,7 @@ import {
   createDraft,
   setCover,
   submitForReview,
-} from "~/campaigns/editor.server";
+} from "~/campaigns/authoring.server";
 import { inTransaction } from "~/lib/db.server";
 import { toInputAmount } from "~/lib/money";
 import { campaignDeadline, DAY } from "~/lib/time";

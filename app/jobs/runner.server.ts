@@ -6,7 +6,7 @@ import { isConnectionError } from "#db/connection-errors.ts";
 import { clearExpiredRateLimits } from "~/auth/rate-limit.server";
 import { deleteExpiredSessions } from "~/auth/session.server";
 import { closeCampaignsDue } from "~/campaigns/closing.server";
-import { launchScheduledCampaigns } from "~/campaigns/editor.server";
+import { launchScheduledCampaigns } from "~/campaigns/authoring.server";
 import { deliverDueEmails, type DeliveryDeps } from "~/notifications/delivery.server";
 import { refreshStalePayoutAccounts } from "~/payouts/accounts.server";
 import { recordProviderFees } from "~/payouts/ledger.server";

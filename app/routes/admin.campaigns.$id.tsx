@@ -8,7 +8,7 @@ import { assertCsrf } from "~/auth/csrf.server";
 import { assertCan, isAdmin } from "~/auth/policy.server";
 import { CsrfField } from "~/components/CsrfField";
 import { loadCampaignFor } from "~/campaigns/access.server";
-import { approveCampaign, cancelCampaign, sendBackToDraft } from "~/campaigns/editor.server";
+import { approveCampaign, cancelCampaign, sendBackToDraft } from "~/campaigns/authoring.server";
 import { backersToGoal, fundingCurve, listPledges } from "~/campaigns/dashboard.server";
 import { campaignStatement } from "~/payouts/ledger.server";
 import { FundingChart } from "~/components/FundingChart";

@@ -30,7 +30,7 @@ import {
   submitForReview,
   updateCampaign,
   updateTier,
-} from "~/campaigns/editor.server";
+} from "~/campaigns/authoring.server";
 import { CampaignDetailsForm } from "~/components/CampaignDetailsFields";
 import { FormField } from "~/components/FormField";
 import { AppError } from "~/lib/errors";

@@ -21,7 +21,7 @@ import {
   updateCampaign,
   updateStretchGoal,
   updateTier,
-} from "~/campaigns/editor.server";
+} from "~/campaigns/authoring.server";
 import { csrfToken } from "~/auth/csrf.server";
 import { action as manageAction } from "~/routes/manage.campaigns.$id";
 import { testContext } from "../support/context";

@@ -7,7 +7,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import express from "express";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { closeCampaignsDue } from "~/campaigns/closing.server";
-import { addStretchGoal } from "~/campaigns/editor.server";
+import { addStretchGoal } from "~/campaigns/authoring.server";
 import { compress, securityHeaders } from "~/lib/http.server";
 import { commitPledge } from "~/pledges/pledges.server";
 import { createRenderCache, type RenderCache } from "~/lib/render-cache.server";
