@@ -1,27 +1,55 @@
-// Owners write campaigns: drafts, their reward tiers and stretch goals, submission for review; admins
-// approve (launch now or later) or send back. After launch goal, currency, funding model and deadline
-// are frozen; tiers can be added and limits raised, never lowered below what is claimed.
+// Owners write campaigns: drafts, their details, cover, reward tiers and stretch goals, and updates
+// once live. Each command is told which campaign (and tier or goal) and who asks, and checks, in its
+// own transaction, that the campaign is theirs and that the thing named belongs to it. After launch
+// goal, currency, funding model and deadline are frozen; tiers can be added and limits raised,
+// never lowered below what is claimed.
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Campaign, Database } from "#db/schema.ts";
-import { queueEmail, queueEmails, type QueuedEmail } from "~/notifications/outbox.server";
+import { queueEmails, type QueuedEmail } from "~/notifications/outbox.server";
 import { campaignBackers, campaignForEmails, snapshotFor } from "~/notifications/snapshot.server";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { campaignPagesChanged } from "~/lib/page-changes";
-import { campaignDeadline, DAY, toLocal } from "~/lib/time";
-import { cancelPledge, expirePledge } from "~/pledges/pledges.server";
+import { campaignForCommand, type CampaignTarget } from "./access.server";
 import type { CampaignInput, TierInput } from "./campaign-form";
+
+export type { CampaignTarget } from "./access.server";
+export interface TierTarget extends CampaignTarget {
+  tierId: string;
+}
+export interface GoalTarget extends CampaignTarget {
+  goalId: string;
+}
 
 const iso = (d: Date) => d.toISOString();
 const frozen = (c: Pick<Campaign, "status">) => !["draft", "in_review"].includes(c.status);
+const slugTaken = () => new AppError("slug_taken", "This address is taken", 409, "slug");
 
-async function requireCampaign(db: Db, id: string): Promise<Campaign> {
-  const campaign = await db.selectFrom("campaigns").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!campaign) throw new AppError("campaign_not_found", "No such campaign", 404);
-  return campaign;
+/** The tier named, if it is one of the target campaign's (checked by then). */
+async function tierOf(db: Db, target: TierTarget) {
+  const tier = await db
+    .selectFrom("reward_tiers")
+    .selectAll()
+    .where("id", "=", target.tierId)
+    .where("campaign_id", "=", target.campaignId)
+    .executeTakeFirst();
+  if (!tier) throw new AppError("tier_not_found", "No such tier", 404);
+  return tier;
 }
 
+async function goalOf(db: Db, target: GoalTarget) {
+  const goal = await db
+    .selectFrom("stretch_goals")
+    .selectAll()
+    .where("id", "=", target.goalId)
+    .where("campaign_id", "=", target.campaignId)
+    .executeTakeFirst();
+  if (!goal) throw new AppError("goal_not_found", "No such stretch goal", 404);
+  return goal;
+}
+
+/** A new draft, owned by whoever writes it: nothing to check but the address being free. */
 export async function createDraft(db: Db, ownerId: string, input: CampaignInput, now: Date): Promise<string> {
   const id = randomUUID();
   try {
@@ -53,99 +81,107 @@ export async function createDraft(db: Db, ownerId: string, input: CampaignInput,
       })
       .execute();
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError("slug_taken", "This address is taken", 409, "slug");
+    if (isUniqueViolation(error)) throw slugTaken();
     throw error;
   }
   return id;
 }
 
-export async function updateCampaign(db: Db, id: string, input: CampaignInput, now: Date): Promise<void> {
-  const campaign = await requireCampaign(db, id);
-  if (frozen(campaign)) {
-    const changed: [keyof CampaignInput, unknown, unknown][] = [
-      ["goal", input.goalAmount, campaign.goal_amount],
-      ["currency", input.currency, campaign.currency],
-      ["fundingModel", input.fundingModel, campaign.funding_model],
-      ["durationDays", input.durationDays, campaign.duration_days],
-      ["timeZone", input.timeZone, campaign.time_zone],
-      ["endDate", input.endDate || null, campaign.end_date],
-    ];
-    const field = changed.find(([, next, before]) => next !== before)?.[0];
-    if (field) throw new AppError("frozen_after_launch", "Frozen once launched", 409, field);
-  }
-  try {
-    await db
-      .updateTable("campaigns")
-      .set({
-        slug: input.slug,
-        title: input.title,
-        tagline: input.tagline,
-        story_md: input.story,
-        ...(frozen(campaign)
-          ? {}
-          : {
-              goal_amount: input.goalAmount,
-              currency: input.currency,
-              funding_model: input.fundingModel,
-              duration_days: input.durationDays,
-              time_zone: input.timeZone,
-              end_date: input.endDate || null,
-            }),
-        updated_at: iso(now),
-      })
-      .where("id", "=", id)
-      .execute();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError("slug_taken", "This address is taken", 409, "slug");
-    throw error;
-  }
+export async function updateCampaign(
+  db: Db,
+  target: CampaignTarget,
+  input: CampaignInput,
+  now: Date,
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const campaign = await campaignForCommand(trx, target);
+    if (frozen(campaign)) {
+      const changed: [keyof CampaignInput, unknown, unknown][] = [
+        ["goal", input.goalAmount, campaign.goal_amount],
+        ["currency", input.currency, campaign.currency],
+        ["fundingModel", input.fundingModel, campaign.funding_model],
+        ["durationDays", input.durationDays, campaign.duration_days],
+        ["timeZone", input.timeZone, campaign.time_zone],
+        ["endDate", input.endDate || null, campaign.end_date],
+      ];
+      const field = changed.find(([, next, before]) => next !== before)?.[0];
+      if (field) throw new AppError("frozen_after_launch", "Frozen once launched", 409, field);
+    }
+    try {
+      await trx
+        .updateTable("campaigns")
+        .set({
+          slug: input.slug,
+          title: input.title,
+          tagline: input.tagline,
+          story_md: input.story,
+          ...(frozen(campaign)
+            ? {}
+            : {
+                goal_amount: input.goalAmount,
+                currency: input.currency,
+                funding_model: input.fundingModel,
+                duration_days: input.durationDays,
+                time_zone: input.timeZone,
+                end_date: input.endDate || null,
+              }),
+          updated_at: iso(now),
+        })
+        .where("id", "=", campaign.id)
+        .execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw slugTaken();
+      throw error;
+    }
+  });
   campaignPagesChanged();
 }
 
 /** A new cover image (already saved under DATA_DIR by covers.server.ts) for a campaign. */
-export async function setCover(db: Db, campaignId: string, path: string): Promise<void> {
-  await db.updateTable("campaigns").set({ cover_image: path }).where("id", "=", campaignId).execute();
+export async function setCover(db: Db, target: CampaignTarget, path: string): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const campaign = await campaignForCommand(trx, target);
+    await trx.updateTable("campaigns").set({ cover_image: path }).where("id", "=", campaign.id).execute();
+  });
   campaignPagesChanged();
 }
 
-export async function addTier(db: Db, campaignId: string, tier: TierInput, now: Date): Promise<string> {
-  const campaign = await requireCampaign(db, campaignId);
-  if (["succeeded", "failed", "canceled"].includes(campaign.status))
-    throw new AppError("closed", "Closed", 409);
-  const last = await db
-    .selectFrom("reward_tiers")
-    .select((eb) => eb.fn.max("position").as("position"))
-    .where("campaign_id", "=", campaignId)
-    .executeTakeFirst();
-  const id = randomUUID();
-  await db
-    .insertInto("reward_tiers")
-    .values({
-      id,
-      campaign_id: campaignId,
-      position: Number(last?.position ?? -1) + 1,
-      title: tier.title,
-      description: tier.description,
-      min_amount: tier.minAmount,
-      stock_limit: tier.limit,
-      estimated_delivery: tier.delivery,
-      shipping_required: tier.shipping ? 1 : 0,
-      created_at: iso(now),
-    })
-    .execute();
+export async function addTier(db: Db, target: CampaignTarget, tier: TierInput, now: Date): Promise<string> {
+  const id = await inTransaction(db, async (trx) => {
+    const campaign = await campaignForCommand(trx, target);
+    if (["succeeded", "failed", "canceled"].includes(campaign.status))
+      throw new AppError("closed", "Closed", 409);
+    const last = await trx
+      .selectFrom("reward_tiers")
+      .select((eb) => eb.fn.max("position").as("position"))
+      .where("campaign_id", "=", campaign.id)
+      .executeTakeFirst();
+    const id = randomUUID();
+    await trx
+      .insertInto("reward_tiers")
+      .values({
+        id,
+        campaign_id: campaign.id,
+        position: Number(last?.position ?? -1) + 1,
+        title: tier.title,
+        description: tier.description,
+        min_amount: tier.minAmount,
+        stock_limit: tier.limit,
+        estimated_delivery: tier.delivery,
+        shipping_required: tier.shipping ? 1 : 0,
+        created_at: iso(now),
+      })
+      .execute();
+    return id;
+  });
   campaignPagesChanged();
   return id;
 }
 
-export async function updateTier(db: Db, tierId: string, tier: TierInput): Promise<void> {
+export async function updateTier(db: Db, target: TierTarget, tier: TierInput): Promise<void> {
   await inTransaction(db, async (trx) => {
-    const current = await trx
-      .selectFrom("reward_tiers")
-      .selectAll()
-      .where("id", "=", tierId)
-      .executeTakeFirst();
-    if (!current) throw new AppError("tier_not_found", "No such tier", 404);
-    const campaign = await requireCampaign(trx, current.campaign_id);
+    const campaign = await campaignForCommand(trx, target);
+    const current = await tierOf(trx, target);
     if (frozen(campaign) && tier.minAmount !== current.min_amount) {
       throw new AppError("frozen_after_launch", "A launched tier keeps its price", 409, "minimum");
     }
@@ -169,234 +205,168 @@ export async function updateTier(db: Db, tierId: string, tier: TierInput): Promi
         estimated_delivery: tier.delivery,
         shipping_required: tier.shipping ? 1 : 0,
       })
-      .where("id", "=", tierId)
+      .where("id", "=", current.id)
       .execute();
   });
   campaignPagesChanged();
 }
 
-export async function removeTier(db: Db, tierId: string): Promise<void> {
-  const pledged = await db
-    .selectFrom("pledges")
-    .select("id")
-    .where("tier_id", "=", tierId)
-    .limit(1)
-    .executeTakeFirst();
-  if (pledged) throw new AppError("tier_has_pledges", "A tier with pledges stays", 409);
-  await db
-    .deleteFrom("content_translations")
-    .where("subject_type", "=", "reward_tier")
-    .where("subject_id", "=", tierId)
-    .execute();
-  await db.deleteFrom("reward_tiers").where("id", "=", tierId).execute();
+export async function removeTier(db: Db, target: TierTarget): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await campaignForCommand(trx, target);
+    const tier = await tierOf(trx, target);
+    const pledged = await trx
+      .selectFrom("pledges")
+      .select("id")
+      .where("tier_id", "=", tier.id)
+      .limit(1)
+      .executeTakeFirst();
+    if (pledged) throw new AppError("tier_has_pledges", "A tier with pledges stays", 409);
+    await trx
+      .deleteFrom("content_translations")
+      .where("subject_type", "=", "reward_tier")
+      .where("subject_id", "=", tier.id)
+      .execute();
+    await trx.deleteFrom("reward_tiers").where("id", "=", tier.id).execute();
+  });
   campaignPagesChanged();
 }
 
 /**
- * Swaps a tier or stretch goal with its neighbour above or below among its campaign's: the order
- * people see is their `position`.
+ * Swaps a tier or stretch goal (already checked to be the campaign's) with its neighbour above or
+ * below among its campaign's: the order people see is their `position`.
  */
-async function moveAmongSiblings(
-  db: Db,
+async function swapWithNeighbour(
+  trx: Db,
   table: "reward_tiers" | "stretch_goals",
-  id: string,
+  item: { id: string; campaign_id: string; position: number },
   direction: "up" | "down",
 ): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    // Both tables share the columns used here; Kysely cannot type a query over either one.
-    const rows = trx as unknown as Kysely<Pick<Database, "reward_tiers">>;
-    const t = table as "reward_tiers";
-    const item = await rows
-      .selectFrom(t)
-      .select(["id", "campaign_id", "position"])
-      .where("id", "=", id)
-      .executeTakeFirst();
-    if (!item) {
-      throw table === "reward_tiers"
-        ? new AppError("tier_not_found", "No such tier", 404)
-        : new AppError("goal_not_found", "No such stretch goal", 404);
-    }
-    const neighbour = await rows
-      .selectFrom(t)
-      .select(["id", "position"])
-      .where("campaign_id", "=", item.campaign_id)
-      .where("position", direction === "up" ? "<" : ">", item.position)
-      .orderBy("position", direction === "up" ? "desc" : "asc")
-      .limit(1)
-      .executeTakeFirst();
-    if (!neighbour) return;
-    await rows.updateTable(t).set({ position: neighbour.position }).where("id", "=", item.id).execute();
-    await rows.updateTable(t).set({ position: item.position }).where("id", "=", neighbour.id).execute();
-  });
-  campaignPagesChanged();
+  // Both tables share the columns used here; Kysely cannot type a query over either one.
+  const rows = trx as unknown as Kysely<Pick<Database, "reward_tiers">>;
+  const t = table as "reward_tiers";
+  const neighbour = await rows
+    .selectFrom(t)
+    .select(["id", "position"])
+    .where("campaign_id", "=", item.campaign_id)
+    .where("position", direction === "up" ? "<" : ">", item.position)
+    .orderBy("position", direction === "up" ? "desc" : "asc")
+    .limit(1)
+    .executeTakeFirst();
+  if (!neighbour) return;
+  await rows.updateTable(t).set({ position: neighbour.position }).where("id", "=", item.id).execute();
+  await rows.updateTable(t).set({ position: item.position }).where("id", "=", neighbour.id).execute();
 }
 
 /** Moves a tier one place up or down among its campaign's tiers. */
-export function moveTier(db: Db, tierId: string, direction: "up" | "down"): Promise<void> {
-  return moveAmongSiblings(db, "reward_tiers", tierId, direction);
+export async function moveTier(db: Db, target: TierTarget, direction: "up" | "down"): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await campaignForCommand(trx, target);
+    await swapWithNeighbour(trx, "reward_tiers", await tierOf(trx, target), direction);
+  });
+  campaignPagesChanged();
 }
 
 export async function addStretchGoal(
   db: Db,
-  campaignId: string,
+  target: CampaignTarget,
   goal: { title: string; target: number; description?: string },
 ): Promise<string> {
-  const id = randomUUID();
-  const count = await db
-    .selectFrom("stretch_goals")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("campaign_id", "=", campaignId)
-    .executeTakeFirstOrThrow();
-  await db
-    .insertInto("stretch_goals")
-    .values({
-      id,
-      campaign_id: campaignId,
-      position: Number(count.n),
-      target_amount: goal.target,
-      title: goal.title,
-      description: goal.description ?? "",
-      reached_at: null,
-    })
-    .execute();
+  const id = await inTransaction(db, async (trx) => {
+    const campaign = await campaignForCommand(trx, target);
+    const id = randomUUID();
+    const count = await trx
+      .selectFrom("stretch_goals")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("campaign_id", "=", campaign.id)
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("stretch_goals")
+      .values({
+        id,
+        campaign_id: campaign.id,
+        position: Number(count.n),
+        target_amount: goal.target,
+        title: goal.title,
+        description: goal.description ?? "",
+        reached_at: null,
+      })
+      .execute();
+    return id;
+  });
   campaignPagesChanged();
   return id;
 }
 
-export async function submitForReview(db: Db, campaignId: string, now: Date): Promise<void> {
-  const result = await db
-    .updateTable("campaigns")
-    .set({ status: "in_review", review_message: null, updated_at: iso(now) })
-    .where("id", "=", campaignId)
-    .where("status", "=", "draft")
-    .executeTakeFirst();
-  if (result.numUpdatedRows !== 1n) throw new AppError("not_a_draft", "Only a draft can be submitted", 409);
-  campaignPagesChanged();
-}
-
-/** An admin approves: the campaign goes live now (or at `launchAt`); its deadline is set from then. */
-export async function approveCampaign(
+export async function updateStretchGoal(
   db: Db,
-  campaignId: string,
-  launchAt: Date | null,
-  now: Date,
+  target: GoalTarget,
+  goal: { title: string; target: number },
 ): Promise<void> {
-  if (launchAt && launchAt > now) {
-    const scheduled = await db
-      .updateTable("campaigns")
-      .set({ launch_at: iso(launchAt), updated_at: iso(now) })
-      .where("id", "=", campaignId)
-      .where("status", "=", "in_review")
-      .executeTakeFirst();
-    if (scheduled.numUpdatedRows !== 1n) throw new AppError("not_in_review", "Not in review", 409);
-    campaignPagesChanged();
-    return;
-  }
-  await launch(db, campaignId, now);
-}
-
-/** With an end date, the number of days from the launch day to it, counted in the campaign's zone. */
-export function durationUntil(launch: Date, endDate: string, timeZone: string): number {
-  const start = toLocal(launch, timeZone);
-  const [year, month, day] = endDate.split("-").map(Number) as [number, number, number];
-  return (
-    Math.round((Date.UTC(year, month - 1, day) - Date.UTC(start.year, start.month - 1, start.day)) / DAY) + 1
-  );
-}
-
-async function launch(db: Db, campaignId: string, now: Date): Promise<boolean> {
-  const campaign = await requireCampaign(db, campaignId);
-  const days = campaign.end_date
-    ? durationUntil(now, campaign.end_date, campaign.time_zone)
-    : campaign.duration_days;
-  if (days < 1 || days > 60) {
-    throw new AppError("bad_end_date", "The end date must be 1 to 60 days after the launch", 409, "endDate");
-  }
-  const deadline = campaignDeadline(now, days, campaign.time_zone);
-  const result = await db
-    .updateTable("campaigns")
-    .set({
-      status: "live",
-      launched_at: iso(now),
-      deadline_at: iso(deadline),
-      duration_days: days,
-      launch_at: null,
-      updated_at: iso(now),
-    })
-    .where("id", "=", campaignId)
-    .where("status", "=", "in_review")
-    .executeTakeFirst();
-  if (result.numUpdatedRows !== 1n) throw new AppError("not_in_review", "Not in review", 409);
-  campaignPagesChanged();
-  return true;
-}
-
-/** Campaigns approved for a later launch go live when their moment comes (a job). */
-export async function launchScheduledCampaigns(db: Db, now: Date): Promise<number> {
-  const due = await db
-    .selectFrom("campaigns")
-    .select("id")
-    .where("status", "=", "in_review")
-    .where("launch_at", "<=", iso(now))
-    .execute();
-  for (const { id } of due) await launch(db, id, now).catch(() => false);
-  return due.length;
-}
-
-/** An admin sends the draft back with a message, which the owner receives by email. */
-export async function sendBackToDraft(db: Db, campaignId: string, message: string, now: Date): Promise<void> {
   await inTransaction(db, async (trx) => {
-    const result = await trx
-      .updateTable("campaigns")
-      .set({ status: "draft", review_message: message, launch_at: null, updated_at: iso(now) })
-      .where("id", "=", campaignId)
-      .where("status", "=", "in_review")
-      .executeTakeFirst();
-    if (result.numUpdatedRows !== 1n) throw new AppError("not_in_review", "Not in review", 409);
-    const details = await campaignForEmails(trx, campaignId, now);
-    await queueEmail(
-      trx,
-      {
-        kind: "review_feedback",
-        dedupeKey: `review:${campaignId}:${iso(now)}`,
-        to: details.ownerEmail,
-        name: details.ownerName,
-        locale: details.ownerLocale,
-        props: {
-          campaign: snapshotFor(details, details.ownerLocale),
-          message,
-          editUrl: `/manage/campaigns/${campaignId}`,
-        },
-        campaignId,
-      },
-      now,
-    );
+    await campaignForCommand(trx, target);
+    const current = await goalOf(trx, target);
+    await trx
+      .updateTable("stretch_goals")
+      .set({ title: goal.title, target_amount: goal.target })
+      .where("id", "=", current.id)
+      .execute();
   });
   campaignPagesChanged();
 }
 
-/** An update by the owner: on the campaign page, and emailed to backers (who may unsubscribe). */
+/** Moves a stretch goal one place up or down among its campaign's. */
+export async function moveStretchGoal(db: Db, target: GoalTarget, direction: "up" | "down"): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await campaignForCommand(trx, target);
+    await swapWithNeighbour(trx, "stretch_goals", await goalOf(trx, target), direction);
+  });
+  campaignPagesChanged();
+}
+
+export async function removeStretchGoal(db: Db, target: GoalTarget): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await campaignForCommand(trx, target);
+    const goal = await goalOf(trx, target);
+    await trx
+      .deleteFrom("content_translations")
+      .where("subject_type", "=", "stretch_goal")
+      .where("subject_id", "=", goal.id)
+      .execute();
+    await trx.deleteFrom("campaign_milestones").where("milestone", "=", `stretch:${goal.id}`).execute();
+    await trx.deleteFrom("stretch_goals").where("id", "=", goal.id).execute();
+  });
+  campaignPagesChanged();
+}
+
+/**
+ * An update by the owner, once the campaign is public: on the campaign page, and emailed to backers
+ * (who may unsubscribe).
+ */
 export async function postUpdate(
   db: Db,
-  campaignId: string,
+  target: CampaignTarget,
   update: { title: string; body: string; visibility: "public" | "backers" },
   now: Date,
 ): Promise<string> {
   const posted = await inTransaction(db, async (trx) => {
+    const campaign = await campaignForCommand(trx, target);
+    if (campaign.status === "draft" || campaign.status === "in_review")
+      throw new AppError("not_public", "Updates are posted once the campaign is public", 409);
     const id = randomUUID();
     await trx
       .insertInto("campaign_updates")
       .values({
         id,
-        campaign_id: campaignId,
+        campaign_id: campaign.id,
         title: update.title,
         body_md: update.body,
         visibility: update.visibility,
         created_at: iso(now),
       })
       .execute();
-    const details = await campaignForEmails(trx, campaignId, now);
-    const backers = await campaignBackers(trx, campaignId);
+    const details = await campaignForEmails(trx, campaign.id, now);
+    const backers = await campaignBackers(trx, campaign.id);
     const excerpt = update.body.replace(/[#*_>`[\]()]/g, "").slice(0, 280);
     const emails: QueuedEmail[] = backers.map((backer) => ({
       kind: "update_posted",
@@ -410,82 +380,11 @@ export async function postUpdate(
         excerpt,
         url: `/campaigns/${details.slug}#updates`,
       },
-      campaignId,
+      campaignId: campaign.id,
     }));
     await queueEmails(trx, emails, now);
     return id;
   });
   campaignPagesChanged();
   return posted;
-}
-
-/**
- * An admin cancels a campaign (a fraud, a project that cannot happen): it stops taking pledges,
- * open checkouts expire, saved cards are released and never charged. Pledges already collected
- * (flexible campaigns) stay collected: each needs a refund, which the follow-up page offers.
- */
-export async function cancelCampaign(
-  db: Db,
-  campaignId: string,
-  now: Date,
-): Promise<{ released: number; toRefund: number }> {
-  const canceled = await inTransaction(db, async (trx) => {
-    const campaign = await requireCampaign(trx, campaignId);
-    if (["canceled", "succeeded", "failed"].includes(campaign.status))
-      throw new AppError("closed", "Already closed", 409);
-    await trx
-      .updateTable("campaigns")
-      .set({
-        status: "canceled",
-        closed_at: iso(now),
-        final_pledged_amount: campaign.pledged_amount,
-        final_backer_count: campaign.backer_count,
-        updated_at: iso(now),
-      })
-      .where("id", "=", campaignId)
-      .execute();
-    const pledges = await trx
-      .selectFrom("pledges")
-      .select(["id", "status"])
-      .where("campaign_id", "=", campaignId)
-      .execute();
-    let released = 0;
-    for (const pledge of pledges) {
-      if (pledge.status === "pending") await expirePledge(trx, pledge.id, "campaign_closed", now);
-      if (pledge.status === "committed" && (await cancelPledge(trx, pledge.id, "campaign_closed", now)))
-        released++;
-    }
-    return { released, toRefund: pledges.filter((p) => p.status === "collected").length };
-  });
-  campaignPagesChanged();
-  return canceled;
-}
-
-export async function removeStretchGoal(db: Db, goalId: string): Promise<void> {
-  await db
-    .deleteFrom("content_translations")
-    .where("subject_type", "=", "stretch_goal")
-    .where("subject_id", "=", goalId)
-    .execute();
-  await db.deleteFrom("campaign_milestones").where("milestone", "=", `stretch:${goalId}`).execute();
-  await db.deleteFrom("stretch_goals").where("id", "=", goalId).execute();
-  campaignPagesChanged();
-}
-
-export async function updateStretchGoal(
-  db: Db,
-  goalId: string,
-  goal: { title: string; target: number },
-): Promise<void> {
-  await db
-    .updateTable("stretch_goals")
-    .set({ title: goal.title, target_amount: goal.target })
-    .where("id", "=", goalId)
-    .execute();
-  campaignPagesChanged();
-}
-
-/** Moves a stretch goal one place up or down among its campaign's. */
-export function moveStretchGoal(db: Db, goalId: string, direction: "up" | "down"): Promise<void> {
-  return moveAmongSiblings(db, "stretch_goals", goalId, direction);
 }
