@@ -1,6 +1,8 @@
-// Who may do what, in one place: every loader and action that needs more than "anyone" asks here.
+// Who may do what, in one place: every loader and action that needs more than "anyone" asks here,
+// and so does every domain command that is given an actor (docs/decisions/028).
 import type { User } from "#db/schema.ts";
 import type { Config } from "~/lib/config.server";
+import { AppError } from "~/lib/errors";
 
 export type Role = "admin" | "owner" | "backer";
 
@@ -13,21 +15,39 @@ export type Permission =
   | { action: "campaign.manage"; campaign: { owner_id: string } }
   | { action: "pledge.refund"; campaign: { owner_id: string } };
 
+/**
+ * A person as a domain command sees them: who they are, and whether the configuration makes them
+ * an admin (decided once, by `actorFor`, where the configuration is at hand).
+ */
+export interface Actor {
+  id: string;
+  email: string;
+  admin: boolean;
+}
+
+export function actorFor(user: Pick<User, "id" | "email">, config: Pick<Config, "ADMIN_EMAILS">): Actor {
+  return { id: user.id, email: user.email, admin: isAdmin(user, config) };
+}
+
 /** The single rule book. Admins may do everything; owners what concerns their own campaigns. */
-export function can(
-  user: User | null,
-  permission: Permission,
-  config: Pick<Config, "ADMIN_EMAILS">,
-): boolean {
-  if (!user) return false;
-  if (isAdmin(user, config)) return true;
+export function allows(actor: Actor | null, permission: Permission): boolean {
+  if (!actor) return false;
+  if (actor.admin) return true;
   switch (permission.action) {
     case "admin.access":
       return false;
     case "campaign.manage":
     case "pledge.refund":
-      return permission.campaign.owner_id === user.id;
+      return permission.campaign.owner_id === actor.id;
   }
+}
+
+export function can(
+  user: User | null,
+  permission: Permission,
+  config: Pick<Config, "ADMIN_EMAILS">,
+): boolean {
+  return allows(user && actorFor(user, config), permission);
 }
 
 /** Throws the page a person who may not see something gets: 403 when signed in. */
@@ -37,4 +57,9 @@ export function assertCan(
   config: Pick<Config, "ADMIN_EMAILS">,
 ): void {
   if (!can(user, permission, config)) throw new Response("Forbidden", { status: 403 });
+}
+
+/** A domain command's refusal: the same rule, as the typed error commands throw. */
+export function assertAllowed(actor: Actor, permission: Permission): void {
+  if (!allows(actor, permission)) throw new AppError("forbidden", "Not yours to do", 403);
 }

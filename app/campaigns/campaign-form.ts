@@ -115,3 +115,10 @@ export function tierFormSchema(currencyCode: string, locale: string) {
 }
 
 export type TierInput = z.output<ReturnType<typeof tierFormSchema>>;
+
+/** An update posted by the owner of a public campaign. */
+export const updateFormSchema = z.object({
+  title: z.string().trim().min(3, "editor.error.title").max(120, "editor.error.title"),
+  body: z.string().trim().min(20, "editor.error.story").max(20_000, "editor.error.story"),
+  visibility: z.enum(["public", "backers"]),
+});

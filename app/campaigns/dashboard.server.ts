@@ -82,3 +82,13 @@ export async function backersCsv(db: Db, campaignId: string): Promise<string> {
     ]),
   );
 }
+
+/** The campaign's tiers in order, to filter its pledges by. */
+export function tierChoices(db: Db, campaignId: string) {
+  return db
+    .selectFrom("reward_tiers")
+    .select(["id", "title"])
+    .where("campaign_id", "=", campaignId)
+    .orderBy("position")
+    .execute();
+}

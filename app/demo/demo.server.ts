@@ -5,16 +5,10 @@ import { randomUUID } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { DatabaseHandle } from "#db/connection.ts";
 import type { ContentTranslationsTable, Database, TranslatedSubject } from "#db/schema.ts";
-import { closeCampaignIfDue } from "~/campaigns/closing.server";
+import type { Actor } from "~/auth/policy.server";
+import { addStretchGoal, addTier, createDraft, setCover } from "~/campaigns/authoring.server";
 import { campaignFormSchema, tierFormSchema } from "~/campaigns/campaign-form";
-import {
-  addStretchGoal,
-  addTier,
-  approveCampaign,
-  createDraft,
-  setCover,
-  submitForReview,
-} from "~/campaigns/editor.server";
+import { approveCampaign, closeCampaignIfDue, submitForReview } from "~/campaigns/lifecycle.server";
 import { inTransaction } from "~/lib/db.server";
 import { toInputAmount } from "~/lib/money";
 import { campaignDeadline, DAY } from "~/lib/time";
@@ -38,6 +32,8 @@ export interface SeedResult {
 const currency = "EUR";
 const timeZone = "Europe/Paris";
 const fundingModel = "all_or_nothing";
+/** The admin who approves the demo campaigns: no one signs in as them. */
+const demoReviewer: Actor = { id: "demo-reviewer", email: "demo-reviewer@tourdetable.invalid", admin: true };
 
 /**
  * The demo's owners. Users are otherwise made by their first sign-in (auth/sign-in.server.ts), named
@@ -108,7 +104,8 @@ async function seedCampaign(
     timeZone,
   });
   const campaignId = await createDraft(trx, ownerId, input, createdAt);
-  await setCover(trx, campaignId, demo.cover);
+  const owner = { campaignId, actor: { id: ownerId, email: demo.owner.email, admin: false } };
+  await setCover(trx, owner, demo.cover);
   const tierIds: string[] = [];
   for (const tier of demo.tiers) {
     const tierInput = tierFormSchema(currency, "en").parse({
@@ -119,12 +116,12 @@ async function seedCampaign(
       delivery: tier.delivery ?? "",
       shipping: tier.shipping ? "on" : "",
     });
-    tierIds.push(await addTier(trx, campaignId, tierInput, createdAt));
+    tierIds.push(await addTier(trx, owner, tierInput, createdAt));
   }
   const goalIds: string[] = [];
   for (const goal of demo.stretchGoals) {
     goalIds.push(
-      await addStretchGoal(trx, campaignId, {
+      await addStretchGoal(trx, owner, {
         title: goal.title[0],
         description: goal.description[0],
         target: goal.target,
@@ -164,8 +161,8 @@ async function seedCampaign(
   if (!launchedAt) return;
 
   // Submitted for review the day before an admin approved it, which launched it.
-  await submitForReview(trx, campaignId, new Date(launchedAt.getTime() - DAY));
-  await approveCampaign(trx, campaignId, null, launchedAt);
+  await submitForReview(trx, owner, new Date(launchedAt.getTime() - DAY));
+  await approveCampaign(trx, { campaignId, actor: demoReviewer }, null, launchedAt);
   const deadline = campaignDeadline(launchedAt, demo.durationDays, timeZone);
 
   // Each backer pledges and saves a card on the simulated checkout, as a local install pays.

@@ -296,13 +296,21 @@ export async function sendApprovedPayouts(
   return approved.length;
 }
 
+/** Which payout an admin decides on, and who they are; from a campaign's page, that campaign's. */
+interface PayoutDecision {
+  payoutId: string;
+  actor: Actor;
+  /** When given, the payout must be this campaign's (404 otherwise). */
+  campaignId?: string;
+}
+
 /**
  * An admin moves an approved payout on: one guarded update (a second click finds it moved and is
  * refused), what it moved posted by `then`, and the audit entry, in one transaction.
  */
 async function decideApproved(
   db: Db,
-  request: { payoutId: string; actor: Actor },
+  request: PayoutDecision,
   change: {
     action: "payout.mark_paid" | "payout.mark_failed";
     set: Partial<Omit<Payout, "id">>;
@@ -314,6 +322,8 @@ async function decideApproved(
 ): Promise<Payout> {
   await inTransaction(db, async (trx) => {
     const payout = await getPayout(trx, request.payoutId);
+    if (request.campaignId !== undefined && payout.campaign_id !== request.campaignId)
+      throw new AppError("payout_not_found", "No such payout", 404);
     const moved = await leaveApproved(trx, payout.id, change.set, now, change.bankOnly ? "bank" : undefined);
     if (!moved)
       throw new AppError("payout_state", "This payout is no longer approved (or not a bank payout)", 409);
@@ -336,7 +346,7 @@ async function decideApproved(
 /** A bank transfer made by hand: the admin records it as paid, with the bank's reference. */
 export async function markBankPayoutPaid(
   db: Db,
-  request: { payoutId: string; reference: string; actor: Actor },
+  request: PayoutDecision & { reference: string },
   now: Date,
 ): Promise<Payout> {
   const reference = request.reference.trim();
@@ -359,7 +369,7 @@ export async function markBankPayoutPaid(
 /** An approved payout that will not be made (wrong details, the owner asked to wait): nothing moved. */
 export async function markPayoutFailed(
   db: Db,
-  request: { payoutId: string; reason: string; actor: Actor },
+  request: PayoutDecision & { reason: string },
   now: Date,
 ): Promise<Payout> {
   const reason = request.reason.trim();

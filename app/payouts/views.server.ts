@@ -217,10 +217,22 @@ export async function statementsCsv(db: Db, defaultFeeBps: number): Promise<stri
   );
 }
 
-/** One campaign's reconciliation lines: our amounts beside Stripe's, and whether they match. */
-export async function reconciliationCsv(db: Db, campaignId: string): Promise<string> {
-  const rows = await reconcile(db, { campaignId });
-  return csvDocument(
+/**
+ * One campaign's reconciliation lines: our amounts beside Stripe's, and whether they match; with
+ * the campaign's address to name the file. Null when there is no such campaign.
+ */
+export async function reconciliationCsv(
+  db: Db,
+  campaignId: string,
+): Promise<{ slug: string; csv: string } | null> {
+  const campaign = await db
+    .selectFrom("campaigns")
+    .select(["id", "slug"])
+    .where("id", "=", campaignId)
+    .executeTakeFirst();
+  if (!campaign) return null;
+  const rows = await reconcile(db, { campaignId: campaign.id });
+  const csv = csvDocument(
     [
       "ref",
       "category",
@@ -244,4 +256,5 @@ export async function reconciliationCsv(db: Db, campaignId: string): Promise<str
       r.lines.join(" "),
     ]),
   );
+  return { slug: campaign.slug, csv };
 }

@@ -45,3 +45,20 @@ export async function disputedAmount(db: Db, campaignId: string): Promise<number
     .executeTakeFirstOrThrow();
   return Number(row.amount);
 }
+
+/** A campaign's disputes, each with the name of the backer whose pledge it concerns. */
+export function campaignDisputes(db: Db, campaignId: string) {
+  return db
+    .selectFrom("disputes")
+    .innerJoin("pledges", "pledges.id", "disputes.pledge_id")
+    .select([
+      "disputes.id",
+      "disputes.amount",
+      "disputes.currency",
+      "disputes.status",
+      "disputes.reason",
+      "pledges.backer_name",
+    ])
+    .where("pledges.campaign_id", "=", campaignId)
+    .execute();
+}

@@ -1,4 +1,4 @@
-// A backer's view of their own pledge, reached by its private link.
+// A backer's view of their own pledge, reached by its private link, and the list of their pledges.
 import type { Db } from "~/lib/db.server";
 import type { Locale } from "~/i18n/keys";
 import { getPledge } from "./pledges.server";
@@ -45,4 +45,23 @@ export async function getPledgeView(
       options.campaign.open &&
       !(options.campaign.fundingModel === "flexible" && pledge.status !== "pending"),
   };
+}
+
+/** The pledges made with a person's email, newest first: those that went past checkout. */
+export function pledgesOfBacker(db: Db, email: string) {
+  return db
+    .selectFrom("pledges")
+    .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")
+    .select([
+      "pledges.id",
+      "pledges.amount",
+      "pledges.currency",
+      "pledges.status",
+      "campaigns.title",
+      "campaigns.slug",
+    ])
+    .where("pledges.backer_email", "=", email)
+    .where("pledges.status", "not in", ["pending", "expired"])
+    .orderBy("pledges.created_at", "desc")
+    .execute();
 }

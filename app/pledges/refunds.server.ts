@@ -17,22 +17,33 @@ export const REFUND_RETRY_AFTER = MINUTE;
 
 export const refundKey = (refundId: string) => `refund-${refundId}`;
 
+export interface RefundRequest {
+  pledgeId: string;
+  amount: number;
+  reason: string;
+  actor?: Actor;
+  /** When given, the pledge must belong to this campaign (404 otherwise). */
+  campaignId?: string;
+}
+
 /**
  * Reserves the refund's amount on the pledge and writes the refund down, in one transaction. The
  * update is guarded by what is left (amount − refunded − reserved): of two requests for the last
  * euros, the second finds nothing left, on SQLite (one writer) as on PostgreSQL (the row lock).
  */
-export async function reserveRefund(
-  db: Db,
-  request: { pledgeId: string; amount: number; reason: string; actor?: Actor },
-  now: Date,
-): Promise<Refund> {
+export async function reserveRefund(db: Db, request: RefundRequest, now: Date): Promise<Refund> {
   const reason = request.reason.trim();
   if (reason.length < 3) throw new AppError("reason_required", "Say why", 400, "reason");
   const { pledgeId, amount } = request;
   if (!Number.isSafeInteger(amount) || amount <= 0)
     throw new AppError("bad_refund_amount", "Refund at least one cent", 400, "amount");
   return inTransaction(db, async (trx) => {
+    if (request.campaignId !== undefined) {
+      // Asked from a campaign's page: the pledge must be one of that campaign's.
+      const pledge = await getPledge(trx, pledgeId);
+      if (pledge?.campaign_id !== request.campaignId)
+        throw new AppError("pledge_not_found", "No such pledge", 404);
+    }
     const reserved = await trx
       .updateTable("pledges")
       .set((eb) => ({ refund_reserved: eb("refund_reserved", "+", amount), updated_at: now.toISOString() }))
@@ -164,7 +175,7 @@ export async function finishRefund(
  */
 export async function refundPledge(
   deps: { db: Db; gateway: PaymentGateway },
-  request: { pledgeId: string; amount: number; reason: string; actor?: Actor },
+  request: RefundRequest,
   now: Date,
 ): Promise<{ id: string; status: "succeeded" | "pending"; refundId: string | null }> {
   // The reservation must be committed before the gateway is asked (and the simulated gateway takes

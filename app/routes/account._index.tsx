@@ -2,34 +2,17 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
+import { campaignsOwnedBy } from "~/campaigns/views.server";
 import { CsrfField } from "~/components/CsrfField";
 import { pledgeUrl } from "~/auth/pledge-link.server";
+import { pledgesOfBacker } from "~/pledges/pledge-view.server";
 import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const pledges = await context.db
-    .selectFrom("pledges")
-    .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")
-    .select([
-      "pledges.id",
-      "pledges.amount",
-      "pledges.currency",
-      "pledges.status",
-      "campaigns.title",
-      "campaigns.slug",
-    ])
-    .where("pledges.backer_email", "=", user.email)
-    .where("pledges.status", "not in", ["pending", "expired"])
-    .orderBy("pledges.created_at", "desc")
-    .execute();
-  const owned = await context.db
-    .selectFrom("campaigns")
-    .select(["id", "title", "status"])
-    .where("owner_id", "=", user.id)
-    .orderBy("created_at", "desc")
-    .execute();
+  const pledges = await pledgesOfBacker(context.db, user.email);
+  const owned = await campaignsOwnedBy(context.db, user.id);
   return {
     email: user.email,
     owned,

@@ -3,32 +3,15 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { assertCan } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
+import { usersForAdmins } from "~/auth/users.server";
+import { campaignsForAdmins } from "~/campaigns/views.server";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   assertCan(user, { action: "admin.access" }, context.config);
-  const campaigns = await context.db
-    .selectFrom("campaigns")
-    .select(["id", "title", "status", "pledged_amount", "goal_amount", "currency", "deadline_at"])
-    .orderBy("status")
-    .orderBy("deadline_at", "desc")
-    .execute();
-  const users = await context.db
-    .selectFrom("users")
-    .leftJoin("campaigns", "campaigns.owner_id", "users.id")
-    .select((eb) => [
-      "users.id",
-      "users.email",
-      "users.created_at",
-      eb.fn.count<number>("campaigns.id").as("campaigns"),
-    ])
-    .groupBy(["users.id", "users.email", "users.created_at"])
-    .orderBy("users.created_at", "desc")
-    .limit(200)
-    .execute();
-  return { campaigns, users: users.map((u) => ({ ...u, campaigns: Number(u.campaigns) })) };
+  return { campaigns: await campaignsForAdmins(context.db), users: await usersForAdmins(context.db) };
 }
 
 export default function Admin() {

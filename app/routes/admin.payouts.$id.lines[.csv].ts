@@ -8,16 +8,12 @@ import { notFound } from "~/lib/request.server";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   assertCan(user, { action: "admin.access" }, context.config);
-  const campaign = await context.db
-    .selectFrom("campaigns")
-    .select(["id", "slug"])
-    .where("id", "=", params.id ?? "")
-    .executeTakeFirst();
-  if (!campaign) throw notFound();
-  return new Response(await reconciliationCsv(context.db, campaign.id), {
+  const lines = await reconciliationCsv(context.db, params.id ?? "");
+  if (!lines) throw notFound();
+  return new Response(lines.csv, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${campaign.slug}-lines.csv"`,
+      "Content-Disposition": `attachment; filename="${lines.slug}-lines.csv"`,
       "Cache-Control": "no-store",
     },
   });

@@ -8,8 +8,8 @@ import { assertCsrf } from "~/auth/csrf.server";
 import { assertCan } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
-import { FormField } from "~/components/FormField";
-import { PayoutHistory } from "~/components/PayoutHistory";
+import { DecidablePayoutHistory } from "~/components/payouts/PayoutDecision";
+import { FeeForm } from "~/components/payouts/FeeForm";
 import { ReconciliationTable } from "~/components/ReconciliationTable";
 import { Statement } from "~/components/Statement";
 import {
@@ -109,17 +109,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         now,
       );
     } else if (request_.intent === "mark-paid") {
-      await requirePayoutOf(context, request_.payoutId, campaignId);
       await markBankPayoutPaid(
         context.db,
-        { payoutId: request_.payoutId, reference: request_.reference, actor },
+        { payoutId: request_.payoutId, campaignId, reference: request_.reference, actor },
         now,
       );
     } else if (request_.intent === "mark-failed") {
-      await requirePayoutOf(context, request_.payoutId, campaignId);
       await markPayoutFailed(
         context.db,
-        { payoutId: request_.payoutId, reason: request_.reason, actor },
+        { payoutId: request_.payoutId, campaignId, reason: request_.reason, actor },
         now,
       );
     } else {
@@ -132,53 +130,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         { status: error.status },
       );
     }
-    if (error instanceof AppError && error.code === "campaign_not_found") throw notFound();
+    if (error instanceof AppError && ["campaign_not_found", "payout_not_found"].includes(error.code))
+      throw notFound();
     throw error;
   }
   return redirect(`/admin/payouts/${campaignId}?done=${request_.intent}`);
-}
-
-async function requirePayoutOf(context: ActionFunctionArgs["context"], payoutId: string, campaignId: string) {
-  const payout = await context.db
-    .selectFrom("payouts")
-    .select("campaign_id")
-    .where("id", "=", payoutId)
-    .executeTakeFirst();
-  if (payout?.campaign_id !== campaignId) throw notFound();
-}
-
-type ActionResult = { errors: FieldErrors; values: Record<string, string>; error: MessageKey | null };
-
-/** Recording a bank payment (with its reference) or a failure (with its reason) for one payout. */
-function PayoutDecision(props: {
-  payoutId: string;
-  intent: "mark-paid" | "mark-failed";
-  field: "reference" | "reason";
-  label: string;
-  button: string;
-  result: ActionResult | undefined;
-  danger?: boolean;
-}) {
-  const t = useTranslate();
-  // What this payout's form was sent with, when the answer is about it.
-  const sent =
-    props.result?.values.payoutId === props.payoutId && props.result.values.intent === props.intent;
-  const error = sent ? props.result?.errors[props.field] : undefined;
-  return (
-    <Form method="post" className="inline-form" noValidate>
-      <CsrfField />
-      <input type="hidden" name="intent" value={props.intent} />
-      <input type="hidden" name="payoutId" value={props.payoutId} />
-      <FormField id={`${props.field}-${props.payoutId}`} label={props.label} error={error ? t(error) : null}>
-        {(aria) => (
-          <input {...aria} name={props.field} defaultValue={sent ? props.result?.values[props.field] : ""} />
-        )}
-      </FormField>
-      <button type="submit" className={props.danger ? "button button--danger" : "button"}>
-        {props.button}
-      </button>
-    </Form>
-  );
 }
 
 export default function PayoutStatement() {
@@ -189,7 +145,6 @@ export default function PayoutStatement() {
   const locale = useIntlLocale();
   const { campaign, statement } = view;
   const money = (amount: number) => formatMoney(amount, campaign.currency, locale, { withDecimals: true });
-  const errors: FieldErrors = result?.errors ?? {};
   const when = (iso: string | null) => (iso ? formatDateTime(iso, platformTimeZone, locale) : "—");
   const done = search.get("done");
   return (
@@ -252,66 +207,9 @@ export default function PayoutStatement() {
       )}
 
       <h2>{t("payouts.history")}</h2>
-      <PayoutHistory
-        payouts={view.payouts}
-        currency={campaign.currency}
-        admin={{
-          actions: (p) =>
-            p.status === "approved" ? (
-              <>
-                {p.method === "bank" ? (
-                  <PayoutDecision
-                    payoutId={p.id}
-                    intent="mark-paid"
-                    field="reference"
-                    label={t("payouts.reference")}
-                    button={t("payouts.markPaid")}
-                    result={result}
-                  />
-                ) : null}
-                <PayoutDecision
-                  payoutId={p.id}
-                  intent="mark-failed"
-                  field="reason"
-                  label={t("admin.refundReason")}
-                  button={t("payouts.markFailed")}
-                  result={result}
-                  danger
-                />
-              </>
-            ) : null,
-        }}
-      />
+      <DecidablePayoutHistory payouts={view.payouts} currency={campaign.currency} result={result} />
 
-      <h2 id="fee-title">{t("payouts.fee")}</h2>
-      <Form method="post" className="inline-form" aria-labelledby="fee-title" noValidate>
-        <CsrfField />
-        <input type="hidden" name="intent" value="fee" />
-        <FormField
-          id="rate"
-          label={t("payouts.feeRate")}
-          hint={t("payouts.feeHint", { rate: (view.defaultFeeBps / 100).toLocaleString(locale) })}
-          error={errors.rate ? t(errors.rate) : null}
-        >
-          {(aria) => (
-            <input
-              {...aria}
-              name="rate"
-              inputMode="decimal"
-              defaultValue={
-                result?.values.intent === "fee"
-                  ? result.values.rate
-                  : campaign.feeOverride === null
-                    ? ""
-                    : (campaign.feeOverride / 100).toLocaleString(locale)
-              }
-            />
-          )}
-        </FormField>
-        <button type="submit" className="button">
-          {t("payouts.feeSave")}
-        </button>
-      </Form>
+      <FeeForm defaultFeeBps={view.defaultFeeBps} feeOverride={campaign.feeOverride} result={result} />
 
       <h2>{t("payouts.reconciliation")}</h2>
       <ReconciliationTable rows={view.reconciliation} />

@@ -8,9 +8,10 @@ import { assertCan } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
 import { FormField } from "~/components/FormField";
+import { PayoutTable, ReconciliationState } from "~/components/payouts/PayoutTable";
 import { ReconciliationTable } from "~/components/ReconciliationTable";
 import { importBalanceLines, reconcile } from "~/payouts/reconciliation.server";
-import { payoutQueue, type PayoutRow } from "~/payouts/views.server";
+import { payoutQueue } from "~/payouts/views.server";
 import { AppError } from "~/lib/errors";
 import { clip } from "~/lib/form-echo";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
@@ -104,69 +105,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
       );
     throw error;
   }
-}
-
-/** Whether a campaign's movements agree with Stripe's lines; without Stripe there is nothing to match. */
-function ReconciliationState(props: { problems: number; feesPending: number; stripe: boolean }) {
-  const t = useTranslate();
-  if (!props.stripe) return <span className="muted">{t("payouts.noStripeShort")}</span>;
-  if (props.feesPending > 0)
-    return <span className="state--mismatch">{t("payouts.feesPending", { count: props.feesPending })}</span>;
-  if (props.problems > 0)
-    return <span className="state--mismatch">{t("payouts.problems", { count: props.problems })}</span>;
-  return <span className="state--matched">{t("payouts.reconciled")}</span>;
-}
-
-function PayoutTable({
-  rows,
-  testId,
-  stripe,
-}: {
-  rows: Array<PayoutRow & { problems: number }>;
-  testId: string;
-  stripe: boolean;
-}) {
-  const t = useTranslate();
-  const locale = useIntlLocale();
-  if (rows.length === 0) return <p className="muted">{t("payouts.none")}</p>;
-  return (
-    <table className="table" data-testid={testId}>
-      <thead>
-        <tr>
-          <th scope="col">{t("payouts.campaign")}</th>
-          <th scope="col">{t("payouts.amount")}</th>
-          <th scope="col">{t("payouts.method")}</th>
-          <th scope="col">{t("payouts.when")}</th>
-          <th scope="col">{t("payouts.reconciliation")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((p) => (
-          <tr key={p.id}>
-            <td>
-              <Link to={`/admin/payouts/${p.campaignId}`}>{p.title}</Link> #{p.number}
-            </td>
-            <td>{formatMoney(p.amount, p.currency, locale, { withDecimals: true })}</td>
-            <td>{t(`payouts.method.${p.method}`)}</td>
-            <td>
-              {formatDateTime(p.paidAt ?? p.failedAt ?? p.sentAt ?? p.approvedAt, platformTimeZone, locale)}
-              {p.waitingForFundsUntil ? (
-                <span className="muted" data-testid="waiting-for-funds">
-                  <br />
-                  {t("payouts.waitingForFunds", {
-                    date: formatDateTime(p.waitingForFundsUntil, platformTimeZone, locale),
-                  })}
-                </span>
-              ) : null}
-            </td>
-            <td>
-              <ReconciliationState problems={p.problems} feesPending={0} stripe={stripe} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
 }
 
 export default function AdminPayouts() {

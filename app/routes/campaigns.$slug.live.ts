@@ -1,21 +1,16 @@
 // Server-Sent Events with a campaign's progress: the numbers now, then each change the process's
 // one-per-second poll sees. The page works without it; with it, the bar moves by itself.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { publicStatuses } from "~/campaigns/campaigns.server";
 import { readProgress, type LiveProgress } from "~/campaigns/live.server";
+import { publicCampaignId } from "~/campaigns/views.server";
 import { notFound } from "~/lib/request.server";
 
 const HEARTBEAT_MS = 15_000;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const campaign = await context.db
-    .selectFrom("campaigns")
-    .select("id")
-    .where("slug", "=", params.slug ?? "")
-    .where("status", "in", publicStatuses)
-    .executeTakeFirst();
-  if (!campaign) throw notFound();
-  const initial = (await readProgress(context.db, [campaign.id])).get(campaign.id);
+  const campaignId = await publicCampaignId(context.db, params.slug ?? "");
+  if (!campaignId) throw notFound();
+  const initial = (await readProgress(context.db, [campaignId])).get(campaignId);
   const encoder = new TextEncoder();
   let stop = (_closeStream: boolean) => {};
 
@@ -32,7 +27,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       // Reconnect after 2 s if the connection drops.
       write("retry: 2000\n\n");
       if (initial) send(initial);
-      const unsubscribe = context.live.subscribe(campaign.id, send);
+      const unsubscribe = context.live.subscribe(campaignId, send);
       const heartbeat = setInterval(() => write(": keep-alive\n\n"), HEARTBEAT_MS);
       // Closing the stream from our side (the hub stops) and the reader going away both end here;
       // a stream the reader cancelled is closed already.

@@ -1,7 +1,6 @@
 // The pledge form: pick a reward (or none), an amount, who you are; then off to the payment page.
 // Works as a plain form post; with JavaScript, react-hook-form checks fields as they are filled.
 import { randomUUID } from "node:crypto";
-import { zodResolver } from "@hookform/resolvers/zod";
 import {
   data,
   redirect,
@@ -9,19 +8,16 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { useMemo } from "react";
-import { useForm, useWatch } from "react-hook-form";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import {
   limitPledgePostsByIp,
   limitPledgesByEmail,
   mayHoldAnotherUnit,
   recordPledgeOrigin,
 } from "~/auth/rate-limit.server";
-import { ErrorSummary, FormField } from "~/components/FormField";
+import { PledgeForm } from "~/components/pledges/PledgeForm";
 import { beginCheckout, repeatedCheckout } from "~/checkout/checkout.server";
 import {
-  amountMessageParams,
   fieldErrors,
   pledgeFormSchema,
   type PledgeFormErrors,
@@ -33,8 +29,8 @@ import { minimumPledge } from "~/lib/currencies";
 import { echoValues, fieldLimits } from "~/lib/form-echo";
 import { intlLocale } from "~/i18n/catalogue.server";
 import type { MessageKey } from "~/i18n/keys";
-import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
-import { ambiguousAmountParams, formatMoney, parseMoney, toInputAmount } from "~/lib/money";
+import { matchesTranslator, useTranslate } from "~/components/use-locale";
+import { toInputAmount } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 import { formatInstant } from "~/lib/time";
 
@@ -200,63 +196,8 @@ export default function PledgeRoute() {
   const { options, defaults, deadlineText, canceled } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useTranslate();
-  const locale = useIntlLocale();
-  const navigation = useNavigation();
-  const submit = useSubmit();
   const { campaign, tiers } = options;
-
-  const schema = useMemo(
-    () =>
-      pledgeFormSchema({ currency: campaign.currency, locale, fundingModel: campaign.fundingModel, tiers }),
-    [campaign.currency, campaign.fundingModel, locale, tiers],
-  );
-  // What the person typed comes back with the errors; the server renders it without JavaScript too.
-  const initial: PledgeFormValues = actionData?.values ?? defaults;
   const serverErrors = actionData?.errors ?? {};
-  const {
-    register,
-    handleSubmit,
-    control,
-    setValue,
-    getValues,
-    formState: { errors: clientErrors },
-  } = useForm<PledgeFormValues>({
-    resolver: zodResolver(schema as never),
-    defaultValues: initial,
-    mode: "onTouched",
-  });
-
-  const selectedTierId = useWatch({ control, name: "tierId" });
-  const selectedTier = tiers.find((tier) => tier.id === selectedTierId);
-  const minimum = selectedTier?.minAmount ?? minimumPledge(campaign.currency);
-  const minText = formatMoney(minimum, campaign.currency, locale);
-  const errorFor = (field: keyof PledgeFormErrors): string | null => {
-    const key =
-      (clientErrors[field as keyof PledgeFormValues]?.message as MessageKey | undefined) ??
-      serverErrors[field];
-    // An ambiguous amount shows both readings of what was typed.
-    return key
-      ? t(key, {
-          min: minText,
-          ...amountMessageParams(campaign.currency, locale),
-          ...ambiguousAmountParams(getValues("amount") ?? "", campaign.currency, locale),
-        })
-      : null;
-  };
-  const summary = (Object.keys(serverErrors) as (keyof PledgeFormErrors)[])
-    .filter((field) => field !== "form")
-    .map((field) => ({ field, message: errorFor(field) ?? "" }));
-  const tierRegistration = register("tierId", {
-    onChange: (event: { target: { value: string } }) => {
-      // Picking a dearer reward raises the amount to its minimum; a generous amount is kept.
-      const tier = tiers.find((x) => x.id === event.target.value);
-      const current = parseMoney(getValues("amount"), campaign.currency, locale);
-      const tierMin = tier?.minAmount ?? minimumPledge(campaign.currency);
-      if (!current.ok || current.amount < tierMin) {
-        setValue("amount", toInputAmount(tierMin, campaign.currency, locale));
-      }
-    },
-  });
 
   if (!campaign.open) {
     return (
@@ -279,159 +220,14 @@ export default function PledgeRoute() {
           {t(serverErrors.form)}
         </p>
       ) : null}
-      <ErrorSummary title={t("pledge.errorSummary", { count: summary.length })} errors={summary} />
-
-      <Form
-        method="post"
-        noValidate
-        className="pledge-form"
-        onSubmit={(event) => {
-          const formElement = event.currentTarget;
-          void handleSubmit(() => submit(formElement))(event);
-        }}
-      >
-        <input type="hidden" {...register("submissionKey")} defaultValue={initial.submissionKey} />
-        <fieldset className="tier-choice" aria-describedby={errorFor("tierId") ? "tierId-error" : undefined}>
-          <legend>{t("pledge.chooseTier")}</legend>
-          <label className="tier-option">
-            <input
-              type="radio"
-              value=""
-              id="tierId"
-              {...tierRegistration}
-              defaultChecked={initial.tierId === ""}
-            />
-            <span>
-              <strong>{t("pledge.noReward")}</strong>
-              <span className="tier-option__text">{t("pledge.noRewardText")}</span>
-            </span>
-          </label>
-          {tiers.map((tier) => (
-            <label key={tier.id} className={`tier-option${tier.soldOut ? " tier-option--sold-out" : ""}`}>
-              <input
-                type="radio"
-                value={tier.id}
-                disabled={tier.soldOut}
-                {...tierRegistration}
-                defaultChecked={initial.tierId === tier.id}
-              />
-              <span>
-                <strong>{tier.title}</strong> —{" "}
-                {t("tiers.minimum", { amount: formatMoney(tier.minAmount, campaign.currency, locale) })}
-                <span className="tier-option__text">{tier.description}</span>
-                <span className="tier-option__stock">
-                  {tier.soldOut
-                    ? t("tiers.soldOut")
-                    : tier.remaining !== null
-                      ? t("tiers.remaining", {
-                          count: tier.remaining,
-                          limit: tier.stockLimit ?? tier.remaining,
-                        })
-                      : null}
-                </span>
-              </span>
-            </label>
-          ))}
-          {errorFor("tierId") ? (
-            <p id="tierId-error" className="field__error">
-              {errorFor("tierId")}
-            </p>
-          ) : null}
-        </fieldset>
-
-        <FormField
-          id="amount"
-          label={t("pledge.amount")}
-          hint={t("pledge.amountHint", { min: minText })}
-          error={errorFor("amount")}
-        >
-          {(aria) => (
-            <div className="amount-input">
-              <input
-                {...aria}
-                {...register("amount")}
-                defaultValue={initial.amount}
-                inputMode="decimal"
-                autoComplete="off"
-              />
-              <span className="amount-input__currency">
-                {campaign.currency === "EUR" ? "€" : campaign.currency}
-              </span>
-            </div>
-          )}
-        </FormField>
-
-        <fieldset>
-          <legend>{t("pledge.you")}</legend>
-          <FormField id="name" label={t("pledge.name")} error={errorFor("name")}>
-            {(aria) => (
-              <input {...aria} {...register("name")} defaultValue={initial.name} autoComplete="name" />
-            )}
-          </FormField>
-          <FormField
-            id="email"
-            label={t("pledge.email")}
-            hint={t("pledge.emailHint")}
-            error={errorFor("email")}
-          >
-            {(aria) => (
-              <input
-                {...aria}
-                {...register("email")}
-                defaultValue={initial.email}
-                type="email"
-                autoComplete="email"
-              />
-            )}
-          </FormField>
-          <FormField id="comment" label={t("pledge.comment")} error={errorFor("comment")}>
-            {(aria) => (
-              <textarea
-                {...aria}
-                {...register("comment")}
-                defaultValue={initial.comment}
-                rows={3}
-                maxLength={500}
-              />
-            )}
-          </FormField>
-          <label className="checkbox">
-            <input type="checkbox" {...register("anonymous")} defaultChecked={Boolean(initial.anonymous)} />
-            {t("pledge.anonymous")}
-          </label>
-        </fieldset>
-
-        {campaign.fundingModel === "all_or_nothing" ? (
-          <div className={`field${errorFor("consent") ? " field--invalid" : ""}`}>
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                id="consent"
-                aria-invalid={Boolean(errorFor("consent"))}
-                aria-describedby={errorFor("consent") ? "consent-error" : undefined}
-                {...register("consent")}
-                defaultChecked={Boolean(initial.consent)}
-              />
-              {t("pledge.consent", { deadline: deadlineText })}
-            </label>
-            {errorFor("consent") ? (
-              <p id="consent-error" className="field__error">
-                {errorFor("consent")}
-              </p>
-            ) : null}
-          </div>
-        ) : (
-          <p className="notice">{t("pledge.flexibleNote")}</p>
-        )}
-
-        <button
-          type="submit"
-          className="button button--primary button--large"
-          disabled={navigation.state === "submitting"}
-        >
-          {t("pledge.submit")}
-        </button>
-      </Form>
+      {/* What the person typed comes back with the errors; the server renders it without JavaScript too. */}
+      <PledgeForm
+        campaign={campaign}
+        tiers={tiers}
+        initial={actionData?.values ?? defaults}
+        serverErrors={serverErrors}
+        deadlineText={deadlineText}
+      />
     </section>
   );
 }

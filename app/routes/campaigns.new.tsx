@@ -5,7 +5,7 @@ import { assertCsrf } from "~/auth/csrf.server";
 import { requireUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
 import { campaignFormSchema } from "~/campaigns/campaign-form";
-import { createDraft } from "~/campaigns/editor.server";
+import { createDraft } from "~/campaigns/authoring.server";
 import { CampaignDetailsForm } from "~/components/CampaignDetailsFields";
 import { AppError } from "~/lib/errors";
 import { echoValues, fieldLimits } from "~/lib/form-echo";

@@ -5,14 +5,16 @@ import {
   data,
   redirect,
   type ActionFunctionArgs,
+  type AppLoadContext,
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { limitCheckoutPostsByIp } from "~/auth/rate-limit.server";
 import { echoValues } from "~/lib/form-echo";
 import { issueMessage } from "~/lib/form-errors";
-import { ErrorSummary, FormField } from "~/components/FormField";
+import { CardForm, SepaForm, type CheckoutErrors } from "~/components/checkout/PaymentForms";
+import { ErrorSummary } from "~/components/FormField";
 import { cardFormSchema, sepaFormSchema } from "~/checkout/card-form";
 import {
   cardBehaviour,
@@ -24,20 +26,18 @@ import { completeSimulatedCheckout, loadSimulatedCheckout } from "~/checkout/sim
 import { chargePledgeNow } from "~/pledges/charging.server";
 import { pledgeUrl } from "~/auth/pledge-link.server";
 import { expirePledge } from "~/pledges/pledges.server";
-import type { MessageKey } from "~/i18n/keys";
 import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
-import type { Db } from "~/lib/db.server";
 
-async function loadCheckout(db: Db, sessionId: string) {
-  const checkout = await loadSimulatedCheckout(db, sessionId);
+async function loadCheckout(context: AppLoadContext, sessionId: string) {
+  const checkout = await loadSimulatedCheckout(context.db, sessionId);
   if (!checkout) throw notFound();
   return checkout;
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { pledge, campaign } = await loadCheckout(context.db, params.session ?? "");
+  const { pledge, campaign } = await loadCheckout(context, params.session ?? "");
   return {
     locale: requestLocale(request),
     sessionId: params.session ?? "",
@@ -53,14 +53,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-type CheckoutErrors = Partial<
-  Record<"cardNumber" | "expiry" | "cvc" | "accountHolder" | "iban" | "form", MessageKey>
->;
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const now = context.clock();
   const sessionId = params.session ?? "";
-  const { pledge, campaign } = await loadCheckout(context.db, sessionId);
+  const { pledge, campaign } = await loadCheckout(context, sessionId);
   const form = await request.formData();
   const values = {
     cardNumber: String(form.get("cardNumber") ?? ""),
@@ -146,7 +142,6 @@ export default function SimulatedCheckout() {
   const { sessionId, open, amount, currency, campaign, pledgeLink, sepa } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
-  const navigation = useNavigation();
   const t = useTranslate();
   const locale = useIntlLocale();
   const amountText = formatMoney(amount, currency, locale, { withDecimals: true });
@@ -186,121 +181,20 @@ export default function SimulatedCheckout() {
             title={t("pledge.errorSummary", { count: fieldErrors.length })}
             errors={fieldErrors}
           />
-          {sepa ? <h2 id="method-card">{t("checkout.method.card")}</h2> : null}
-          <Form
-            method="post"
-            className="card-form"
-            noValidate
-            aria-labelledby={sepa ? "method-card" : undefined}
-          >
-            <FormField
-              id="cardNumber"
-              label={t("checkout.cardNumber")}
-              error={errors.cardNumber ? t(errors.cardNumber) : null}
-            >
-              {(aria) => (
-                <input
-                  {...aria}
-                  name="cardNumber"
-                  inputMode="numeric"
-                  autoComplete="cc-number"
-                  defaultValue={actionData?.values.cardNumber ?? ""}
-                  placeholder="4242 4242 4242 4242"
-                />
-              )}
-            </FormField>
-            <div className="card-form__row">
-              <FormField
-                id="expiry"
-                label={t("checkout.expiry")}
-                error={errors.expiry ? t(errors.expiry) : null}
-              >
-                {(aria) => (
-                  <input
-                    {...aria}
-                    name="expiry"
-                    autoComplete="cc-exp"
-                    defaultValue={actionData?.values.expiry ?? ""}
-                    placeholder="12/30"
-                  />
-                )}
-              </FormField>
-              <FormField id="cvc" label={t("checkout.cvc")} error={errors.cvc ? t(errors.cvc) : null}>
-                {(aria) => (
-                  <input
-                    {...aria}
-                    name="cvc"
-                    inputMode="numeric"
-                    autoComplete="cc-csc"
-                    defaultValue={actionData?.values.cvc ?? ""}
-                    placeholder="123"
-                  />
-                )}
-              </FormField>
-            </div>
-            <button
-              type="submit"
-              name="intent"
-              value="pay"
-              className="button button--primary button--large"
-              disabled={navigation.state === "submitting"}
-            >
-              {campaign.fundingModel === "flexible"
-                ? t("checkout.pay.flexible", { amount: amountText })
-                : t("checkout.pay.all_or_nothing")}
-            </button>
-            <p className="checkout__hint">{t("checkout.testCards")}</p>
-          </Form>
+          <CardForm
+            fundingModel={campaign.fundingModel}
+            amountText={amountText}
+            errors={errors}
+            values={actionData?.values}
+            labelled={sepa}
+          />
           {sepa ? (
-            <>
-              <h2 id="method-sepa">{t("checkout.method.sepa")}</h2>
-              <p>{t(`checkout.intro.sepa.${campaign.fundingModel}`)}</p>
-              <Form method="post" className="card-form" noValidate aria-labelledby="method-sepa">
-                <FormField
-                  id="accountHolder"
-                  label={t("checkout.accountHolder")}
-                  error={errors.accountHolder ? t(errors.accountHolder) : null}
-                >
-                  {(aria) => (
-                    <input
-                      {...aria}
-                      name="accountHolder"
-                      autoComplete="name"
-                      defaultValue={actionData?.values.accountHolder ?? ""}
-                    />
-                  )}
-                </FormField>
-                <FormField
-                  id="iban"
-                  label={t("checkout.iban")}
-                  hint={t("checkout.mandate")}
-                  error={errors.iban ? t(errors.iban) : null}
-                >
-                  {(aria) => (
-                    <input
-                      {...aria}
-                      name="iban"
-                      autoComplete="off"
-                      spellCheck={false}
-                      defaultValue={actionData?.values.iban ?? ""}
-                      placeholder="AT61 1904 3002 3457 3201"
-                    />
-                  )}
-                </FormField>
-                <button
-                  type="submit"
-                  name="intent"
-                  value="sepa"
-                  className="button button--primary button--large"
-                  disabled={navigation.state === "submitting"}
-                >
-                  {campaign.fundingModel === "flexible"
-                    ? t("checkout.pay.sepa.flexible", { amount: amountText })
-                    : t("checkout.pay.sepa.all_or_nothing")}
-                </button>
-                <p className="checkout__hint">{t("checkout.testIbans")}</p>
-              </Form>
-            </>
+            <SepaForm
+              fundingModel={campaign.fundingModel}
+              amountText={amountText}
+              errors={errors}
+              values={actionData?.values}
+            />
           ) : null}
           <Form method="post" action={`/checkout/simulated/${sessionId}`}>
             <button type="submit" name="intent" value="cancel" className="button-link">

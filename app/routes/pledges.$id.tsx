@@ -7,21 +7,20 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { echoValues } from "~/lib/form-echo";
 import { issueMessage } from "~/lib/form-errors";
-import { FormField } from "~/components/FormField";
-import { amountMessageParams, pledgeChangeSchema } from "~/pledges/pledge-form";
+import { PledgeChangeForm, type ChangeErrors } from "~/components/pledges/PledgeChangeForm";
+import { pledgeChangeSchema } from "~/pledges/pledge-form";
 import { verifyPledgeToken } from "~/auth/pledge-link.server";
 import { getPledgeView } from "~/pledges/pledge-view.server";
 import { beginCardUpdate } from "~/checkout/checkout.server";
 import { cancelPledge, changePledge, getPledge } from "~/pledges/pledges.server";
 import { AppError } from "~/lib/errors";
-import { minimumPledge } from "~/lib/currencies";
 import { intlLocale } from "~/i18n/catalogue.server";
 import type { MessageKey } from "~/i18n/keys";
 import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
-import { ambiguousAmountParams, formatMoney, toInputAmount } from "~/lib/money";
+import { formatMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 
 function authorise(request: Request, pledgeId: string, secret: string): string {
@@ -48,8 +47,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     privateLink: `${context.config.PUBLIC_URL}/pledges/${pledgeId}?token=${token}`,
   };
 }
-
-type ChangeErrors = Partial<Record<"tierId" | "amount" | "form", MessageKey>>;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const pledgeId = params.id ?? "";
@@ -140,21 +137,11 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches })
 export default function PledgeRoute() {
   const { view, thanks, notice, privateLink, token } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const navigation = useNavigation();
   const t = useTranslate();
   const locale = useIntlLocale();
   const { pledge, options } = view;
   const money = (amount: number) => formatMoney(amount, pledge.currency, locale, { withDecimals: true });
   const errors: ChangeErrors = actionData?.errors ?? {};
-  const selectedTier = options.tiers.find(
-    (tier) => tier.id === (actionData?.values?.tierId ?? pledge.tierId),
-  );
-  const minText = formatMoney(
-    selectedTier?.minAmount ?? minimumPledge(pledge.currency),
-    pledge.currency,
-    locale,
-  );
-
   return (
     <section className="narrow pledge-page" aria-labelledby="pledge-page-title">
       <h1 id="pledge-page-title">{t("pledgePage.title")}</h1>
@@ -228,73 +215,13 @@ export default function PledgeRoute() {
       ) : null}
 
       {view.changeable ? (
-        <Form
-          method="post"
-          action={`/pledges/${pledge.id}?token=${token}`}
-          className="change-form"
-          noValidate
-        >
-          <h2>{t("pledgePage.change")}</h2>
-          <FormField
-            id="tierId"
-            label={t("pledge.chooseTier")}
-            error={errors.tierId ? t(errors.tierId) : null}
-          >
-            {(aria) => (
-              <select
-                {...aria}
-                name="tierId"
-                defaultValue={actionData?.values?.tierId ?? pledge.tierId ?? ""}
-              >
-                <option value="">{t("pledge.noReward")}</option>
-                {options.tiers.map((tier) => (
-                  <option key={tier.id} value={tier.id} disabled={tier.soldOut && tier.id !== pledge.tierId}>
-                    {tier.title} —{" "}
-                    {t("tiers.minimum", { amount: formatMoney(tier.minAmount, pledge.currency, locale) })}
-                    {tier.soldOut && tier.id !== pledge.tierId ? ` (${t("tiers.soldOut")})` : ""}
-                  </option>
-                ))}
-              </select>
-            )}
-          </FormField>
-          <FormField
-            id="amount"
-            label={t("pledge.amount")}
-            error={
-              errors.amount
-                ? t(errors.amount, {
-                    min: minText,
-                    ...amountMessageParams(pledge.currency, locale),
-                    ...ambiguousAmountParams(
-                      String(actionData?.values?.amount ?? ""),
-                      pledge.currency,
-                      locale,
-                    ),
-                  })
-                : null
-            }
-          >
-            {(aria) => (
-              <input
-                {...aria}
-                name="amount"
-                inputMode="decimal"
-                defaultValue={
-                  actionData?.values?.amount ?? toInputAmount(pledge.amount, pledge.currency, locale)
-                }
-              />
-            )}
-          </FormField>
-          <button
-            type="submit"
-            name="intent"
-            value="change"
-            className="button button--primary"
-            disabled={navigation.state === "submitting"}
-          >
-            {t("pledgePage.save")}
-          </button>
-        </Form>
+        <PledgeChangeForm
+          pledge={pledge}
+          tiers={options.tiers}
+          token={token}
+          errors={errors}
+          values={actionData?.values}
+        />
       ) : null}
 
       {view.cancelable ? (

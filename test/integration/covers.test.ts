@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import { createDraft } from "~/campaigns/editor.server";
+import { createDraft } from "~/campaigns/authoring.server";
 import { loadConfig } from "~/lib/config.server";
 import { action } from "~/routes/manage.campaigns.$id";
 import { loader as uploads } from "~/routes/uploads.$file";

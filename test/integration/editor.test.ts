@@ -7,25 +7,27 @@ import type { CampaignInput, TierInput } from "~/campaigns/campaign-form";
 import {
   addStretchGoal,
   addTier,
-  approveCampaign,
-  cancelCampaign,
   createDraft,
-  launchScheduledCampaigns,
   moveStretchGoal,
   moveTier,
   postUpdate,
   removeStretchGoal,
   removeTier,
-  sendBackToDraft,
-  submitForReview,
   updateCampaign,
   updateStretchGoal,
   updateTier,
-} from "~/campaigns/editor.server";
+} from "~/campaigns/authoring.server";
+import {
+  approveCampaign,
+  cancelCampaign,
+  launchScheduledCampaigns,
+  sendBackToDraft,
+  submitForReview,
+} from "~/campaigns/lifecycle.server";
 import { csrfToken } from "~/auth/csrf.server";
 import { action as manageAction } from "~/routes/manage.campaigns.$id";
 import { testContext } from "../support/context";
-import { createPledge, createUser } from "../support/factories";
+import { adminActor, createPledge, createUser, ownerActor } from "../support/factories";
 import { callRoute } from "../support/routes";
 import { signedInAs } from "../support/users";
 import { useTestDatabase } from "../support/database";
@@ -62,6 +64,12 @@ const tier = (values: Partial<TierInput> = {}): TierInput => ({
 async function status(id: string) {
   return database().db.selectFrom("campaigns").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
 }
+/** A command's target, asked by the campaign's owner, or by an admin. */
+const byOwner = async (campaignId: string) => ({
+  campaignId,
+  actor: ownerActor((await status(campaignId)).owner_id),
+});
+const byAdmin = (campaignId: string) => ({ campaignId, actor: adminActor });
 
 test("a draft is submitted, approved and launched with its deadline at the end of its last local day", async () => {
   const { db } = database();
@@ -71,9 +79,9 @@ test("a draft is submitted, approved and launched with its deadline at the end o
     code: "slug_taken",
     field: "slug",
   });
-  await expect(approveCampaign(db, id, null, now)).rejects.toMatchObject({ code: "not_in_review" });
-  await submitForReview(db, id, now);
-  await approveCampaign(db, id, null, now);
+  await expect(approveCampaign(db, byAdmin(id), null, now)).rejects.toMatchObject({ code: "not_in_review" });
+  await submitForReview(db, await byOwner(id), now);
+  await approveCampaign(db, byAdmin(id), null, now);
   expect(await status(id)).toMatchObject({
     status: "live",
     launched_at: now.toISOString(),
@@ -85,9 +93,9 @@ test("a draft is submitted, approved and launched with its deadline at the end o
 test("an approval for later launches when its time comes", async () => {
   const { db } = database();
   const id = await createDraft(db, await createUser(db), input(), now);
-  await submitForReview(db, id, now);
+  await submitForReview(db, await byOwner(id), now);
   const later = new Date("2026-12-05T08:00:00.000Z");
-  await approveCampaign(db, id, later, now);
+  await approveCampaign(db, byAdmin(id), later, now);
   expect((await status(id)).status).toBe("in_review");
   expect(await launchScheduledCampaigns(db, new Date("2026-12-04T08:00:00.000Z"))).toBe(0);
   await launchScheduledCampaigns(db, later);
@@ -98,8 +106,8 @@ test("a draft sent back carries the reviewer's message, emailed to the owner", a
   const { db } = database();
   const owner = await createUser(db, { email: "porteuse@example.org" });
   const id = await createDraft(db, owner, input(), now);
-  await submitForReview(db, id, now);
-  await sendBackToDraft(db, id, "Ajoutez une photo.", now);
+  await submitForReview(db, await byOwner(id), now);
+  await sendBackToDraft(db, byAdmin(id), "Ajoutez une photo.", now);
   expect(await status(id)).toMatchObject({ status: "draft", review_message: "Ajoutez une photo." });
   const email = await db
     .selectFrom("email_outbox")
@@ -116,26 +124,30 @@ test("a draft sent back carries the reviewer's message, emailed to the owner", a
 test("after launch the goal, currency, funding model and deadline are frozen; texts are not", async () => {
   const { db } = database();
   const id = await createDraft(db, await createUser(db), input(), now);
-  await submitForReview(db, id, now);
-  await approveCampaign(db, id, null, now);
+  await submitForReview(db, await byOwner(id), now);
+  await approveCampaign(db, byAdmin(id), null, now);
   const slug = (await status(id)).slug;
-  await expect(updateCampaign(db, id, input({ slug, goalAmount: 500_000 }), now)).rejects.toMatchObject({
+  await expect(
+    updateCampaign(db, await byOwner(id), input({ slug, goalAmount: 500_000 }), now),
+  ).rejects.toMatchObject({
     code: "frozen_after_launch",
     field: "goal",
   });
-  await expect(updateCampaign(db, id, input({ slug, durationDays: 30 }), now)).rejects.toMatchObject({
+  await expect(
+    updateCampaign(db, await byOwner(id), input({ slug, durationDays: 30 }), now),
+  ).rejects.toMatchObject({
     field: "durationDays",
   });
-  await updateCampaign(db, id, input({ slug, title: "Un four à pain pour tous" }), now);
+  await updateCampaign(db, await byOwner(id), input({ slug, title: "Un four à pain pour tous" }), now);
   expect(await status(id)).toMatchObject({ title: "Un four à pain pour tous", goal_amount: 800_000 });
 });
 
 test("tiers: limits never below what is claimed, raised only after launch; a tier with pledges stays", async () => {
   const { db } = database();
   const id = await createDraft(db, await createUser(db), input(), now);
-  const first = await addTier(db, id, tier({ title: "A", limit: 10 }), now);
-  const second = await addTier(db, id, tier({ title: "B" }), now);
-  await moveTier(db, second, "up");
+  const first = await addTier(db, await byOwner(id), tier({ title: "A", limit: 10 }), now);
+  const second = await addTier(db, await byOwner(id), tier({ title: "B" }), now);
+  await moveTier(db, { ...(await byOwner(id)), tierId: second }, "up");
   const order = await db
     .selectFrom("reward_tiers")
     .select("title")
@@ -143,23 +155,33 @@ test("tiers: limits never below what is claimed, raised only after launch; a tie
     .orderBy("position")
     .execute();
   expect(order.map((t) => t.title)).toEqual(["B", "A"]);
-  await submitForReview(db, id, now);
-  await approveCampaign(db, id, null, now);
+  await submitForReview(db, await byOwner(id), now);
+  await approveCampaign(db, byAdmin(id), null, now);
   await db.updateTable("reward_tiers").set({ claimed_count: 4 }).where("id", "=", first).execute();
-  await expect(updateTier(db, first, tier({ title: "A", limit: 3 }))).rejects.toMatchObject({
+  await expect(
+    updateTier(db, { ...(await byOwner(id)), tierId: first }, tier({ title: "A", limit: 3 })),
+  ).rejects.toMatchObject({
     code: "limit_below_claimed",
   });
-  await expect(updateTier(db, first, tier({ title: "A", limit: 8 }))).rejects.toMatchObject({
+  await expect(
+    updateTier(db, { ...(await byOwner(id)), tierId: first }, tier({ title: "A", limit: 8 })),
+  ).rejects.toMatchObject({
     code: "limit_lowered",
   });
   await expect(
-    updateTier(db, first, tier({ title: "A", limit: 10, minAmount: 2_000 })),
+    updateTier(
+      db,
+      { ...(await byOwner(id)), tierId: first },
+      tier({ title: "A", limit: 10, minAmount: 2_000 }),
+    ),
   ).rejects.toMatchObject({ code: "frozen_after_launch" });
-  await updateTier(db, first, tier({ title: "A+", limit: 15 }));
-  await addTier(db, id, tier({ title: "C, added after launch" }), now);
+  await updateTier(db, { ...(await byOwner(id)), tierId: first }, tier({ title: "A+", limit: 15 }));
+  await addTier(db, await byOwner(id), tier({ title: "C, added after launch" }), now);
   await createPledge(db, id, { tier_id: first });
-  await expect(removeTier(db, first)).rejects.toMatchObject({ code: "tier_has_pledges" });
-  await removeTier(db, second);
+  await expect(removeTier(db, { ...(await byOwner(id)), tierId: first })).rejects.toMatchObject({
+    code: "tier_has_pledges",
+  });
+  await removeTier(db, { ...(await byOwner(id)), tierId: second });
   const left = await db
     .selectFrom("reward_tiers")
     .select(["title", "stock_limit"])
@@ -175,14 +197,14 @@ test("tiers: limits never below what is claimed, raised only after launch; a tie
 test("an update is shown on the page when public and emailed to each backer once", async () => {
   const { db } = database();
   const id = await createDraft(db, await createUser(db), input({ slug: "updates-test" }), now);
-  await submitForReview(db, id, now);
-  await approveCampaign(db, id, null, now);
+  await submitForReview(db, await byOwner(id), now);
+  await approveCampaign(db, byAdmin(id), null, now);
   await createPledge(db, id, { backer_email: "a@example.org", status: "committed" });
   await createPledge(db, id, { backer_email: "a@example.org", status: "committed" });
   await createPledge(db, id, { backer_email: "b@example.org", status: "committed" });
   await postUpdate(
     db,
-    id,
+    await byOwner(id),
     {
       title: "Les travaux commencent",
       body: "Lundi, les **maçons** arrivent dans la cour.",
@@ -192,7 +214,7 @@ test("an update is shown on the page when public and emailed to each backer once
   );
   await postUpdate(
     db,
-    id,
+    await byOwner(id),
     {
       title: "Pour vous seulement",
       body: "Un secret pour les contributeurs et contributrices.",
@@ -338,8 +360,8 @@ test("a change without the person's anti-forgery token is refused and saves noth
 test("an admin's cancellation releases saved cards, expires open checkouts and leaves collected pledges to refund", async () => {
   const { db } = database();
   const id = await createDraft(db, await createUser(db), input(), now);
-  await submitForReview(db, id, now);
-  await approveCampaign(db, id, null, now);
+  await submitForReview(db, await byOwner(id), now);
+  await approveCampaign(db, byAdmin(id), null, now);
   const committed = await createPledge(db, id, { status: "committed", amount: 3_000 });
   const pending = await createPledge(db, id, { status: "pending", amount: 1_000 });
   await createPledge(db, id, { status: "collected", amount: 2_000 });
@@ -348,7 +370,7 @@ test("an admin's cancellation releases saved cards, expires open checkouts and l
     .set({ pledged_amount: 5_000, backer_count: 2 })
     .where("id", "=", id)
     .execute();
-  expect(await cancelCampaign(db, id, now)).toEqual({ released: 1, toRefund: 1 });
+  expect(await cancelCampaign(db, byAdmin(id), now)).toEqual({ released: 1, toRefund: 1 });
   const statuses = await db
     .selectFrom("pledges")
     .select(["id", "status"])
@@ -361,18 +383,18 @@ test("an admin's cancellation releases saved cards, expires open checkouts and l
     final_pledged_amount: 5_000,
     pledged_amount: 2_000,
   });
-  await expect(cancelCampaign(db, id, now)).rejects.toMatchObject({ code: "closed" });
+  await expect(cancelCampaign(db, byAdmin(id), now)).rejects.toMatchObject({ code: "closed" });
 });
 
 test("with an end date the campaign ends at the end of that local day, 1 to 60 days after launch", async () => {
   const { db } = database();
   const id = await createDraft(db, await createUser(db), input({ endDate: "2026-12-24" }), now);
-  await submitForReview(db, id, now);
-  await approveCampaign(db, id, null, now);
+  await submitForReview(db, await byOwner(id), now);
+  await approveCampaign(db, byAdmin(id), null, now);
   expect(await status(id)).toMatchObject({ deadline_at: "2026-12-24T22:59:59.999Z", duration_days: 24 });
   const tooFar = await createDraft(db, await createUser(db), input({ endDate: "2027-03-01" }), now);
-  await submitForReview(db, tooFar, now);
-  await expect(approveCampaign(db, tooFar, null, now)).rejects.toMatchObject({
+  await submitForReview(db, await byOwner(tooFar), now);
+  await expect(approveCampaign(db, byAdmin(tooFar), null, now)).rejects.toMatchObject({
     code: "bad_end_date",
     field: "endDate",
   });
@@ -382,10 +404,14 @@ test("with an end date the campaign ends at the end of that local day, 1 to 60 d
 test("stretch goals are added, edited, reordered and removed", async () => {
   const { db } = database();
   const id = await createDraft(db, await createUser(db), input(), now);
-  const first = await addStretchGoal(db, id, { title: "Un banc", target: 900_000 });
-  const second = await addStretchGoal(db, id, { title: "Une serre", target: 1_200_000 });
-  await updateStretchGoal(db, first, { title: "Deux bancs", target: 950_000 });
-  await moveStretchGoal(db, second, "up");
+  const first = await addStretchGoal(db, await byOwner(id), { title: "Un banc", target: 900_000 });
+  const second = await addStretchGoal(db, await byOwner(id), { title: "Une serre", target: 1_200_000 });
+  await updateStretchGoal(
+    db,
+    { ...(await byOwner(id)), goalId: first },
+    { title: "Deux bancs", target: 950_000 },
+  );
+  await moveStretchGoal(db, { ...(await byOwner(id)), goalId: second }, "up");
   const order = async () =>
     (
       await db
@@ -396,20 +422,24 @@ test("stretch goals are added, edited, reordered and removed", async () => {
         .execute()
     ).map((g) => `${g.title}:${g.target_amount}`);
   expect(await order()).toEqual(["Une serre:1200000", "Deux bancs:950000"]);
-  await removeStretchGoal(db, second);
+  await removeStretchGoal(db, { ...(await byOwner(id)), goalId: second });
   expect(await order()).toEqual(["Deux bancs:950000"]);
 });
 
 test("a stretch goal may come with a description, kept when it is edited", async () => {
   const { db } = database();
   const id = await createDraft(db, await createUser(db), input(), now);
-  const described = await addStretchGoal(db, id, {
+  const described = await addStretchGoal(db, await byOwner(id), {
     title: "Une serre",
     target: 1_200_000,
     description: "Pour les semis de printemps.",
   });
-  const bare = await addStretchGoal(db, id, { title: "Un banc", target: 900_000 });
-  await updateStretchGoal(db, described, { title: "Une grande serre", target: 1_300_000 });
+  const bare = await addStretchGoal(db, await byOwner(id), { title: "Un banc", target: 900_000 });
+  await updateStretchGoal(
+    db,
+    { ...(await byOwner(id)), goalId: described },
+    { title: "Une grande serre", target: 1_300_000 },
+  );
   const goals = await db
     .selectFrom("stretch_goals")
     .select(["id", "title", "description"])
@@ -420,4 +450,73 @@ test("a stretch goal may come with a description, kept when it is edited", async
     description: "Pour les semis de printemps.",
   });
   expect(goals.find((g) => g.id === bare)?.description).toBe("");
+});
+
+test("each command checks the campaign is the actor's, and the tier or goal named is the campaign's", async () => {
+  const { db } = database();
+  const owner = await createUser(db);
+  const id = await createDraft(db, owner, input(), now);
+  const other = await createDraft(db, await createUser(db), input(), now);
+  const theirTier = await addTier(db, await byOwner(other), tier(), now);
+  const theirGoal = await addStretchGoal(db, await byOwner(other), { title: "Un banc", target: 900_000 });
+  const stranger = { campaignId: id, actor: ownerActor(await createUser(db)) };
+  await expect(addTier(db, stranger, tier(), now)).rejects.toMatchObject({ code: "forbidden", status: 403 });
+  await expect(submitForReview(db, stranger, now)).rejects.toMatchObject({ code: "forbidden" });
+  const mine = { campaignId: id, actor: ownerActor(owner) };
+  // Reviewing is the admins' alone, even for the owner.
+  await submitForReview(db, mine, now);
+  await expect(approveCampaign(db, mine, null, now)).rejects.toMatchObject({ code: "forbidden" });
+  await expect(updateTier(db, { ...mine, tierId: theirTier }, tier({ title: "Volé" }))).rejects.toMatchObject(
+    {
+      code: "tier_not_found",
+      status: 404,
+    },
+  );
+  await expect(removeStretchGoal(db, { ...mine, goalId: theirGoal })).rejects.toMatchObject({
+    code: "goal_not_found",
+  });
+  expect(await db.selectFrom("reward_tiers").select("title").where("id", "=", theirTier).execute()).toEqual([
+    { title: "Une miche" },
+  ]);
+  expect(
+    await db.selectFrom("stretch_goals").select("id").where("id", "=", theirGoal).execute(),
+  ).toHaveLength(1);
+  expect((await status(id)).status).toBe("in_review");
+});
+
+test("the editor's forms naming another campaign's tier or stretch goal get a 404 and change nothing", async () => {
+  const context = testContext(database());
+  const { id: ownerId, cookie, csrf } = await signedInAs(context, "tier-owner@example.org");
+  const campaignId = await createDraft(database().db, ownerId, input(), now);
+  const other = await createDraft(database().db, await createUser(database().db), input(), now);
+  const theirTier = await addTier(database().db, await byOwner(other), tier(), now);
+  const theirGoal = await addStretchGoal(database().db, await byOwner(other), {
+    title: "Un banc",
+    target: 900_000,
+  });
+  const post = (form: Record<string, string>) =>
+    callRoute(manageAction, {
+      url: `http://localhost/manage/campaigns/${campaignId}`,
+      params: { id: campaignId },
+      context,
+      form: { ...form, csrf },
+      headers: { Cookie: cookie },
+    });
+  expect(
+    (await post({ intent: "update-tier", tierId: theirTier, title: "Volé", minimum: "20" })).status,
+  ).toBe(404);
+  expect((await post({ intent: "remove-tier", tierId: theirTier })).status).toBe(404);
+  expect((await post({ intent: "remove-stretch", goalId: theirGoal })).status).toBe(404);
+  const tiers = await database()
+    .db.selectFrom("reward_tiers")
+    .select("title")
+    .where("id", "=", theirTier)
+    .execute();
+  expect(tiers).toEqual([{ title: "Une miche" }]);
+  const goals = await database()
+    .db.selectFrom("stretch_goals")
+    .select("id")
+    .where("id", "=", theirGoal)
+    .execute();
+  expect(goals).toHaveLength(1);
 });

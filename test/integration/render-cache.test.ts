@@ -7,7 +7,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import express from "express";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { closeCampaignsDue } from "~/campaigns/closing.server";
-import { addStretchGoal } from "~/campaigns/editor.server";
+import { addStretchGoal } from "~/campaigns/authoring.server";
 import { compress, securityHeaders } from "~/lib/http.server";
 import { commitPledge } from "~/pledges/pledges.server";
 import { createRenderCache, type RenderCache } from "~/lib/render-cache.server";
@@ -15,7 +15,7 @@ import { loader as rootLoader } from "~/root";
 import { loader as campaignLoader } from "~/routes/campaigns.$slug";
 import { useTestDatabase } from "../support/database";
 import { testContext } from "../support/context";
-import { createCampaign, createPledge } from "../support/factories";
+import { createCampaign, createPledge, ownerActor } from "../support/factories";
 import { signedInAs } from "../support/users";
 
 const database = useTestDatabase();
@@ -211,7 +211,16 @@ test("an owner's change drops the cached page at once; a pledge does not (its nu
   expect(await commitPledge(db, pledge, {}, new Date("2026-12-01T12:00:00.000Z"))).toBeTruthy();
   expect((await get(path)).headers.get("X-Render-Cache")).toBe("hit");
 
-  await addStretchGoal(db, id, { title: "Un four à bois", target: 2_000_000 });
+  const { owner_id } = await db
+    .selectFrom("campaigns")
+    .select("owner_id")
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
+  await addStretchGoal(
+    db,
+    { campaignId: id, actor: ownerActor(owner_id) },
+    { title: "Un four à bois", target: 2_000_000 },
+  );
   const changed = await get(path);
   expect(changed.headers.get("X-Render-Cache")).toBe("miss");
   expect(changed.body).toContain("<li>Un four à bois</li>");

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database, NewCampaign, NewPledge, NewRewardTier } from "#db/schema.ts";
+import type { Actor } from "~/auth/policy.server";
 import type { PledgeRequest } from "~/pledges/pledges.server";
 
 const at = "2026-11-24T10:00:00.000Z";
@@ -126,3 +127,7 @@ export function pledgeRequest(
     ...values,
   };
 }
+
+/** Who asks a campaign command: the campaign's owner (by their id), or an admin. */
+export const ownerActor = (id: string): Actor => ({ id, email: `${id}@example.org`, admin: false });
+export const adminActor: Actor = { id: "test-admin", email: "admin@example.org", admin: true };

@@ -1,0 +1,390 @@
+// Owners write campaigns: drafts, their details, cover, reward tiers and stretch goals, and updates
+// once live. Each command is told which campaign (and tier or goal) and who asks, and checks, in its
+// own transaction, that the campaign is theirs and that the thing named belongs to it. After launch
+// goal, currency, funding model and deadline are frozen; tiers can be added and limits raised,
+// never lowered below what is claimed.
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Campaign, Database } from "#db/schema.ts";
+import { queueEmails, type QueuedEmail } from "~/notifications/outbox.server";
+import { campaignBackers, campaignForEmails, snapshotFor } from "~/notifications/snapshot.server";
+import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
+import { AppError } from "~/lib/errors";
+import { campaignPagesChanged } from "~/lib/page-changes";
+import { campaignForCommand, type CampaignTarget } from "./access.server";
+import type { CampaignInput, TierInput } from "./campaign-form";
+
+export type { CampaignTarget } from "./access.server";
+export interface TierTarget extends CampaignTarget {
+  tierId: string;
+}
+export interface GoalTarget extends CampaignTarget {
+  goalId: string;
+}
+
+const iso = (d: Date) => d.toISOString();
+const frozen = (c: Pick<Campaign, "status">) => !["draft", "in_review"].includes(c.status);
+const slugTaken = () => new AppError("slug_taken", "This address is taken", 409, "slug");
+
+/** The tier named, if it is one of the target campaign's (checked by then). */
+async function tierOf(db: Db, target: TierTarget) {
+  const tier = await db
+    .selectFrom("reward_tiers")
+    .selectAll()
+    .where("id", "=", target.tierId)
+    .where("campaign_id", "=", target.campaignId)
+    .executeTakeFirst();
+  if (!tier) throw new AppError("tier_not_found", "No such tier", 404);
+  return tier;
+}
+
+async function goalOf(db: Db, target: GoalTarget) {
+  const goal = await db
+    .selectFrom("stretch_goals")
+    .selectAll()
+    .where("id", "=", target.goalId)
+    .where("campaign_id", "=", target.campaignId)
+    .executeTakeFirst();
+  if (!goal) throw new AppError("goal_not_found", "No such stretch goal", 404);
+  return goal;
+}
+
+/** A new draft, owned by whoever writes it: nothing to check but the address being free. */
+export async function createDraft(db: Db, ownerId: string, input: CampaignInput, now: Date): Promise<string> {
+  const id = randomUUID();
+  try {
+    await db
+      .insertInto("campaigns")
+      .values({
+        id,
+        slug: input.slug,
+        owner_id: ownerId,
+        status: "draft",
+        language: "fr",
+        title: input.title,
+        tagline: input.tagline,
+        story_md: input.story,
+        cover_image: null,
+        goal_amount: input.goalAmount,
+        currency: input.currency,
+        funding_model: input.fundingModel,
+        time_zone: input.timeZone,
+        duration_days: input.durationDays,
+        end_date: input.endDate || null,
+        launched_at: null,
+        deadline_at: null,
+        closed_at: null,
+        final_pledged_amount: null,
+        final_backer_count: null,
+        created_at: iso(now),
+        updated_at: iso(now),
+      })
+      .execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw slugTaken();
+    throw error;
+  }
+  return id;
+}
+
+export async function updateCampaign(
+  db: Db,
+  target: CampaignTarget,
+  input: CampaignInput,
+  now: Date,
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const campaign = await campaignForCommand(trx, target);
+    if (frozen(campaign)) {
+      const changed: [keyof CampaignInput, unknown, unknown][] = [
+        ["goal", input.goalAmount, campaign.goal_amount],
+        ["currency", input.currency, campaign.currency],
+        ["fundingModel", input.fundingModel, campaign.funding_model],
+        ["durationDays", input.durationDays, campaign.duration_days],
+        ["timeZone", input.timeZone, campaign.time_zone],
+        ["endDate", input.endDate || null, campaign.end_date],
+      ];
+      const field = changed.find(([, next, before]) => next !== before)?.[0];
+      if (field) throw new AppError("frozen_after_launch", "Frozen once launched", 409, field);
+    }
+    try {
+      await trx
+        .updateTable("campaigns")
+        .set({
+          slug: input.slug,
+          title: input.title,
+          tagline: input.tagline,
+          story_md: input.story,
+          ...(frozen(campaign)
+            ? {}
+            : {
+                goal_amount: input.goalAmount,
+                currency: input.currency,
+                funding_model: input.fundingModel,
+                duration_days: input.durationDays,
+                time_zone: input.timeZone,
+                end_date: input.endDate || null,
+              }),
+          updated_at: iso(now),
+        })
+        .where("id", "=", campaign.id)
+        .execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw slugTaken();
+      throw error;
+    }
+  });
+  campaignPagesChanged();
+}
+
+/** A new cover image (already saved under DATA_DIR by covers.server.ts) for a campaign. */
+export async function setCover(db: Db, target: CampaignTarget, path: string): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const campaign = await campaignForCommand(trx, target);
+    await trx.updateTable("campaigns").set({ cover_image: path }).where("id", "=", campaign.id).execute();
+  });
+  campaignPagesChanged();
+}
+
+export async function addTier(db: Db, target: CampaignTarget, tier: TierInput, now: Date): Promise<string> {
+  const id = await inTransaction(db, async (trx) => {
+    const campaign = await campaignForCommand(trx, target);
+    if (["succeeded", "failed", "canceled"].includes(campaign.status))
+      throw new AppError("closed", "Closed", 409);
+    const last = await trx
+      .selectFrom("reward_tiers")
+      .select((eb) => eb.fn.max("position").as("position"))
+      .where("campaign_id", "=", campaign.id)
+      .executeTakeFirst();
+    const id = randomUUID();
+    await trx
+      .insertInto("reward_tiers")
+      .values({
+        id,
+        campaign_id: campaign.id,
+        position: Number(last?.position ?? -1) + 1,
+        title: tier.title,
+        description: tier.description,
+        min_amount: tier.minAmount,
+        stock_limit: tier.limit,
+        estimated_delivery: tier.delivery,
+        shipping_required: tier.shipping ? 1 : 0,
+        created_at: iso(now),
+      })
+      .execute();
+    return id;
+  });
+  campaignPagesChanged();
+  return id;
+}
+
+export async function updateTier(db: Db, target: TierTarget, tier: TierInput): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const campaign = await campaignForCommand(trx, target);
+    const current = await tierOf(trx, target);
+    if (frozen(campaign) && tier.minAmount !== current.min_amount) {
+      throw new AppError("frozen_after_launch", "A launched tier keeps its price", 409, "minimum");
+    }
+    if (tier.limit !== null && tier.limit < current.claimed_count) {
+      throw new AppError("limit_below_claimed", `At least ${current.claimed_count}`, 409, "limit");
+    }
+    if (
+      frozen(campaign) &&
+      current.stock_limit !== null &&
+      (tier.limit === null ? false : tier.limit < current.stock_limit)
+    ) {
+      throw new AppError("limit_lowered", "A launched tier's limit can only be raised", 409, "limit");
+    }
+    await trx
+      .updateTable("reward_tiers")
+      .set({
+        title: tier.title,
+        description: tier.description,
+        min_amount: tier.minAmount,
+        stock_limit: tier.limit,
+        estimated_delivery: tier.delivery,
+        shipping_required: tier.shipping ? 1 : 0,
+      })
+      .where("id", "=", current.id)
+      .execute();
+  });
+  campaignPagesChanged();
+}
+
+export async function removeTier(db: Db, target: TierTarget): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await campaignForCommand(trx, target);
+    const tier = await tierOf(trx, target);
+    const pledged = await trx
+      .selectFrom("pledges")
+      .select("id")
+      .where("tier_id", "=", tier.id)
+      .limit(1)
+      .executeTakeFirst();
+    if (pledged) throw new AppError("tier_has_pledges", "A tier with pledges stays", 409);
+    await trx
+      .deleteFrom("content_translations")
+      .where("subject_type", "=", "reward_tier")
+      .where("subject_id", "=", tier.id)
+      .execute();
+    await trx.deleteFrom("reward_tiers").where("id", "=", tier.id).execute();
+  });
+  campaignPagesChanged();
+}
+
+/**
+ * Swaps a tier or stretch goal (already checked to be the campaign's) with its neighbour above or
+ * below among its campaign's: the order people see is their `position`.
+ */
+async function swapWithNeighbour(
+  trx: Db,
+  table: "reward_tiers" | "stretch_goals",
+  item: { id: string; campaign_id: string; position: number },
+  direction: "up" | "down",
+): Promise<void> {
+  // Both tables share the columns used here; Kysely cannot type a query over either one.
+  const rows = trx as unknown as Kysely<Pick<Database, "reward_tiers">>;
+  const t = table as "reward_tiers";
+  const neighbour = await rows
+    .selectFrom(t)
+    .select(["id", "position"])
+    .where("campaign_id", "=", item.campaign_id)
+    .where("position", direction === "up" ? "<" : ">", item.position)
+    .orderBy("position", direction === "up" ? "desc" : "asc")
+    .limit(1)
+    .executeTakeFirst();
+  if (!neighbour) return;
+  await rows.updateTable(t).set({ position: neighbour.position }).where("id", "=", item.id).execute();
+  await rows.updateTable(t).set({ position: item.position }).where("id", "=", neighbour.id).execute();
+}
+
+/** Moves a tier one place up or down among its campaign's tiers. */
+export async function moveTier(db: Db, target: TierTarget, direction: "up" | "down"): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await campaignForCommand(trx, target);
+    await swapWithNeighbour(trx, "reward_tiers", await tierOf(trx, target), direction);
+  });
+  campaignPagesChanged();
+}
+
+export async function addStretchGoal(
+  db: Db,
+  target: CampaignTarget,
+  goal: { title: string; target: number; description?: string },
+): Promise<string> {
+  const id = await inTransaction(db, async (trx) => {
+    const campaign = await campaignForCommand(trx, target);
+    const id = randomUUID();
+    const count = await trx
+      .selectFrom("stretch_goals")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("campaign_id", "=", campaign.id)
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("stretch_goals")
+      .values({
+        id,
+        campaign_id: campaign.id,
+        position: Number(count.n),
+        target_amount: goal.target,
+        title: goal.title,
+        description: goal.description ?? "",
+        reached_at: null,
+      })
+      .execute();
+    return id;
+  });
+  campaignPagesChanged();
+  return id;
+}
+
+export async function updateStretchGoal(
+  db: Db,
+  target: GoalTarget,
+  goal: { title: string; target: number },
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await campaignForCommand(trx, target);
+    const current = await goalOf(trx, target);
+    await trx
+      .updateTable("stretch_goals")
+      .set({ title: goal.title, target_amount: goal.target })
+      .where("id", "=", current.id)
+      .execute();
+  });
+  campaignPagesChanged();
+}
+
+/** Moves a stretch goal one place up or down among its campaign's. */
+export async function moveStretchGoal(db: Db, target: GoalTarget, direction: "up" | "down"): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await campaignForCommand(trx, target);
+    await swapWithNeighbour(trx, "stretch_goals", await goalOf(trx, target), direction);
+  });
+  campaignPagesChanged();
+}
+
+export async function removeStretchGoal(db: Db, target: GoalTarget): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await campaignForCommand(trx, target);
+    const goal = await goalOf(trx, target);
+    await trx
+      .deleteFrom("content_translations")
+      .where("subject_type", "=", "stretch_goal")
+      .where("subject_id", "=", goal.id)
+      .execute();
+    await trx.deleteFrom("campaign_milestones").where("milestone", "=", `stretch:${goal.id}`).execute();
+    await trx.deleteFrom("stretch_goals").where("id", "=", goal.id).execute();
+  });
+  campaignPagesChanged();
+}
+
+/**
+ * An update by the owner, once the campaign is public: on the campaign page, and emailed to backers
+ * (who may unsubscribe).
+ */
+export async function postUpdate(
+  db: Db,
+  target: CampaignTarget,
+  update: { title: string; body: string; visibility: "public" | "backers" },
+  now: Date,
+): Promise<string> {
+  const posted = await inTransaction(db, async (trx) => {
+    const campaign = await campaignForCommand(trx, target);
+    if (campaign.status === "draft" || campaign.status === "in_review")
+      throw new AppError("not_public", "Updates are posted once the campaign is public", 409);
+    const id = randomUUID();
+    await trx
+      .insertInto("campaign_updates")
+      .values({
+        id,
+        campaign_id: campaign.id,
+        title: update.title,
+        body_md: update.body,
+        visibility: update.visibility,
+        created_at: iso(now),
+      })
+      .execute();
+    const details = await campaignForEmails(trx, campaign.id, now);
+    const backers = await campaignBackers(trx, campaign.id);
+    const excerpt = update.body.replace(/[#*_>`[\]()]/g, "").slice(0, 280);
+    const emails: QueuedEmail[] = backers.map((backer) => ({
+      kind: "update_posted",
+      dedupeKey: `update:${id}:${backer.email}`,
+      to: backer.email,
+      name: backer.name,
+      locale: backer.locale,
+      props: {
+        campaign: snapshotFor(details, backer.locale),
+        title: update.title,
+        excerpt,
+        url: `/campaigns/${details.slug}#updates`,
+      },
+      campaignId: campaign.id,
+    }));
+    await queueEmails(trx, emails, now);
+    return id;
+  });
+  campaignPagesChanged();
+  return posted;
+}

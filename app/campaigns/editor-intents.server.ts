@@ -1,0 +1,122 @@
+// The editor page's forms, one intent each (details, tiers, stretch goals, submit, update):
+// what was sent is parsed with the editor's schemas and handed to one authoring or lifecycle
+// command, which checks that the campaign and the tier or goal named are the actor's.
+import type { Campaign } from "#db/schema.ts";
+import type { Actor } from "~/auth/policy.server";
+import type { MessageKey } from "~/i18n/keys";
+import type { Db } from "~/lib/db.server";
+import { AppError } from "~/lib/errors";
+import { firstErrors, type FieldErrors } from "~/lib/form-errors";
+import { parseMoney } from "~/lib/money";
+import {
+  addStretchGoal,
+  addTier,
+  moveStretchGoal,
+  moveTier,
+  postUpdate,
+  removeStretchGoal,
+  removeTier,
+  updateCampaign,
+  updateStretchGoal,
+  updateTier,
+} from "./authoring.server";
+import { amountMessage, campaignFormSchema, tierFormSchema, updateFormSchema } from "./campaign-form";
+import { submitForReview } from "./lifecycle.server";
+
+export type EditorOutcome =
+  /** Saved: back to the page with this notice. */
+  | { kind: "done"; notice: "saved" | "submitted" }
+  /** Refused: the page again, with each field's message. */
+  | { kind: "invalid"; errors: FieldErrors; status: number }
+  /** The tier or stretch goal named is not one of this campaign's. */
+  | { kind: "not_found" };
+
+export interface EditorRequest {
+  campaign: Pick<Campaign, "id" | "currency">;
+  actor: Actor;
+  /** The form as sent, every value a string. */
+  values: Record<string, string>;
+  locale: string;
+}
+
+const errorKeys: Record<string, MessageKey> = {
+  slug_taken: "editor.error.slugTaken",
+  frozen_after_launch: "editor.error.frozen",
+  limit_below_claimed: "editor.error.limitBelowClaimed",
+  limit_lowered: "editor.error.frozen",
+  tier_has_pledges: "editor.error.tierHasPledges",
+};
+
+const saved = { kind: "done", notice: "saved" } as const;
+const invalid = (errors: FieldErrors, status = 400): EditorOutcome => ({ kind: "invalid", errors, status });
+
+export async function handleEditorIntent(db: Db, request: EditorRequest, now: Date): Promise<EditorOutcome> {
+  try {
+    return await dispatch(db, request, now);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    if (error.status === 404) return { kind: "not_found" };
+    return invalid({ [error.field ?? "form"]: errorKeys[error.code] ?? "editor.error.state" }, error.status);
+  }
+}
+
+async function dispatch(db: Db, request: EditorRequest, now: Date): Promise<EditorOutcome> {
+  const { values, locale, actor } = request;
+  const { currency } = request.campaign;
+  const campaign = { campaignId: request.campaign.id, actor };
+  const tier = { ...campaign, tierId: values.tierId ?? "" };
+  const goal = { ...campaign, goalId: values.goalId ?? "" };
+  const direction = values.direction === "up" ? "up" : "down";
+  switch (values.intent ?? "") {
+    case "details": {
+      const parsed = campaignFormSchema(locale).safeParse(values);
+      if (!parsed.success) return invalid(firstErrors(parsed.error));
+      await updateCampaign(db, campaign, parsed.data, now);
+      return saved;
+    }
+    case "add-tier":
+    case "update-tier": {
+      const parsed = tierFormSchema(currency, locale).safeParse(values);
+      if (!parsed.success) return invalid(firstErrors(parsed.error));
+      if (values.intent === "add-tier") await addTier(db, campaign, parsed.data, now);
+      else await updateTier(db, tier, parsed.data);
+      return saved;
+    }
+    case "remove-tier":
+      await removeTier(db, tier);
+      return saved;
+    case "move-tier":
+      await moveTier(db, tier, direction);
+      return saved;
+    case "add-stretch":
+    case "update-stretch": {
+      const target = parseMoney(values.target ?? "", currency, locale);
+      const title = (values.title ?? "").trim();
+      const errors: FieldErrors = {};
+      if (!target.ok || target.amount <= 0) errors.target = amountMessage(target, "editor.error.goal");
+      if (title.length < 2) errors.title = "editor.error.tierTitle";
+      if (Object.keys(errors).length || !target.ok) return invalid(errors);
+      if (values.intent === "add-stretch")
+        await addStretchGoal(db, campaign, { title, target: target.amount });
+      else await updateStretchGoal(db, goal, { title, target: target.amount });
+      return saved;
+    }
+    case "move-stretch":
+      await moveStretchGoal(db, goal, direction);
+      return saved;
+    case "remove-stretch":
+      await removeStretchGoal(db, goal);
+      return saved;
+    case "submit":
+      await submitForReview(db, campaign, now);
+      return { kind: "done", notice: "submitted" };
+    case "post-update": {
+      const parsed = updateFormSchema.safeParse(values);
+      if (!parsed.success) return invalid(firstErrors(parsed.error));
+      await postUpdate(db, campaign, parsed.data, now);
+      return saved;
+    }
+    default:
+      return invalid({ form: "editor.error.state" });
+  }
+}

@@ -1,0 +1,89 @@
+// What the owners' and admins' campaign pages read: the editor's forms filled in, the campaigns a
+// person owns, every campaign for the admins, a public campaign's id for its live stream.
+import type { Campaign } from "#db/schema.ts";
+import type { Db } from "~/lib/db.server";
+import { toInputAmount } from "~/lib/money";
+import { publicStatuses } from "./campaigns.server";
+
+/** The editor page: the campaign's details as its form shows them, its tiers and stretch goals. */
+export async function editorView(db: Db, campaign: Campaign, locale: string) {
+  const tiers = await db
+    .selectFrom("reward_tiers")
+    .selectAll()
+    .where("campaign_id", "=", campaign.id)
+    .orderBy("position")
+    .execute();
+  const goals = await db
+    .selectFrom("stretch_goals")
+    .selectAll()
+    .where("campaign_id", "=", campaign.id)
+    .orderBy("position")
+    .execute();
+  return {
+    campaign: {
+      id: campaign.id,
+      slug: campaign.slug,
+      status: campaign.status,
+      currency: campaign.currency,
+      reviewMessage: campaign.review_message,
+      coverImage: campaign.cover_image,
+      values: {
+        title: campaign.title,
+        slug: campaign.slug,
+        tagline: campaign.tagline,
+        story: campaign.story_md,
+        goal: toInputAmount(campaign.goal_amount, campaign.currency, locale),
+        currency: campaign.currency,
+        fundingModel: campaign.funding_model,
+        durationDays: String(campaign.duration_days),
+        timeZone: campaign.time_zone,
+        endDate: campaign.end_date ?? "",
+      },
+    },
+    tiers: tiers.map((t) => ({
+      id: t.id,
+      title: t.title,
+      description: t.description,
+      minimum: toInputAmount(t.min_amount, campaign.currency, locale),
+      minAmount: t.min_amount,
+      limit: t.stock_limit === null ? "" : String(t.stock_limit),
+      claimed: t.claimed_count,
+      delivery: t.estimated_delivery ?? "",
+      shipping: t.shipping_required === 1,
+    })),
+    goals: goals.map((g) => ({ id: g.id, title: g.title, target: g.target_amount })),
+  };
+}
+
+export type EditorView = Awaited<ReturnType<typeof editorView>>;
+
+/** A person's own campaigns, newest first. */
+export function campaignsOwnedBy(db: Db, ownerId: string) {
+  return db
+    .selectFrom("campaigns")
+    .select(["id", "title", "status"])
+    .where("owner_id", "=", ownerId)
+    .orderBy("created_at", "desc")
+    .execute();
+}
+
+/** Every campaign for the admins, by status, the latest deadline first. */
+export function campaignsForAdmins(db: Db) {
+  return db
+    .selectFrom("campaigns")
+    .select(["id", "title", "status", "pledged_amount", "goal_amount", "currency", "deadline_at"])
+    .orderBy("status")
+    .orderBy("deadline_at", "desc")
+    .execute();
+}
+
+/** The id of the public campaign at this address, if there is one. */
+export async function publicCampaignId(db: Db, slug: string): Promise<string | null> {
+  const campaign = await db
+    .selectFrom("campaigns")
+    .select("id")
+    .where("slug", "=", slug)
+    .where("status", "in", publicStatuses)
+    .executeTakeFirst();
+  return campaign?.id ?? null;
+}

@@ -1,0 +1,123 @@
+// A campaign's pledges on its follow-up page: filtered by tier and status, each collected one with
+// its refund form (what was typed comes back with the error, on the form of its pledge).
+import { Form } from "@remix-run/react";
+import type { PledgeStatus } from "#db/schema.ts";
+import { CsrfField } from "~/components/CsrfField";
+import { useIntlLocale, useTranslate } from "~/components/use-locale";
+import type { MessageKey } from "~/i18n/keys";
+import { formatMoney } from "~/lib/money";
+
+export interface RefundResult {
+  pledgeId: string | null;
+  error: MessageKey;
+  values?: Record<string, string | undefined>;
+  params?: Record<string, string>;
+}
+
+export function PledgeTable({
+  campaignId,
+  currency,
+  pledges,
+  tiers,
+  filter,
+  result,
+}: {
+  campaignId: string;
+  currency: string;
+  pledges: {
+    id: string;
+    backer_name: string;
+    backer_email: string;
+    amount: number;
+    refunded_amount: number;
+    status: PledgeStatus;
+  }[];
+  tiers: { id: string; title: string }[];
+  filter: { tier: string; status: string };
+  result: RefundResult | undefined;
+}) {
+  const t = useTranslate();
+  const locale = useIntlLocale();
+  const money = (amount: number) => formatMoney(amount, currency, locale, { withDecimals: true });
+  const typedFor = (pledgeId: string) => (result?.pledgeId === pledgeId ? result.values : undefined);
+  return (
+    <>
+      <h2>{t("admin.pledges")}</h2>
+      <p>
+        <a href={`/admin/campaigns/${campaignId}/backers.csv`} download>
+          {t("dashboard.csv")}
+        </a>
+      </p>
+      <Form method="get" className="inline-form">
+        <label>
+          {t("pledge.chooseTier")}{" "}
+          <select name="tier" defaultValue={filter.tier}>
+            <option value="">—</option>
+            {tiers.map((tier) => (
+              <option key={tier.id} value={tier.id}>
+                {tier.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("pledgePage.status")}{" "}
+          <select name="status" defaultValue={filter.status}>
+            <option value="">—</option>
+            {(["committed", "collected", "payment_failed", "dropped", "refunded", "canceled"] as const).map(
+              (status) => (
+                <option key={status} value={status}>
+                  {t(`pledgePage.status.${status}`)}
+                </option>
+              ),
+            )}
+          </select>
+        </label>
+        <button type="submit" className="button">
+          {t("dashboard.filter")}
+        </button>
+      </Form>
+      <table className="table">
+        <tbody>
+          {pledges.map((p) => (
+            <tr key={p.id}>
+              <td>{p.backer_name}</td>
+              <td>{p.backer_email}</td>
+              <td>{money(p.amount - p.refunded_amount)}</td>
+              <td>{t(`pledgePage.status.${p.status}`)}</td>
+              <td>
+                {p.status === "collected" ? (
+                  <Form method="post" className="inline-form">
+                    <CsrfField />
+                    <input type="hidden" name="pledgeId" value={p.id} />
+                    <label>
+                      {t("admin.refundAmount")}{" "}
+                      <input
+                        name="amount"
+                        size={8}
+                        inputMode="decimal"
+                        defaultValue={typedFor(p.id)?.amount}
+                      />
+                    </label>
+                    <label>
+                      {t("admin.refundReason")}{" "}
+                      <input name="reason" size={16} defaultValue={typedFor(p.id)?.reason} />
+                    </label>
+                    <button type="submit" className="button">
+                      {t("admin.refund")}
+                    </button>
+                    {result?.pledgeId === p.id && result.error ? (
+                      <span className="field__error" role="alert">
+                        {t(result.error, result.params ?? {})}
+                      </span>
+                    ) : null}
+                  </Form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

@@ -1,0 +1,52 @@
+// An admin's decisions on a campaign: approve it (now or at a chosen moment) or send it back with
+// a message while it is in review; cancel it while it has not closed.
+import { Form } from "@remix-run/react";
+import { CsrfField } from "~/components/CsrfField";
+import { useTranslate } from "~/components/use-locale";
+import type { MessageKey } from "~/i18n/keys";
+
+export function ReviewActions({ status, error }: { status: string; error: MessageKey | null }) {
+  const t = useTranslate();
+  return (
+    <>
+      {status === "in_review" ? (
+        <div className="change-form">
+          <Form method="post" className="inline-form">
+            <CsrfField />
+            <input type="hidden" name="intent" value="approve" />
+            <label>
+              {t("review.launchAt")} <input type="datetime-local" name="launchAt" />
+            </label>
+            <button type="submit" className="button button--primary">
+              {t("review.approve")}
+            </button>
+          </Form>
+          <Form method="post" className="inline-form">
+            <CsrfField />
+            <input type="hidden" name="intent" value="send-back" />
+            <label>
+              {t("review.message")} <input name="message" size={40} />
+            </label>
+            <button type="submit" className="button">
+              {t("review.sendBack")}
+            </button>
+          </Form>
+          {error ? (
+            <p className="field__error" role="alert">
+              {t(error)}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+      {["draft", "in_review", "live"].includes(status) ? (
+        <Form method="post" className="notice notice--error">
+          <CsrfField />
+          <p>{t("admin.cancelHint")}</p>
+          <button type="submit" name="intent" value="cancel-campaign" className="button button--danger">
+            {t("admin.cancel")}
+          </button>
+        </Form>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,146 @@
+// The editor's reward tiers: each one's form (save, move up or down, remove while unclaimed) and
+// the form that adds one.
+import { Form } from "@remix-run/react";
+import { CsrfField } from "~/components/CsrfField";
+import { FormField } from "~/components/FormField";
+import { useTranslate } from "~/components/use-locale";
+import type { FieldErrors } from "~/lib/form-errors";
+import type { EditorErrors } from "./editor-result";
+
+export interface EditorTier {
+  id: string;
+  title: string;
+  description: string;
+  minimum: string;
+  limit: string;
+  claimed: number;
+  delivery: string;
+  shipping: boolean;
+}
+
+function TierFields({
+  prefix,
+  values,
+  errors,
+  err,
+}: {
+  prefix: string;
+  values: Record<string, string | number | boolean | undefined>;
+  errors: FieldErrors;
+  err: EditorErrors["err"];
+}) {
+  const t = useTranslate();
+  return (
+    <>
+      <FormField id={`${prefix}-title`} label={t("editor.tier.title")} error={err(errors, "title")}>
+        {(aria) => <input {...aria} name="title" defaultValue={String(values.title ?? "")} />}
+      </FormField>
+      <FormField
+        id={`${prefix}-description`}
+        label={t("editor.tier.description")}
+        error={err(errors, "description")}
+      >
+        {(aria) => (
+          <textarea {...aria} name="description" rows={2} defaultValue={String(values.description ?? "")} />
+        )}
+      </FormField>
+      <FormField id={`${prefix}-minimum`} label={t("editor.tier.minimum")} error={err(errors, "minimum")}>
+        {(aria) => (
+          <input {...aria} name="minimum" inputMode="decimal" defaultValue={String(values.minimum ?? "")} />
+        )}
+      </FormField>
+      <FormField id={`${prefix}-limit`} label={t("editor.tier.limit")} error={err(errors, "limit")}>
+        {(aria) => (
+          <input {...aria} name="limit" inputMode="numeric" defaultValue={String(values.limit ?? "")} />
+        )}
+      </FormField>
+      <FormField id={`${prefix}-delivery`} label={t("editor.tier.delivery")} error={err(errors, "delivery")}>
+        {(aria) => (
+          <input
+            {...aria}
+            name="delivery"
+            placeholder="2027-03"
+            defaultValue={String(values.delivery ?? "")}
+          />
+        )}
+      </FormField>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          name="shipping"
+          defaultChecked={values.shipping === true || values.shipping === "on"}
+        />
+        {t("editor.tier.shipping")}
+      </label>
+    </>
+  );
+}
+
+export function TierEditor({
+  tiers,
+  added,
+  errors: { errorsFor, err },
+}: {
+  tiers: EditorTier[];
+  /** What was typed in the add form, when it comes back refused. */
+  added: Record<string, string | undefined>;
+  errors: EditorErrors;
+}) {
+  const t = useTranslate();
+  return (
+    <>
+      <h2>{t("editor.tiers")}</h2>
+      <ol className="tiers__list">
+        {tiers.map((tier) => (
+          <li key={tier.id} className="tier">
+            <Form method="post" noValidate>
+              <CsrfField />
+              <input type="hidden" name="intent" value="update-tier" />
+              <input type="hidden" name="tierId" value={tier.id} />
+              <TierFields
+                prefix={`tier-${tier.id}`}
+                values={{ ...tier }}
+                errors={errorsFor("update-tier", tier.id)}
+                err={err}
+              />
+              <button type="submit" className="button">
+                {t("editor.save")}
+              </button>
+            </Form>
+            <Form method="post" className="inline-form">
+              <CsrfField />
+              <input type="hidden" name="tierId" value={tier.id} />
+              <input type="hidden" name="intent" value="move-tier" />
+              <button type="submit" name="direction" value="up" className="button-link">
+                {t("editor.tier.up")}
+              </button>
+              <button type="submit" name="direction" value="down" className="button-link">
+                {t("editor.tier.down")}
+              </button>
+            </Form>
+            {tier.claimed === 0 ? (
+              <Form method="post">
+                <CsrfField />
+                <input type="hidden" name="tierId" value={tier.id} />
+                <button type="submit" name="intent" value="remove-tier" className="button button--danger">
+                  {t("editor.tier.remove")}
+                </button>
+              </Form>
+            ) : null}
+            {errorsFor("remove-tier", tier.id).form ? (
+              <p className="field__error">{t(errorsFor("remove-tier", tier.id).form!)}</p>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+      <Form method="post" className="change-form" noValidate>
+        <CsrfField />
+        <input type="hidden" name="intent" value="add-tier" />
+        <TierFields prefix="new-tier" values={added} errors={errorsFor("add-tier")} err={err} />
+        <button type="submit" className="button">
+          {t("editor.tier.add")}
+        </button>
+      </Form>
+    </>
+  );
+}
