@@ -62,6 +62,11 @@ test("the campaigns' old calls (code, text, status, field) still make the table'
     messageKey: "editor.error.slugTaken",
     field: "slug",
   });
+  // A code no campaign has is found in its own domain.
+  expect(new AppError("too_many_requests", "Too many", 429, "email")).toMatchObject({
+    domain: "auth",
+    messageKey: "auth.tooMany",
+  });
   // Each status the old calls give is the table's, so converting them changes no answer.
   const sources = readdirSync(join(import.meta.dirname, "../../app/campaigns"))
     .filter((file) => file.endsWith(".ts"))
