@@ -107,6 +107,17 @@ function legacyDomain(code: string): ErrorDomain {
 }
 
 /**
+ * Marks an AppError whichever copy of this module made it: server.ts runs this file from source
+ * while the build bundles its own, so `instanceof` across the two is false (a 404 became a 500).
+ */
+const appErrorBrand = Symbol.for("tour-de-table.AppError");
+
+/** Whether a value is an AppError, from this module or from another copy of it. */
+export function isAppError(value: unknown): value is AppError {
+  return typeof value === "object" && value !== null && Object.hasOwn(value, appErrorBrand);
+}
+
+/**
  * An expected failure: `code` for programs and tests, `status`, `messageKey` and `field` from the
  * table, `message` the developer's text (logs, never a page).
  */
@@ -128,6 +139,7 @@ export class AppError<D extends ErrorDomain = ErrorDomain> extends Error {
     const legacy = typeof third !== "string";
     super(legacy ? second : third);
     this.name = "AppError";
+    Object.defineProperty(this, appErrorBrand, { value: true });
     this.domain = (legacy ? legacyDomain(first) : first) as D;
     this.code = (legacy ? first : second) as ErrorCode<D>;
     const answer = answerOf(this.domain, this.code);
@@ -170,5 +182,5 @@ export type CampaignError = InstanceType<typeof CampaignError>;
  * where nothing was done and trying again later may work. Anything else is a fault.
  */
 export function isRefusal(error: unknown): error is AppError {
-  return error instanceof AppError && (error.status < 500 || error.status === 503);
+  return isAppError(error) && (error.status < 500 || error.status === 503);
 }

@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import type { Refund } from "#db/schema.ts";
 import type { PaymentGateway } from "~/payments/gateway";
 import { audit, type Actor } from "~/ledger/audit.server";
-import { AppError, RefundError } from "~/lib/errors";
+import { RefundError, isAppError } from "~/lib/errors";
 import { inTransaction, type Db } from "~/lib/db.server";
 import { MINUTE } from "~/lib/time";
 import { applySucceededRefund, getPledge } from "./pledges.server";
@@ -176,7 +176,7 @@ export async function refundPledge(
   try {
     outcome = await finishRefund(deps, refund, now);
   } catch (error) {
-    if (error instanceof AppError) throw error;
+    if (isAppError(error)) throw error;
     console.warn(`Refund ${refund.id} is reserved; the gateway did not answer: ${String(error)}`);
     return { id: refund.id, status: "pending", refundId: null };
   }

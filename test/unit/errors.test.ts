@@ -12,6 +12,7 @@ import {
   PledgeError,
   RefundError,
   errorAnswers,
+  isAppError,
   isRefusal,
 } from "~/lib/errors";
 
@@ -84,4 +85,15 @@ test("a refusal is a 4xx or a 503 (nothing done, try again); a 500 is a fault", 
   expect(isRefusal(new CheckoutError("payment_unavailable", "Later"))).toBe(true);
   expect(isRefusal(new LedgerError("ledger_unbalanced", "Bug"))).toBe(false);
   expect(isRefusal(new TypeError("bug"))).toBe(false);
+});
+
+test("an AppError from another copy of the module (the build's, seen by server.ts's) is still one", async () => {
+  const path = "../../app/lib/errors.ts?another-copy";
+  const copy = (await import(/* @vite-ignore */ path)) as typeof import("~/lib/errors");
+  expect(copy.PayoutError).not.toBe(PayoutError);
+  const theirs = new copy.PayoutError("campaign_not_found", "No such campaign");
+  expect(theirs instanceof AppError).toBe(false);
+  expect(isAppError(theirs)).toBe(true);
+  expect(isRefusal(theirs)).toBe(true);
+  expect(isAppError(new Error("plain"))).toBe(false);
 });
