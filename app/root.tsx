@@ -23,7 +23,7 @@ import { TestModeBanner } from "~/components/TestModeBanner";
 import { usePageLanguage } from "~/components/use-locale";
 import { pageLanguage } from "~/i18n/catalogue.server";
 import { loadCatalogue, pageTranslator, type PageLanguage } from "~/i18n/format";
-import { errorKind, isOutageData } from "~/lib/outage";
+import { errorKind, isAppErrorData, isOutageData } from "~/lib/outage";
 import { requestLocale } from "~/lib/request.server";
 import stylesheet from "~/styles/app.css?url";
 
@@ -169,19 +169,20 @@ export default function App() {
 
 /**
  * One error page for the whole site, with the answer's status: 404s say so, 503s ask to come back soon,
- * a refusal (an AppError nobody caught, outage.server.ts) says nothing was changed, anything else
- * apologises and logs.
+ * a refusal (an AppError nobody caught, outage.server.ts) says nothing was changed, in its own words
+ * when it brought some (its message key), anything else apologises and logs.
  */
 export function ErrorBoundary() {
   const error = useRouteError();
   const t = useLayoutTranslator();
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const kind = errorKind(status);
+  const refusal = isRouteErrorResponse(error) && isAppErrorData(error.data) ? error.data.appError : null;
   return (
     <section className="error-page" aria-labelledby="error-title">
       <p className="error-page__status">{status}</p>
       <h1 id="error-title">{t(`error.${kind}.title`)}</h1>
-      <p>{t(`error.${kind}.body`)}</p>
+      <p>{t(refusal ? refusal.message : `error.${kind}.body`)}</p>
       <p>
         <Link to="/" className="button">
           {t("error.back")}

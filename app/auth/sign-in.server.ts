@@ -3,7 +3,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { User } from "#db/schema.ts";
 import { inTransaction, type Db } from "~/lib/db.server";
-import { AppError } from "~/lib/errors";
+import { AuthError } from "~/lib/errors";
 import { HOUR, MINUTE } from "~/lib/time";
 
 export const LINK_LIFETIME = 20 * MINUTE;
@@ -48,7 +48,7 @@ export async function issueSignInLink(
     (await count("email", email)) >= LIMIT_PER_EMAIL ||
     (request.ip && (await count("ip", request.ip)) >= LIMIT_PER_IP)
   ) {
-    throw new AppError("too_many_requests", "Too many sign-in emails; try again in an hour", 429, "email");
+    throw new AuthError("too_many_requests", "Too many sign-in emails; try again in an hour");
   }
   const token = randomBytes(32).toString("base64url");
   await inTransaction(db, async (trx) => {

@@ -17,7 +17,7 @@ import {
 } from "~/pledges/pledges.server";
 import { pledgeUrl } from "~/auth/pledge-link.server";
 import type { Db } from "~/lib/db.server";
-import { AppError } from "~/lib/errors";
+import { CheckoutError } from "~/lib/errors";
 import type { PaymentGateway } from "~/payments/gateway";
 
 export interface CheckoutDeps {
@@ -78,10 +78,9 @@ export async function beginCheckout(
     // No checkout, no pledge: the stock goes back at once.
     await expirePledge(deps.db, pledge.id, "abandoned", now);
     console.warn(`Checkout could not start for pledge ${pledge.id}: ${String(error)}`);
-    throw new AppError(
+    throw new CheckoutError(
       "payment_unavailable",
       "The payment service did not answer; nothing was charged.",
-      503,
     );
   }
 }

@@ -4,7 +4,7 @@
 // carries events of connected accounts (`event.account` set), such as their `account.updated`.
 import Stripe from "stripe";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
-import { AppError } from "~/lib/errors";
+import { CheckoutError } from "~/lib/errors";
 import type { PaymentGateway } from "~/payments/gateway";
 import { settleAuthorisation } from "./checkout.server";
 import { accountEvents } from "./stripe-events/accounts.server";
@@ -43,7 +43,7 @@ export function verifyStripeEvent(
   signature: string | null,
   secrets: string | ReadonlyArray<string>,
 ): Stripe.Event {
-  if (!signature) throw new AppError("bad_signature", "Missing Stripe-Signature header", 400);
+  if (!signature) throw new CheckoutError("bad_signature", "Missing Stripe-Signature header");
   let rejection: unknown = new Error("no signing secret configured");
   for (const secret of typeof secrets === "string" ? [secrets] : secrets) {
     try {
@@ -52,7 +52,7 @@ export function verifyStripeEvent(
       rejection = error;
     }
   }
-  throw new AppError("bad_signature", `Webhook signature rejected: ${(rejection as Error).message}`, 400);
+  throw new CheckoutError("bad_signature", `Webhook signature rejected: ${(rejection as Error).message}`);
 }
 
 /**

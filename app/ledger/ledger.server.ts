@@ -5,7 +5,7 @@
 // Pledges and payouts both post here; what a campaign's entries add up to is payouts' (statement.server.ts).
 import { randomUUID } from "node:crypto";
 import type { LedgerKind } from "#db/schema.ts";
-import { AppError } from "~/lib/errors";
+import { LedgerError } from "~/lib/errors";
 import type { Db } from "~/lib/db.server";
 
 export const ownerAccount = (campaignId: string) => `owner:${campaignId}`;
@@ -33,9 +33,9 @@ export async function post(
   const nonZero = lines.filter((l) => l.amount !== 0);
   if (nonZero.length === 0) return false;
   if (nonZero.some((l) => !Number.isSafeInteger(l.amount)))
-    throw new AppError("ledger_not_integer", "Minor units only", 500);
+    throw new LedgerError("ledger_not_integer", "Minor units only");
   if (nonZero.reduce((sum, l) => sum + l.amount, 0) !== 0)
-    throw new AppError("ledger_unbalanced", "Entries must sum to zero", 500);
+    throw new LedgerError("ledger_unbalanced", "Entries must sum to zero");
   const id = randomUUID();
   const inserted = await db
     .insertInto("ledger_transactions")

@@ -1,11 +1,11 @@
 // The one place where an error nobody caught becomes an answer: every loader and action of the build
 // is wrapped so that a connection error turns into a 503 with Retry-After, and an AppError into its own
-// status (a 404 stays a 404, a refusal a 4xx, never a 500), rendered by the root ErrorBoundary in the
+// status (a 404 stays a 404, a refusal a 4xx or a 503, never a 500), rendered by the root ErrorBoundary in the
 // visitor's language (pages) or as a short text (resource routes).
 import type { ServerBuild } from "@remix-run/node";
 import { isConnectionError } from "#db/connection-errors.ts";
 import { pageLanguage, translate } from "~/i18n/catalogue.server";
-import { AppError } from "./errors";
+import { isRefusal, type AppError } from "./errors";
 import { errorKind, type AppErrorData, type OutageData } from "./outage";
 import { requestLocale } from "./request.server";
 
@@ -35,10 +35,13 @@ export function outageResponse(request: Request, forPage: boolean): Response {
 export function appErrorResponse(error: AppError, request: Request, forPage: boolean): Response {
   const headers = { "Cache-Control": "no-store" };
   if (forPage) {
-    return Response.json({ appError: { code: error.code } } satisfies AppErrorData, {
-      status: error.status,
-      headers,
-    });
+    return Response.json(
+      { appError: { code: error.code, message: error.messageKey } } satisfies AppErrorData,
+      {
+        status: error.status,
+        headers,
+      },
+    );
   }
   const title = translate(requestLocale(request), `error.${errorKind(error.status)}.title`);
   return new Response(`${title}\n`, {
@@ -56,9 +59,8 @@ function guarded<A extends { request: Request }, R>(
     try {
       return (await run(args)) as R;
     } catch (error) {
-      // A refusal keeps its status; an AppError of 5xx is a fault, logged by Remix as any other.
-      if (error instanceof AppError && error.status < 500)
-        throw appErrorResponse(error, args.request, forPage);
+      // A refusal keeps its status; any other AppError is a fault, logged by Remix as any other.
+      if (isRefusal(error)) throw appErrorResponse(error, args.request, forPage);
       if (!isConnectionError(error)) throw error;
       warn(error);
       throw outageResponse(args.request, forPage);

@@ -1,8 +1,8 @@
 // What an error answer carries to the root ErrorBoundary (which runs on both sides, hence not in
 // outage.server.ts): a 503 "database unreachable" the visitor's language, since the root loader could
-// not run; an AppError nobody caught its code. And which words a status is shown with.
+// not run; an AppError nobody caught its code and message key. And which words a status is shown with.
 import type { PageLanguage } from "~/i18n/format";
-import type { Locale } from "~/i18n/keys";
+import type { Locale, MessageKey } from "~/i18n/keys";
 
 export interface OutageData {
   outage: true;
@@ -14,13 +14,15 @@ export function isOutageData(value: unknown): value is OutageData {
   return typeof value === "object" && value !== null && (value as { outage?: unknown }).outage === true;
 }
 
-/** What an AppError that no route caught answers a page with, beside its status. */
+/** What an AppError that no route caught answers a page with, beside its status: its words too. */
 export interface AppErrorData {
-  appError: { code: string };
+  appError: { code: string; message: MessageKey };
 }
 
 export function isAppErrorData(value: unknown): value is AppErrorData {
-  return typeof value === "object" && value !== null && typeof (value as AppErrorData).appError === "object";
+  if (typeof value !== "object" || value === null) return false;
+  const appError = (value as Partial<AppErrorData>).appError;
+  return typeof appError === "object" && appError !== null && typeof appError.message === "string";
 }
 
 export type ErrorKind = "notFound" | "forbidden" | "tooMany" | "unavailable" | "request" | "server";

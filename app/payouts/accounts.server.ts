@@ -3,7 +3,7 @@
 // current, and a job asks Stripe again for accounts not heard of for a while, in case an event was
 // lost; an owner without an enabled account is paid by bank transfer, recorded by an admin.
 import type { PayoutAccountStatus, PaymentGateway } from "~/payments/gateway";
-import { AppError } from "~/lib/errors";
+import { PayoutError } from "~/lib/errors";
 import type { Db } from "~/lib/db.server";
 
 export interface PayoutAccount {
@@ -52,7 +52,7 @@ export async function startOnboarding(
   now: Date,
 ): Promise<string> {
   const connect = deps.gateway.connect;
-  if (!connect) throw new AppError("connect_unavailable", "Stripe is not configured", 409);
+  if (!connect) throw new PayoutError("connect_unavailable", "Stripe is not configured");
   let account = await payoutAccountOf(deps.db, owner.id);
   if (!account) {
     const created = await connect.createExpressAccount({

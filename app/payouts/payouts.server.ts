@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
 import type { Campaign, Payout, PayoutReversalsTable } from "#db/schema.ts";
 import type { PaymentGateway } from "~/payments/gateway";
-import { AppError } from "~/lib/errors";
+import { PayoutError } from "~/lib/errors";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { payoutAccountOf } from "./accounts.server";
 import { audit, type Actor } from "~/ledger/audit.server";
@@ -34,7 +34,7 @@ async function requireCampaign(db: Db, campaignId: string): Promise<Campaign> {
     .selectAll()
     .where("id", "=", campaignId)
     .executeTakeFirst();
-  if (!campaign) throw new AppError("campaign_not_found", "No such campaign", 404);
+  if (!campaign) throw new PayoutError("campaign_not_found", "No such campaign");
   return campaign;
 }
 
@@ -84,25 +84,25 @@ export async function approvePayout(
 ): Promise<Payout> {
   const payout = await inTransaction(deps.db, async (trx) => {
     const campaign = await requireCampaign(trx, request.campaignId);
-    if (!isPayable(campaign)) throw new AppError("not_payable", "The campaign has not succeeded", 409);
+    if (!isPayable(campaign)) throw new PayoutError("not_payable", "The campaign has not succeeded");
     if ((await feesAwaited(trx, campaign.id)) > 0)
-      throw new AppError("fees_pending", "Stripe has not reported every payment's fee yet", 409);
+      throw new PayoutError("fees_pending", "Stripe has not reported every payment's fee yet");
     const inFlight = await trx
       .selectFrom("payouts")
       .select("id")
       .where("campaign_id", "=", campaign.id)
       .where("status", "in", ["approved", "sent"])
       .executeTakeFirst();
-    if (inFlight) throw new AppError("payout_in_flight", "A payout is already on its way", 409);
+    if (inFlight) throw new PayoutError("payout_in_flight", "A payout is already on its way");
 
     const feeBps = feeRateOf(campaign, deps.defaultFeeBps);
     await settlePlatformFee(trx, campaign, feeBps, now);
     const statement = await campaignStatement(trx, campaign.id, feeBps);
     if (statement.due !== -(await balance(trx, ownerAccount(campaign.id))))
-      throw new AppError("ledger_mismatch", "The statement does not match the owner's balance", 500);
-    if (statement.due <= 0) throw new AppError("nothing_due", "Nothing is due to the owner", 409);
+      throw new PayoutError("ledger_mismatch", "The statement does not match the owner's balance");
+    if (statement.due <= 0) throw new PayoutError("nothing_due", "Nothing is due to the owner");
     if (statement.due !== request.expectedAmount)
-      throw new AppError("stale_amount", "The amount due changed since the page was shown", 409);
+      throw new PayoutError("stale_amount", "The amount due changed since the page was shown");
 
     const account = await payoutAccountOf(trx, campaign.owner_id);
     const byStripe = deps.gateway.connect !== undefined && account?.payoutsEnabled === true;
@@ -136,7 +136,7 @@ export async function approvePayout(
       await trx.insertInto("payouts").values(row).execute();
     } catch (error) {
       if (isUniqueViolation(error))
-        throw new AppError("payout_in_flight", "A payout is already on its way", 409);
+        throw new PayoutError("payout_in_flight", "A payout is already on its way");
       throw error;
     }
     await audit(
@@ -165,7 +165,7 @@ export async function approvePayout(
 
 export async function getPayout(db: Db, payoutId: string): Promise<Payout> {
   const payout = await db.selectFrom("payouts").selectAll().where("id", "=", payoutId).executeTakeFirst();
-  if (!payout) throw new AppError("payout_not_found", "No such payout", 404);
+  if (!payout) throw new PayoutError("payout_not_found", "No such payout");
   return payout;
 }
 
@@ -323,10 +323,10 @@ async function decideApproved(
   await inTransaction(db, async (trx) => {
     const payout = await getPayout(trx, request.payoutId);
     if (request.campaignId !== undefined && payout.campaign_id !== request.campaignId)
-      throw new AppError("payout_not_found", "No such payout", 404);
+      throw new PayoutError("payout_not_found", "No such payout");
     const moved = await leaveApproved(trx, payout.id, change.set, now, change.bankOnly ? "bank" : undefined);
     if (!moved)
-      throw new AppError("payout_state", "This payout is no longer approved (or not a bank payout)", 409);
+      throw new PayoutError("payout_state", "This payout is no longer approved (or not a bank payout)");
     await change.then?.(trx, payout);
     await audit(
       trx,
@@ -350,8 +350,7 @@ export async function markBankPayoutPaid(
   now: Date,
 ): Promise<Payout> {
   const reference = request.reference.trim();
-  if (reference.length < 3)
-    throw new AppError("reference_required", "Give the bank reference", 400, "reference");
+  if (reference.length < 3) throw new PayoutError("reference_required", "Give the bank reference");
   return decideApproved(
     db,
     request,
@@ -373,7 +372,7 @@ export async function markPayoutFailed(
   now: Date,
 ): Promise<Payout> {
   const reason = request.reason.trim();
-  if (reason.length < 3) throw new AppError("reason_required", "Say why", 400, "reason");
+  if (reason.length < 3) throw new PayoutError("reason_required", "Say why");
   return decideApproved(
     db,
     request,
@@ -397,7 +396,7 @@ export async function overridePlatformFee(
     request.feeBps !== null &&
     (!Number.isInteger(request.feeBps) || request.feeBps < 0 || request.feeBps > 5_000)
   )
-    throw new AppError("bad_fee", "Between 0 and 50 %", 400, "feeBps");
+    throw new PayoutError("bad_fee", "Between 0 and 50 %");
   await inTransaction(db, async (trx) => {
     const campaign = await requireCampaign(trx, request.campaignId);
     await trx

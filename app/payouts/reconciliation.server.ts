@@ -3,7 +3,7 @@
 // transfer (transfers, reversals); for each of those and each kind of movement, what Stripe moved and
 // what we recorded must agree to the unit, amount and fee alike.
 import type { PaymentGateway } from "~/payments/gateway";
-import { AppError } from "~/lib/errors";
+import { PayoutError } from "~/lib/errors";
 import { inTransaction, type Db } from "~/lib/db.server";
 
 export interface ImportFilter {
@@ -24,7 +24,7 @@ export async function importBalanceLines(
   now: Date,
 ): Promise<{ seen: number; added: number; payoutsPaid: number }> {
   const connect = deps.gateway.connect;
-  if (!connect) throw new AppError("connect_unavailable", "Stripe is not configured", 409);
+  if (!connect) throw new PayoutError("connect_unavailable", "Stripe is not configured");
   let seen = 0;
   let added = 0;
   for await (const line of connect.balanceLines(filter)) {

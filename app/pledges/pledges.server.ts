@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { CancelReason, FundingModel, GatewayName, LateRelease, Pledge } from "#db/schema.ts";
-import { AppError } from "~/lib/errors";
+import { PledgeError, RefundError } from "~/lib/errors";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { MINUTE } from "~/lib/time";
 import { recordMilestones } from "~/notifications/milestones.server";
@@ -22,27 +22,6 @@ import { isChargeableAmount, maximumPledge, minimumPledge } from "~/lib/currenci
 export const CHECKOUT_HOLD = 35 * MINUTE;
 /** Stripe's shortest Checkout Session life (30 min) plus a margin: it expires before our hold does. */
 export const GATEWAY_SESSION_LIFE = 31 * MINUTE;
-
-export class PledgeError extends AppError {
-  constructor(
-    code:
-      | "campaign_not_found"
-      | "campaign_closed"
-      | "tier_not_found"
-      | "sold_out"
-      | "amount_below_minimum"
-      | "amount_too_large"
-      | "pledge_not_found"
-      | "not_changeable"
-      | "submission_reused"
-      | "amount_not_chargeable",
-    message: string,
-    status = 409,
-    field?: string,
-  ) {
-    super(code, message, status, field);
-  }
-}
 
 export interface PledgeRequest {
   campaignId: string;
@@ -155,17 +134,11 @@ async function checkAmountForTier(
 ): Promise<void> {
   const campaignId = campaign.id;
   if (!isChargeableAmount(amount, campaign.currency))
-    throw new PledgeError(
-      "amount_not_chargeable",
-      `Not an amount Stripe charges in ${campaign.currency}`,
-      400,
-      "amount",
-    );
+    throw new PledgeError("amount_not_chargeable", `Not an amount Stripe charges in ${campaign.currency}`);
   if (amount > maximumPledge(campaign.currency))
-    throw new PledgeError("amount_too_large", "Amount too large", 400, "amount");
+    throw new PledgeError("amount_too_large", "Amount too large");
   const currencyMinimum = minimumPledge(campaign.currency);
-  if (amount < currencyMinimum)
-    throw new PledgeError("amount_below_minimum", `At least ${currencyMinimum}`, 400, "amount");
+  if (amount < currencyMinimum) throw new PledgeError("amount_below_minimum", `At least ${currencyMinimum}`);
   let minimum = currencyMinimum;
   if (tierId) {
     const tier = await db
@@ -174,10 +147,10 @@ async function checkAmountForTier(
       .where("id", "=", tierId)
       .where("campaign_id", "=", campaignId)
       .executeTakeFirst();
-    if (!tier) throw new PledgeError("tier_not_found", "No such reward for this campaign", 400, "tierId");
+    if (!tier) throw new PledgeError("tier_not_found", "No such reward for this campaign");
     minimum = Math.max(minimum, tier.min_amount);
   }
-  if (amount < minimum) throw new PledgeError("amount_below_minimum", `At least ${minimum}`, 400, "amount");
+  if (amount < minimum) throw new PledgeError("amount_below_minimum", `At least ${minimum}`);
 }
 
 export async function getPledge(db: Db, pledgeId: string): Promise<Pledge | undefined> {
@@ -186,7 +159,7 @@ export async function getPledge(db: Db, pledgeId: string): Promise<Pledge | unde
 
 async function requirePledge(db: Db, pledgeId: string): Promise<Pledge> {
   const pledge = await getPledge(db, pledgeId);
-  if (!pledge) throw new PledgeError("pledge_not_found", `No pledge ${pledgeId}`, 404);
+  if (!pledge) throw new PledgeError("pledge_not_found", `No pledge ${pledgeId}`);
   return pledge;
 }
 
@@ -196,7 +169,7 @@ async function campaignAcceptsPledges(db: Db, campaignId: string, now: Date) {
     .select(["id", "status", "deadline_at", "currency", "funding_model"])
     .where("id", "=", campaignId)
     .executeTakeFirst();
-  if (!campaign) throw new PledgeError("campaign_not_found", "No such campaign", 404);
+  if (!campaign) throw new PledgeError("campaign_not_found", "No such campaign");
   const open = campaign.status === "live" && campaign.deadline_at !== null && campaign.deadline_at > iso(now);
   return { campaign, open };
 }
@@ -216,7 +189,7 @@ export async function findRepeatedPledge(
     .where("submission_key", "=", submissionKey)
     .executeTakeFirst();
   if (existing && existing.campaign_id !== campaignId)
-    throw new PledgeError("submission_reused", "This form's key belongs to another pledge", 409);
+    throw new PledgeError("submission_reused", "This form's key belongs to another pledge");
   return existing;
 }
 
@@ -234,7 +207,7 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
       if (!open) throw new PledgeError("campaign_closed", "This campaign no longer takes pledges");
       await checkAmountForTier(trx, campaign, request.tierId, request.amount);
       if (request.tierId && !(await claimTierUnit(trx, request.tierId))) {
-        throw new PledgeError("sold_out", "This reward has just sold out", 409, "tierId");
+        throw new PledgeError("sold_out", "This reward has just sold out");
       }
       const pledge: Pledge = {
         id: randomUUID(),
@@ -716,7 +689,7 @@ export async function applySucceededRefund(
     .where(sql<boolean>`refunded_amount + ${refund.amount} <= amount`)
     .executeTakeFirst();
   if (moved.numUpdatedRows !== 1n)
-    throw new AppError("refund_exceeds_pledge", `Refund ${refund.id} exceeds pledge ${refund.pledgeId}`, 500);
+    throw new RefundError("refund_exceeds_pledge", `Refund ${refund.id} exceeds pledge ${refund.pledgeId}`);
   const pledge = await requirePledge(trx, refund.pledgeId);
   const counted = ["committed", "collected", "payment_failed"].includes(before.status);
   const full = pledge.refunded_amount === pledge.amount;
@@ -800,14 +773,18 @@ export async function changePledge(
   return inTransaction(db, async (trx) => {
     const pledge = await requirePledge(trx, pledgeId);
     const { campaign, open } = await campaignAcceptsPledges(trx, pledge.campaign_id, now);
-    if (!open) throw new PledgeError("campaign_closed", "This campaign no longer takes changes");
+    // On the pledge's own page a closed campaign reads as what it means there: the pledge is locked.
+    if (!open)
+      throw new PledgeError("campaign_closed", "This campaign no longer takes changes", {
+        messageKey: "pledgePage.locked",
+      });
     if (pledge.status !== "committed" || campaign.funding_model !== "all_or_nothing") {
       throw new PledgeError("not_changeable", "This pledge can no longer be changed");
     }
     await checkAmountForTier(trx, campaign, change.tierId, change.amount);
     if (change.tierId !== pledge.tier_id) {
       if (change.tierId && !(await claimTierUnit(trx, change.tierId))) {
-        throw new PledgeError("sold_out", "This reward has just sold out", 409, "tierId");
+        throw new PledgeError("sold_out", "This reward has just sold out");
       }
       await releaseTierUnit(trx, pledge);
       await trx

@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import type { Refund } from "#db/schema.ts";
 import type { PaymentGateway } from "~/payments/gateway";
 import { audit, type Actor } from "~/ledger/audit.server";
-import { AppError } from "~/lib/errors";
+import { RefundError, isAppError } from "~/lib/errors";
 import { inTransaction, type Db } from "~/lib/db.server";
 import { MINUTE } from "~/lib/time";
 import { applySucceededRefund, getPledge } from "./pledges.server";
@@ -33,16 +33,16 @@ export interface RefundRequest {
  */
 export async function reserveRefund(db: Db, request: RefundRequest, now: Date): Promise<Refund> {
   const reason = request.reason.trim();
-  if (reason.length < 3) throw new AppError("reason_required", "Say why", 400, "reason");
+  if (reason.length < 3) throw new RefundError("reason_required", "Say why");
   const { pledgeId, amount } = request;
   if (!Number.isSafeInteger(amount) || amount <= 0)
-    throw new AppError("bad_refund_amount", "Refund at least one cent", 400, "amount");
+    throw new RefundError("bad_refund_amount", "Refund at least one cent");
   return inTransaction(db, async (trx) => {
     if (request.campaignId !== undefined) {
       // Asked from a campaign's page: the pledge must be one of that campaign's.
       const pledge = await getPledge(trx, pledgeId);
       if (pledge?.campaign_id !== request.campaignId)
-        throw new AppError("pledge_not_found", "No such pledge", 404);
+        throw new RefundError("pledge_not_found", "No such pledge");
     }
     const reserved = await trx
       .updateTable("pledges")
@@ -53,12 +53,12 @@ export async function reserveRefund(db: Db, request: RefundRequest, now: Date): 
       .where(sql<boolean>`amount - refunded_amount - refund_reserved >= ${amount}`)
       .executeTakeFirst();
     const pledge = await getPledge(trx, pledgeId);
-    if (!pledge) throw new AppError("pledge_not_found", "No such pledge", 404);
+    if (!pledge) throw new RefundError("pledge_not_found", "No such pledge");
     if (reserved.numUpdatedRows !== 1n) {
       if (pledge.status !== "collected" || !pledge.payment_intent_id)
-        throw new AppError("not_refundable", "Only a collected pledge can be refunded", 409);
+        throw new RefundError("not_refundable", "Only a collected pledge can be refunded");
       const left = pledge.amount - pledge.refunded_amount - pledge.refund_reserved;
-      throw new AppError("bad_refund_amount", `Refund between 1 and ${left}`, 400, "amount");
+      throw new RefundError("bad_refund_amount", `Refund between 1 and ${left}`);
     }
     const refund: Refund = {
       id: randomUUID(),
@@ -98,7 +98,7 @@ export async function finishRefund(
   now: Date,
 ): Promise<RefundOutcome> {
   const pledge = await getPledge(deps.db, refund.pledge_id);
-  if (!pledge?.payment_intent_id) throw new AppError("not_refundable", "No payment to refund", 409);
+  if (!pledge?.payment_intent_id) throw new RefundError("not_refundable", "No payment to refund");
   const answer = await deps.gateway.refundPayment({
     pledgeId: refund.pledge_id,
     refundId: refund.id,
@@ -181,21 +181,21 @@ export async function refundPledge(
   // The reservation must be committed before the gateway is asked (and the simulated gateway takes
   // the pledge's lock on its own connection): never inside a caller's transaction.
   if (deps.db.isTransaction)
-    throw new AppError("refund_in_transaction", "A refund runs outside any transaction", 500);
+    throw new RefundError("refund_in_transaction", "A refund runs outside any transaction");
   const refund = await reserveRefund(deps.db, request, now);
   let outcome: RefundOutcome;
   try {
     outcome = await finishRefund(deps, refund, now);
   } catch (error) {
-    if (error instanceof AppError) throw error;
+    if (isAppError(error)) throw error;
     console.warn(`Refund ${refund.id} is reserved; the gateway did not answer: ${String(error)}`);
     return { id: refund.id, status: "pending", refundId: null };
   }
   if (outcome.status === "refused")
-    throw new AppError("refund_refused", `The payment provider refused: ${outcome.message}`, 409, "amount");
+    throw new RefundError("refund_refused", `The payment provider refused: ${outcome.message}`);
   if (outcome.status === "already") {
     if (outcome.refund.status === "failed")
-      throw new AppError("refund_refused", "The payment provider refused this refund", 409, "amount");
+      throw new RefundError("refund_refused", "The payment provider refused this refund");
     return { id: refund.id, status: "succeeded", refundId: outcome.refund.gateway_refund_id };
   }
   return { id: refund.id, status: "succeeded", refundId: outcome.gatewayRefundId };

@@ -13,8 +13,7 @@ import { assertCsrf } from "~/auth/csrf.server";
 import { requireUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
 import { payoutAccountOf, refreshPayoutAccount, startOnboarding } from "~/payouts/accounts.server";
-import { AppError } from "~/lib/errors";
-import type { MessageKey } from "~/i18n/keys";
+import { refusalOf } from "~/lib/forms.server";
 import { matchesTranslator, useTranslate } from "~/components/use-locale";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -46,9 +45,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
     return redirect(url);
   } catch (error) {
-    if (error instanceof AppError && error.code === "connect_unavailable")
-      return data({ error: "payouts.error.noStripe" as MessageKey }, { status: 409 });
-    throw error;
+    const { status, message } = refusalOf(error);
+    return data({ error: message }, { status });
   }
 }
 

@@ -5,8 +5,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requestSignInLink } from "~/notifications/sign-in-email.server";
 import { FormField } from "~/components/FormField";
-import { AppError } from "~/lib/errors";
-import { clip } from "~/lib/form-echo";
+import { parseForm, refusalOf } from "~/lib/forms.server";
 import type { MessageKey } from "~/i18n/keys";
 import { useTranslate } from "~/components/use-locale";
 import { requestLocale, safeRedirectPath } from "~/lib/request.server";
@@ -22,28 +21,25 @@ export function loader({ request }: LoaderFunctionArgs) {
 const schema = z.object({ email: z.string().trim().email(), redirectTo: z.string().optional() });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = Object.fromEntries(await request.formData());
-  const parsed = schema.safeParse(form);
-  const email = clip(String(form.email ?? ""), 254);
-  if (!parsed.success)
+  const form = await parseForm(request, schema, { limits: { email: 254 } });
+  const email = form.values.email ?? "";
+  if (!form.ok)
     return data({ sent: false, error: "auth.invalidEmail" as MessageKey, email }, { status: 400 });
   try {
     await requestSignInLink(
       context.db,
       {
-        email: parsed.data.email,
+        email: form.data.email,
         ip: context.clientIp,
-        redirectTo: safeRedirectPath(parsed.data.redirectTo, "/account"),
+        redirectTo: safeRedirectPath(form.data.redirectTo, "/account"),
         locale: requestLocale(request),
         publicUrl: context.config.PUBLIC_URL,
       },
       context.clock(),
     );
   } catch (error) {
-    if (error instanceof AppError && error.status === 429) {
-      return data({ sent: false, error: "auth.tooMany" as MessageKey, email }, { status: 429 });
-    }
-    throw error;
+    const { status, message } = refusalOf(error);
+    return data({ sent: false, error: message, email }, { status });
   }
   return data({ sent: true, error: null, email });
 }

@@ -3,7 +3,7 @@
 // A bad signature is a 400 (Stripe retries, nothing recorded); anything else known is a 200.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleStripeWebhook } from "~/checkout/webhooks.server";
-import { AppError } from "~/lib/errors";
+import { CheckoutError } from "~/lib/errors";
 
 export async function action({ request, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405 });
@@ -25,7 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
     return Response.json({ received: true, ...result });
   } catch (error) {
-    if (error instanceof AppError && error.code === "bad_signature") {
+    if (error instanceof CheckoutError && error.code === "bad_signature") {
       return Response.json({ error: error.message }, { status: 400 });
     }
     throw error;

@@ -2,6 +2,7 @@
 // in the payouts to review; its statement page shows where the money went; the admin approves the
 // amount due, records the bank transfer with its reference (a missing one is pointed out, with the
 // focus and what was typed kept), and the payout is listed as paid. No page error on the way.
+import { randomUUID } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { axeViolations, launchBrowser, signInByEmail, skipBrowser } from "../support/browser";
@@ -82,6 +83,29 @@ describe.skipIf(skipBrowser)("an admin's payout in Chromium", () => {
     await page.getByText("Vos versements se font par virement bancaire").waitFor();
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test("a form sent for a campaign that does not exist answers the site's 404 page, not a 500", async () => {
+    // The fee form of a real statement, sent (without JavaScript) to an unknown campaign: the domain
+    // refuses with campaign_not_found, which no route catches, and the page keeps its 404.
+    const { context, page } = await signInByEmail(browser, server, "payouts-e2e@example.org");
+    await page.goto(`${server.url}/admin/payouts`);
+    await page.getByRole("link", { name: "Un four à pain pour la Briqueterie" }).first().click();
+    await page.getByRole("heading", { level: 1, name: /Relevé — Un four à pain/ }).waitFor();
+    const unknown = randomUUID();
+    const answer = page.waitForResponse(
+      (response) => response.request().method() === "POST" && response.url().includes(unknown),
+    );
+    await page.evaluate((target) => {
+      const form = document.querySelector<HTMLFormElement>('form[aria-labelledby="fee-title"]')!;
+      form.action = target;
+      form.submit();
+    }, `/admin/payouts/${unknown}`);
+    expect((await answer).status()).toBe(404);
+    await page.getByRole("heading", { level: 1, name: "Page introuvable" }).waitFor();
+    await expect(page.locator(".error-page__status").textContent()).resolves.toBe("404");
+    await page.getByText("Cette page n'existe pas ou plus.").waitFor();
     await context.close();
   });
 });

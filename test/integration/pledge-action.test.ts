@@ -101,6 +101,16 @@ test("all-or-nothing needs the consent box, and every error shows at once", asyn
   });
 });
 
+test("a refused form shows its boxes as they were: an unticked one unticked, a ticked one ticked", async () => {
+  const { consent: _unticked, ...form } = valid();
+  const answer = await post("atelier", { ...form, anonymous: "on", name: "" });
+  expect(answer.status).toBe(400);
+  expect(answer.data?.errors).toMatchObject({ consent: "pledge.error.consentRequired" });
+  // The page ticks a box when its value is truthy (defaultChecked={Boolean(…)}).
+  expect(Boolean(answer.data?.values.consent)).toBe(false);
+  expect(Boolean(answer.data?.values.anonymous)).toBe(true);
+});
+
 test("a closed campaign refuses with a page error; a draft or unknown campaign is not found", async () => {
   const closed = await post("finie", { ...valid(), tierId: "" });
   expect(closed.status).toBe(409);

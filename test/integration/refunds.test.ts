@@ -7,7 +7,7 @@ import { createSimulatedGateway } from "~/payments/simulated.server";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { applyStripeEvent } from "~/checkout/webhooks.server";
 import { getPledge, recordRefund } from "~/pledges/pledges.server";
-import { AppError } from "~/lib/errors";
+import { RefundError } from "~/lib/errors";
 import {
   finishRefund,
   finishReservedRefunds,
@@ -423,7 +423,10 @@ test("a refund keeps who asked for it, and a refusal we understand is not taken 
   const failing: PaymentGateway = {
     ...createSimulatedGateway(db),
     refundPayment: async () => {
-      throw new AppError("gateway_misconfigured", "No refunds on this account", 409);
+      // A refusal the gateway understands, of a kind no domain's table names: an AppError all the same.
+      throw Object.assign(new RefundError("refund_refused", "No refunds on this account"), {
+        code: "gateway_misconfigured",
+      });
     },
   };
   await expect(

@@ -6,7 +6,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.ts";
 import { pageLanguage } from "~/i18n/catalogue.server";
-import { AppError } from "~/lib/errors";
+import { CampaignError, CheckoutError, LedgerError } from "~/lib/errors";
 import { withOutageAnswers } from "~/lib/outage.server";
 
 let unreachable: DatabaseHandle;
@@ -85,9 +85,9 @@ test("other errors, answers and missing functions are left as they are", async (
   expect(await build.routes.ok!.module.loader!(args() as never)).toEqual({ fine: true });
 });
 
-test("an AppError nobody caught answers its own status: JSON with its code for a page, text for a resource route", async () => {
+test("an AppError nobody caught answers its own status: JSON with its code and words for a page, text for a resource route", async () => {
   const missing = () => {
-    throw new AppError("campaign_not_found", "No such campaign", 404);
+    throw new CampaignError("campaign_not_found", "No such campaign");
   };
   const build = withOutageAnswers(
     buildWith({ page: { default: () => null, loader: missing }, csv: { loader: missing } }),
@@ -96,9 +96,36 @@ test("an AppError nobody caught answers its own status: JSON with its code for a
   const page = (await thrownBy(build.routes.page!.module.loader)) as Response;
   expect(page).toBeInstanceOf(Response);
   expect(page.status).toBe(404);
-  expect(await page.json()).toEqual({ appError: { code: "campaign_not_found" } });
+  expect(await page.json()).toEqual({
+    appError: { code: "campaign_not_found", message: "error.notFound.body" },
+  });
   const csv = (await thrownBy(build.routes.csv!.module.loader, { "Accept-Language": "en" })) as Response;
   expect(csv.status).toBe(404);
   expect(csv.headers.get("Content-Type")).toBe("text/plain; charset=utf-8");
   expect(await csv.text()).toBe("Page not found\n");
+});
+
+test("a 503 AppError (nothing done, try again) keeps its status; a 500 one is a fault and goes through", async () => {
+  const unavailable = () => {
+    throw new CheckoutError("payment_unavailable", "The payment service did not answer");
+  };
+  const fault = new LedgerError("ledger_unbalanced", "Entries must sum to zero");
+  const build = withOutageAnswers(
+    buildWith({
+      page: { default: () => null, loader: unavailable },
+      broken: {
+        default: () => null,
+        loader: () => {
+          throw fault;
+        },
+      },
+    }),
+    () => undefined,
+  );
+  const page = (await thrownBy(build.routes.page!.module.loader)) as Response;
+  expect(page.status).toBe(503);
+  expect(await page.json()).toEqual({
+    appError: { code: "payment_unavailable", message: "pledge.error.paymentUnavailable" },
+  });
+  expect(await thrownBy(build.routes.broken!.module.loader)).toBe(fault);
 });
