@@ -17,18 +17,11 @@ import {
 } from "~/auth/rate-limit.server";
 import { PledgeForm } from "~/components/pledges/PledgeForm";
 import { beginCheckout, repeatedCheckout } from "~/checkout/checkout.server";
-import {
-  fieldErrors,
-  pledgeFormSchema,
-  type PledgeFormErrors,
-  type PledgeFormValues,
-} from "~/pledges/pledge-form";
+import { pledgeFormSchema, type PledgeFormErrors, type PledgeFormValues } from "~/pledges/pledge-form";
 import { getPledgeOptions } from "~/pledges/pledge-options.server";
-import { AppError } from "~/lib/errors";
 import { minimumPledge } from "~/lib/currencies";
-import { echoValues, fieldLimits } from "~/lib/form-echo";
+import { parseForm, refusal } from "~/lib/forms.server";
 import { intlLocale } from "~/i18n/catalogue.server";
-import type { MessageKey } from "~/i18n/keys";
 import { matchesTranslator, useTranslate } from "~/components/use-locale";
 import { toInputAmount } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
@@ -68,17 +61,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-const errorKeys: Record<string, MessageKey> = {
-  campaign_closed: "pledge.error.campaignClosed",
-  sold_out: "pledge.error.soldOut",
-  tier_not_found: "pledge.error.tierUnknown",
-  amount_below_minimum: "pledge.error.amountBelowMinimum",
-  amount_not_chargeable: "pledge.error.amountDecimals",
-  amount_too_large: "pledge.error.amountTooLarge",
-  payment_unavailable: "pledge.error.paymentUnavailable",
-  submission_reused: "pledge.error.formExpired",
-};
-
 /** Fields whose schema sets no length: an amount as typed, a tier id, the form's submission key. */
 const echoLimits = { amount: 32, tierId: 64, submissionKey: 64 };
 
@@ -87,17 +69,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const now = context.clock();
   const options = await getPledgeOptions(context.db, { slug: params.slug ?? "", locale, now });
   if (!options) throw notFound();
-  const form = await request.formData();
-  const values: PledgeFormValues = {
-    tierId: String(form.get("tierId") ?? ""),
-    amount: String(form.get("amount") ?? ""),
-    name: String(form.get("name") ?? ""),
-    email: String(form.get("email") ?? ""),
-    comment: String(form.get("comment") ?? ""),
-    anonymous: form.get("anonymous") === "on",
-    consent: form.get("consent") === "on",
-    submissionKey: String(form.get("submissionKey") ?? ""),
-  };
   const schema = pledgeFormSchema({
     currency: options.campaign.currency,
     locale: intlLocale(locale),
@@ -105,15 +76,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     tiers: options.tiers,
   });
   // What was typed comes back with the errors, but never more than each field can hold.
-  const echoed: PledgeFormValues = {
-    ...values,
-    ...(echoValues({ ...values }, fieldLimits(schema, echoLimits)) as Omit<
-      PledgeFormValues,
-      "anonymous" | "consent"
-    >),
-  };
+  const form = await parseForm(request, schema, { limits: echoLimits, checkboxes: ["anonymous", "consent"] });
+  // Every field of the schema is there (a missing one reads as empty), the checkboxes "on" or absent.
+  const values = form.values as Partial<PledgeFormValues> as PledgeFormValues;
   const fail = (errors: PledgeFormErrors, status: number, headers?: HeadersInit) =>
-    data({ errors, values: echoed }, { status, headers });
+    data({ errors, values }, { status, headers });
   // Too many: the form comes back as it was typed, with when to try again.
   const tooMany = (retryAfterSeconds: number) =>
     fail({ form: "limit.tooMany" }, 429, { "Retry-After": String(retryAfterSeconds) });
@@ -124,24 +91,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     const url = await repeatedCheckout(context.db, {
       campaignId: options.campaign.id,
-      submissionKey: values.submissionKey,
+      submissionKey: form.fields.submissionKey ?? "",
     });
     if (url) return redirect(url);
   } catch (error) {
-    if (error instanceof AppError && errorKeys[error.code])
-      return fail({ form: errorKeys[error.code] }, error.status);
-    throw error;
+    return refusal(error, values);
   }
 
-  const parsed = schema.safeParse(values);
-  if (!parsed.success) return fail(fieldErrors(parsed.error), 400);
-  const byEmail = await limitPledgesByEmail(context.db, context.config, parsed.data.email);
+  if (!form.ok) return fail(form.errors, 400);
+  const byEmail = await limitPledgesByEmail(context.db, context.config, form.data.email);
   if (!byEmail.allowed) return tooMany(byEmail.retryAfterSeconds);
   const hold = {
-    tierId: parsed.data.tierId,
-    email: parsed.data.email,
+    tierId: form.data.tierId,
+    email: form.data.email,
     ip: context.clientIp,
-    submissionKey: parsed.data.submissionKey,
+    submissionKey: form.data.submissionKey,
   };
   if (!(await mayHoldAnotherUnit(context.db, context.config, hold, now))) {
     return fail({ form: "limit.holds" }, 429);
@@ -157,14 +121,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       },
       {
         campaignId: options.campaign.id,
-        tierId: parsed.data.tierId,
-        amount: parsed.data.amount,
-        backerName: parsed.data.name,
-        backerEmail: parsed.data.email,
-        comment: parsed.data.comment,
-        anonymous: parsed.data.anonymous,
+        tierId: form.data.tierId,
+        amount: form.data.amount,
+        backerName: form.data.name,
+        backerEmail: form.data.email,
+        comment: form.data.comment,
+        anonymous: form.data.anonymous,
         locale,
-        submissionKey: parsed.data.submissionKey,
+        submissionKey: form.data.submissionKey,
       },
       {
         slug: options.campaign.slug,
@@ -176,11 +140,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await recordPledgeOrigin(context.db, pledge.id, context.clientIp, now);
     return redirect(url);
   } catch (error) {
-    if (error instanceof AppError && errorKeys[error.code]) {
-      const field = (error.field ?? "form") as keyof PledgeFormErrors;
-      return fail({ [field]: errorKeys[error.code] }, error.status);
-    }
-    throw error;
+    return refusal(error, values);
   }
 }
 
