@@ -1,12 +1,14 @@
 // The charge run's claim on a pledge, at its edges: a worker's claim holds for STALE_CHARGE_CLAIM
 // exactly (it may still be charging), and another worker takes it over a millisecond later (the
-// first one died); a failed pledge waits for its backer's new card.
+// first one died); a failed pledge waits for its backer's new card; requests to the gateway start
+// 1/rate apart whatever the concurrency; on PostgreSQL a run takes the due pledges another worker is
+// not holding instead of waiting for it.
 import { expect, test } from "vitest";
 import { createSimulatedGateway } from "~/payments/simulated.server";
 import { recordPaymentFailure, startPledge, commitPledge, getPledge } from "~/pledges/pledges.server";
 import { runChargeRun, STALE_CHARGE_CLAIM } from "~/pledges/charging.server";
 import { createCampaign, pledgeRequest } from "../support/factories";
-import { useTestDatabase } from "../support/database";
+import { testEngine, useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
 const closedAt = new Date("2026-12-09T10:00:00.000Z");
@@ -26,6 +28,22 @@ async function succeededWithPledge(card = "visa") {
   );
   await db.updateTable("campaigns").set({ status: "succeeded" }).where("id", "=", campaign).execute();
   return pledge.id;
+}
+
+/** The simulated gateway, noting when each off-session charge starts. */
+function timedGateway() {
+  const gateway = createSimulatedGateway(database().db);
+  const starts: number[] = [];
+  return {
+    starts,
+    gateway: {
+      ...gateway,
+      chargeSavedCard(request: Parameters<typeof gateway.chargeSavedCard>[0]) {
+        starts.push(performance.now());
+        return gateway.chargeSavedCard(request);
+      },
+    },
+  };
 }
 
 function run(at: Date) {
@@ -57,3 +75,61 @@ test("a failed pledge is charged again only once its backer asks for a retry", a
   await db.updateTable("pledges").set({ retry_requested: 1 }).where("id", "=", pledge).execute();
   expect(await run(closedAt)).toEqual({ ...idle, charged: 1 });
 });
+
+test("charges start 1/rate apart, whatever the concurrency, and no slower", async () => {
+  const { db, engine } = database();
+  for (let i = 0; i < 5; i++) await succeededWithPledge();
+  const { gateway, starts } = timedGateway();
+  const began = performance.now();
+  const report = await runChargeRun(
+    { db, engine, gateway, clock: () => closedAt },
+    { rate: 20, concurrency: 10 },
+  );
+  expect(report).toMatchObject({ charged: 5, errors: 0 });
+  const gaps = starts.slice(1).map((at, i) => at - starts[i]!);
+  // 20 a second: 50 ms between the starts the limiter gives (the database work before each request
+  // adds a few milliseconds of jitter to when the gateway sees it).
+  for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(30);
+  expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(4 * 50 - 10);
+  // The first starts at once and the run does not wait longer than the rate asks.
+  expect(starts[0]! - began).toBeLessThan(1_000);
+  expect(performance.now() - began).toBeLessThan(4 * 50 + 1_500);
+});
+
+test.runIf(testEngine() === "postgres")(
+  "on PostgreSQL a run charges the due pledges no one holds and does not wait for those another worker holds",
+  async () => {
+    const { db, engine } = database();
+    const pledges = [];
+    for (let i = 0; i < 4; i++) pledges.push(await succeededWithPledge());
+    const held = pledges.slice(0, 2);
+    // Another worker's claim in flight: its open transaction holds these rows.
+    const holder = await db.startTransaction().execute();
+    let report: Awaited<ReturnType<typeof run>> | "waited";
+    let charge: ReturnType<typeof run> | undefined;
+    try {
+      await holder.selectFrom("pledges").select("id").where("id", "in", held).forUpdate().execute();
+      charge = runChargeRun(
+        { db, engine, gateway: createSimulatedGateway(db), clock: () => closedAt },
+        { rate: 1_000, batch: 2 },
+      );
+      report = await Promise.race([
+        charge,
+        new Promise<"waited">((resolve) => setTimeout(() => resolve("waited"), 3_000)),
+      ]);
+    } finally {
+      await holder.rollback().execute();
+      await charge;
+    }
+    expect(report).toMatchObject({ charged: 2 });
+    const statuses = await db
+      .selectFrom("pledges")
+      .select(["id", "status"])
+      .where("id", "in", pledges)
+      .execute();
+    expect(statuses.filter((p) => held.includes(p.id)).map((p) => p.status)).toEqual([
+      "committed",
+      "committed",
+    ]);
+  },
+);
