@@ -6,6 +6,12 @@
 //   npx tsx test/mutation/verify-survivors.ts node_modules/.cache/mutation/mutation.json \
 //     test/integration/pledge-rules.test.ts test/integration/refunds.test.ts
 //
+// Mutants without coverage are checked too (a test written since may reach them). To check one file,
+// or some of its lines, name it before the test files:
+//
+//   npx tsx test/mutation/verify-survivors.ts /tmp/mutation.json --only app/payouts/payouts.server.ts:20-80 \
+//     test/integration/payout-rules.test.ts
+//
 // Prints one line per survivor (KILLED, TIMEOUT after 3 min, or ALIVE) and a summary; writes nothing else.
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -27,11 +33,15 @@ interface Report {
 }
 
 const root = resolve(import.meta.dirname, "../..");
-const [reportPath, ...tests] = process.argv.slice(2);
+const [reportPath, ...rest] = process.argv.slice(2);
+const only = rest[0] === "--only" ? rest[1] : undefined;
+const tests = only === undefined ? rest : rest.slice(2);
 if (!reportPath || tests.length === 0) {
-  console.error("usage: verify-survivors.ts <mutation.json> <test file>…");
+  console.error("usage: verify-survivors.ts <mutation.json> [--only <file>[:<from>-<to>]] <test file>…");
   process.exit(2);
 }
+const [onlyFile, onlyLines] = only?.split(":") ?? [];
+const [fromLine, toLine] = onlyLines ? onlyLines.split("-").map(Number) : [1, Infinity];
 
 /** Offset of a 1-based line and column in `source`. */
 function offsetOf(source: string, { line, column }: Position): number {
@@ -50,12 +60,19 @@ const report = JSON.parse(readFileSync(reportPath, "utf8")) as Report;
 let killed = 0;
 let alive = 0;
 for (const [file, { source, mutants }] of Object.entries(report.files)) {
+  if (onlyFile !== undefined && file !== onlyFile) continue;
   const path = resolve(root, file);
   if (readFileSync(path, "utf8") !== source) {
     console.error(`${file} changed since the report: run Stryker on it again first`);
     process.exit(2);
   }
-  for (const mutant of mutants.filter((m) => m.status === "Survived")) {
+  const candidates = mutants.filter(
+    (m) =>
+      (m.status === "Survived" || m.status === "NoCoverage") &&
+      m.location.start.line >= fromLine! &&
+      m.location.start.line <= (toLine ?? fromLine!),
+  );
+  for (const mutant of candidates) {
     const start = offsetOf(source, mutant.location.start);
     const end = offsetOf(source, mutant.location.end);
     writeFileSync(path, source.slice(0, start) + (mutant.replacement ?? "") + source.slice(end));
