@@ -2,7 +2,7 @@
 // and so does every domain command that is given an actor (docs/decisions/028).
 import type { User } from "#db/schema.ts";
 import type { Config } from "~/lib/config.server";
-import { AppError } from "~/lib/errors";
+import { AuthError } from "~/lib/errors";
 
 export type Role = "admin" | "owner" | "backer";
 
@@ -61,5 +61,5 @@ export function assertCan(
 
 /** A domain command's refusal: the same rule, as the typed error commands throw. */
 export function assertAllowed(actor: Actor, permission: Permission): void {
-  if (!allows(actor, permission)) throw new AppError("forbidden", "Not yours to do", 403);
+  if (!allows(actor, permission)) throw new AuthError("forbidden", "Not yours to do");
 }

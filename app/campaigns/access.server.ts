@@ -6,7 +6,7 @@ import type { Campaign } from "#db/schema.ts";
 import { assertAllowed, assertCan, type Actor } from "~/auth/policy.server";
 import { requireUser, type SignedInUser } from "~/auth/session.server";
 import type { Db } from "~/lib/db.server";
-import { AppError } from "~/lib/errors";
+import { CampaignError } from "~/lib/errors";
 import { notFound } from "~/lib/request.server";
 
 /** What a command about a campaign is given: which campaign, and who asks. */
@@ -29,7 +29,7 @@ export async function campaignForCommand(
   permission: "campaign.manage" | "admin.access" = "campaign.manage",
 ): Promise<Campaign> {
   const campaign = await findCampaign(db, target.campaignId);
-  if (!campaign) throw new AppError("campaign_not_found", "No such campaign", 404);
+  if (!campaign) throw new CampaignError("campaign_not_found", "No such campaign");
   assertAllowed(
     target.actor,
     permission === "admin.access" ? { action: permission } : { action: permission, campaign },

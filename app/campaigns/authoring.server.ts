@@ -9,7 +9,7 @@ import type { Campaign, Database } from "#db/schema.ts";
 import { queueEmails, type QueuedEmail } from "~/notifications/outbox.server";
 import { campaignBackers, campaignForEmails, snapshotFor } from "~/notifications/snapshot.server";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
-import { AppError } from "~/lib/errors";
+import { CampaignError } from "~/lib/errors";
 import { campaignPagesChanged } from "~/lib/page-changes";
 import { campaignForCommand, type CampaignTarget } from "./access.server";
 import type { CampaignInput, TierInput } from "./campaign-form";
@@ -24,7 +24,7 @@ export interface GoalTarget extends CampaignTarget {
 
 const iso = (d: Date) => d.toISOString();
 const frozen = (c: Pick<Campaign, "status">) => !["draft", "in_review"].includes(c.status);
-const slugTaken = () => new AppError("slug_taken", "This address is taken", 409, "slug");
+const slugTaken = () => new CampaignError("slug_taken", "This address is taken");
 
 /** The tier named, if it is one of the target campaign's (checked by then). */
 async function tierOf(db: Db, target: TierTarget) {
@@ -34,7 +34,7 @@ async function tierOf(db: Db, target: TierTarget) {
     .where("id", "=", target.tierId)
     .where("campaign_id", "=", target.campaignId)
     .executeTakeFirst();
-  if (!tier) throw new AppError("tier_not_found", "No such tier", 404);
+  if (!tier) throw new CampaignError("tier_not_found", "No such tier");
   return tier;
 }
 
@@ -45,7 +45,7 @@ async function goalOf(db: Db, target: GoalTarget) {
     .where("id", "=", target.goalId)
     .where("campaign_id", "=", target.campaignId)
     .executeTakeFirst();
-  if (!goal) throw new AppError("goal_not_found", "No such stretch goal", 404);
+  if (!goal) throw new CampaignError("goal_not_found", "No such stretch goal");
   return goal;
 }
 
@@ -105,7 +105,7 @@ export async function updateCampaign(
         ["endDate", input.endDate || null, campaign.end_date],
       ];
       const field = changed.find(([, next, before]) => next !== before)?.[0];
-      if (field) throw new AppError("frozen_after_launch", "Frozen once launched", 409, field);
+      if (field) throw new CampaignError("frozen_after_launch", "Frozen once launched", { field });
     }
     try {
       await trx
@@ -150,7 +150,7 @@ export async function addTier(db: Db, target: CampaignTarget, tier: TierInput, n
   const id = await inTransaction(db, async (trx) => {
     const campaign = await campaignForCommand(trx, target);
     if (["succeeded", "failed", "canceled"].includes(campaign.status))
-      throw new AppError("closed", "Closed", 409);
+      throw new CampaignError("closed", "Closed");
     const last = await trx
       .selectFrom("reward_tiers")
       .select((eb) => eb.fn.max("position").as("position"))
@@ -183,17 +183,17 @@ export async function updateTier(db: Db, target: TierTarget, tier: TierInput): P
     const campaign = await campaignForCommand(trx, target);
     const current = await tierOf(trx, target);
     if (frozen(campaign) && tier.minAmount !== current.min_amount) {
-      throw new AppError("frozen_after_launch", "A launched tier keeps its price", 409, "minimum");
+      throw new CampaignError("frozen_after_launch", "A launched tier keeps its price", { field: "minimum" });
     }
     if (tier.limit !== null && tier.limit < current.claimed_count) {
-      throw new AppError("limit_below_claimed", `At least ${current.claimed_count}`, 409, "limit");
+      throw new CampaignError("limit_below_claimed", `At least ${current.claimed_count}`);
     }
     if (
       frozen(campaign) &&
       current.stock_limit !== null &&
       (tier.limit === null ? false : tier.limit < current.stock_limit)
     ) {
-      throw new AppError("limit_lowered", "A launched tier's limit can only be raised", 409, "limit");
+      throw new CampaignError("limit_lowered", "A launched tier's limit can only be raised");
     }
     await trx
       .updateTable("reward_tiers")
@@ -221,7 +221,7 @@ export async function removeTier(db: Db, target: TierTarget): Promise<void> {
       .where("tier_id", "=", tier.id)
       .limit(1)
       .executeTakeFirst();
-    if (pledged) throw new AppError("tier_has_pledges", "A tier with pledges stays", 409);
+    if (pledged) throw new CampaignError("tier_has_pledges", "A tier with pledges stays");
     await trx
       .deleteFrom("content_translations")
       .where("subject_type", "=", "reward_tier")
@@ -352,7 +352,7 @@ export async function postUpdate(
   const posted = await inTransaction(db, async (trx) => {
     const campaign = await campaignForCommand(trx, target);
     if (campaign.status === "draft" || campaign.status === "in_review")
-      throw new AppError("not_public", "Updates are posted once the campaign is public", 409);
+      throw new CampaignError("not_public", "Updates are posted once the campaign is public");
     const id = randomUUID();
     await trx
       .insertInto("campaign_updates")

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { AppError } from "~/lib/errors";
+import { CampaignError } from "~/lib/errors";
 
 export const MAX_COVER_BYTES = 2 * 1024 * 1024;
 
@@ -32,10 +32,9 @@ export function uploadsDir(dataDir: string): string {
 
 /** Saves a cover and returns its public path (`/uploads/<name>`). */
 export async function saveCover(dataDir: string, bytes: Buffer): Promise<string> {
-  if (bytes.length === 0 || bytes.length > MAX_COVER_BYTES)
-    throw new AppError("bad_cover", "Too large", 400, "cover");
+  if (bytes.length === 0 || bytes.length > MAX_COVER_BYTES) throw new CampaignError("bad_cover", "Too large");
   const kind = imageKind(bytes);
-  if (!kind) throw new AppError("bad_cover", "Not an image we accept", 400, "cover");
+  if (!kind) throw new CampaignError("bad_cover", "Not an image we accept");
   const name = `${randomUUID()}.${kind.ext}`;
   await mkdir(uploadsDir(dataDir), { recursive: true });
   await writeFile(join(uploadsDir(dataDir), name), bytes);

@@ -3,10 +3,9 @@
 // command, which checks that the campaign and the tier or goal named are the actor's.
 import type { Campaign } from "#db/schema.ts";
 import type { Actor } from "~/auth/policy.server";
-import type { MessageKey } from "~/i18n/keys";
 import type { Db } from "~/lib/db.server";
-import { AppError } from "~/lib/errors";
 import { firstErrors, type FieldErrors } from "~/lib/form-errors";
+import { refusalOf } from "~/lib/forms.server";
 import { parseMoney } from "~/lib/money";
 import {
   addStretchGoal,
@@ -27,9 +26,7 @@ export type EditorOutcome =
   /** Saved: back to the page with this notice. */
   | { kind: "done"; notice: "saved" | "submitted" }
   /** Refused: the page again, with each field's message. */
-  | { kind: "invalid"; errors: FieldErrors; status: number }
-  /** The tier or stretch goal named is not one of this campaign's. */
-  | { kind: "not_found" };
+  | { kind: "invalid"; errors: FieldErrors; status: number };
 
 export interface EditorRequest {
   campaign: Pick<Campaign, "id" | "currency">;
@@ -39,14 +36,6 @@ export interface EditorRequest {
   locale: string;
 }
 
-const errorKeys: Record<string, MessageKey> = {
-  slug_taken: "editor.error.slugTaken",
-  frozen_after_launch: "editor.error.frozen",
-  limit_below_claimed: "editor.error.limitBelowClaimed",
-  limit_lowered: "editor.error.frozen",
-  tier_has_pledges: "editor.error.tierHasPledges",
-};
-
 const saved = { kind: "done", notice: "saved" } as const;
 const invalid = (errors: FieldErrors, status = 400): EditorOutcome => ({ kind: "invalid", errors, status });
 
@@ -54,9 +43,10 @@ export async function handleEditorIntent(db: Db, request: EditorRequest, now: Da
   try {
     return await dispatch(db, request, now);
   } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    if (error.status === 404) return { kind: "not_found" };
-    return invalid({ [error.field ?? "form"]: errorKeys[error.code] ?? "editor.error.state" }, error.status);
+    // A refusal, in the table's words on its field; a tier or stretch goal that is not this
+    // campaign's (a 404) goes on to be the page's answer, like anything else.
+    const { status, field, message } = refusalOf(error);
+    return invalid({ [field]: message }, status);
   }
 }
 

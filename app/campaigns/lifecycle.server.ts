@@ -6,7 +6,7 @@ import type { Campaign } from "#db/schema.ts";
 import { queueEmail } from "~/notifications/outbox.server";
 import { campaignForEmails, snapshotFor } from "~/notifications/snapshot.server";
 import { inTransaction, type Db } from "~/lib/db.server";
-import { AppError } from "~/lib/errors";
+import { CampaignError } from "~/lib/errors";
 import { campaignPagesChanged } from "~/lib/page-changes";
 import { campaignDeadline, DAY, toLocal } from "~/lib/time";
 import { cancelPledge, expirePledge } from "~/pledges/pledges.server";
@@ -26,7 +26,7 @@ export async function submitForReview(db: Db, target: CampaignTarget, now: Date)
       .where("id", "=", campaign.id)
       .where("status", "=", "draft")
       .executeTakeFirst();
-    if (result.numUpdatedRows !== 1n) throw new AppError("not_a_draft", "Only a draft can be submitted", 409);
+    if (result.numUpdatedRows !== 1n) throw new CampaignError("not_a_draft", "Only a draft can be submitted");
   });
   campaignPagesChanged();
 }
@@ -53,7 +53,7 @@ async function scheduleLaunch(trx: Db, campaignId: string, launchAt: Date, now: 
     .where("id", "=", campaignId)
     .where("status", "=", "in_review")
     .executeTakeFirst();
-  if (scheduled.numUpdatedRows !== 1n) throw new AppError("not_in_review", "Not in review", 409);
+  if (scheduled.numUpdatedRows !== 1n) throw new CampaignError("not_in_review", "Not in review");
 }
 
 /** With an end date, the number of days from the launch day to it, counted in the campaign's zone. */
@@ -70,7 +70,7 @@ async function launch(trx: Db, campaign: Campaign, now: Date): Promise<void> {
     ? durationUntil(now, campaign.end_date, campaign.time_zone)
     : campaign.duration_days;
   if (days < 1 || days > 60) {
-    throw new AppError("bad_end_date", "The end date must be 1 to 60 days after the launch", 409, "endDate");
+    throw new CampaignError("bad_end_date", "The end date must be 1 to 60 days after the launch");
   }
   const deadline = campaignDeadline(now, days, campaign.time_zone);
   const result = await trx
@@ -86,7 +86,7 @@ async function launch(trx: Db, campaign: Campaign, now: Date): Promise<void> {
     .where("id", "=", campaign.id)
     .where("status", "=", "in_review")
     .executeTakeFirst();
-  if (result.numUpdatedRows !== 1n) throw new AppError("not_in_review", "Not in review", 409);
+  if (result.numUpdatedRows !== 1n) throw new CampaignError("not_in_review", "Not in review");
 }
 
 /** Campaigns approved for a later launch go live when their moment comes (a job). */
@@ -124,7 +124,7 @@ export async function sendBackToDraft(
       .where("id", "=", campaignId)
       .where("status", "=", "in_review")
       .executeTakeFirst();
-    if (result.numUpdatedRows !== 1n) throw new AppError("not_in_review", "Not in review", 409);
+    if (result.numUpdatedRows !== 1n) throw new CampaignError("not_in_review", "Not in review");
     const details = await campaignForEmails(trx, campaignId, now);
     await queueEmail(
       trx,
@@ -160,7 +160,7 @@ export async function cancelCampaign(
   const canceled = await inTransaction(db, async (trx) => {
     const campaign = await campaignForCommand(trx, target, "admin.access");
     if (["canceled", "succeeded", "failed"].includes(campaign.status))
-      throw new AppError("closed", "Already closed", 409);
+      throw new CampaignError("closed", "Already closed");
     await trx
       .updateTable("campaigns")
       .set({

@@ -98,15 +98,6 @@ function answerOf(domain: ErrorDomain, code: string): ErrorAnswer | undefined {
 }
 
 /**
- * The domain of an old-style AppError (code, text, status, field): the campaigns' when the code is
- * theirs (their files throw most of these), else the first domain that has it.
- */
-function legacyDomain(code: string): ErrorDomain {
-  const domains = Object.keys(errorAnswers) as ErrorDomain[];
-  return answerOf("campaigns", code) ? "campaigns" : (domains.find((d) => answerOf(d, code)) ?? "campaigns");
-}
-
-/**
  * Marks an AppError whichever copy of this module made it: server.ts runs this file from source
  * while the build bundles its own, so `instanceof` across the two is false (a 404 became a 500).
  */
@@ -128,24 +119,15 @@ export class AppError<D extends ErrorDomain = ErrorDomain> extends Error {
   readonly messageKey: MessageKey;
   readonly field?: string;
 
-  constructor(domain: D, code: ErrorCode<D>, message: string, details?: ErrorDetails);
-  /**
-   * @deprecated The old call shape, kept only until app/campaigns/ (and any other old call) throws
-   * its domain's error; delete this overload then. The status given must be the table's (a test
-   * checks the campaigns' calls); the message key comes from the table.
-   */
-  constructor(code: ErrorCode, message: string, status?: number, field?: string);
-  constructor(first: string, second: string, third?: string | number, fourth?: ErrorDetails | string) {
-    const legacy = typeof third !== "string";
-    super(legacy ? second : third);
+  constructor(domain: D, code: ErrorCode<D>, message: string, details: ErrorDetails = {}) {
+    super(message);
     this.name = "AppError";
     Object.defineProperty(this, appErrorBrand, { value: true });
-    this.domain = (legacy ? legacyDomain(first) : first) as D;
-    this.code = (legacy ? first : second) as ErrorCode<D>;
-    const answer = answerOf(this.domain, this.code);
-    if (!answer) throw new Error(`No answer for ${this.domain}.${this.code} in app/lib/errors.ts`);
-    const details = legacy ? { field: fourth as string | undefined } : ((fourth as ErrorDetails) ?? {});
-    this.status = legacy && typeof third === "number" ? third : answer.status;
+    this.domain = domain;
+    this.code = code;
+    const answer = answerOf(domain, code);
+    if (!answer) throw new Error(`No answer for ${domain}.${code} in app/lib/errors.ts`);
+    this.status = answer.status;
     this.messageKey = details.messageKey ?? answer.message;
     const field = details.field ?? answer.field;
     if (field !== undefined) this.field = field;

@@ -17,13 +17,13 @@ import { Statement } from "~/components/Statement";
 import { chargeSummary } from "~/pledges/charging.server";
 import { campaignDisputes } from "~/pledges/disputes.server";
 import { refundPledge } from "~/pledges/refunds.server";
-import { AppError } from "~/lib/errors";
 import { echoValues } from "~/lib/form-echo";
+import { refusalOf } from "~/lib/forms.server";
 import { intlLocale } from "~/i18n/catalogue.server";
 import type { MessageKey } from "~/i18n/keys";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { ambiguousAmountParams, formatMoney, parseMoney } from "~/lib/money";
-import { notFound, requestLocale } from "~/lib/request.server";
+import { requestLocale } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, campaign } = await loadCampaignFor(request, context, params.id ?? "");
@@ -78,12 +78,6 @@ const reviewForm = z.object({
   message: z.string().trim().optional(),
 });
 
-const refundErrors: Record<string, MessageKey> = {
-  reason_required: "admin.error.reason",
-  not_refundable: "admin.error.notRefundable",
-  refund_refused: "admin.error.refundRefused",
-};
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, campaign } = await loadCampaignFor(request, context, params.id ?? "");
   const form = Object.fromEntries(await request.formData());
@@ -95,8 +89,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     try {
       await cancelCampaign(context.db, target, context.clock());
     } catch (error) {
-      if (error instanceof AppError) return refused("editor.error.state", 409);
-      throw error;
+      const { status, message } = refusalOf(error);
+      return refused(message, status);
     }
     return redirect(`/admin/campaigns/${campaign.id}`);
   }
@@ -113,12 +107,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await sendBackToDraft(context.db, target, review.data.message, context.clock());
       }
     } catch (error) {
-      if (error instanceof AppError)
-        return refused(
-          error.code === "bad_end_date" ? "editor.error.endDate" : "editor.error.state",
-          error.status,
-        );
-      throw error;
+      // Shown above the review's buttons, whatever field it concerns (an end date too far).
+      const { status, message } = refusalOf(error);
+      return refused(message, status);
     }
     return redirect(`/admin/campaigns/${campaign.id}`);
   }
@@ -151,12 +142,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       context.clock(),
     );
   } catch (error) {
-    if (error instanceof AppError && error.code === "pledge_not_found") throw notFound();
-    if (error instanceof AppError) {
-      const key = refundErrors[error.code] ?? "admin.error.amount";
-      return data({ pledgeId, error: key, values }, { status: error.status });
-    }
-    throw error;
+    // On the form of its pledge; another campaign's pledge (a 404) is the page's answer.
+    const { status, message } = refusalOf(error);
+    return data({ pledgeId, error: message, values }, { status });
   }
   return redirect(
     `/admin/campaigns/${campaign.id}?refunded=${refunded.status === "pending" ? "pending" : "1"}`,

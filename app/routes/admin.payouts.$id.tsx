@@ -19,9 +19,8 @@ import {
   overridePlatformFee,
 } from "~/payouts/payouts.server";
 import { statementView } from "~/payouts/views.server";
-import { AppError } from "~/lib/errors";
-import { echoValues } from "~/lib/form-echo";
-import { firstErrors, type FieldErrors } from "~/lib/form-errors";
+import type { FieldErrors } from "~/lib/form-errors";
+import { parseForm, refusalOf } from "~/lib/forms.server";
 import type { MessageKey } from "~/i18n/keys";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatDateTime, platformTimeZone } from "~/lib/time";
@@ -69,38 +68,19 @@ function basisPoints(rate: string): number | null {
   return Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
 }
 
-const errorKeys: Record<string, MessageKey> = {
-  not_payable: "payouts.error.notPayable",
-  fees_pending: "payouts.error.feesPending",
-  payout_in_flight: "payouts.error.inFlight",
-  nothing_due: "payouts.error.nothingDue",
-  stale_amount: "payouts.error.stale",
-  payout_state: "payouts.error.state",
-  reference_required: "payouts.error.reference",
-  reason_required: "admin.error.reason",
-  bad_fee: "payouts.error.rate",
-};
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   assertCan(user, { action: "admin.access" }, context.config);
   const campaignId = params.id ?? "";
-  const form = Object.fromEntries(await request.formData());
-  assertCsrf(form, user, context.config.SESSION_SECRET);
-  const parsed = forms.safeParse(Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)])));
-  const values = echoValues(form, {
-    intent: 32,
-    payoutId: 64,
-    expectedAmount: 32,
-    reference: 200,
-    reason: 500,
-    rate: 16,
+  const form = await parseForm(request, forms, {
+    limits: { intent: 32, payoutId: 64, expectedAmount: 32, reference: 200, reason: 500, rate: 16 },
   });
-  if (!parsed.success)
-    return data({ errors: firstErrors(parsed.error), values, error: null }, { status: 400 });
+  assertCsrf(form.fields, user, context.config.SESSION_SECRET);
+  const { values } = form;
+  if (!form.ok) return data({ errors: form.errors, values, error: null }, { status: 400 });
   const actor = { id: user.id, email: user.email };
   const now = context.clock();
-  const request_ = parsed.data;
+  const request_ = form.data;
   try {
     if (request_.intent === "approve") {
       await approvePayout(
@@ -124,15 +104,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       await overridePlatformFee(context.db, { campaignId, feeBps: basisPoints(request_.rate), actor }, now);
     }
   } catch (error) {
-    if (error instanceof AppError && errorKeys[error.code]) {
-      return data(
-        { errors: {} as FieldErrors, values, error: errorKeys[error.code]! },
-        { status: error.status },
-      );
-    }
-    if (error instanceof AppError && ["campaign_not_found", "payout_not_found"].includes(error.code))
-      throw notFound();
-    throw error;
+    // The statement page shows a refusal above its forms, whatever field it concerns; a campaign or
+    // payout it cannot find (a 404) is the page's answer.
+    const { status, message } = refusalOf(error);
+    return data({ errors: {} as FieldErrors, values, error: message }, { status });
   }
   return redirect(`/admin/payouts/${campaignId}?done=${request_.intent}`);
 }

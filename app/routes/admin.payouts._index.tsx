@@ -12,9 +12,8 @@ import { PayoutTable, ReconciliationState } from "~/components/payouts/PayoutTab
 import { ReconciliationTable } from "~/components/ReconciliationTable";
 import { importBalanceLines, reconcile } from "~/payouts/reconciliation.server";
 import { payoutQueue } from "~/payouts/views.server";
-import { AppError } from "~/lib/errors";
-import { clip } from "~/lib/form-echo";
-import { firstErrors, type FieldErrors } from "~/lib/form-errors";
+import type { FieldErrors } from "~/lib/form-errors";
+import { parseForm, refusalOf } from "~/lib/forms.server";
 import type { MessageKey } from "~/i18n/keys";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatDateTime, platformTimeZone } from "~/lib/time";
@@ -71,21 +70,11 @@ export const importForm = z
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireAdmin(request, context);
-  const form = Object.fromEntries(await request.formData());
-  assertCsrf(form, user, context.config.SESSION_SECRET);
-  const parsed = importForm.safeParse({
-    payout: String(form.payout ?? ""),
-    from: String(form.from ?? ""),
-    to: String(form.to ?? ""),
-  });
-  const values = {
-    payout: clip(String(form.payout ?? ""), 100),
-    from: clip(String(form.from ?? ""), 10),
-    to: clip(String(form.to ?? ""), 10),
-  };
-  if (!parsed.success)
-    return data({ errors: firstErrors(parsed.error), values, error: null }, { status: 400 });
-  const { payout, from, to } = parsed.data;
+  const form = await parseForm(request, importForm, { limits: { payout: 100, from: 10, to: 10 } });
+  assertCsrf(form.fields, user, context.config.SESSION_SECRET);
+  const { values } = form;
+  if (!form.ok) return data({ errors: form.errors, values, error: null }, { status: 400 });
+  const { payout, from, to } = form.data;
   try {
     const result = await importBalanceLines(
       { db: context.db, gateway: context.gateway },
@@ -98,12 +87,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
     return redirect(`/admin/payouts?imported=${result.added}&seen=${result.seen}`);
   } catch (error) {
-    if (error instanceof AppError && error.code === "connect_unavailable")
-      return data(
-        { errors: {} as FieldErrors, values, error: "payouts.error.noStripe" as MessageKey },
-        { status: 409 },
-      );
-    throw error;
+    const { status, message } = refusalOf(error);
+    return data({ errors: {} as FieldErrors, values, error: message }, { status });
   }
 }
 

@@ -7,9 +7,9 @@ import { CsrfField } from "~/components/CsrfField";
 import { campaignFormSchema } from "~/campaigns/campaign-form";
 import { createDraft } from "~/campaigns/authoring.server";
 import { CampaignDetailsForm } from "~/components/CampaignDetailsFields";
-import { AppError } from "~/lib/errors";
 import { echoValues, fieldLimits } from "~/lib/form-echo";
-import { firstErrors, type FieldErrors } from "~/lib/form-errors";
+import { firstErrors } from "~/lib/form-errors";
+import { refusal } from "~/lib/forms.server";
 import { intlLocale } from "~/i18n/catalogue.server";
 import { useTranslate } from "~/components/use-locale";
 import { requestLocale } from "~/lib/request.server";
@@ -31,13 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const id = await createDraft(context.db, user.id, parsed.data, context.clock());
     return redirect(`/manage/campaigns/${id}`);
   } catch (error) {
-    if (error instanceof AppError && error.code === "slug_taken") {
-      return data(
-        { errors: { slug: "editor.error.slugTaken" } as FieldErrors, values: echoed },
-        { status: 409 },
-      );
-    }
-    throw error;
+    return refusal(error, echoed);
   }
 }
 

@@ -27,12 +27,12 @@ import { useEditorErrors, type EditorResult } from "~/components/manage/editor-r
 import { StretchGoalEditor } from "~/components/manage/StretchGoalEditor";
 import { TierEditor } from "~/components/manage/TierEditor";
 import { UpdateForm } from "~/components/manage/UpdateForm";
-import { AppError } from "~/lib/errors";
 import { echoValues, fieldLimits } from "~/lib/form-echo";
 import type { FieldErrors } from "~/lib/form-errors";
+import { refusalOf } from "~/lib/forms.server";
 import { intlLocale } from "~/i18n/catalogue.server";
 import { useTranslate } from "~/components/use-locale";
-import { notFound, requestLocale } from "~/lib/request.server";
+import { requestLocale } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { campaign } = await requireManagedCampaign(request, context, params.id ?? "");
@@ -73,7 +73,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const answer = (errors: FieldErrors, status: number) =>
     data({ intent, target: echoed.tierId ?? null, errors, values: echoed }, { status });
   const outcome = await handleEditorIntent(context.db, { campaign, actor, values, locale }, context.clock());
-  if (outcome.kind === "not_found") throw notFound();
   if (outcome.kind === "invalid") return answer(outcome.errors, outcome.status);
   return redirect(`/manage/campaigns/${campaign.id}?notice=${outcome.notice}`);
 }
@@ -88,21 +87,18 @@ async function uploadCover(
     request,
     unstable_createMemoryUploadHandler({ maxPartSize: MAX_COVER_BYTES + 1 }),
   ).catch(() => null);
-  const fail = () =>
-    data(
-      { intent: "cover", target: null, errors: { cover: "editor.error.cover" } as FieldErrors, values: {} },
-      { status: 400 },
-    );
-  if (!form) return fail();
+  const fail = (errors: FieldErrors, status = 400) =>
+    data({ intent: "cover", target: null, errors, values: {} }, { status });
+  if (!form) return fail({ cover: "editor.error.cover" });
   assertCsrf(form, user, context.config.SESSION_SECRET);
   const file = form.get("cover");
-  if (!(file instanceof Blob)) return fail();
+  if (!(file instanceof Blob)) return fail({ cover: "editor.error.cover" });
   try {
     const path = await saveCover(context.config.DATA_DIR, Buffer.from(await file.arrayBuffer()));
     await setCover(context.db, target, path);
   } catch (error) {
-    if (error instanceof AppError) return fail();
-    throw error;
+    const { status, field, message } = refusalOf(error);
+    return fail({ [field]: message }, status);
   }
   return redirect(`/manage/campaigns/${target.campaignId}?notice=saved`);
 }

@@ -8,17 +8,14 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { echoValues } from "~/lib/form-echo";
-import { issueMessage } from "~/lib/form-errors";
+import { parseForm, refusal } from "~/lib/forms.server";
 import { PledgeChangeForm, type ChangeErrors } from "~/components/pledges/PledgeChangeForm";
 import { pledgeChangeSchema } from "~/pledges/pledge-form";
 import { verifyPledgeToken } from "~/auth/pledge-link.server";
 import { getPledgeView } from "~/pledges/pledge-view.server";
 import { beginCardUpdate } from "~/checkout/checkout.server";
 import { cancelPledge, changePledge, getPledge } from "~/pledges/pledges.server";
-import { AppError } from "~/lib/errors";
 import { intlLocale } from "~/i18n/catalogue.server";
-import type { MessageKey } from "~/i18n/keys";
 import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
@@ -55,10 +52,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const now = context.clock();
   const view = await getPledgeView(context.db, { pledgeId, locale, now });
   if (!view) throw notFound();
-  const form = await request.formData();
+  const schema = pledgeChangeSchema({
+    currency: view.options.campaign.currency,
+    locale: intlLocale(locale),
+    fundingModel: view.options.campaign.fundingModel,
+    tiers: view.options.tiers.map((tier) =>
+      // The pledge's own reward stays available to it even when sold out.
+      tier.id === view.pledge.tierId ? { ...tier, soldOut: false } : tier,
+    ),
+  });
+  const form = await parseForm(request, schema, { limits: { tierId: 64, amount: 32 } });
   const back = (notice: string) => redirect(`/pledges/${pledgeId}?token=${token}&notice=${notice}`);
 
-  if (form.get("intent") === "fix") {
+  if (form.fields.intent === "fix") {
     if (!view.fixable)
       return data({ errors: { form: "pledgePage.locked" } as ChangeErrors, values: null }, { status: 409 });
     const pledge = await getPledge(context.db, pledgeId);
@@ -76,53 +82,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return redirect(url);
   }
 
-  if (form.get("intent") === "cancel") {
+  if (form.fields.intent === "cancel") {
     if (!view.cancelable)
       return data({ errors: { form: "pledgePage.locked" } as ChangeErrors, values: null }, { status: 409 });
     await cancelPledge(context.db, pledgeId, "backer", now);
     return back("canceled");
   }
 
-  const values = { tierId: String(form.get("tierId") ?? ""), amount: String(form.get("amount") ?? "") };
+  const { values } = form;
   if (!view.changeable)
-    return data(
-      {
-        errors: { form: "pledgePage.locked" } as ChangeErrors,
-        values: echoValues(values, { tierId: 64, amount: 32 }),
-      },
-      { status: 409 },
-    );
-  const parsed = pledgeChangeSchema({
-    currency: view.options.campaign.currency,
-    locale: intlLocale(locale),
-    fundingModel: view.options.campaign.fundingModel,
-    tiers: view.options.tiers.map((tier) =>
-      // The pledge's own reward stays available to it even when sold out.
-      tier.id === view.pledge.tierId ? { ...tier, soldOut: false } : tier,
-    ),
-  }).safeParse(values);
-  if (!parsed.success) {
-    const errors: ChangeErrors = {};
-    for (const issue of parsed.error.issues)
-      errors[String(issue.path[0]) as keyof ChangeErrors] ??= issueMessage(issue);
-    return data({ errors, values: echoValues(values, { tierId: 64, amount: 32 }) }, { status: 400 });
-  }
+    return data({ errors: { form: "pledgePage.locked" } as ChangeErrors, values }, { status: 409 });
+  if (!form.ok) return data({ errors: form.errors as ChangeErrors, values }, { status: 400 });
   try {
-    await changePledge(context.db, pledgeId, parsed.data, now);
+    await changePledge(context.db, pledgeId, form.data, now);
   } catch (error) {
-    if (error instanceof AppError) {
-      const key: MessageKey =
-        error.code === "sold_out"
-          ? "pledge.error.soldOut"
-          : error.code === "amount_below_minimum"
-            ? "pledge.error.amountBelowMinimum"
-            : "pledgePage.locked";
-      return data(
-        { errors: { [error.field ?? "form"]: key } as ChangeErrors, values },
-        { status: error.status },
-      );
-    }
-    throw error;
+    return refusal(error, values);
   }
   return back("changed");
 }

@@ -161,6 +161,35 @@ describe.skipIf(skipBrowser)("pledging in Chromium", () => {
     expect(await demo()).toEqual(before);
   });
 
+  test("a backer changes the amount on the pledge's page; a wrong amount keeps what was typed, without JavaScript too", async () => {
+    const backer = await newPage();
+    await fillPledge(backer, "30");
+    await payWith(backer, "4242 4242 4242 4242");
+    await backer.getByText(/Merci, Inès Martin/).waitFor();
+    await expect(backer.getByTestId("pledge-status").textContent()).resolves.toBe(
+      "Confirmée : carte enregistrée",
+    );
+    const pledgePage = backer.url();
+    for (const javaScriptEnabled of [true, false]) {
+      const context = await browser.newContext({ locale: "fr-FR", javaScriptEnabled });
+      const page = await context.newPage();
+      await page.goto(pledgePage);
+      await page.getByLabel("Montant de votre contribution").fill("trente");
+      await page.getByRole("button", { name: "Enregistrer les modifications" }).click();
+      await page.getByText("Ce montant n'est pas un nombre (exemple : 25 ou 25,50).").waitFor();
+      expect(await page.getByLabel("Montant de votre contribution").inputValue()).toBe("trente");
+      expect(await page.getByLabel("Montant de votre contribution").getAttribute("aria-invalid")).toBe(
+        "true",
+      );
+      await context.close();
+    }
+    await backer.goto(pledgePage);
+    await backer.getByLabel("Montant de votre contribution").fill("40");
+    await backer.getByRole("button", { name: "Enregistrer les modifications" }).click();
+    await backer.getByText("Votre contribution est modifiée.").waitFor();
+    await expect(backer.getByTestId("pledge-amount").textContent()).resolves.toMatch(/^40,00\s€$/);
+  });
+
   test("a wrong field keeps what was typed and says which field, without JavaScript too", async () => {
     for (const javaScriptEnabled of [true, false]) {
       const context = await browser.newContext({ locale: "fr-FR", javaScriptEnabled });

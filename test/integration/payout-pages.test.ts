@@ -218,6 +218,40 @@ test("the CSV exports carry exact decimals, negative amounts as numbers", async 
   );
 });
 
+test("what the statement cannot do is said above its forms; a payout or campaign it cannot find is not found", async () => {
+  const campaign = await createCampaign(database().db, { owner_id: owner.id, funding_model: "flexible" });
+  await collectedPledge(database().db, campaign, 10_000, pledgedAt);
+  const url = `http://t/admin/payouts/${campaign}`;
+  const params = { id: campaign };
+  // Still live: nothing can be paid out yet.
+  const live = await callRoute<ActionAnswer>(statementAction, {
+    url,
+    params,
+    ...asAdmin({ intent: "approve", expectedAmount: "9000" }),
+  });
+  expect(live).toMatchObject({
+    status: 409,
+    data: {
+      errors: {},
+      error: "payouts.error.notPayable",
+      values: { intent: "approve", expectedAmount: "9000" },
+    },
+  });
+  const unknownPayout = await callRoute(statementAction, {
+    url,
+    params,
+    ...asAdmin({ intent: "mark-failed", payoutId: crypto.randomUUID(), reason: "Compte clos" }),
+  });
+  expect(unknownPayout.status).toBe(404);
+  const nowhere = crypto.randomUUID();
+  const unknownCampaign = await callRoute(statementAction, {
+    url: `http://t/admin/payouts/${nowhere}`,
+    params: { id: nowhere },
+    ...asAdmin({ intent: "approve", expectedAmount: "9000" }),
+  });
+  expect(unknownCampaign.status).toBe(404);
+});
+
 test("the import form answers field by field, and says when Stripe is not configured", async () => {
   const bad = await callRoute<ActionAnswer>(queueAction, {
     url: "http://t/admin/payouts",

@@ -1,6 +1,8 @@
 // Calls a route's real loader or action the way Remix does, and reads back what it answered:
 // a status, the data it returned, or where it redirected.
 import type { ActionFunctionArgs, AppLoadContext } from "@remix-run/node";
+import { isRefusal } from "~/lib/errors";
+import { appErrorResponse } from "~/lib/outage.server";
 
 export interface RouteAnswer<T = unknown> {
   status: number;
@@ -39,6 +41,8 @@ export async function callRoute<T = unknown>(
     result = await handler({ request, params, context });
   } catch (thrown) {
     if (thrown instanceof Response) result = thrown;
+    // A refusal no route caught answers its status, as the server's wrapper makes it (outage.server.ts).
+    else if (isRefusal(thrown)) result = appErrorResponse(thrown, request, true);
     else throw thrown;
   }
   if (result instanceof Response) {

@@ -55,32 +55,6 @@ test("an error takes its status, words and field from the table; a throw site ma
   expect(new PayoutError("campaign_not_found", "No such campaign").field).toBeUndefined();
 });
 
-test("the campaigns' old calls (code, text, status, field) still make the table's error, until they are converted", () => {
-  const legacy = new AppError("slug_taken", "This address is taken", 409, "slug");
-  expect(legacy).toMatchObject({
-    domain: "campaigns",
-    code: "slug_taken",
-    status: 409,
-    messageKey: "editor.error.slugTaken",
-    field: "slug",
-  });
-  // A code no campaign has is found in its own domain.
-  expect(new AppError("too_many_requests", "Too many", 429, "email")).toMatchObject({
-    domain: "auth",
-    messageKey: "auth.tooMany",
-  });
-  // Each status the old calls give is the table's, so converting them changes no answer.
-  const sources = readdirSync(join(import.meta.dirname, "../../app/campaigns"))
-    .filter((file) => file.endsWith(".ts"))
-    .map((file) => readFileSync(join(import.meta.dirname, "../../app/campaigns", file), "utf8"));
-  for (const source of sources) {
-    for (const [, code, status] of source.matchAll(/new AppError\(\s*"(\w+)",[^;]*?,\s*(\d{3})\b/g)) {
-      const answer = (errorAnswers.campaigns as Record<string, { status: number }>)[code!];
-      expect(answer?.status, code).toBe(Number(status));
-    }
-  }
-});
-
 test("a refusal is a 4xx or a 503 (nothing done, try again); a 500 is a fault", () => {
   expect(isRefusal(new RefundError("not_refundable", "No"))).toBe(true);
   expect(isRefusal(new CheckoutError("payment_unavailable", "Later"))).toBe(true);
