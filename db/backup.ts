@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import SQLite from "better-sqlite3";
+import { SQLite } from "./sqlite-driver.ts";
 
 /** `tourdetable-2026-12-01T201500Z`: sorts by date, and is a valid file name everywhere. */
 export function backupName(now: Date): string {

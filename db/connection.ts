@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import SQLite from "better-sqlite3";
+import { SQLite, type SQLiteDatabase, type SQLiteStatement } from "./sqlite-driver.ts";
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import { DatabaseUnavailableError } from "./connection-errors.ts";
@@ -60,8 +60,8 @@ const STATEMENTS_KEPT = 500;
  * Statements are kept by their SQL text (queries are parameterised, so the set is small) and reused:
  * Kysely only runs them with all()/run(), never leaves one iterating.
  */
-function withStatementCache(sqlite: SQLite.Database) {
-  const statements = new Map<string, SQLite.Statement>();
+function withStatementCache(sqlite: SQLiteDatabase) {
+  const statements = new Map<string, SQLiteStatement>();
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {

@@ -143,6 +143,10 @@ export function bodyLimit(): RequestHandler {
       if (!res.headersSent) tooLarge(req, res, limit);
       else discardRest(req);
     });
+    // The 413 is answered by onExceeded; the stream's error only stops a reader, and Node 24 can pass
+    // the first chunk (over the limit already) through before the handler starts to read. Unheard,
+    // that error would stop the server.
+    body.on("error", () => {});
     req.pipe(body);
     res.locals.body = body;
     next();

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import SQLite from "better-sqlite3";
+import { SQLite } from "#db/sqlite-driver.ts";
 import type { Kysely } from "kysely";
 import { afterAll, expect, test } from "vitest";
 import { backupName } from "#db/backup.ts";

@@ -1,7 +1,7 @@
 // Which errors mean "the database is unreachable": real errors from real drivers and sockets, and
 // PostgreSQL's SQLSTATEs, against the ones that must stay what they are (SQLITE_BUSY, a conflict).
 import { createServer, type AddressInfo } from "node:net";
-import SQLite from "better-sqlite3";
+import { SQLite } from "#db/sqlite-driver.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
