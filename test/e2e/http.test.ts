@@ -1,7 +1,7 @@
 // The Express front as a visitor (or an attacker) meets it on the real server: security headers,
 // body limits, what a POST must be, and a request log without secrets.
-import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { rawPost } from "../support/raw-post";
 import { startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
@@ -12,53 +12,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-interface RawAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  ms: number;
-}
-
-/**
- * A POST written by hand, chunk by chunk, so that a body can be huge without being built in memory
- * and be sent without a length (chunked); resolves as soon as the server answers.
- */
-function post(
-  path: string,
-  {
-    headers = {},
-    chunk = "",
-    chunks = 1,
-  }: { headers?: Record<string, string>; chunk?: string; chunks?: number },
-): Promise<RawAnswer> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${server.url}${path}`, { method: "POST", headers });
-    let answered = false;
-    req.on("response", (res) => {
-      answered = true;
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (part: string) => (body += part));
-      res.on("end", () =>
-        resolve({ status: res.statusCode!, headers: res.headers, body, ms: Date.now() - started }),
-      );
-    });
-    // The server closes the connection once it has refused: the rest of the upload fails, as intended.
-    req.on("error", (error) => {
-      if (!answered) reject(error);
-    });
-    const piece = Buffer.from(chunk);
-    let sent = 0;
-    const write = () => {
-      while (sent < chunks && !answered && !req.destroyed) {
-        sent++;
-        if (!req.write(piece)) return void req.once("drain", write);
-      }
-      if (!answered && !req.destroyed) req.end();
-    };
-    write();
-  });
+/** A hand-written POST to the running server (see ../support/raw-post.ts). */
+function post(path: string, options: Parameters<typeof rawPost>[1]) {
+  return rawPost(`${server.url}${path}`, options);
 }
 
 const form = { "Content-Type": "application/x-www-form-urlencoded" };

@@ -1,9 +1,10 @@
-import { request, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { expect, test } from "vitest";
 import { BODY_LIMITS, bodyLimit, bodyLimitFor, redactUrl, shortPage } from "~/lib/http.server";
 import { safeRedirectPath } from "~/lib/request.server";
+import { rawPost } from "../support/raw-post";
 
 test.each([
   // The pledge's private link, as emails and pages give it.
@@ -45,34 +46,6 @@ test("each route family has its body limit", () => {
   expect(bodyLimitFor("/webhooks/stripe")).toBe(1024 * 1024);
 });
 
-/** POSTs `chunks` copies of `chunk` without a length (chunked); resolves with the status it gets. */
-function postChunked(url: string, chunk: string, chunks: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    });
-    let answered = false;
-    req.on("response", (res) => {
-      answered = true;
-      res.resume();
-      res.on("end", () => resolve(res.statusCode!));
-    });
-    req.on("error", (error) => {
-      if (!answered) reject(error);
-    });
-    let sent = 0;
-    const write = () => {
-      while (sent < chunks && !answered && !req.destroyed) {
-        sent++;
-        if (!req.write(chunk)) return void req.once("drain", write);
-      }
-      if (!answered && !req.destroyed) req.end();
-    };
-    write();
-  });
-}
-
 // On Node 24 the first chunk of a body goes through the limit before the handler starts reading it:
 // the refusal must not be an error nobody listens to (it stopped the whole server).
 test("a body over its limit before anyone reads it is a 413, and the server keeps answering", async () => {
@@ -93,7 +66,12 @@ test("a body over its limit before anyone reads it is a 413, and the server keep
   });
   try {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    expect(await postChunked(`${url}/campaigns/x/pledge`, "b".repeat(BODY_LIMITS.form + 10), 4)).toBe(413);
+    const refused = await rawPost(`${url}/campaigns/x/pledge`, {
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      chunk: "b".repeat(BODY_LIMITS.form + 10),
+      chunks: 4,
+    });
+    expect(refused.status).toBe(413);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await (await fetch(`${url}/ping`)).text()).toBe("pong");
   } finally {
