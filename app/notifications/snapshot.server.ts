@@ -1,5 +1,8 @@
 // The campaign as an email states it: numbers at the moment of the cause, title in each language.
 import type { CampaignSnapshot } from "../../emails";
+import { locales, type Locale } from "~/i18n/catalogue.server";
+import { defaultLocale } from "~/i18n/keys";
+import { isLocale } from "~/i18n/negotiate.server";
 import { percentOf } from "~/lib/money";
 import { timeLeft } from "~/lib/time";
 import type { Db } from "~/lib/db.server";
@@ -10,8 +13,8 @@ export interface CampaignForEmails {
   ownerEmail: string;
   ownerName: string;
   ownerLocale: string;
-  /** The original title (shown in French and any other language) and the English translation's. */
-  snapshots: { fr: CampaignSnapshot; en: CampaignSnapshot };
+  /** The campaign in each of our languages: its translated title, else the title as the owner wrote it. */
+  snapshots: Record<Locale, CampaignSnapshot>;
 }
 
 export async function campaignForEmails(db: Db, campaignId: string, now: Date): Promise<CampaignForEmails> {
@@ -35,14 +38,14 @@ export async function campaignForEmails(db: Db, campaignId: string, now: Date): 
     ])
     .where("campaigns.id", "=", campaignId)
     .executeTakeFirstOrThrow();
-  const englishTitle = await db
+  const translatedTitles = await db
     .selectFrom("content_translations")
-    .select("value")
+    .select(["locale", "value"])
     .where("subject_type", "=", "campaign")
     .where("subject_id", "=", campaignId)
-    .where("locale", "=", "en")
     .where("field", "=", "title")
-    .executeTakeFirst();
+    .execute();
+  const titleIn = new Map(translatedTitles.map((t) => [t.locale, t.value]));
   const base = {
     // A path: delivery puts PUBLIC_URL in front.
     url: `/campaigns/${row.slug}`,
@@ -66,15 +69,14 @@ export async function campaignForEmails(db: Db, campaignId: string, now: Date): 
     ownerEmail: row.owner_email,
     ownerName: row.owner_name,
     ownerLocale: row.owner_locale,
-    snapshots: {
-      fr: { ...base, title: row.title },
-      en: { ...base, title: englishTitle?.value ?? row.title },
-    },
+    snapshots: Object.fromEntries(
+      locales.map((locale) => [locale, { ...base, title: titleIn.get(locale) ?? row.title }]),
+    ) as Record<Locale, CampaignSnapshot>,
   };
 }
 
 export function snapshotFor(campaign: CampaignForEmails, locale: string): CampaignSnapshot {
-  return campaign.snapshots[locale === "en" ? "en" : "fr"];
+  return campaign.snapshots[isLocale(locale) ? locale : defaultLocale];
 }
 
 /** Everyone counted as a backer of a campaign, once per email address, with their language. */
