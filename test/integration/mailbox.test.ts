@@ -5,7 +5,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { expect, test, vi } from "vitest";
 import { requestSignInLink } from "~/notifications/sign-in-email.server";
 import { deliverDueEmails } from "~/notifications/delivery.server";
-import { createMailboxTransport } from "~/notifications/transport.server";
+import { createMailboxTransport, createSmtpTransport } from "~/notifications/transport.server";
 import { loadConfig } from "~/lib/config.server";
 import { loader as listLoader } from "~/routes/admin.mailbox";
 import { loader as messageLoader } from "~/routes/admin.mailbox_.$id";
@@ -13,6 +13,7 @@ import { testContext } from "../support/context";
 import { useTestDatabase } from "../support/database";
 import { createCampaign } from "../support/factories";
 import { callRoute } from "../support/routes";
+import { startSmtpSink } from "../support/smtp";
 import { signedInAs } from "../support/users";
 
 const database = useTestDatabase();
@@ -111,5 +112,47 @@ test("delivering a sign-in link to the local mailbox prints it on the console, a
     ]);
   } finally {
     log.mockRestore();
+  }
+});
+
+test("with SMTP as the transport, the sign-in link goes by email and never to the console", async () => {
+  const { db, engine } = database();
+  const sink = await startSmtpSink();
+  const log = vi.spyOn(console, "log").mockImplementation(() => {});
+  try {
+    await requestSignInLink(
+      db,
+      {
+        email: "smtp-admin@example.org",
+        ip: "127.0.0.1",
+        redirectTo: "/admin",
+        locale: "fr",
+        publicUrl: "http://localhost:3000",
+      },
+      now,
+    );
+    await deliverDueEmails(
+      {
+        db,
+        engine,
+        transport: createSmtpTransport(sink.url),
+        config: {
+          PUBLIC_URL: "http://localhost:3000",
+          SESSION_SECRET: "mailbox-secret-".padEnd(40, "x"),
+          MAIL_FROM: "Tour de table <no-reply@localhost>",
+        },
+        workerId: "mailbox-smtp-test",
+      },
+      now,
+    );
+    const [mail] = await sink.waitFor(1);
+    expect(mail?.to).toMatchObject({ text: "smtp-admin@example.org" });
+    expect(mail?.text).toMatch(/\/auth\/verify\?token=[\w-]{43}/);
+    expect(
+      log.mock.calls.map((call) => String(call[0])).filter((line) => line.includes("verify?token=")),
+    ).toEqual([]);
+  } finally {
+    log.mockRestore();
+    await sink.stop();
   }
 });

@@ -76,6 +76,16 @@ test("a backer changes reward and amount; a wrong amount is refused on its field
   expect(await getPledge(database().db, pledge.id)).toMatchObject({ tier_id: big, amount: 6_000 });
 });
 
+test("a changed amount with ambiguous separators is refused on its field, and the pledge stays as it was", async () => {
+  const { big, pledge } = await committedPledge();
+  const token = pledgeToken(testContext(database()).config.SESSION_SECRET, pledge.id);
+  // "60.000" in French: 60 000 € or 60,000 €? Never read as either without asking.
+  const answer = await call(action, pledge.id, token, { intent: "change", tierId: big, amount: "60.000" });
+  expect(answer.status).toBe(400);
+  expect(answer.data?.errors).toEqual({ amount: "money.error.ambiguous" });
+  expect(await getPledge(database().db, pledge.id)).toMatchObject({ amount: 2_000, status: "committed" });
+});
+
 test("a backer cancels before the deadline, and nothing can change after it", async () => {
   const first = await committedPledge();
   const secret = testContext(database()).config.SESSION_SECRET;

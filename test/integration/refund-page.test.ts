@@ -8,6 +8,7 @@ import { createSimulatedGateway } from "~/payments/simulated.server";
 import { getPledge } from "~/pledges/pledges.server";
 import { action } from "~/routes/admin.campaigns.$id";
 import { loadConfig } from "~/lib/config.server";
+import { ambiguousAmountParams } from "~/lib/money";
 import { testContext } from "../support/context";
 import { createCampaign } from "../support/factories";
 import { collectedPledge } from "../support/ledger";
@@ -66,6 +67,22 @@ test("exactly what is left is refunded; one cent more is refused on its form, wi
     status: "refunded",
     refunded_amount: 5_000,
   });
+});
+
+test("an amount with ambiguous separators is refused with its two readings, and nothing is refunded", async () => {
+  const { campaign, pledgeId } = await collected(5_000);
+  // In French "10.555" reads as 10 555 € or as 10,555 €: neither is refunded silently.
+  const answer = await refund(campaign, { pledgeId, amount: "10.555", reason: "Partiel" });
+  expect(answer).toMatchObject({
+    status: 400,
+    data: {
+      pledgeId,
+      error: "money.error.ambiguous",
+      params: ambiguousAmountParams("10.555", "EUR", "fr-FR"),
+      values: { amount: "10.555", reason: "Partiel" },
+    },
+  });
+  expect(await getPledge(database().db, pledgeId)).toMatchObject({ refunded_amount: 0, refund_reserved: 0 });
 });
 
 test("a refusal by the payment provider is shown on the form and nothing is refunded", async () => {

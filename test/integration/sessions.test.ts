@@ -174,6 +174,22 @@ test("a CSRF token from another session of the same person is refused", async ()
   expect((await signOut(context, second)).status).toBe(302);
 });
 
+test("a CSRF token from before a sign-out is refused in the next session", async () => {
+  const context = contextAt({ now: start });
+  const before = await signIn(context, "signed-out-token@example.org");
+  const staleToken = csrfToken(context.config.SESSION_SECRET, (await currentUser(request(before), context))!.sessionId);
+  expect((await signOut(context, before)).status).toBe(302);
+  const after = await signIn(context, "signed-out-token@example.org");
+  const answer = await callRoute(signOutAction, {
+    url: "http://t/sign-out",
+    context,
+    form: { csrf: staleToken },
+    headers: { Cookie: after },
+  });
+  expect(answer.status).toBe(403);
+  expect(await account(context, after)).toBe(200);
+});
+
 test("the sweep deletes sessions past their end and keeps the others", async () => {
   const at = { now: new Date("2027-03-01T12:00:00.000Z") };
   const context = contextAt(at);
