@@ -111,6 +111,25 @@ test("the limits follow the route: a webhook may carry 1 MB, a cover upload 5 MB
   expect(small.status).toBeLessThan(500);
 });
 
+test("a form of exactly 64 KB is read; one byte more is a 413", async () => {
+  const form = (bytes: number) => {
+    const head = "amount=10&email=ann%40example.org&name=";
+    return head + "n".repeat(bytes - head.length);
+  };
+  const send = (body: string) =>
+    fetch(`${server.url}${pledgePath}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "en" },
+      body,
+    });
+  const atLimit = await send(form(64 * 1024));
+  expect(atLimit.status).toBe(400);
+  expect(await atLimit.text()).not.toContain("larger than allowed");
+  const over = await send(form(64 * 1024 + 1));
+  expect(over.status).toBe(413);
+  expect(await over.text()).toContain("What you sent is larger than allowed (64 KB)");
+});
+
 test("a long value within the limit comes back cut to what its field holds", async () => {
   const response = await fetch(`${server.url}${pledgePath}`, {
     method: "POST",
@@ -174,6 +193,23 @@ test("a POST from another site is refused with a 403 and changes nothing", async
     redirect: "manual",
   });
   expect(fromHere.status).toBe(302);
+});
+
+test("a cross-site POST that sends no Origin is known by Sec-Fetch-Site, refused with a 403, and changes nothing", async () => {
+  const post = (site: string) =>
+    fetch(`${server.url}/lang`, {
+      method: "POST",
+      headers: { "Sec-Fetch-Site": site, "Accept-Language": "en" },
+      body: new URLSearchParams({ locale: "en", redirectTo: "/" }),
+      redirect: "manual",
+    });
+  const crossSite = await post("cross-site");
+  expect(crossSite.status).toBe(403);
+  expect(crossSite.headers.get("set-cookie")).toBeNull();
+  expect(await crossSite.text()).toContain("This form was not sent from this site");
+  // The same form from a page of ours, or typed by a person (none), goes through.
+  expect((await post("same-origin")).status).toBe(302);
+  expect((await post("none")).status).toBe(302);
 });
 
 test("a newline in redirectTo goes home instead of failing", async () => {
