@@ -1,4 +1,5 @@
 // The production server as a process: health, request logs, config errors, clean shutdown.
+import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { startExpectingFailure, startServer, type RunningServer } from "../support/server";
 
@@ -19,6 +20,23 @@ test("a fresh start migrates, seeds the demo and answers healthz", async () => {
   const response = await fetch(`${server.url}/healthz`);
   expect(response.status).toBe(200);
   expect(await response.json()).toEqual({ status: "ok", database: "sqlite" });
+});
+
+test("with HOST unset the server listens on loopback only, not on the machine's other addresses", async () => {
+  const outside = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a?.family === "IPv4" && !a.internal)?.address;
+  expect(outside, "a non-loopback IPv4 address on this machine").toBeDefined();
+  const unset = await startServer({ HOST: undefined });
+  try {
+    const { port } = new URL(unset.url);
+    expect((await fetch(`${unset.url}/healthz`)).status).toBe(200);
+    await expect(fetch(`http://${outside}:${port}/healthz`)).rejects.toMatchObject({
+      cause: { code: "ECONNREFUSED" },
+    });
+  } finally {
+    await unset.stop();
+  }
 });
 
 test("each request is logged on one JSON line with its id, status, duration and route", async () => {

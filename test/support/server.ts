@@ -37,7 +37,8 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<number | n
 }
 
 /** Runs server.ts with the given environment; resolves once it listens, rejects if it exits first. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+/** Starts server.ts; a variable given as undefined is left unset (HOST has a default here). */
+export async function startServer(env: Record<string, string | undefined> = {}): Promise<RunningServer> {
   assertProductionBuild();
   const dataDir = mkdtempSync(join(tmpdir(), "tdt-server-"));
   const databaseUrl = env.DATABASE_URL ?? join(dataDir, "tourdetable.sqlite");
