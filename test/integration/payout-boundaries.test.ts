@@ -6,6 +6,7 @@
 // through the real SDK against the local Stripe-compatible server.
 import { randomUUID } from "node:crypto";
 import type Stripe from "stripe";
+import { sql } from "kysely";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { applyStripeEvent } from "~/checkout/webhooks.server";
 import { auditEntries } from "~/ledger/audit.server";
@@ -196,15 +197,41 @@ test("each payout of a campaign takes the next number", async () => {
   }
 });
 
+/**
+ * On PostgreSQL, runs `work` while the audit log is held, until two transactions wait on a lock: both
+ * approvals have then found no payout in flight and written their own, and the second can only be
+ * refused by the one-in-flight index. SQLite runs one transaction at a time: there the second
+ * approval sees the first's payout.
+ */
+async function bothPastTheirCheck<T>(work: () => Promise<T>): Promise<T> {
+  const { db, engine } = database();
+  if (engine !== "postgres") return work();
+  let running!: Promise<T>;
+  await db.transaction().execute(async (trx) => {
+    await sql`lock table audit_log in share mode`.execute(trx);
+    running = work();
+    running.catch(() => {});
+    for (let i = 0; i < 100; i++) {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
+      if (rows[0]!.n >= 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+  return running;
+}
+
 test("two approvals at once: one payout, the other refused as in flight", async () => {
   const { db } = database();
   const campaign = await paidInCampaign([12_000, 8_000]);
   // The fee settled beforehand, so that neither approval waits on the other's fee posting.
   await settlePlatformFee(db, { id: campaign, currency: "EUR" }, 500, at);
   const due = await dueOf(campaign);
-  const results = await Promise.allSettled(
-    [0, 1].map(() =>
-      approvePayout(bankDeps(), { campaignId: campaign, expectedAmount: due, actor: admin }, at),
+  const results = await bothPastTheirCheck(() =>
+    Promise.allSettled(
+      [0, 1].map(() =>
+        approvePayout(bankDeps(), { campaignId: campaign, expectedAmount: due, actor: admin }, at),
+      ),
     ),
   );
   expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
@@ -437,6 +464,25 @@ test("an owner whose Express account is not enabled yet is paid by bank transfer
   expect(payout).toMatchObject({ method: "bank", status: "approved", destination: null });
   expect(await sendApprovedPayouts(stripeDeps(), now())).toBe(0);
   expect((await getPayout(db, payout.id)).status).toBe("approved");
+});
+
+test("with Stripe no longer configured, an owner whose Express account is enabled is paid by bank transfer", async () => {
+  const { db } = database();
+  const owner = await newOwner();
+  await onboarded(owner);
+  const { campaign } = await chargedCampaign(owner.id, [5_500]);
+  expect(await payoutAccountOf(db, owner.id)).toMatchObject({ payoutsEnabled: true });
+  const payout = await approvePayout(
+    stripeDeps(createSimulatedGateway(db)),
+    { campaignId: campaign, expectedAmount: await dueOf(campaign), actor: admin },
+    now(),
+  );
+  expect(payout).toMatchObject({
+    method: "bank",
+    status: "approved",
+    destination: null,
+    funds_available_at: null,
+  });
 });
 
 test("a Stripe refusal other than the balance fails the payout with Stripe's words, and nothing moves", async () => {
