@@ -90,7 +90,9 @@ test("only a live campaign takes pledges, even before its deadline", async () =>
   const { db } = database();
   for (const status of ["draft", "in_review", "succeeded", "failed", "canceled"] as const) {
     const id = await campaign({ status });
-    await expect(startPledge(db, request(id, 2_000), during)).rejects.toEqual(refused("campaign_closed", 409));
+    await expect(startPledge(db, request(id, 2_000), during)).rejects.toEqual(
+      refused("campaign_closed", 409),
+    );
   }
   const live = await campaign();
   expect((await startPledge(db, request(live, 2_000), during)).status).toBe("pending");
@@ -255,7 +257,10 @@ test("two completions of one checkout after the deadline at once refuse it once"
     commitPledge(db, pledge.id, { customerId: "sim_cus_closed" }, after),
   ]);
   expect(outcomes(results)).toEqual(["not_pending", "too_late"]);
-  expect(await getPledge(db, pledge.id)).toMatchObject({ status: "expired", cancel_reason: "late_campaign_closed" });
+  expect(await getPledge(db, pledge.id)).toMatchObject({
+    status: "expired",
+    cancel_reason: "late_campaign_closed",
+  });
   expect(await claimed(tier)).toBe(0);
   expect(await totals(id)).toEqual({ pledged_amount: 0, backer_count: 0 });
 });

@@ -80,7 +80,11 @@ test("a refusal's text is kept to 500 characters, and the amount it held is rele
 test("a reservation whose pledge has no payment to refund is refused before the gateway is asked", async () => {
   const { db } = database();
   const campaign = await createCampaign(db, { funding_model: "flexible" });
-  const pledgeId = await createPledge(db, campaign, { status: "collected", amount: 3_000, refund_reserved: 1_000 });
+  const pledgeId = await createPledge(db, campaign, {
+    status: "collected",
+    amount: 3_000,
+    refund_reserved: 1_000,
+  });
   const refund = {
     id: randomUUID(),
     pledge_id: pledgeId,
@@ -101,7 +105,9 @@ test("a reservation whose pledge has no payment to refund is refused before the 
   await db.insertInto("refunds").values(refund).execute();
   const { gateway, asked } = recording();
   await expect(finishRefund({ db, gateway }, refund, now)).rejects.toMatchObject({ code: "not_refundable" });
-  await expect(finishRefund({ db, gateway }, { ...refund, pledge_id: randomUUID() }, now)).rejects.toMatchObject({
+  await expect(
+    finishRefund({ db, gateway }, { ...refund, pledge_id: randomUUID() }, now),
+  ).rejects.toMatchObject({
     code: "not_refundable",
   });
   expect(asked).toEqual([]);
