@@ -5,7 +5,9 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { expect, test } from "vitest";
+import { closeCampaignIfDue, closeCampaignsDue } from "~/campaigns/closing.server";
 import { inTransaction } from "~/lib/db.server";
+import { onCampaignPagesChanged } from "~/lib/page-changes";
 import { minimumPledge } from "~/lib/currencies";
 import { DAY } from "~/lib/time";
 import {
@@ -20,6 +22,7 @@ import {
   recordPaymentFailure,
   startPledge,
 } from "~/pledges/pledges.server";
+import { campaignDisputes } from "~/pledges/disputes.server";
 import { createCampaign, createTier, pledgeRequest } from "../support/factories";
 import { testEngine, useTestDatabase } from "../support/database";
 
@@ -263,4 +266,66 @@ test("two completions of one checkout after the deadline at once refuse it once"
   });
   expect(await claimed(tier)).toBe(0);
   expect(await totals(id)).toEqual({ pledged_amount: 0, backer_count: 0 });
+});
+
+test("a campaign's disputes are listed with their backer's name, and only that campaign's", async () => {
+  const { db } = database();
+  const id = await campaign();
+  const other = await campaign();
+  const dispute = async (campaignId: string, amount: number) => {
+    const pledge = await committed(campaignId, amount);
+    await collectPledge(db, pledge, { paymentIntentId: `sim_pi_${pledge}` }, during);
+    const disputeId = randomUUID();
+    await db
+      .insertInto("disputes")
+      .values({
+        id: disputeId,
+        pledge_id: pledge,
+        charge_id: `sim_ch_${pledge}`,
+        amount,
+        currency: "EUR",
+        reason: "fraudulent",
+        status: "needs_response",
+        created_at: during.toISOString(),
+        updated_at: during.toISOString(),
+      })
+      .execute();
+    return disputeId;
+  };
+  const mine = await dispute(id, 2_500);
+  await dispute(other, 4_000);
+  expect(await campaignDisputes(db, id)).toEqual([
+    {
+      id: mine,
+      amount: 2_500,
+      currency: "EUR",
+      status: "needs_response",
+      reason: "fraudulent",
+      backer_name: "Awa",
+    },
+  ]);
+});
+
+test("closing a campaign tells the page cache once it closed, and not when nothing was due", async () => {
+  const { db } = database();
+  let told = 0;
+  const stop = onCampaignPagesChanged(() => told++);
+  try {
+    // Due before every other campaign of this file: the close below closes this one only.
+    const early = new Date(launchedAt.getTime() + 2 * DAY);
+    const first = await campaign({ deadline_at: early.toISOString() });
+    const second = await campaign({ deadline_at: early.toISOString() });
+    const before = new Date(early.getTime() - 1);
+    expect(await closeCampaignsDue(db, before)).toEqual([]);
+    expect(await closeCampaignIfDue(db, first, before)).toBeNull();
+    expect(told).toBe(0);
+    expect(await closeCampaignIfDue(db, first, early)).toBe("failed");
+    expect(told).toBe(1);
+    expect(await closeCampaignsDue(db, early)).toEqual([{ id: second, outcome: "failed" }]);
+    expect(told).toBe(2);
+    expect(await closeCampaignIfDue(db, first, early)).toBeNull();
+    expect(told).toBe(2);
+  } finally {
+    stop();
+  }
 });
