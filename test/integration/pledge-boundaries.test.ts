@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { expect, test } from "vitest";
+import { addStretchGoal } from "~/campaigns/authoring.server";
 import { closeCampaignIfDue, closeCampaignsDue } from "~/campaigns/closing.server";
 import { inTransaction } from "~/lib/db.server";
 import { onCampaignPagesChanged } from "~/lib/page-changes";
@@ -23,7 +24,7 @@ import {
   startPledge,
 } from "~/pledges/pledges.server";
 import { campaignDisputes } from "~/pledges/disputes.server";
-import { createCampaign, createTier, pledgeRequest } from "../support/factories";
+import { adminActor, createCampaign, createTier, pledgeRequest } from "../support/factories";
 import { testEngine, useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
@@ -328,4 +329,25 @@ test("closing a campaign tells the page cache once it closed, and not when nothi
   } finally {
     stop();
   }
+});
+
+test("a stretch goal added below the total is announced when the total next rises, not when a backer withdraws", async () => {
+  const { db } = database();
+  const id = await campaign({ goal_amount: 100_000 });
+  const leaving = await committed(id, 3_000);
+  await committed(id, 5_000);
+  const goal = await addStretchGoal(
+    db,
+    { campaignId: id, actor: adminActor },
+    { title: "Un banc", target: 4_000 },
+  );
+  const milestones = async () =>
+    (
+      await db.selectFrom("campaign_milestones").select("milestone").where("campaign_id", "=", id).execute()
+    ).map((m) => m.milestone);
+  expect(await milestones()).toEqual([]);
+  expect(await cancelPledge(db, leaving, "backer", during)).toBe(true);
+  expect(await milestones()).toEqual([]);
+  await committed(id, 2_000);
+  expect(await milestones()).toEqual([`stretch:${goal}`]);
 });
