@@ -45,6 +45,7 @@ async function claimDue(
   now: Date,
   batch: number,
   onlyPledgeId?: string,
+  leftForNextRun: string[] = [],
 ): Promise<Pledge[]> {
   const staleBefore = new Date(now.getTime() - STALE_CHARGE_CLAIM).toISOString();
   return db
@@ -82,6 +83,7 @@ async function claimDue(
           ]),
         )
         .$if(onlyPledgeId !== undefined, (q) => q.where("pledges.id", "=", onlyPledgeId!))
+        .$if(leftForNextRun.length > 0, (q) => q.where("pledges.id", "not in", leftForNextRun))
         .orderBy("pledges.created_at")
         .limit(batch);
       return engine === "postgres" ? due.forUpdate("pledges").skipLocked() : due;
@@ -182,8 +184,19 @@ export async function runChargeRun(
   const { rate = 25, concurrency = 10, batch = 100, workerId = `${hostname()}:${process.pid}` } = options;
   const report: ChargeRunReport = { charged: 0, processing: 0, failed: 0, errors: 0 };
   const wait = rateLimiter(rate);
+  // A charge that did not complete (no answer, no saved card) is not claimed again by this run: its
+  // released claim would make it due at once, and the run would ask for it for ever.
+  const leftForNextRun: string[] = [];
   for (;;) {
-    const claimed = await claimDue(deps.db, deps.engine, workerId, deps.clock(), batch);
+    const claimed = await claimDue(
+      deps.db,
+      deps.engine,
+      workerId,
+      deps.clock(),
+      batch,
+      undefined,
+      leftForNextRun,
+    );
     if (claimed.length === 0) break;
     let next = 0;
     await Promise.all(
@@ -191,7 +204,9 @@ export async function runChargeRun(
         while (next < claimed.length) {
           const pledge = claimed[next++]!;
           await wait();
-          report[await chargeOne(deps.db, deps.gateway, pledge, workerId, deps.clock)]++;
+          const outcome = await chargeOne(deps.db, deps.gateway, pledge, workerId, deps.clock);
+          if (outcome === "errors") leftForNextRun.push(pledge.id);
+          report[outcome]++;
         }
       }),
     );

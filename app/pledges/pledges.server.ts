@@ -257,8 +257,9 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
       return pledge;
     });
   } catch (error) {
-    // Two identical submissions at the same instant: the second finds the first's pledge.
-    if (isUniqueViolation(error)) {
+    // Two identical submissions at the same instant: the second finds the first's pledge, whether
+    // its insert hit the key or the first took the reward's last unit (a double click on it).
+    if (isUniqueViolation(error) || error instanceof PledgeError) {
       const first = await findRepeatedPledge(db, request.campaignId, request.submissionKey);
       if (first) return first;
     }
