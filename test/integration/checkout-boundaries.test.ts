@@ -35,7 +35,12 @@ afterAll(async () => {
 // The local server checks expires_at against the real clock, as Stripe does: run on real time.
 const MINUTE = 60_000;
 const later = (minutes: number) => new Date(Date.now() + minutes * MINUTE);
-const deps = () => ({ db: database().db, gateway, publicUrl: "http://localhost:3000", secret: "s".repeat(40) });
+const deps = () => ({
+  db: database().db,
+  gateway,
+  publicUrl: "http://localhost:3000",
+  secret: "s".repeat(40),
+});
 const stripeDown = { status: 500, type: "api_error", message: "Stripe is down" } satisfies StripeErrorSpec;
 const requestsFor = (path: RegExp) => fake.requests.filter((r) => path.test(`${r.method} ${r.path}`));
 /** Every request the local Stripe server received about these ids (in its path or its parameters). */
@@ -47,16 +52,25 @@ async function checkout(
   { amount = 4_500, deadline = later(10 * 24 * 60), submissionKey = randomUUID() } = {},
 ) {
   const { db } = database();
-  const campaign = await createCampaign(db, { funding_model: fundingModel, deadline_at: deadline.toISOString() });
+  const campaign = await createCampaign(db, {
+    funding_model: fundingModel,
+    deadline_at: deadline.toISOString(),
+  });
   const request = pledgeRequest(campaign, amount, { submissionKey });
   const { gateway: _simulated, ...rest } = request;
-  const started = await beginCheckout(deps(), rest, { slug: "atelier", title: "L'atelier", fundingModel }, new Date());
+  const started = await beginCheckout(
+    deps(),
+    rest,
+    { slug: "atelier", title: "L'atelier", fundingModel },
+    new Date(),
+  );
   return { campaign, request: rest, ...started, sessionId: started.pledge.checkout_session_id! };
 }
 
 /** Applies Stripe's events for a finished checkout without settling anything (as the webhook's transaction does). */
 async function completeWithoutSettling(sessionId: string) {
-  for (const event of fake.completeCheckout(sessionId)) await applyStripeEvent(database().db, event, new Date());
+  for (const event of fake.completeCheckout(sessionId))
+    await applyStripeEvent(database().db, event, new Date());
 }
 
 /** A payment-mode session that charges at once (automatic capture): Stripe reports it `paid`. */
@@ -66,7 +80,9 @@ async function paidSessionFor(pledgeId: string, campaign: string, amount: number
     success_url: "http://localhost:3000/done",
     expires_at: Math.floor(later(31).getTime() / 1000),
     metadata: { pledge_id: pledgeId, campaign_id: campaign },
-    line_items: [{ quantity: 1, price_data: { currency: "eur", unit_amount: amount, product_data: { name: "X" } } }],
+    line_items: [
+      { quantity: 1, price_data: { currency: "eur", unit_amount: amount, product_data: { name: "X" } } },
+    ],
     payment_intent_data: { metadata: { pledge_id: pledgeId } },
   });
   await database()
@@ -99,18 +115,26 @@ test("a repeated form gets its pledge's checkout back; a key this site did not m
     new Date(),
   );
   expect(again).toMatchObject({ url: first.url, pledge: { id: first.pledge.id, checkout_url: first.url } });
-  expect(requestsFor(/^POST \/v1\/checkout\/sessions$/).filter((r) => r.params.client_reference_id === first.pledge.id))
-    .toHaveLength(1);
+  expect(
+    requestsFor(/^POST \/v1\/checkout\/sessions$/).filter(
+      (r) => r.params.client_reference_id === first.pledge.id,
+    ),
+  ).toHaveLength(1);
 
   // A pledge whose key is not one of ours (written by hand, or by an older form): never found by it.
-  await createPledge(db, first.campaign, { submission_key: "not-a-uuid", checkout_url: "http://x.example/pay" });
+  await createPledge(db, first.campaign, {
+    submission_key: "not-a-uuid",
+    checkout_url: "http://x.example/pay",
+  });
   expect(await repeatedCheckout(db, { campaignId: first.campaign, submissionKey: "not-a-uuid" })).toBeNull();
 });
 
 test("the checkout sends the backer back to the campaign's pledge page, naming the pledge left", async () => {
   const { pledge } = await checkout("flexible");
   const [session] = requestsFor(/^POST \/v1\/checkout\/sessions$/).slice(-1);
-  expect(session?.params.cancel_url).toBe(`http://localhost:3000/campaigns/atelier/pledge?canceled=${pledge.id}`);
+  expect(session?.params.cancel_url).toBe(
+    `http://localhost:3000/campaigns/atelier/pledge?canceled=${pledge.id}`,
+  );
 });
 
 test("a checkout the payment service cannot open expires its pledge as abandoned", async () => {
@@ -137,7 +161,10 @@ test("an authorisation is settled only for a pledge of this gateway that holds a
   // No such pledge: nothing to do, no crash.
   await settleAuthorisation(db, gateway, randomUUID(), new Date());
   // The simulated gateway's payment: never Stripe's to capture.
-  const simulated = await createPledge(db, campaign, { gateway: "simulated", payment_intent_id: "sim_pi_elsewhere" });
+  const simulated = await createPledge(db, campaign, {
+    gateway: "simulated",
+    payment_intent_id: "sim_pi_elsewhere",
+  });
   await settleAuthorisation(db, gateway, simulated, new Date());
   // A Stripe pledge with no payment yet (its checkout not finished): nothing to capture.
   const unpaid = await createPledge(db, campaign, { gateway: "stripe", payment_intent_id: null });
@@ -150,7 +177,10 @@ test("an authorisation is settled only for a pledge of this gateway that holds a
 test("an all-or-nothing pledge's payment is never captured at settlement, nor an expired pledge's released unless it was refused late", async () => {
   const { db } = database();
   const allOrNothing = await createCampaign(db, { funding_model: "all_or_nothing" });
-  const charged = await createPledge(db, allOrNothing, { gateway: "stripe", payment_intent_id: `pi_aon_${randomUUID()}` });
+  const charged = await createPledge(db, allOrNothing, {
+    gateway: "stripe",
+    payment_intent_id: `pi_aon_${randomUUID()}`,
+  });
   const flexible = await createCampaign(db, { funding_model: "flexible" });
   const expired = await createPledge(db, flexible, {
     gateway: "stripe",
@@ -182,7 +212,10 @@ test("a flexible pledge's authorisation is captured once it counts, and the pled
   expect(requestsAbout(paymentIntent).map((r) => `${r.method} ${r.path}`)).toEqual([
     `POST /v1/payment_intents/${paymentIntent}/capture`,
   ]);
-  expect(await getPledge(db, pledge.id)).toMatchObject({ status: "collected", payment_intent_id: paymentIntent });
+  expect(await getPledge(db, pledge.id)).toMatchObject({
+    status: "collected",
+    payment_intent_id: paymentIntent,
+  });
 });
 
 test("the capture job captures committed flexible authorisations of its gateway", async () => {
@@ -230,16 +263,31 @@ test("the sweep counts a checkout it finds paid as collected at once, without a 
   await pastItsHold(pledge.id);
   await sweepAbandonedCheckouts(db, gateway, later(40));
   const paymentIntent = String(fake.sessions.get(session)?.payment_intent);
-  expect(await getPledge(db, pledge.id)).toMatchObject({ status: "collected", payment_intent_id: paymentIntent });
+  expect(await getPledge(db, pledge.id)).toMatchObject({
+    status: "collected",
+    payment_intent_id: paymentIntent,
+  });
   expect(requestsFor(/\/capture$/).filter((r) => r.path.includes(paymentIntent))).toEqual([]);
 });
 
 test("the sweep expires, without asking Stripe, a pledge whose checkout never opened or belongs to another gateway", async () => {
   const { db } = database();
   const campaign = await createCampaign(db);
-  const pending = { status: "pending" as const, committed_at: null, checkout_expires_at: later(-1).toISOString() };
-  const neverOpened = await createPledge(db, campaign, { ...pending, gateway: "stripe", checkout_session_id: null });
-  const simulated = await createPledge(db, campaign, { ...pending, gateway: "simulated", checkout_session_id: "sim_cs_x" });
+  const pending = {
+    status: "pending" as const,
+    committed_at: null,
+    checkout_expires_at: later(-1).toISOString(),
+  };
+  const neverOpened = await createPledge(db, campaign, {
+    ...pending,
+    gateway: "stripe",
+    checkout_session_id: null,
+  });
+  const simulated = await createPledge(db, campaign, {
+    ...pending,
+    gateway: "simulated",
+    checkout_session_id: "sim_cs_x",
+  });
   const before = fake.requests.length;
   expect(await sweepAbandonedCheckouts(db, gateway, new Date())).toBeGreaterThanOrEqual(2);
   expect(fake.requests.length).toBe(before);
