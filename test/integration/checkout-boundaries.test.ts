@@ -12,7 +12,15 @@ import {
   settleAuthorisation,
   sweepAbandonedCheckouts,
 } from "~/checkout/checkout.server";
+import {
+  completeSimulatedCheckout,
+  findSimulatedCheckout,
+  loadSimulatedCheckout,
+  settleSimulatedDebits,
+} from "~/checkout/simulated-checkout.server";
 import { applyStripeEvent } from "~/checkout/webhooks.server";
+import { createSimulatedGateway, SEPA_SETTLEMENT_DELAY } from "~/payments/simulated.server";
+import { runChargeRun } from "~/pledges/charging.server";
 import type { PaymentGateway } from "~/payments/gateway";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { expirePledge, getPledge } from "~/pledges/pledges.server";
@@ -333,4 +341,117 @@ test("a card update opens a setup-mode checkout of its own, keyed by the attempt
   const updated = (await getPledge(db, pledgeId))!;
   expect(updated).toMatchObject({ checkout_url: url, status: "payment_failed" });
   expect(url).toBe(`${fake.url}/pay/${updated.checkout_session_id}`);
+});
+
+// --- the simulated checkout (simulated-checkout.server.ts) -----------------------------------------
+
+async function simulatedCheckout(fundingModel: "all_or_nothing" | "flexible", campaign?: string) {
+  const { db } = database();
+  const simulated = createSimulatedGateway(db);
+  campaign ??= await createCampaign(db, {
+    funding_model: fundingModel,
+    deadline_at: later(60).toISOString(),
+  });
+  const { pledge } = await beginCheckout(
+    { ...deps(), gateway: simulated },
+    pledgeRequest(campaign, 5_000),
+    { slug: "atelier", title: "L'atelier", fundingModel },
+    new Date(),
+  );
+  return { campaign, pledge, simulated, sessionId: pledge.checkout_session_id! };
+}
+
+test("the simulated checkout knows its own sessions only, with what its page needs of the campaign", async () => {
+  const { db } = database();
+  const { pledge, campaign, sessionId } = await simulatedCheckout("all_or_nothing");
+  expect(sessionId).toMatch(/^sim_cs_/);
+  expect(await loadSimulatedCheckout(db, sessionId)).toMatchObject({
+    pledge: { id: pledge.id },
+    campaign: { slug: expect.any(String), funding_model: "all_or_nothing", currency: "EUR" },
+  });
+  expect(await loadSimulatedCheckout(db, "sim_cs_unknown")).toBeNull();
+  // A Stripe session's pledge is never paid through the simulated page.
+  const stripeSession = `cs_test_${randomUUID().slice(0, 12)}`;
+  await createPledge(db, campaign, {
+    status: "pending",
+    gateway: "stripe",
+    checkout_session_id: stripeSession,
+  });
+  expect(await findSimulatedCheckout(db, stripeSession)).toBeUndefined();
+  expect(await loadSimulatedCheckout(db, stripeSession)).toBeNull();
+});
+
+test("a simulated all-or-nothing checkout saves the card under the pledge's own references and takes nothing", async () => {
+  const { db } = database();
+  const { pledge } = await simulatedCheckout("all_or_nothing");
+  expect(await completeSimulatedCheckout(db, pledge, "all_or_nothing", new Date())).toBe("committed");
+  expect(await getPledge(db, pledge.id)).toMatchObject({
+    status: "committed",
+    stripe_customer_id: `sim_cus_${pledge.id}`,
+    setup_intent_id: `sim_seti_${pledge.id}`,
+    payment_method_id: "sim_pm_card_visa",
+    payment_intent_id: null,
+    collected_at: null,
+  });
+});
+
+test("the simulated bank settles each debit as its IBAN says, and leaves a processing card payment alone", async () => {
+  const { db, engine } = database();
+  const campaign = await createCampaign(db, {
+    funding_model: "all_or_nothing",
+    deadline_at: later(60).toISOString(),
+  });
+  const behaviours = ["sepa_succeeds", "sepa_succeeds_later", "sepa_fails"] as const;
+  const pledges: string[] = [];
+  let simulated: PaymentGateway | undefined;
+  for (const behaviour of behaviours) {
+    const started = await simulatedCheckout("all_or_nothing", campaign);
+    simulated = started.simulated;
+    await completeSimulatedCheckout(
+      db,
+      started.pledge,
+      "all_or_nothing",
+      new Date(),
+      `sim_pm_sepa_debit_${behaviour}`,
+    );
+    pledges.push(started.pledge.id);
+  }
+  await db.updateTable("campaigns").set({ status: "succeeded" }).where("id", "=", campaign).execute();
+  const closed = later(120);
+  expect(
+    await runChargeRun({ db, engine, gateway: simulated!, clock: () => closed }, { rate: 100 }),
+  ).toMatchObject({
+    processing: 3,
+  });
+  // A card payment marked processing (no simulated debit): not the bank's to answer.
+  const card = await createPledge(db, campaign, {
+    gateway: "simulated",
+    payment_method_id: "sim_pm_card_visa",
+    payment_intent_id: `sim_pi_${randomUUID()}`,
+    payment_processing_at: closed.toISOString(),
+  });
+
+  const answered = new Date(closed.getTime() + SEPA_SETTLEMENT_DELAY.sepa_succeeds_later);
+  expect(await settleSimulatedDebits(db, answered)).toBe(3);
+  const rows = await Promise.all(pledges.map(async (id) => (await getPledge(db, id))!));
+  expect(rows.map((p) => [p.status, p.last_payment_error])).toEqual([
+    ["collected", null],
+    ["collected", null],
+    ["payment_failed", "insufficient_funds: The bank refused the SEPA debit (insufficient funds)."],
+  ]);
+  const outcomes = await db
+    .selectFrom("simulated_payments")
+    .select(["pledge_id", "outcome"])
+    .where("kind", "=", "charge")
+    .where("pledge_id", "in", pledges)
+    .execute();
+  expect(Object.fromEntries(outcomes.map((o) => [o.pledge_id, o.outcome]))).toEqual({
+    [pledges[0]!]: "succeeded",
+    [pledges[1]!]: "succeeded",
+    [pledges[2]!]: "sepa_debit_failed",
+  });
+  expect(await getPledge(db, card)).toMatchObject({
+    status: "committed",
+    payment_processing_at: closed.toISOString(),
+  });
 });
