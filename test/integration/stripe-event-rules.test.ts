@@ -180,9 +180,13 @@ test("inside a caller's transaction a payment another pledge holds is the caller
 
 // --- checkout sessions --------------------------------------------------------------------------
 
-test("a checkout session naming no pledge of ours is recorded unmatched", async () => {
-  for (const type of ["checkout.session.completed", "checkout.session.expired"]) {
-    const unknown = event(type, session({ metadata: {} }));
+test("a checkout session naming no pledge of ours is recorded unmatched, whatever its mode", async () => {
+  for (const [type, mode] of [
+    ["checkout.session.completed", "setup"],
+    ["checkout.session.expired", "payment"],
+    ["checkout.session.completed", "subscription"],
+  ] as const) {
+    const unknown = event(type, session({ mode, metadata: {} }));
     expect(await apply(unknown)).toEqual({ outcome: "unmatched", pledgeId: null });
     expect(await webhookRow(unknown.id)).toMatchObject({ outcome: "unmatched", pledge_id: null });
   }
@@ -317,6 +321,49 @@ test("a bank debit that settles collects its pledge, though the session's event 
   expect(await getPledge(db, counted.pledge)).toMatchObject({
     status: "collected",
     payment_processing_at: null,
+  });
+});
+
+test("a failed pledge whose session's debit then settles is collected; one whose debit bounces keeps the bank's reason", async () => {
+  const { db } = database();
+  const failed = {
+    status: "payment_failed",
+    committed_at: new Date().toISOString(),
+    payment_failed_at: new Date().toISOString(),
+    last_payment_error: "card_declined",
+  } as const;
+  const settles = await pending("flexible", { ...failed, payment_intent_id: paymentIntent({}).id });
+  await apply(
+    event(
+      "checkout.session.async_payment_succeeded",
+      session({
+        id: settles.checkoutSessionId,
+        mode: "payment",
+        payment_status: "paid",
+        metadata: { pledge_id: settles.pledge },
+      }),
+    ),
+  );
+  expect(await getPledge(db, settles.pledge)).toMatchObject({
+    status: "collected",
+    last_payment_error: null,
+  });
+
+  const bounces = await pending("flexible", { ...failed, payment_intent_id: paymentIntent({}).id });
+  await apply(
+    event(
+      "checkout.session.async_payment_failed",
+      session({
+        id: bounces.checkoutSessionId,
+        mode: "payment",
+        payment_status: "unpaid",
+        metadata: { pledge_id: bounces.pledge },
+      }),
+    ),
+  );
+  expect(await getPledge(db, bounces.pledge)).toMatchObject({
+    status: "payment_failed",
+    last_payment_error: "The bank debit failed",
   });
 });
 
