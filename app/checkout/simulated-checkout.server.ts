@@ -41,7 +41,9 @@ export async function completeSimulatedCheckout(
     { customerId: `sim_cus_${pledge.id}`, paymentMethodId, setupIntentId: `sim_seti_${pledge.id}` },
     now,
   );
-  if (outcome === "committed" && fundingModel === "flexible") {
+  // "already" too: a completion that committed the pledge and stopped before taking the payment is
+  // finished by the next one (both calls below change nothing on a pledge already paid).
+  if ((outcome === "committed" || outcome === "already") && fundingModel === "flexible") {
     const payment = { paymentIntentId: `sim_pi_${pledge.id}` };
     // A SEPA debit cannot be held: taken at once, it is processing until the bank settles it.
     if (sepaBehaviour(paymentMethodId)) await markPaymentProcessing(db, pledge.id, payment, now);

@@ -23,7 +23,7 @@ import { createSimulatedGateway, SEPA_SETTLEMENT_DELAY } from "~/payments/simula
 import { runChargeRun } from "~/pledges/charging.server";
 import type { PaymentGateway } from "~/payments/gateway";
 import { createStripeGateway } from "~/payments/stripe.server";
-import { expirePledge, getPledge } from "~/pledges/pledges.server";
+import { commitPledge, expirePledge, getPledge } from "~/pledges/pledges.server";
 import { createCampaign, createPledge, pledgeRequest } from "../support/factories";
 import { startStripeServer, type FakeStripe, type StripeErrorSpec } from "../support/stripe-server";
 import { useTestDatabase } from "../support/database";
@@ -393,6 +393,36 @@ test("a simulated all-or-nothing checkout saves the card under the pledge's own 
     payment_intent_id: null,
     collected_at: null,
   });
+});
+
+test("a flexible simulated checkout interrupted between its commit and its collection is collected when completed again", async () => {
+  const { db } = database();
+  const { pledge } = await simulatedCheckout("flexible");
+  // The first completion committed the pledge, then the process stopped before taking the payment.
+  const refs = {
+    customerId: `sim_cus_${pledge.id}`,
+    paymentMethodId: "sim_pm_card_visa",
+    setupIntentId: `sim_seti_${pledge.id}`,
+  };
+  expect(await commitPledge(db, pledge.id, refs, new Date())).toBe("committed");
+  expect(await completeSimulatedCheckout(db, pledge, "flexible", new Date())).toBe("already");
+  expect(await getPledge(db, pledge.id)).toMatchObject({
+    status: "collected",
+    payment_intent_id: `sim_pi_${pledge.id}`,
+  });
+  const postings = async () =>
+    (
+      await db
+        .selectFrom("ledger_transactions")
+        .select("source_key")
+        .where("pledge_id", "=", pledge.id)
+        .execute()
+    ).map((row) => row.source_key);
+  const collected = [`collected:${pledge.id}`, `stripe_fee:${pledge.id}`];
+  expect((await postings()).sort()).toEqual(collected);
+  // Completed once more, nothing is collected twice.
+  expect(await completeSimulatedCheckout(db, pledge, "flexible", new Date())).toBe("already");
+  expect((await postings()).sort()).toEqual(collected);
 });
 
 test("the simulated bank settles each debit as its IBAN says, and leaves a processing card payment alone", async () => {
