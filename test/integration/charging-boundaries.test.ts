@@ -4,6 +4,7 @@
 // pledges than a batch), how many charges are in flight, which failed pledges are charged again, the
 // drop after the grace period and its email, and the summary owners and admins read.
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { expect, test } from "vitest";
 import type { ChargeRequest, PaymentGateway } from "~/payments/gateway";
 import { createSimulatedGateway, simulatedSepaPaymentMethod } from "~/payments/simulated.server";
@@ -305,4 +306,33 @@ test("the charge summary puts each pledge in one line: collected, to charge, in 
     dropped: { count: 1, amount: 6_000 },
     refunded: 200,
   });
+});
+
+test("a run and a single charge claim their pledge under this process's own name, host and pid", async () => {
+  const { db, engine } = database();
+  const campaign = await succeeded();
+  const first = await pledge(campaign);
+  const claimedBy: (string | null)[] = [];
+  const inner = createSimulatedGateway(db);
+  // What the claim says while the gateway is asked: a name two workers on one host never share.
+  const gateway: PaymentGateway = {
+    ...inner,
+    async chargeSavedCard(request) {
+      const row = await db
+        .selectFrom("pledges")
+        .select("charge_claimed_by")
+        .where("id", "=", request.pledgeId)
+        .executeTakeFirstOrThrow();
+      claimedBy.push(row.charge_claimed_by);
+      return inner.chargeSavedCard(request);
+    },
+  };
+  expect(await runChargeRun({ db, engine, gateway, clock: () => closedAt }, { rate: 1_000 })).toMatchObject({
+    charged: 1,
+  });
+  const second = await pledge(campaign);
+  await chargePledgeNow({ db, engine, gateway, clock: () => closedAt }, second);
+  expect(claimedBy).toEqual([`${hostname()}:${process.pid}`, `${hostname()}:${process.pid}`]);
+  expect(await status(first)).toBe("collected");
+  expect(await status(second)).toBe("collected");
 });
