@@ -3,13 +3,14 @@
 // transaction, and each family's events on the pledge state they change, as Stripe sends them, expanded
 // references included (issue #11 item 15: the survivors of the mutation run).
 import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import Stripe from "stripe";
 import { expect, test } from "vitest";
 import { applyStripeEvent, handleStripeWebhook, verifyStripeEvent } from "~/checkout/webhooks.server";
 import type { PaymentGateway } from "~/payments/gateway";
 import { getPledge } from "~/pledges/pledges.server";
 import { createCampaign, createPledge, createUser } from "../support/factories";
-import { useTestDatabase } from "../support/database";
+import { testEngine, useTestDatabase } from "../support/database";
 
 const database = useTestDatabase();
 const secret = "whsec_test_event_rules";
@@ -177,6 +178,52 @@ test("inside a caller's transaction a payment another pledge holds is the caller
   // Outside one, the same event is recorded as already recorded (a 200, never retried for days).
   expect((await apply(succeeded)).outcome).toBe("already_recorded");
 });
+
+// PostgreSQL only: on SQLite writers take turns, so a unique violation cannot come from a race.
+test.runIf(testEngine() === "postgres")(
+  "a payment another pledge held for a moment is applied on the second attempt, not recorded as lost",
+  async () => {
+    const { db } = database();
+    const campaign = await createCampaign(db);
+    const intent = `pi_${randomUUID()}`;
+    const holder = await createPledge(db, campaign, { status: "committed" });
+    const second = await createPledge(db, campaign, { status: "committed" });
+    const succeeded = event(
+      "payment_intent.succeeded",
+      paymentIntent({ id: intent, metadata: { pledge_id: second } }),
+    );
+    /** Until `n` sessions of this database wait on a lock. */
+    const waitingOnLocks = async (n: number) => {
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
+        if (rows[0]!.n >= n) return;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error(`${n} sessions never waited on a lock`);
+    };
+    // Another transaction gives the intent to the other pledge, not yet committed: the event's
+    // first attempt waits on the unique index.
+    const other = await db.startTransaction().execute();
+    await other.updateTable("pledges").set({ payment_intent_id: intent }).where("id", "=", holder).execute();
+    const applying = apply(succeeded);
+    await waitingOnLocks(1);
+    // A gate that takes the outbox of events as soon as the first attempt lets it go, so the second
+    // attempt waits there.
+    const gate = await db.startTransaction().execute();
+    const gateShut = sql`lock table webhook_events in share mode`.execute(gate);
+    await waitingOnLocks(2);
+    // The holder commits: the first attempt fails on the index; the second waits at the gate.
+    await other.commit().execute();
+    await gateShut;
+    await waitingOnLocks(1);
+    // The holder lets the intent go before the second attempt runs.
+    await db.updateTable("pledges").set({ payment_intent_id: null }).where("id", "=", holder).execute();
+    await gate.rollback().execute();
+    expect(await applying).toEqual({ outcome: "applied", pledgeId: second });
+    expect(await getPledge(db, second)).toMatchObject({ status: "collected", payment_intent_id: intent });
+  },
+);
 
 // --- checkout sessions --------------------------------------------------------------------------
 
