@@ -27,12 +27,11 @@ import {
   sendPayout,
   waitsForFunds,
 } from "~/payouts/payouts.server";
-import { recordProviderFees } from "~/payouts/provider-fees.server";
 import { importBalanceLines } from "~/payouts/reconciliation.server";
 import { campaignStatement, settlePlatformFee } from "~/payouts/statement.server";
-import { runChargeRun } from "~/pledges/charging.server";
 import { refundPledge } from "~/pledges/refunds.server";
 import { createCampaign, createPledge, createUser } from "../support/factories";
+import { chargedStripeCampaign } from "../support/stripe-pledges";
 import { useTestDatabase } from "../support/database";
 import { collectedPledge, unbalancedTransactions } from "../support/ledger";
 import { startStripeServer, type FakeStripe } from "../support/stripe-server";
@@ -352,45 +351,8 @@ async function onboarded(owner: { id: string; email: string }) {
   return accountId;
 }
 
-/** A succeeded all-or-nothing campaign charged through Stripe by the charge run, its fees read back. */
-async function chargedCampaign(ownerId: string, amounts: number[]) {
-  const { db, engine } = database();
-  const campaign = await createCampaign(db, {
-    owner_id: ownerId,
-    status: "succeeded",
-    goal_amount: 1_000,
-    deadline_at: "2026-11-01T22:59:59.999Z",
-  });
-  const pledges: string[] = [];
-  for (const amount of amounts) {
-    const session = await fake.stripe.checkout.sessions.create({
-      mode: "setup",
-      currency: "eur",
-      success_url: "https://x.example/ok",
-    });
-    fake.completeCheckout(session.id);
-    const setupIntent = fake.setupIntents.get(String(fake.sessions.get(session.id)?.setup_intent))!;
-    pledges.push(
-      await createPledge(db, campaign, {
-        amount,
-        currency: "EUR",
-        status: "committed",
-        stripe_customer_id: String(setupIntent.customer),
-        payment_method_id: String(setupIntent.payment_method),
-        gateway: "stripe",
-      }),
-    );
-  }
-  await db
-    .updateTable("campaigns")
-    .set({ pledged_amount: amounts.reduce((a, b) => a + b, 0), backer_count: amounts.length })
-    .where("id", "=", campaign)
-    .execute();
-  const report = await runChargeRun({ db, engine, gateway, clock: now }, { rate: 100, concurrency: 2 });
-  expect(report).toMatchObject({ charged: amounts.length, failed: 0 });
-  expect(await recordProviderFees(db, gateway, now())).toBe(amounts.length);
-  return { campaign, pledges };
-}
+const chargedCampaign = (ownerId: string, amounts: number[]) =>
+  chargedStripeCampaign(database(), gateway, fake, ownerId, amounts, now);
 
 async function approveStripe(campaignId: string, when = now()) {
   return approvePayout(

@@ -11,12 +11,11 @@ import { createSimulatedGateway } from "~/payments/simulated.server";
 import { createStripeGateway } from "~/payments/stripe.server";
 import { payoutAccountOf, startOnboarding } from "~/payouts/accounts.server";
 import { approvePayout } from "~/payouts/payouts.server";
-import { recordProviderFees } from "~/payouts/provider-fees.server";
 import { importBalanceLines, reconcile } from "~/payouts/reconciliation.server";
 import { campaignStatement } from "~/payouts/statement.server";
-import { runChargeRun } from "~/pledges/charging.server";
 import { getPledge } from "~/pledges/pledges.server";
-import { createCampaign, createPledge, createUser } from "../support/factories";
+import { createUser } from "../support/factories";
+import { chargedStripeCampaign } from "../support/stripe-pledges";
 import { useTestDatabase } from "../support/database";
 import { startStripeServer, type FakeStripe } from "../support/stripe-server";
 
@@ -54,41 +53,8 @@ async function onboardedOwner() {
 
 /** A succeeded campaign charged through Stripe, its fees read back; returns it and its payment intents. */
 async function chargedCampaign(ownerId: string, amounts: number[]) {
-  const { db, engine } = database();
-  const campaign = await createCampaign(db, {
-    owner_id: ownerId,
-    status: "succeeded",
-    goal_amount: 1_000,
-    deadline_at: "2026-11-01T22:59:59.999Z",
-  });
-  const pledges: string[] = [];
-  for (const amount of amounts) {
-    const session = await fake.stripe.checkout.sessions.create({
-      mode: "setup",
-      currency: "eur",
-      success_url: "https://x.example/ok",
-    });
-    fake.completeCheckout(session.id);
-    const setupIntent = fake.setupIntents.get(String(fake.sessions.get(session.id)?.setup_intent))!;
-    pledges.push(
-      await createPledge(db, campaign, {
-        amount,
-        currency: "EUR",
-        status: "committed",
-        stripe_customer_id: String(setupIntent.customer),
-        payment_method_id: String(setupIntent.payment_method),
-        gateway: "stripe",
-      }),
-    );
-  }
-  await db
-    .updateTable("campaigns")
-    .set({ pledged_amount: amounts.reduce((a, b) => a + b, 0), backer_count: amounts.length })
-    .where("id", "=", campaign)
-    .execute();
-  const report = await runChargeRun({ db, engine, gateway, clock: now }, { rate: 100, concurrency: 2 });
-  expect(report).toMatchObject({ charged: amounts.length, failed: 0 });
-  expect(await recordProviderFees(db, gateway, now())).toBe(amounts.length);
+  const { campaign, pledges } = await chargedStripeCampaign(database(), gateway, fake, ownerId, amounts, now);
+  const { db } = database();
   const intents = await Promise.all(pledges.map(async (p) => (await getPledge(db, p))!.payment_intent_id!));
   return { campaign, intents };
 }

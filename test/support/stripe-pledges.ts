@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import { expect } from "vitest";
 import type { Database } from "#db/schema.ts";
 import type { PaymentGateway } from "~/payments/gateway";
+import { recordProviderFees } from "~/payouts/provider-fees.server";
 import { runChargeRun } from "~/pledges/charging.server";
 import { getPledge } from "~/pledges/pledges.server";
 import { createCampaign, createPledge } from "./factories";
@@ -106,3 +107,46 @@ export const refundedEverywhere = (amount: number) => ({
   rows: amount,
   ledger: amount,
 });
+
+/**
+ * A succeeded all-or-nothing campaign of `ownerId` with one pledge per amount, charged through Stripe
+ * by the charge run and its fees read back: what a payout starts from.
+ */
+export async function chargedStripeCampaign(
+  { db, engine }: Pick<TestDatabase, "db" | "engine">,
+  gateway: PaymentGateway,
+  fake: FakeStripe,
+  ownerId: string,
+  amounts: number[],
+  now: () => Date,
+) {
+  const campaign = await createCampaign(db, {
+    owner_id: ownerId,
+    status: "succeeded",
+    goal_amount: 1_000,
+    deadline_at: "2026-11-01T22:59:59.999Z",
+  });
+  const pledges: string[] = [];
+  for (const amount of amounts) {
+    const card = await savedCard(fake, "visa");
+    pledges.push(
+      await createPledge(db, campaign, {
+        amount,
+        currency: "EUR",
+        status: "committed",
+        stripe_customer_id: card.customer,
+        payment_method_id: card.paymentMethod,
+        gateway: "stripe",
+      }),
+    );
+  }
+  await db
+    .updateTable("campaigns")
+    .set({ pledged_amount: amounts.reduce((a, b) => a + b, 0), backer_count: amounts.length })
+    .where("id", "=", campaign)
+    .execute();
+  const report = await runChargeRun({ db, engine, gateway, clock: now }, { rate: 100, concurrency: 2 });
+  expect(report).toMatchObject({ charged: amounts.length, failed: 0 });
+  expect(await recordProviderFees(db, gateway, now())).toBe(amounts.length);
+  return { campaign, pledges };
+}
