@@ -9,6 +9,11 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (locales as readonly string[]).includes(value);
 }
 
+/** A stored or stated language if we have its messages, else the default (French). */
+export function localeOrDefault(value: string): Locale {
+  return isLocale(value) ? value : defaultLocale;
+}
+
 /** The best of our locales for an Accept-Language header, by its quality values. */
 export function localeFromAcceptLanguage(header: string | null | undefined): Locale | undefined {
   if (!header) return undefined;

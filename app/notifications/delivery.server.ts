@@ -4,8 +4,7 @@ import type { Engine } from "#db/connection.ts";
 import type { Updateable } from "kysely";
 import type { EmailOutboxTable, OutboxEmail } from "#db/schema.ts";
 import { emailTemplates, isEmailKind, type EmailLocale } from "../../emails";
-import { defaultLocale } from "~/i18n/keys";
-import { isLocale } from "~/i18n/negotiate.server";
+import { localeOrDefault } from "~/i18n/negotiate.server";
 import { pledgeUrl } from "~/auth/pledge-link.server";
 import type { Config } from "~/lib/config.server";
 import type { Db } from "~/lib/db.server";
@@ -163,7 +162,7 @@ async function deliverOne(deps: DeliveryDeps, row: OutboxEmail, now: Date): Prom
     // The private link needs the session secret, so it is made here rather than stored.
     if (row.pledge_id) props.pledgeUrl = pledgeUrl(config.PUBLIC_URL, config.SESSION_SECRET, row.pledge_id);
     const rendered = await renderFor(row.kind, props, {
-      locale: isLocale(row.locale) ? row.locale : defaultLocale,
+      locale: localeOrDefault(row.locale),
       recipientName: row.to_name,
       unsubscribeUrl: unsubscribe,
       siteUrl: config.PUBLIC_URL,

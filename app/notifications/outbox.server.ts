@@ -2,8 +2,7 @@
 // key, so it is never queued twice and never queued for something that rolled back.
 import { randomUUID } from "node:crypto";
 import type { EmailKind, EmailProps } from "../../emails";
-import { defaultLocale } from "~/i18n/keys";
-import { isLocale } from "~/i18n/negotiate.server";
+import { localeOrDefault } from "~/i18n/negotiate.server";
 import type { Db } from "~/lib/db.server";
 
 interface QueuedEmailOf<K extends EmailKind> {
@@ -36,7 +35,7 @@ export async function queueEmails(db: Db, emails: QueuedEmail[], now: Date): Pro
           to_email: email.to,
           to_name: email.name,
           // The reader's language as given, if we have its messages file; delivery writes in it.
-          locale: isLocale(email.locale) ? email.locale : defaultLocale,
+          locale: localeOrDefault(email.locale),
           props: JSON.stringify(email.props),
           campaign_id: email.campaignId ?? null,
           pledge_id: email.pledgeId ?? null,

@@ -1,8 +1,7 @@
 // The campaign as an email states it: numbers at the moment of the cause, title in each language.
 import type { CampaignSnapshot } from "../../emails";
 import { locales, type Locale } from "~/i18n/catalogue.server";
-import { defaultLocale } from "~/i18n/keys";
-import { isLocale } from "~/i18n/negotiate.server";
+import { localeOrDefault } from "~/i18n/negotiate.server";
 import { percentOf } from "~/lib/money";
 import { timeLeft } from "~/lib/time";
 import type { Db } from "~/lib/db.server";
@@ -76,7 +75,7 @@ export async function campaignForEmails(db: Db, campaignId: string, now: Date): 
 }
 
 export function snapshotFor(campaign: CampaignForEmails, locale: string): CampaignSnapshot {
-  return campaign.snapshots[isLocale(locale) ? locale : defaultLocale];
+  return campaign.snapshots[localeOrDefault(locale)];
 }
 
 /** Everyone counted as a backer of a campaign, once per email address, with their language. */
