@@ -44,8 +44,7 @@ async function claimDue(
   workerId: string,
   now: Date,
   batch: number,
-  onlyPledgeId?: string,
-  leftForNextRun: string[] = [],
+  { onlyPledgeId, leftForNextRun = [] }: { onlyPledgeId?: string; leftForNextRun?: string[] } = {},
 ): Promise<Pledge[]> {
   const staleBefore = new Date(now.getTime() - STALE_CHARGE_CLAIM).toISOString();
   return db
@@ -188,15 +187,7 @@ export async function runChargeRun(
   // released claim would make it due at once, and the run would ask for it for ever.
   const leftForNextRun: string[] = [];
   for (;;) {
-    const claimed = await claimDue(
-      deps.db,
-      deps.engine,
-      workerId,
-      deps.clock(),
-      batch,
-      undefined,
-      leftForNextRun,
-    );
+    const claimed = await claimDue(deps.db, deps.engine, workerId, deps.clock(), batch, { leftForNextRun });
     if (claimed.length === 0) break;
     let next = 0;
     await Promise.all(
@@ -221,7 +212,9 @@ export async function chargePledgeNow(
   pledgeId: string,
 ): Promise<keyof ChargeRunReport | "not_due"> {
   const workerId = `${hostname()}:${process.pid}`;
-  const [pledge] = await claimDue(deps.db, deps.engine, workerId, deps.clock(), 1, pledgeId);
+  const [pledge] = await claimDue(deps.db, deps.engine, workerId, deps.clock(), 1, {
+    onlyPledgeId: pledgeId,
+  });
   if (!pledge) return "not_due";
   return chargeOne(deps.db, deps.gateway, pledge, workerId, deps.clock);
 }
