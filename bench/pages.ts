@@ -8,13 +8,11 @@
 //
 // Prints requests/s and p99 of each target, the ratio of the page's requests/s to the bare route's,
 // and the ratio of their p99s; checks every page answer was a 200 with the campaign on it.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { startServer } from "../test/support/server.ts";
+import { bareRouteBuild, loadLine, median } from "./support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -30,32 +28,12 @@ const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 
-const scratch = mkdtempSync(join(tmpdir(), "tdt-bench-pages-"));
-const realBuild = pathToFileURL(resolve(import.meta.dirname, "../build/server/index.js")).href;
-const scratchBuild = join(scratch, "server-build.js");
-// A local `routes` export takes precedence over the one `export *` brings.
-writeFileSync(
-  scratchBuild,
-  `import * as build from ${JSON.stringify(realBuild)};
-export * from ${JSON.stringify(realBuild)};
-export const routes = {
-  ...build.routes,
-  "routes/bench-bare": {
-    id: "routes/bench-bare",
-    parentId: "root",
-    path: "bench-bare",
-    index: undefined,
-    caseSensitive: undefined,
-    module: { loader: () => new Response("ok", { headers: { "Content-Type": "text/plain" } }) },
-  },
-};
-`,
-);
+const bare = bareRouteBuild();
 
 const server = await startServer({
   LOG_REQUESTS: "false",
   JOBS: "false",
-  SERVER_BUILD: scratchBuild,
+  SERVER_BUILD: bare.build,
   RENDER_CACHE_MS: values["render-cache-ms"]!,
 });
 
@@ -84,12 +62,6 @@ async function load(target: "page" | "bare", duration: number): Promise<Run> {
     bad: result.non2xx + result.errors + result.timeouts,
   };
 }
-
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 let exitCode = 0;
 try {
@@ -126,9 +98,7 @@ try {
   console.log(
     `bench/pages: ${rounds} rounds × ${seconds} s per target, ${connections} connections, render cache ${values["render-cache-ms"]} ms${values.encoding ? `, page with Accept-Encoding: ${values.encoding}` : ""}`,
   );
-  console.log(
-    `load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`,
-  );
+  console.log(loadLine(loadBefore, loadAfter));
   for (const [name, s] of [
     ["campaign page", p],
     ["bare route", b],
@@ -148,6 +118,6 @@ try {
   exitCode = 1;
 } finally {
   await server.stop();
-  rmSync(scratch, { recursive: true, force: true });
+  bare.remove();
 }
 process.exit(exitCode);

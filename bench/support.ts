@@ -2,6 +2,10 @@
 // for the Stripe ones, a succeeded all-or-nothing campaign whose backers saved a card through
 // Checkout (on the local Stripe-compatible server), each pledge due a charge.
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Kysely } from "kysely";
 import type { Database, NewCampaign, NewPledge } from "#db/schema.ts";
 import type { FakeStripe } from "../test/support/stripe-server.ts";
@@ -115,3 +119,43 @@ export async function benchPledges(
       .execute();
   }
 }
+
+/**
+ * A scratch copy of the production server build with one more route, `GET /bench-bare`, a bare Remix
+ * resource route answering `ok`: the baseline every benchmark measures against in the same run,
+ * without the app itself carrying a benchmark route. Pass `build` as the server's SERVER_BUILD.
+ */
+export function bareRouteBuild(): { build: string; remove: () => void } {
+  const scratch = mkdtempSync(join(tmpdir(), "tdt-bench-bare-"));
+  const realBuild = pathToFileURL(resolve(import.meta.dirname, "../build/server/index.js")).href;
+  const build = join(scratch, "server-build.js");
+  // A local `routes` export takes precedence over the one `export *` brings.
+  writeFileSync(
+    build,
+    `import * as build from ${JSON.stringify(realBuild)};
+export * from ${JSON.stringify(realBuild)};
+export const routes = {
+  ...build.routes,
+  "routes/bench-bare": {
+    id: "routes/bench-bare",
+    parentId: "root",
+    path: "bench-bare",
+    index: undefined,
+    caseSensitive: undefined,
+    module: { loader: () => new Response("ok", { headers: { "Content-Type": "text/plain" } }) },
+  },
+};
+`,
+  );
+  return { build, remove: () => rmSync(scratch, { recursive: true, force: true }) };
+}
+
+export const median = (xs: number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** The machine's load average before and after a run: shared machines make absolute figures noisy. */
+export const loadLine = (before: number[], after: number[]): string =>
+  `load average before ${before.map((l) => l.toFixed(2)).join(" ")}, after ${after.map((l) => l.toFixed(2)).join(" ")}`;
