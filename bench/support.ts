@@ -144,6 +144,19 @@ export const routes = {
     caseSensitive: undefined,
     module: { loader: () => new Response("ok", { headers: { "Content-Type": "text/plain" } }) },
   },
+  "routes/bench-bare-html": {
+    id: "routes/bench-bare-html",
+    parentId: "root",
+    path: "bench-bare-html",
+    index: undefined,
+    caseSensitive: undefined,
+    module: {
+      loader: () =>
+        new Response('<!doctype html><html lang="en"><meta name="viewport" content="width=device-width"><title>ok</title><main><p>ok</p></main></html>', {
+          headers: { "Content-Type": "text/html; charset=utf-8" },
+        }),
+    },
+  },
 };
 `,
   );
