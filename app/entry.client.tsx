@@ -1,8 +1,10 @@
 // Remix's default browser entry, after one fetch: the reader's messages (the page's
-// <link id="page-messages">, preloaded with the scripts), so that the page hydrates in its language.
+// <link id="page-messages">, preloaded with the scripts), so that the page hydrates in its language,
+// and the stylesheet the server inlined.
 import { RemixBrowser } from "@remix-run/react";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
+import { STYLES_ID, StylesContext } from "~/components/InlineStyles";
 import { catalogueFor, loadCatalogue } from "~/i18n/format";
 
 async function hydrate() {
@@ -13,11 +15,15 @@ async function hydrate() {
   // Without its words React would redraw the page as keys: it stays as the server made it, and its
   // forms and links work as they do without JavaScript.
   if (!catalogueFor(locale)) return;
+  // The page's inlined stylesheet, rendered again as the server wrote it.
+  const styles = document.getElementById(STYLES_ID)?.textContent ?? "";
   startTransition(() => {
     hydrateRoot(
       document,
       <StrictMode>
-        <RemixBrowser />
+        <StylesContext.Provider value={styles}>
+          <RemixBrowser />
+        </StylesContext.Provider>
       </StrictMode>,
     );
   });

@@ -1,5 +1,6 @@
 // Remix's default Node entry, plus the response's CSP nonce (from server.ts through the load
-// context) on every script React and Remix write, so that the policy needs no 'unsafe-inline'.
+// context) on every script and style React and Remix write, so that the policy needs no
+// 'unsafe-inline', and the stylesheet to inline in the page's head (components/InlineStyles.tsx).
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
@@ -7,6 +8,8 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/Nonce";
+import { StylesContext } from "~/components/InlineStyles";
+import styles from "~/styles/app.css?inline";
 
 const ABORT_DELAY = 5_000;
 
@@ -36,7 +39,9 @@ export default function handleRequest(
     };
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <StylesContext.Provider value={styles}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </StylesContext.Provider>
       </NonceContext.Provider>,
       {
         nonce,

@@ -19,16 +19,15 @@ import { csrfToken } from "~/auth/csrf.server";
 import { currentUser } from "~/auth/session.server";
 import { CsrfField } from "~/components/CsrfField";
 import { useNonce } from "~/components/Nonce";
+import { InlineStyles } from "~/components/InlineStyles";
 import { TestModeBanner } from "~/components/TestModeBanner";
 import { usePageLanguage } from "~/components/use-locale";
 import { pageLanguage } from "~/i18n/catalogue.server";
 import { loadCatalogue, pageTranslator, type PageLanguage } from "~/i18n/format";
 import { errorKind, isAppErrorData, isOutageData } from "~/lib/outage";
 import { requestLocale } from "~/lib/request.server";
-import stylesheet from "~/styles/app.css?url";
 
 export const links: LinksFunction = () => [
-  { rel: "stylesheet", href: stylesheet },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
@@ -117,6 +116,7 @@ export function Layout({ children }: { children: ReactNode }) {
         {/* The reader's messages, fetched with the scripts; entry.client.tsx waits for them to hydrate. */}
         <link id="page-messages" rel="preload" as="fetch" href={href} crossOrigin="anonymous" />
         <Meta />
+        <InlineStyles />
         <Links />
       </head>
       <body>

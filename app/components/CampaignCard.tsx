@@ -4,7 +4,8 @@ import { useTranslate } from "~/components/use-locale";
 import { ProgressBar } from "./ProgressBar";
 import { TimeLeftText } from "./TimeLeft";
 
-export function CampaignCard({ campaign }: { campaign: Card }) {
+/** `first`: the card a phone shows first, whose cover is the page's largest paint: fetched at once. */
+export function CampaignCard({ campaign, first = false }: { campaign: Card; first?: boolean }) {
   const t = useTranslate();
   const { progress } = campaign;
   return (
@@ -16,7 +17,9 @@ export function CampaignCard({ campaign }: { campaign: Card }) {
           alt=""
           width={640}
           height={360}
-          loading="lazy"
+          loading={first ? "eager" : "lazy"}
+          // Lowercase: React 18 does not know the prop (and warns on fetchPriority).
+          {...(first ? { fetchpriority: "high" } : {})}
         />
       ) : null}
       <div className="card__body">

@@ -204,9 +204,10 @@ export function securityHeaders({
       directives: {
         "default-src": ["'self'"],
         "script-src": ["'self'", (_req, res) => `'nonce-${(res as ExpressResponse).locals.cspNonce}'`],
-        // Progress bars and the statement's split bar set their width in a style attribute; no
-        // <style> element or stylesheet from elsewhere is allowed.
-        "style-src": ["'self'"],
+        // Progress bars and the statement's split bar set their width in a style attribute; the
+        // inlined stylesheet carries the response's nonce; no other <style> element, and no
+        // stylesheet from elsewhere, is allowed.
+        "style-src": ["'self'", (_req, res) => `'nonce-${(res as ExpressResponse).locals.cspNonce}'`],
         "style-src-attr": ["'unsafe-inline'"],
         // Covers are local uploads; stories may show https images (sanitized, https only).
         "img-src": ["'self'", "data:", "https:"],

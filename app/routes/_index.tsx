@@ -36,9 +36,9 @@ export default function Home() {
         <h2 id="live-title">{t("home.live")}</h2>
         {live.length ? (
           <ul className="card-grid" role="list">
-            {live.map((campaign) => (
+            {live.map((campaign, index) => (
               <li key={campaign.id}>
-                <CampaignCard campaign={campaign} />
+                <CampaignCard campaign={campaign} first={index === 0} />
               </li>
             ))}
           </ul>

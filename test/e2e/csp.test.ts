@@ -1,5 +1,6 @@
 // The Content-Security-Policy in Chromium: the campaign page and the pledge form run their scripts
-// (hydrated, interactive, live progress) and the browser reports no violation.
+// (hydrated, interactive, live progress) and their inlined stylesheet, and the browser reports no
+// violation.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { launchBrowser, skipBrowser } from "../support/browser";
@@ -45,8 +46,15 @@ describe.skipIf(skipBrowser)("the CSP in Chromium", () => {
     await page.waitForFunction(() => (window as unknown as { __remixRouter?: unknown }).__remixRouter);
     // The live progress stream (EventSource, connect-src 'self') opened.
     await live;
+    // The inlined stylesheet (its nonce) applies, before and after hydration and a client-side
+    // navigation: the header is laid out as a flex row.
+    const headerDisplay = () =>
+      page.evaluate(() => getComputedStyle(document.querySelector(".site-header__inner")!).display);
+    expect(await headerDisplay()).toBe("flex");
     await page.getByRole("link", { name: "Soutenir ce projet" }).first().click();
     await page.getByRole("heading", { level: 1, name: /Soutenir/ }).waitFor();
+    expect(await headerDisplay()).toBe("flex");
+    expect(await page.locator("#app-styles").evaluate((style) => style.textContent?.length)).toBeGreaterThan(1000);
     expect(problems).toEqual([]);
   });
 

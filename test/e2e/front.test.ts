@@ -66,7 +66,7 @@ test("the campaign page is rendered once for anonymous visitors, each answer wit
   expect(await english.text()).toContain('<html lang="en">');
 });
 
-test("pages, JSON, scripts and styles are compressed; live progress is not, and its events come at once", async () => {
+test("pages (their styles inlined), JSON and scripts are compressed; live progress is not, and its events come at once", async () => {
   const page = await rawGet("/campaigns/la-machinerie", { "Accept-Encoding": "br, gzip" });
   expect(page.headers["content-encoding"]).toBe("br");
   expect(page.headers.vary).toMatch(/Accept-Encoding/);
@@ -78,15 +78,19 @@ test("pages, JSON, scripts and styles are compressed; live progress is not, and 
   expect(data.status).toBe(200);
   expect(data.headers["content-encoding"]).toBe("gzip");
 
-  const html = await (await fetch(`${server.url}/campaigns/la-machinerie`)).text();
+  const answer = await fetch(`${server.url}/campaigns/la-machinerie`);
+  const html = await answer.text();
   const script = /\/assets\/entry\.client-[\w-]+\.js/.exec(html)?.[0];
-  const style = /\/assets\/app-[\w-]+\.css/.exec(html)?.[0];
-  for (const asset of [script, style]) {
-    expect(asset).toBeTruthy();
-    const answer = await rawGet(asset!, { "Accept-Encoding": "gzip, br" });
-    expect(answer.headers["content-encoding"]).toBe("br");
-    expect(answer.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
-  }
+  expect(script).toBeTruthy();
+  const asset = await rawGet(script!, { "Accept-Encoding": "gzip, br" });
+  expect(asset.headers["content-encoding"]).toBe("br");
+  expect(asset.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+  // The stylesheet is in the page (compressed with it), under the response's own nonce: no
+  // stylesheet request holds back the first paint.
+  const nonce = /'nonce-([^']+)'/.exec(answer.headers.get("content-security-policy") ?? "")?.[1];
+  expect(nonce).toBeTruthy();
+  expect(html).toMatch(new RegExp(`<style id="app-styles" nonce="${nonce}">[^<]*\\.site-header\\{`));
+  expect(html).not.toMatch(/rel="stylesheet"/);
 
   // The stream's first event arrives while the stream stays open: nothing holds it back.
   const first = await new Promise<{ encoding: string | undefined; text: string }>((resolve, reject) => {
