@@ -1,4 +1,4 @@
-import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   Form,
   isRouteErrorResponse,
@@ -21,15 +21,13 @@ import { CsrfField } from "~/components/CsrfField";
 import { useNonce } from "~/components/Nonce";
 import { InlineStyles } from "~/components/InlineStyles";
 import { TestModeBanner } from "~/components/TestModeBanner";
-import { usePageLanguage } from "~/components/use-locale";
+import { pageMeta, usePageLanguage } from "~/components/use-locale";
 import { pageLanguage } from "~/i18n/catalogue.server";
 import { loadCatalogue, pageTranslator, type PageLanguage } from "~/i18n/format";
 import { errorKind, isAppErrorData, isOutageData } from "~/lib/outage";
 import { requestLocale } from "~/lib/request.server";
 
-export const links: LinksFunction = () => [
-  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
-];
+export const links: LinksFunction = () => [{ rel: "icon", href: "/favicon.svg", type: "image/svg+xml" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await currentUser(request, context);
@@ -46,6 +44,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       : null,
   };
 }
+
+/** The error page's title (a 404, a 503, …); a page that names none has the site's. */
+export const meta: MetaFunction<typeof loader> = ({ error, matches }) => {
+  if (!error) return [{ title: "Tour de table" }];
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return pageMeta(matches, (t) => t(`error.${errorKind(status)}.title`));
+};
 
 /** A 503 while the database is unreachable tells clients when to come back (see outage.server.ts). */
 export const headers: HeadersFunction = ({ errorHeaders }) => {
@@ -102,6 +107,24 @@ function LanguageSwitch() {
   );
 }
 
+/** A signed-in person's places: the header shows them in a row, or in the phone's menu. */
+function SignedInLinks({ admin }: { admin: boolean }) {
+  const t = useLayoutTranslator();
+  return (
+    <>
+      {admin ? <Link to="/admin">{t("admin.title")}</Link> : null}
+      <Link to="/campaigns/new">{t("editor.new")}</Link>
+      <Link to="/account">{t("auth.account")}</Link>
+      <Form method="post" action="/sign-out">
+        <CsrfField />
+        <button type="submit" className="button-link">
+          {t("auth.signOut")}
+        </button>
+      </Form>
+    </>
+  );
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const { locale, href } = useLayoutLanguage();
@@ -133,15 +156,16 @@ export function Layout({ children }: { children: ReactNode }) {
             <nav className="site-nav" aria-label={t("nav.home")}>
               {data?.user ? (
                 <>
-                  {data.user.admin ? <Link to="/admin">{t("admin.title")}</Link> : null}
-                  <Link to="/campaigns/new">{t("editor.new")}</Link>
-                  <Link to="/account">{t("auth.account")}</Link>
-                  <Form method="post" action="/sign-out">
-                    <CsrfField />
-                    <button type="submit" className="button-link">
-                      {t("auth.signOut")}
-                    </button>
-                  </Form>
+                  <div className="site-nav__links">
+                    <SignedInLinks admin={data.user.admin} />
+                  </div>
+                  {/* On a phone the same links fold into a menu, which opens without JavaScript. */}
+                  <details className="site-menu">
+                    <summary className="site-menu__toggle">{t("nav.menu")}</summary>
+                    <div className="site-menu__panel">
+                      <SignedInLinks admin={data.user.admin} />
+                    </div>
+                  </details>
                 </>
               ) : (
                 <Link to="/sign-in">{t("auth.signIn")}</Link>

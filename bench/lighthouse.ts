@@ -69,7 +69,9 @@ async function audit(path: string, attempt = 1): Promise<Run> {
       (a) =>
         a.score !== null &&
         a.score < 0.9 &&
-        (a.scoreDisplayMode === "numeric" || a.scoreDisplayMode === "metricSavings" || a.scoreDisplayMode === "binary"),
+        (a.scoreDisplayMode === "numeric" ||
+          a.scoreDisplayMode === "metricSavings" ||
+          a.scoreDisplayMode === "binary"),
     )
     .map((a) => `${a.id}${a.displayValue ? ` (${a.displayValue})` : ""}`);
   return {

@@ -3,6 +3,7 @@
 import type { ReconciliationRow } from "~/payouts/reconciliation.server";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
+import { TableScroll } from "~/components/TableScroll";
 
 export function ReconciliationTable({ rows }: { rows: ReconciliationRow[] }) {
   const t = useTranslate();
@@ -14,27 +15,29 @@ export function ReconciliationTable({ rows }: { rows: ReconciliationRow[] }) {
     return `${money(value.amount)} (${t("payouts.feeShort")} ${money(value.fee)})`;
   };
   return (
-    <table className="table" data-testid="reconciliation">
-      <thead>
-        <tr>
-          <th scope="col">{t("payouts.line")}</th>
-          <th scope="col">{t("payouts.ours")}</th>
-          <th scope="col">{t("payouts.stripe")}</th>
-          <th scope="col">{t("payouts.state")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={`${r.ref}-${r.category}`}>
-            <td>
-              {t(`payouts.category.${r.category}`)} <code>{r.ref}</code>
-            </td>
-            <td>{side(r.ours, r.currency)}</td>
-            <td>{side(r.stripe, r.currency)}</td>
-            <td className={`state--${r.state}`}>{t(`payouts.match.${r.state}`)}</td>
+    <TableScroll label={t("payouts.reconciliation")}>
+      <table className="table" data-testid="reconciliation">
+        <thead>
+          <tr>
+            <th scope="col">{t("payouts.line")}</th>
+            <th scope="col">{t("payouts.ours")}</th>
+            <th scope="col">{t("payouts.stripe")}</th>
+            <th scope="col">{t("payouts.state")}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={`${r.ref}-${r.category}`}>
+              <td>
+                {t(`payouts.category.${r.category}`)} <code>{r.ref}</code>
+              </td>
+              <td>{side(r.ours, r.currency)}</td>
+              <td>{side(r.stripe, r.currency)}</td>
+              <td className={`state--${r.state}`}>{t(`payouts.match.${r.state}`)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }

@@ -1,5 +1,6 @@
 // The reader's language in React: chosen by the root loader, its messages fetched once by the
 // browser (entry.client.tsx) and read by every component, and by the routes' meta functions.
+import type { MetaDescriptor } from "@remix-run/node";
 import { useRouteLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
 import { catalogueFor, pageTranslator, type PageLanguage, type Translate } from "~/i18n/format";
@@ -34,4 +35,21 @@ export function useIntlLocale(): string {
 export function matchesTranslator(matches: readonly { id: string; data: unknown }[]): Translate {
   const root = matches.find((match) => match.id === "root")?.data as { i18n?: PageLanguage } | undefined;
   return pageTranslator((root?.i18n ?? fallbackLanguage).locale);
+}
+
+/**
+ * A page's <title>, "… — Tour de table" in the reader's language, from a route's meta function; private
+ * pages (accounts, owners', admins', checkouts) also ask search engines not to index them.
+ */
+export function pageMeta(
+  matches: readonly { id: string; data: unknown }[],
+  title: (t: Translate) => string,
+  { indexed = false, description }: { indexed?: boolean; description?: (t: Translate) => string } = {},
+): MetaDescriptor[] {
+  const t = matchesTranslator(matches);
+  return [
+    { title: `${title(t)} — ${t("site.name")}` },
+    ...(description ? [{ name: "description", content: description(t) }] : []),
+    ...(indexed ? [] : [{ name: "robots", content: "noindex" }]),
+  ];
 }

@@ -1,6 +1,12 @@
 // A campaign's follow-up, for its owner and for admins: collected, still to charge, failing and
 // dropped pledges, refunds and disputes, and a refund form for each collected pledge.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import type { PledgeStatus } from "#db/schema.ts";
@@ -21,7 +27,7 @@ import { echoValues } from "~/lib/form-echo";
 import { refusalOf } from "~/lib/forms.server";
 import { intlLocale } from "~/i18n/catalogue.server";
 import type { MessageKey } from "~/i18n/keys";
-import { useIntlLocale, useTranslate } from "~/components/use-locale";
+import { useIntlLocale, useTranslate, pageMeta } from "~/components/use-locale";
 import { ambiguousAmountParams, formatMoney, parseMoney } from "~/lib/money";
 import { requestLocale } from "~/lib/request.server";
 
@@ -150,6 +156,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     `/admin/campaigns/${campaign.id}?refunded=${refunded.status === "pending" ? "pending" : "1"}`,
   );
 }
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageMeta(matches, (t) => `${t("admin.manage")} — ${data?.campaign.title ?? ""}`);
 
 export default function CampaignFollowUp() {
   const { campaign, reviewer, statement, summary, disputes, pledges, curve, tiers, numbers, filter } =

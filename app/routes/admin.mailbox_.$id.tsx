@@ -1,10 +1,11 @@
 // One email from the local mailbox: its headers, text, and HTML in a sandboxed frame.
+import type { MetaFunction } from "@remix-run/node";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { readMailboxMessage } from "~/notifications/mailbox.server";
 import { assertCan } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
-import { useTranslate } from "~/components/use-locale";
+import { useTranslate, pageMeta } from "~/components/use-locale";
 import { notFound } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -14,6 +15,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!message) throw notFound();
   return { message };
 }
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageMeta(matches, (t) => `${t("mailbox.title")} — ${data?.message.subject ?? ""}`);
 
 export default function MailboxMessage() {
   const { message } = useLoaderData<typeof loader>();

@@ -1,7 +1,13 @@
 // One campaign's payout statement, for admins: the statement from the ledger, the payouts made, how
 // each of its movements reconciles with Stripe, the audit log; and the actions: approve what is due,
 // record a bank transfer as paid, mark a payout failed, override the platform fee.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { assertCsrf } from "~/auth/csrf.server";
@@ -22,7 +28,7 @@ import { statementView } from "~/payouts/views.server";
 import type { FieldErrors } from "~/lib/form-errors";
 import { parseForm, refusalOf } from "~/lib/forms.server";
 import type { MessageKey } from "~/i18n/keys";
-import { useIntlLocale, useTranslate } from "~/components/use-locale";
+import { useIntlLocale, useTranslate, pageMeta } from "~/components/use-locale";
 import { formatDateTime, platformTimeZone } from "~/lib/time";
 import { formatMoney } from "~/lib/money";
 import { notFound } from "~/lib/request.server";
@@ -111,6 +117,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   return redirect(`/admin/payouts/${campaignId}?done=${request_.intent}`);
 }
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageMeta(matches, (t) => `${t("payouts.statementOf")} — ${data?.campaign.title ?? ""}`);
 
 export default function PayoutStatement() {
   const view = useLoaderData<typeof loader>();

@@ -1,6 +1,12 @@
 // Admins' payouts: campaigns with money due to review, payouts approved, sent, paid or failed, the
 // campaigns whose lines do not reconcile flagged, and the import of Stripe's balance lines.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { assertCsrf } from "~/auth/csrf.server";
@@ -15,9 +21,10 @@ import { payoutQueue } from "~/payouts/views.server";
 import type { FieldErrors } from "~/lib/form-errors";
 import { parseForm, refusalOf } from "~/lib/forms.server";
 import type { MessageKey } from "~/i18n/keys";
-import { useIntlLocale, useTranslate } from "~/components/use-locale";
+import { useIntlLocale, useTranslate, pageMeta } from "~/components/use-locale";
 import { formatDateTime, platformTimeZone } from "~/lib/time";
 import { formatMoney } from "~/lib/money";
+import { TableScroll } from "~/components/TableScroll";
 
 async function requireAdmin(request: Request, context: LoaderFunctionArgs["context"]) {
   const user = await requireUser(request, context);
@@ -92,6 +99,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
+export const meta: MetaFunction<typeof loader> = ({ matches }) =>
+  pageMeta(matches, (t) => t("payouts.title"));
+
 export default function AdminPayouts() {
   const { queue, stripe, stripePayout } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -115,28 +125,30 @@ export default function AdminPayouts() {
       {queue.toReview.length === 0 ? (
         <p className="muted">{t("payouts.none")}</p>
       ) : (
-        <table className="table" data-testid="to-review">
-          <thead>
-            <tr>
-              <th scope="col">{t("payouts.campaign")}</th>
-              <th scope="col">{t("statement.due")}</th>
-              <th scope="col">{t("payouts.reconciliation")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {queue.toReview.map((c) => (
-              <tr key={c.campaignId}>
-                <td>
-                  <Link to={`/admin/payouts/${c.campaignId}`}>{c.title}</Link>
-                </td>
-                <td>{money(c.statement.due, c.currency)}</td>
-                <td>
-                  <ReconciliationState problems={c.problems} feesPending={c.feesPending} stripe={stripe} />
-                </td>
+        <TableScroll label={t("payouts.toReview")}>
+          <table className="table" data-testid="to-review">
+            <thead>
+              <tr>
+                <th scope="col">{t("payouts.campaign")}</th>
+                <th scope="col">{t("statement.due")}</th>
+                <th scope="col">{t("payouts.reconciliation")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {queue.toReview.map((c) => (
+                <tr key={c.campaignId}>
+                  <td>
+                    <Link to={`/admin/payouts/${c.campaignId}`}>{c.title}</Link>
+                  </td>
+                  <td>{money(c.statement.due, c.currency)}</td>
+                  <td>
+                    <ReconciliationState problems={c.problems} feesPending={c.feesPending} stripe={stripe} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {queue.carried.length > 0 ? (
         <>

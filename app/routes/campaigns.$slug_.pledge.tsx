@@ -149,6 +149,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches })
   const t = matchesTranslator(matches);
   return [
     { title: `${t("pledge.title", { title: loaderData.options.campaign.title })} — ${t("site.name")}` },
+    { name: "description", content: t("pledge.description", { title: loaderData.options.campaign.title }) },
   ];
 };
 

@@ -1,5 +1,11 @@
 // A signed-in person starts a campaign: a draft they own, edited on its manage page.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
 import { assertCsrf } from "~/auth/csrf.server";
 import { requireUser } from "~/auth/session.server";
@@ -11,7 +17,7 @@ import { echoValues, fieldLimits } from "~/lib/form-echo";
 import { firstErrors } from "~/lib/form-errors";
 import { refusal } from "~/lib/forms.server";
 import { intlLocale } from "~/i18n/catalogue.server";
-import { useTranslate } from "~/components/use-locale";
+import { useTranslate, pageMeta } from "~/components/use-locale";
 import { requestLocale } from "~/lib/request.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -34,6 +40,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return refusal(error, echoed);
   }
 }
+
+export const meta: MetaFunction<typeof loader> = ({ matches }) => pageMeta(matches, (t) => t("editor.new"));
 
 export default function NewCampaign() {
   const result = useActionData<typeof action>();

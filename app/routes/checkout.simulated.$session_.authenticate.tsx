@@ -1,6 +1,11 @@
 // The simulated 3-D Secure step for the authentication test card: approve, and the checkout
 // completes as with any good card; refuse, and nothing is counted.
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import {
   completeSimulatedCheckout,
@@ -9,7 +14,7 @@ import {
 } from "~/checkout/simulated-checkout.server";
 import { chargePledgeNow } from "~/pledges/charging.server";
 import { pledgeUrl } from "~/auth/pledge-link.server";
-import { useIntlLocale, useTranslate } from "~/components/use-locale";
+import { useIntlLocale, useTranslate, pageMeta } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 import { limitCheckoutPostsByIp } from "~/auth/rate-limit.server";
 import { notFound } from "~/lib/request.server";
@@ -55,6 +60,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   return redirect(pledgeUrl("", context.config.SESSION_SECRET, pledge.id, { thanks: true }));
 }
+
+export const meta: MetaFunction<typeof loader> = ({ matches }) =>
+  pageMeta(matches, (t) => t("checkout.auth.title"));
 
 export default function Authenticate() {
   const { amount, currency } = useLoaderData<typeof loader>();

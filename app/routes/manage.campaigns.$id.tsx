@@ -10,6 +10,7 @@ import {
   type ActionFunctionArgs,
   type AppLoadContext,
   type LoaderFunctionArgs,
+  type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { assertCsrf } from "~/auth/csrf.server";
@@ -31,7 +32,7 @@ import { echoValues, fieldLimits } from "~/lib/form-echo";
 import type { FieldErrors } from "~/lib/form-errors";
 import { refusalOf } from "~/lib/forms.server";
 import { intlLocale } from "~/i18n/catalogue.server";
-import { useTranslate } from "~/components/use-locale";
+import { useTranslate, pageMeta } from "~/components/use-locale";
 import { requestLocale } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -102,6 +103,9 @@ async function uploadCover(
   }
   return redirect(`/manage/campaigns/${target.campaignId}?notice=saved`);
 }
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageMeta(matches, (t) => `${t("editor.title")} — ${data?.campaign.values.title ?? ""}`);
 
 export default function ManageCampaign() {
   const { campaign, tiers, goals } = useLoaderData<typeof loader>();

@@ -1,12 +1,13 @@
 // The owner's statement of their campaign, read-only: what was collected, what went in fees, refunds
 // and disputes, what was paid out and when, and what is still due (or carried, when they owe it).
+import type { MetaFunction } from "@remix-run/node";
 import { requireManagedCampaign } from "~/campaigns/access.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PayoutHistory } from "~/components/PayoutHistory";
 import { Statement } from "~/components/Statement";
 import { statementView } from "~/payouts/views.server";
-import { useTranslate } from "~/components/use-locale";
+import { useTranslate, pageMeta } from "~/components/use-locale";
 import { notFound } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -20,6 +21,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // The owner sees their statement and payouts, not the admins' reconciliation or audit log.
   return { campaign: view.campaign, statement: view.statement, payouts: view.payouts, account: view.account };
 }
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageMeta(matches, (t) => `${t("payouts.statementOf")} — ${data?.campaign.title ?? ""}`);
 
 export default function OwnerStatement() {
   const { campaign, statement, payouts, account } = useLoaderData<typeof loader>();

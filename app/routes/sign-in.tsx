@@ -1,13 +1,13 @@
 // Sign in with a link sent by email. The answer is the same whether or not the address has an
 // account, so the page tells nobody who uses the platform.
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requestSignInLink } from "~/notifications/sign-in-email.server";
 import { FormField } from "~/components/FormField";
 import { parseForm, refusalOf } from "~/lib/forms.server";
 import type { MessageKey } from "~/i18n/keys";
-import { useTranslate } from "~/components/use-locale";
+import { useTranslate, pageMeta } from "~/components/use-locale";
 import { requestLocale, safeRedirectPath } from "~/lib/request.server";
 
 export function loader({ request }: LoaderFunctionArgs) {
@@ -43,6 +43,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   return data({ sent: true, error: null, email });
 }
+
+export const meta: MetaFunction<typeof loader> = ({ matches }) =>
+  pageMeta(matches, (t) => t("auth.title"), { indexed: true });
 
 export default function SignIn() {
   const { redirectTo, failed } = useLoaderData<typeof loader>();

@@ -1,11 +1,11 @@
 // One-click unsubscribe: mail clients POST to the List-Unsubscribe link (RFC 8058); people who
 // follow the footer link see what they are about to stop and confirm with one button.
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { unsubscribeKinds } from "../../emails";
 import { unsubscribe, verifyUnsubscribeToken } from "~/notifications/unsubscribe.server";
-import { useTranslate } from "~/components/use-locale";
+import { useTranslate, pageMeta } from "~/components/use-locale";
 
 const query = z.object({ e: z.string().email(), k: z.enum(unsubscribeKinds), t: z.string().min(1) });
 
@@ -26,6 +26,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   await unsubscribe(context.db, link.email, link.kind, context.clock());
   return data({ done: true, ...link });
 }
+
+export const meta: MetaFunction<typeof loader> = ({ matches }) =>
+  pageMeta(matches, (t) => t("unsubscribe.title"));
 
 export default function Unsubscribe() {
   const link = useLoaderData<typeof loader>();

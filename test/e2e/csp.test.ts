@@ -54,7 +54,9 @@ describe.skipIf(skipBrowser)("the CSP in Chromium", () => {
     await page.getByRole("link", { name: "Soutenir ce projet" }).first().click();
     await page.getByRole("heading", { level: 1, name: /Soutenir/ }).waitFor();
     expect(await headerDisplay()).toBe("flex");
-    expect(await page.locator("#app-styles").evaluate((style) => style.textContent?.length)).toBeGreaterThan(1000);
+    expect(await page.locator("#app-styles").evaluate((style) => style.textContent?.length)).toBeGreaterThan(
+      1000,
+    );
     expect(problems).toEqual([]);
   });
 

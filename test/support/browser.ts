@@ -90,3 +90,23 @@ export async function axeViolations(page: Page, rules: "wcag" | "all" = "wcag"):
   }, runOnly);
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
+
+/**
+ * What a page must not have, for everyone (issue #15): axe-core's serious and critical violations
+ * (WCAG 2 A/AA and best practices), and content outside landmarks (axe's `region`, moderate in its
+ * terms, but a screen reader's landmark list misses it).
+ */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } }
+    ).axe;
+    return (await axe.run(document, {})) as {
+      violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+    };
+  });
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical" || v.id === "region")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}

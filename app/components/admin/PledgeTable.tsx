@@ -6,6 +6,7 @@ import { CsrfField } from "~/components/CsrfField";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import type { MessageKey } from "~/i18n/keys";
 import { formatMoney } from "~/lib/money";
+import { TableScroll } from "~/components/TableScroll";
 
 export interface RefundResult {
   pledgeId: string | null;
@@ -77,47 +78,49 @@ export function PledgeTable({
           {t("dashboard.filter")}
         </button>
       </Form>
-      <table className="table">
-        <tbody>
-          {pledges.map((p) => (
-            <tr key={p.id}>
-              <td>{p.backer_name}</td>
-              <td>{p.backer_email}</td>
-              <td>{money(p.amount - p.refunded_amount)}</td>
-              <td>{t(`pledgePage.status.${p.status}`)}</td>
-              <td>
-                {p.status === "collected" ? (
-                  <Form method="post" className="inline-form">
-                    <CsrfField />
-                    <input type="hidden" name="pledgeId" value={p.id} />
-                    <label>
-                      {t("admin.refundAmount")}{" "}
-                      <input
-                        name="amount"
-                        size={8}
-                        inputMode="decimal"
-                        defaultValue={typedFor(p.id)?.amount}
-                      />
-                    </label>
-                    <label>
-                      {t("admin.refundReason")}{" "}
-                      <input name="reason" size={16} defaultValue={typedFor(p.id)?.reason} />
-                    </label>
-                    <button type="submit" className="button">
-                      {t("admin.refund")}
-                    </button>
-                    {result?.pledgeId === p.id && result.error ? (
-                      <span className="field__error" role="alert">
-                        {t(result.error, result.params ?? {})}
-                      </span>
-                    ) : null}
-                  </Form>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <TableScroll label={t("admin.pledges")}>
+        <table className="table">
+          <tbody>
+            {pledges.map((p) => (
+              <tr key={p.id}>
+                <td>{p.backer_name}</td>
+                <td>{p.backer_email}</td>
+                <td>{money(p.amount - p.refunded_amount)}</td>
+                <td>{t(`pledgePage.status.${p.status}`)}</td>
+                <td>
+                  {p.status === "collected" ? (
+                    <Form method="post" className="inline-form">
+                      <CsrfField />
+                      <input type="hidden" name="pledgeId" value={p.id} />
+                      <label>
+                        {t("admin.refundAmount")}{" "}
+                        <input
+                          name="amount"
+                          size={8}
+                          inputMode="decimal"
+                          defaultValue={typedFor(p.id)?.amount}
+                        />
+                      </label>
+                      <label>
+                        {t("admin.refundReason")}{" "}
+                        <input name="reason" size={16} defaultValue={typedFor(p.id)?.reason} />
+                      </label>
+                      <button type="submit" className="button">
+                        {t("admin.refund")}
+                      </button>
+                      {result?.pledgeId === p.id && result.error ? (
+                        <span className="field__error" role="alert">
+                          {t(result.error, result.params ?? {})}
+                        </span>
+                      ) : null}
+                    </Form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </>
   );
 }

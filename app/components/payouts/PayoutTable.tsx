@@ -5,6 +5,7 @@ import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 import { formatDateTime, platformTimeZone } from "~/lib/time";
 import type { PayoutRow } from "~/payouts/views.server";
+import { TableScroll } from "~/components/TableScroll";
 
 /** Whether a campaign's movements agree with Stripe's lines; without Stripe there is nothing to match. */
 export function ReconciliationState(props: { problems: number; feesPending: number; stripe: boolean }) {
@@ -30,41 +31,43 @@ export function PayoutTable({
   const locale = useIntlLocale();
   if (rows.length === 0) return <p className="muted">{t("payouts.none")}</p>;
   return (
-    <table className="table" data-testid={testId}>
-      <thead>
-        <tr>
-          <th scope="col">{t("payouts.campaign")}</th>
-          <th scope="col">{t("payouts.amount")}</th>
-          <th scope="col">{t("payouts.method")}</th>
-          <th scope="col">{t("payouts.when")}</th>
-          <th scope="col">{t("payouts.reconciliation")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((p) => (
-          <tr key={p.id}>
-            <td>
-              <Link to={`/admin/payouts/${p.campaignId}`}>{p.title}</Link> #{p.number}
-            </td>
-            <td>{formatMoney(p.amount, p.currency, locale, { withDecimals: true })}</td>
-            <td>{t(`payouts.method.${p.method}`)}</td>
-            <td>
-              {formatDateTime(p.paidAt ?? p.failedAt ?? p.sentAt ?? p.approvedAt, platformTimeZone, locale)}
-              {p.waitingForFundsUntil ? (
-                <span className="muted" data-testid="waiting-for-funds">
-                  <br />
-                  {t("payouts.waitingForFunds", {
-                    date: formatDateTime(p.waitingForFundsUntil, platformTimeZone, locale),
-                  })}
-                </span>
-              ) : null}
-            </td>
-            <td>
-              <ReconciliationState problems={p.problems} feesPending={0} stripe={stripe} />
-            </td>
+    <TableScroll label={t("payouts.title")}>
+      <table className="table" data-testid={testId}>
+        <thead>
+          <tr>
+            <th scope="col">{t("payouts.campaign")}</th>
+            <th scope="col">{t("payouts.amount")}</th>
+            <th scope="col">{t("payouts.method")}</th>
+            <th scope="col">{t("payouts.when")}</th>
+            <th scope="col">{t("payouts.reconciliation")}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((p) => (
+            <tr key={p.id}>
+              <td>
+                <Link to={`/admin/payouts/${p.campaignId}`}>{p.title}</Link> #{p.number}
+              </td>
+              <td>{formatMoney(p.amount, p.currency, locale, { withDecimals: true })}</td>
+              <td>{t(`payouts.method.${p.method}`)}</td>
+              <td>
+                {formatDateTime(p.paidAt ?? p.failedAt ?? p.sentAt ?? p.approvedAt, platformTimeZone, locale)}
+                {p.waitingForFundsUntil ? (
+                  <span className="muted" data-testid="waiting-for-funds">
+                    <br />
+                    {t("payouts.waitingForFunds", {
+                      date: formatDateTime(p.waitingForFundsUntil, platformTimeZone, locale),
+                    })}
+                  </span>
+                ) : null}
+              </td>
+              <td>
+                <ReconciliationState problems={p.problems} feesPending={0} stripe={stripe} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }
