@@ -13,11 +13,10 @@ import {
   Text,
 } from "@react-email/components";
 import type { ReactNode } from "react";
-import { intlLocale, translator } from "../app/i18n/catalogue.server";
+import { formatZonedInstant, intlLocale, translator } from "../app/i18n/catalogue.server";
 import type { MessageKey } from "../app/i18n/keys";
 import { dateTimeFormat } from "../app/i18n/intl";
 import { formatMoney } from "../app/lib/money";
-import { formatInstant } from "../app/lib/time";
 import type { CampaignSnapshot, EmailContext, EmailLocale } from "./types";
 
 /** The words of an email, from the catalogue pages use (app/i18n/messages, `email.*` mostly). */
@@ -91,7 +90,7 @@ export function CampaignNumbers({ campaign, locale }: { campaign: CampaignSnapsh
     ...(campaign.deadline && timeLeft?.unit !== "ended"
       ? [
           t("email.numbers.ends", {
-            date: formatInstant(new Date(campaign.deadline), campaign.timeZone, intlLocale(locale)),
+            date: formatZonedInstant(new Date(campaign.deadline), campaign.timeZone, locale),
           }),
         ]
       : []),

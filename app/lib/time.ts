@@ -117,7 +117,11 @@ export function timeLeft(now: Date, deadline: Date): TimeLeft {
   return { unit: "minutes", value: Math.max(1, Math.ceil(left / MINUTE)) };
 }
 
-/** "mardi 8 décembre 2026 à 23:59 UTC+1": the deadline as people in the campaign's zone read it. */
+/**
+ * "mardi 8 décembre 2026 à 23:59": the deadline as people in the campaign's zone read it. The zone
+ * is named by its city (`zoneCity`, in the catalogue's "time.inZone"), the same way in every
+ * language: Intl's short names said "UTC+1" in French and "CET" in English.
+ */
 export function formatInstant(instant: Date, timeZone: string, locale: string): string {
   return dateTimeFormat(locale, {
     timeZone,
@@ -127,8 +131,41 @@ export function formatInstant(instant: Date, timeZone: string, locale: string): 
     year: "numeric",
     hour: "2-digit",
     minute: "2-digit",
-    timeZoneName: "short",
   }).format(instant);
+}
+
+/** "Europe/Paris" → "Paris", "America/New_York" → "New York": a zone as people name it. */
+export function zoneCity(timeZone: string): string {
+  return (timeZone.split("/").pop() ?? timeZone).replaceAll("_", " ");
+}
+
+/**
+ * A `<input type="datetime-local">` value ("2026-12-10T09:30") as the instant it means in `timeZone`
+ * (not the server's zone); null when it is not one.
+ */
+export function parseLocalInput(value: string, timeZone: string): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  if (!match) return null;
+  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const local = { year, month, day, hour, minute, second, millisecond: 0 };
+  // Out-of-range parts (13th month, 25 h) are refused rather than rolled over.
+  const check = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    check.getUTCHours() !== hour ||
+    check.getUTCMinutes() !== minute
+  )
+    return null;
+  return fromLocal(local, timeZone);
 }
 
 /** "8 déc. 2026": a short date in a time zone. */

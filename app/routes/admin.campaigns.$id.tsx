@@ -30,6 +30,7 @@ import type { MessageKey } from "~/i18n/keys";
 import { useIntlLocale, useTranslate, pageMeta } from "~/components/use-locale";
 import { ambiguousAmountParams, formatMoney, parseMoney } from "~/lib/money";
 import { requestLocale } from "~/lib/request.server";
+import { parseLocalInput } from "~/lib/time";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, campaign } = await loadCampaignFor(request, context, params.id ?? "");
@@ -52,6 +53,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       title: campaign.title,
       currency: campaign.currency,
       status: campaign.status,
+      timeZone: campaign.time_zone,
     },
     reviewer: isAdmin(user, context.config),
     statement,
@@ -76,11 +78,7 @@ const refundForm = z.object({ pledgeId: z.string().uuid(), amount: z.string(), r
 
 const reviewForm = z.object({
   intent: z.enum(["approve", "send-back"]),
-  launchAt: z
-    .string()
-    .optional()
-    .transform((v) => (v ? new Date(v) : null))
-    .refine((d) => d === null || !Number.isNaN(d.getTime()), "editor.error.state"),
+  launchAt: z.string().trim().optional(),
   message: z.string().trim().optional(),
 });
 
@@ -105,9 +103,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     assertCan(user, { action: "admin.access" }, context.config);
     const review = reviewForm.safeParse(form);
     if (!review.success) return refused("editor.error.state", 400);
+    // The moment typed is the campaign's wall clock (its zone, shown beside the field), not the server's.
+    const launchAt = review.data.launchAt ? parseLocalInput(review.data.launchAt, campaign.time_zone) : null;
+    if (review.data.launchAt && !launchAt) return refused("review.error.launchAt", 400);
     try {
       if (review.data.intent === "approve") {
-        await approveCampaign(context.db, target, review.data.launchAt, context.clock());
+        await approveCampaign(context.db, target, launchAt, context.clock());
       } else {
         if (!review.data.message || review.data.message.length < 3) return refused("admin.error.reason", 400);
         await sendBackToDraft(context.db, target, review.data.message, context.clock());
@@ -176,6 +177,7 @@ export default function CampaignFollowUp() {
       {reviewer ? (
         <ReviewActions
           status={campaign.status}
+          timeZone={campaign.timeZone}
           error={result?.error && result.pledgeId === null ? result.error : null}
         />
       ) : null}

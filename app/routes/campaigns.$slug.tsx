@@ -6,12 +6,11 @@ import { useLiveProgress } from "~/components/use-live-progress";
 import { Money } from "~/components/Money";
 import { ProgressBar } from "~/components/ProgressBar";
 import { TierCard } from "~/components/TierCard";
-import { intlLocale } from "~/i18n/catalogue.server";
+import { formatZonedInstant, intlLocale } from "~/i18n/catalogue.server";
 import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 import { dateTimeFormat } from "~/i18n/intl";
-import { formatInstant } from "~/lib/time";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const locale = requestLocale(request);
@@ -35,7 +34,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     locale,
     campaign,
     deadlineText: campaign.progress.deadline
-      ? formatInstant(new Date(campaign.progress.deadline), tz, intlLocale(locale))
+      ? formatZonedInstant(new Date(campaign.progress.deadline), tz, locale)
       : null,
     deliveryTexts: Object.fromEntries(
       campaign.tiers.map((tier) => [

@@ -21,11 +21,10 @@ import { pledgeFormSchema, type PledgeFormErrors, type PledgeFormValues } from "
 import { getPledgeOptions } from "~/pledges/pledge-options.server";
 import { minimumPledge } from "~/lib/currencies";
 import { parseForm, refusal } from "~/lib/forms.server";
-import { intlLocale } from "~/i18n/catalogue.server";
+import { formatZonedInstant, intlLocale } from "~/i18n/catalogue.server";
 import { matchesTranslator, useTranslate } from "~/components/use-locale";
 import { toInputAmount } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
-import { formatInstant } from "~/lib/time";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const locale = requestLocale(request);
@@ -44,7 +43,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     locale,
     options,
     deadlineText: options.campaign.deadline
-      ? formatInstant(new Date(options.campaign.deadline), options.campaign.timeZone, intlLocale(locale))
+      ? formatZonedInstant(new Date(options.campaign.deadline), options.campaign.timeZone, locale)
       : "",
     canceled: url.searchParams.has("canceled"),
     defaults: {

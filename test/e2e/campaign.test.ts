@@ -111,7 +111,7 @@ describe.skipIf(skipBrowser)("a visitor in Chromium", () => {
       page.getByRole("region", { name: "Paliers" }).getByRole("heading", { level: 3 }).allTextContents(),
     ).resolves.toEqual(["Une découpeuse laser grand format", "Un atelier vélo partagé"]);
     const deadline = await page.locator(".campaign__deadline time").textContent();
-    expect(deadline).toMatch(/^\p{L}+ \d{1,2} \p{L}+ 2026 à 23:59 UTC\+1$/u);
+    expect(deadline).toMatch(/^\p{L}+ \d{1,2} \p{L}+ 2026 à 23:59, heure de Paris$/u);
     await context.close();
   });
 

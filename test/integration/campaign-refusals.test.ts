@@ -209,6 +209,32 @@ test("the review's refusals: not in review, an end date too far, a campaign alre
   expect(cancel).toMatchObject({ status: 409, data: { pledgeId: null, error: "editor.error.state" } });
 });
 
+test("a launch later is read in the campaign's zone, whatever the server's; a moment that does not exist is refused", async () => {
+  const person = await owner();
+  const launchAt = async (timeZone: string, typed: string) => {
+    const id = await createDraft(context.db, person.id, input({ timeZone }), now);
+    await submitForReview(context.db, { campaignId: id, actor: ownerActor(person.id) }, now);
+    const answer = await followUp(id, { intent: "approve", launchAt: typed });
+    const row = await context.db
+      .selectFrom("campaigns")
+      .select(["launch_at", "status"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    return { answer, row };
+  };
+  // 9:30 in Paris in December is 8:30 UTC; in New York, 14:30 UTC.
+  expect((await launchAt("Europe/Paris", "2026-12-10T09:30")).row).toEqual({
+    launch_at: "2026-12-10T08:30:00.000Z",
+    status: "in_review",
+  });
+  expect((await launchAt("America/New_York", "2026-12-10T09:30")).row.launch_at).toBe(
+    "2026-12-10T14:30:00.000Z",
+  );
+  const impossible = await launchAt("Europe/Paris", "2026-02-30T10:00");
+  expect(impossible.answer).toMatchObject({ status: 400, data: { error: "review.error.launchAt" } });
+  expect(impossible.row).toEqual({ launch_at: null, status: "in_review" });
+});
+
 test("a refund's refusals on the form of its pledge: no reason, nothing collected; another campaign's pledge is not found", async () => {
   const campaign = await createCampaign(context.db, { funding_model: "flexible" });
   const pledgeId = await collectedPledge(context.db, campaign, 5_000, now);

@@ -99,7 +99,7 @@ test("every email but the receipts and notices states the campaign's numbers", a
   expect(text).toContain("11 250,50 € collectés sur 15 000 € (75 %)");
   expect(text).toContain("181 contributeurs");
   expect(text).toContain("3 jours restants");
-  expect(text).toContain("Fin de la collecte : mardi 8 décembre 2026 à 23:59 UTC+1");
+  expect(text).toContain("Fin de la collecte : mardi 8 décembre 2026 à 23:59, heure de Paris");
 });
 
 test("the numbers box speaks like the campaign page: French hours agree, no backers is 'aucun', thousands are grouped", async () => {

@@ -4,8 +4,18 @@ import { Form } from "@remix-run/react";
 import { CsrfField } from "~/components/CsrfField";
 import { useTranslate } from "~/components/use-locale";
 import type { MessageKey } from "~/i18n/keys";
+import { zoneCity } from "~/lib/time";
 
-export function ReviewActions({ status, error }: { status: string; error: MessageKey | null }) {
+export function ReviewActions({
+  status,
+  timeZone,
+  error,
+}: {
+  status: string;
+  /** The campaign's zone: the moment typed is read in it. */
+  timeZone: string;
+  error: MessageKey | null;
+}) {
   const t = useTranslate();
   return (
     <>
@@ -15,7 +25,8 @@ export function ReviewActions({ status, error }: { status: string; error: Messag
             <CsrfField />
             <input type="hidden" name="intent" value="approve" />
             <label>
-              {t("review.launchAt")} <input type="datetime-local" name="launchAt" />
+              {t("review.launchAt", { city: zoneCity(timeZone) })}{" "}
+              <input type="datetime-local" name="launchAt" />
             </label>
             <button type="submit" className="button button--primary">
               {t("review.approve")}
