@@ -5,7 +5,12 @@ import { afterCommit, type Db } from "./db.server";
 
 type Listener = (campaignId: string) => void;
 
-const listeners = new Set<Listener>();
+// Kept on globalThis: the production server loads this module twice, once through server.ts (the
+// hub) and once bundled in the Remix build (the domain functions that commit); one set serves both.
+const key = Symbol.for("tour-de-table.campaign-progress-listeners");
+const listeners: Set<Listener> =
+  ((globalThis as Record<symbol, unknown>)[key] as Set<Listener> | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[key] = new Set<Listener>());
 
 /** Called by whoever changes a campaign's totals or status, with the handle that wrote them. */
 export function campaignProgressChanged(db: Db, campaignId: string): void {
