@@ -29,7 +29,11 @@ export function listenPostgres(
   url: string,
   channel: string,
   handlers: ListenHandlers,
-  { retryMs = 500, maxRetryMs = 15_000, applicationName = `tour-de-table listen ${channel}` }: ListenOptions = {},
+  {
+    retryMs = 500,
+    maxRetryMs = 15_000,
+    applicationName = `tour-de-table listen ${channel}`,
+  }: ListenOptions = {},
 ): Listening {
   let client: pg.Client | undefined;
   let listening = false;
@@ -53,7 +57,8 @@ export function listenPostgres(
     // Its errors may still come (a socket error after 'end'): they must never be unhandled.
     current.end().catch(() => undefined);
     if (closed) return;
-    if (!reported) console.warn(`PostgreSQL LISTEN ${channel} lost (${reason}); polling meanwhile, reconnecting`);
+    if (!reported)
+      console.warn(`PostgreSQL LISTEN ${channel} lost (${reason}); polling meanwhile, reconnecting`);
     reported = true;
     retryTimer = setTimeout(connect, wait);
     wait = Math.min(wait * 2, maxRetryMs);
@@ -62,7 +67,11 @@ export function listenPostgres(
   async function connect(): Promise<void> {
     retryTimer = undefined;
     if (closed) return;
-    const current = new pg.Client({ connectionString: url, keepAlive: true, application_name: applicationName });
+    const current = new pg.Client({
+      connectionString: url,
+      keepAlive: true,
+      application_name: applicationName,
+    });
     client = current;
     current.on("error", (error) => lost(current, error.message));
     current.on("end", () => lost(current, "connection closed"));

@@ -184,7 +184,9 @@ export function createProgressHub(
     pollTimer = setTimeout(
       () => {
         pollTimer = undefined;
-        poll().then(worked, failed).finally(() => pollTimer ?? schedulePoll());
+        poll()
+          .then(worked, failed)
+          .finally(() => pollTimer ?? schedulePoll());
       },
       subscription?.listening() ? listeningIntervalMs : intervalMs,
     );

@@ -122,49 +122,54 @@ postgresOnly("another instance's commit arrives by NOTIFY", async () => {
   }
 });
 
-postgresOnly("the hub survives its LISTEN connection being killed: it polls, then listens again", async () => {
-  const first = database();
-  const states: boolean[] = [];
-  const hub = createProgressHub(first.db, {
-    intervalMs: 100,
-    listeningIntervalMs: minute,
-    listen: (channel, handlers: ListenHandlers) =>
-      first.listen!(channel, {
-        onNotify: handlers.onNotify,
-        onState: (listening) => {
-          states.push(listening);
-          handlers.onState?.(listening);
-        },
-      }),
-  });
-  const campaign = await createCampaign(first.db, { goal_amount: 100_000 });
-  const page = watch(hub, campaign);
-  await vi.waitFor(() => expect(states).toEqual([true]), { timeout: 5_000 });
-  const other = openDatabase(first.url);
-  const set = (pledged_amount: number) =>
-    other.db.updateTable("campaigns").set({ pledged_amount }).where("id", "=", campaign).execute();
-  const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-  try {
-    const { rows } = await sql<{ killed: boolean }>`
+postgresOnly(
+  "the hub survives its LISTEN connection being killed: it polls, then listens again",
+  async () => {
+    const first = database();
+    const states: boolean[] = [];
+    const hub = createProgressHub(first.db, {
+      intervalMs: 100,
+      listeningIntervalMs: minute,
+      listen: (channel, handlers: ListenHandlers) =>
+        first.listen!(channel, {
+          onNotify: handlers.onNotify,
+          onState: (listening) => {
+            states.push(listening);
+            handlers.onState?.(listening);
+          },
+        }),
+    });
+    const campaign = await createCampaign(first.db, { goal_amount: 100_000 });
+    const page = watch(hub, campaign);
+    await vi.waitFor(() => expect(states).toEqual([true]), { timeout: 5_000 });
+    const other = openDatabase(first.url);
+    const set = (pledged_amount: number) =>
+      other.db.updateTable("campaigns").set({ pledged_amount }).where("id", "=", campaign).execute();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const { rows } = await sql<{ killed: boolean }>`
       select pg_terminate_backend(pid) as killed from pg_stat_activity
       where datname = current_database() and application_name like 'tour-de-table listen%'
     `.execute(other.db);
-    expect(rows).toEqual([{ killed: true }]);
-    await vi.waitFor(() => expect(states).toEqual([true, false]), { timeout: 2_000, interval: 5 });
-    // While it is down, the poll (every 100 ms then) brings the change.
-    await set(10_000);
-    await vi.waitFor(() => expect(page.raised()).toContain(10_000), { timeout: 2_000, interval: 5 });
-    // It comes back by itself, and NOTIFY brings the next change (the poll is a minute again).
-    await vi.waitFor(() => expect(states).toEqual([true, false, true]), { timeout: 5_000 });
-    await new Promise((resolve) => setTimeout(resolve, 150)); // let a poll already due go by
-    await set(20_000);
-    const started = performance.now();
-    await vi.waitFor(() => expect(page.raised().at(-1)).toBe(20_000), { timeout: 1_000, interval: 5 });
-    expect(performance.now() - started).toBeLessThan(1_000);
-    expect(warn.mock.calls.map(([line]) => String(line)).join("\n")).toMatch(/LISTEN campaign_progress lost/);
-  } finally {
-    warn.mockRestore();
-    hub.close();
-    await other.db.destroy();
-  }
-});
+      expect(rows).toEqual([{ killed: true }]);
+      await vi.waitFor(() => expect(states).toEqual([true, false]), { timeout: 2_000, interval: 5 });
+      // While it is down, the poll (every 100 ms then) brings the change.
+      await set(10_000);
+      await vi.waitFor(() => expect(page.raised()).toContain(10_000), { timeout: 2_000, interval: 5 });
+      // It comes back by itself, and NOTIFY brings the next change (the poll is a minute again).
+      await vi.waitFor(() => expect(states).toEqual([true, false, true]), { timeout: 5_000 });
+      await new Promise((resolve) => setTimeout(resolve, 150)); // let a poll already due go by
+      await set(20_000);
+      const started = performance.now();
+      await vi.waitFor(() => expect(page.raised().at(-1)).toBe(20_000), { timeout: 1_000, interval: 5 });
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(warn.mock.calls.map(([line]) => String(line)).join("\n")).toMatch(
+        /LISTEN campaign_progress lost/,
+      );
+    } finally {
+      warn.mockRestore();
+      hub.close();
+      await other.db.destroy();
+    }
+  },
+);
