@@ -2,6 +2,7 @@
 // that goes away ends its stream, and the open-streams count (the tdt_sse_clients gauge) comes back,
 // even after the garbage collector took the copies of the request that Remix hands the loader (their
 // abort signals then never fire: the stream must be cancelled by the response's own close).
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
@@ -20,17 +21,41 @@ import { assertProductionBuild } from "../support/server";
 
 const database = useTestDatabase();
 
+function post(port: number, path: string, fields: Record<string, string>) {
+  const body = new URLSearchParams(fields).toString();
+  return new Promise<{ status: number; location?: string }>((answered, failed) => {
+    const request = http.request(
+      `http://127.0.0.1:${port}${path}`,
+      {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          "Content-Length": Buffer.byteLength(body),
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on("end", () =>
+          answered({ status: response.statusCode ?? 0, location: response.headers.location }),
+        );
+      },
+    );
+    request.on("error", failed);
+    request.end(body);
+  });
+}
+
 // The collector, on demand: what happens to a long-lived stream once its request copies are gone.
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
 
-test("pages that go away end their streams, even after a garbage collection", async () => {
+test("a pledge through the build reaches the streams at once; pages that go away end theirs, even after a garbage collection", async () => {
   assertProductionBuild();
   const build = (await import(
     pathToFileURL(resolve(import.meta.dirname, "../../build/server/index.js")).href
   )) as ServerBuild;
   const handle = database();
-  await createCampaign(handle.db, { slug: "streams", goal_amount: 100_000 });
+  const campaign = await createCampaign(handle.db, { slug: "streams", goal_amount: 100_000 });
   const hub = createProgressHub(handle.db, { intervalMs: 60_000 });
   const app = express();
   app.all(
@@ -60,6 +85,29 @@ test("pages that go away end their streams, even after a garbage collection", as
       ),
     );
     expect(hub.listenerCount()).toBe(40);
+    // A pledge through the build's own routes: its commit (the bundle's copy of the domain modules)
+    // must reach this hub (the test's copy) at once, the poll being a minute away.
+    const pledge = await post(port, "/campaigns/streams/pledge", {
+      tierId: "",
+      amount: "25.00",
+      name: "Awa",
+      email: "awa@example.org",
+      comment: "",
+      consent: "on",
+      submissionKey: randomUUID(),
+    });
+    expect(pledge.status).toBe(302);
+    const seen: string[] = [];
+    const unsubscribe = hub.subscribe(campaign, (progress) => progress && seen.push(String(progress.raised)));
+    const paid = await post(port, pledge.location!, {
+      cardNumber: "4242 4242 4242 4242",
+      expiry: "12/30",
+      cvc: "123",
+      intent: "pay",
+    });
+    expect(paid.status).toBe(302);
+    await vi.waitFor(() => expect(seen).toEqual(["2500"]), { timeout: 1_000, interval: 10 });
+    unsubscribe();
     for (let i = 0; i < 3; i++) {
       gc();
       await new Promise((next) => setImmediate(next));
