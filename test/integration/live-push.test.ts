@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import type { ListenHandlers } from "#db/listen.ts";
 import { openDatabase } from "#db/connection.ts";
 import { createProgressHub, type LiveProgress } from "~/campaigns/live.server";
+import { closeCampaignIfDue } from "~/campaigns/closing.server";
 import { inTransaction } from "~/lib/db.server";
 import { commitPledge, startPledge } from "~/pledges/pledges.server";
 import { createCampaign, pledgeRequest } from "../support/factories";
@@ -82,6 +83,22 @@ test("a burst of commits makes few reads and ends on the last numbers", async ()
   page.unsubscribe();
   page.unsubscribe();
   expect(hub.listenerCount()).toBe(0);
+  hub.close();
+});
+
+test("a campaign closed at its deadline shows its outcome on the page at once", async () => {
+  const { db } = database();
+  const campaign = await createCampaign(db, {
+    goal_amount: 100_000,
+    deadline_at: "2026-11-30T09:00:00.000Z",
+  });
+  const hub = createProgressHub(db, { intervalMs: minute, listeningIntervalMs: minute });
+  const page = watch(hub, campaign);
+  expect(await closeCampaignIfDue(db, campaign, now)).toBe("failed");
+  await vi.waitFor(() => expect(page.seen.map((p) => p.status)).toEqual(["failed"]), {
+    timeout: 1_000,
+    interval: 5,
+  });
   hub.close();
 });
 
