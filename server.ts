@@ -53,7 +53,8 @@ async function main(): Promise<void> {
       ? "payments: SIMULATED gateway, test mode, no real money (set STRIPE_SECRET_KEY for Stripe)"
       : `payments: Stripe${gateway.testMode ? " (test mode)" : " (LIVE)"}`,
   );
-  const live = createProgressHub(handle.db);
+  // Commits in this process tell it at once; on PostgreSQL, other instances' commits by NOTIFY.
+  const live = createProgressHub(handle.db, { listen: handle.listen });
   const transport = createMailTransport(config, handle);
   log(
     transport.name === "smtp"

@@ -7,6 +7,7 @@ import { SQLite, type SQLiteDatabase, type SQLiteStatement } from "./sqlite-driv
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import { DatabaseUnavailableError } from "./connection-errors.ts";
+import { listenPostgres, type Listen } from "./listen.ts";
 import type { Database } from "./schema.ts";
 
 export type Engine = "sqlite" | "postgres";
@@ -18,6 +19,8 @@ export interface DatabaseHandle {
   description: string;
   /** PostgreSQL's pool, for the metrics: connections open, idle, requests waiting, the maximum. */
   poolStats?: () => { total: number; idle: number; waiting: number; max: number };
+  /** PostgreSQL only: LISTEN on a channel, on a connection of its own (db/listen.ts). */
+  listen?: Listen;
 }
 
 export const defaultDatabaseUrl = "./data/tourdetable.sqlite";
@@ -145,6 +148,7 @@ function openPostgres(url: string): DatabaseHandle {
       waiting: pool.waitingCount,
       max: POOL_MAX,
     }),
+    listen: (channel, handlers) => listenPostgres(url, channel, handlers),
   };
 }
 

@@ -7,6 +7,7 @@ import { campaignForEmails, snapshotFor } from "~/notifications/snapshot.server"
 import { cancelPledge, expirePledge } from "~/pledges/pledges.server";
 import { inTransaction, type Db } from "~/lib/db.server";
 import { campaignPagesChanged } from "~/lib/page-changes";
+import { campaignProgressChanged } from "~/lib/progress-changes.server";
 
 export interface ClosedCampaign {
   id: string;
@@ -73,6 +74,7 @@ async function closeCampaign(
     .executeTakeFirst();
   // Another worker closed it a moment ago.
   if (closing.numUpdatedRows !== 1n) return null;
+  campaignProgressChanged(db, campaignId);
 
   const pledges = await db
     .selectFrom("pledges")

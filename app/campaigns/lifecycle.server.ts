@@ -8,6 +8,7 @@ import { campaignForEmails, snapshotFor } from "~/notifications/snapshot.server"
 import { inTransaction, type Db } from "~/lib/db.server";
 import { CampaignError } from "~/lib/errors";
 import { campaignPagesChanged } from "~/lib/page-changes";
+import { campaignProgressChanged } from "~/lib/progress-changes.server";
 import { campaignDeadline, DAY, toLocal } from "~/lib/time";
 import { cancelPledge, expirePledge } from "~/pledges/pledges.server";
 import { campaignForCommand, findCampaign, type CampaignTarget } from "./access.server";
@@ -87,6 +88,7 @@ async function launch(trx: Db, campaign: Campaign, now: Date): Promise<void> {
     .where("status", "=", "in_review")
     .executeTakeFirst();
   if (result.numUpdatedRows !== 1n) throw new CampaignError("not_in_review", "Not in review");
+  campaignProgressChanged(trx, campaign.id);
 }
 
 /** Campaigns approved for a later launch go live when their moment comes (a job). */
@@ -172,6 +174,7 @@ export async function cancelCampaign(
       })
       .where("id", "=", campaign.id)
       .execute();
+    campaignProgressChanged(trx, campaign.id);
     const pledges = await trx
       .selectFrom("pledges")
       .select(["id", "status"])

@@ -9,7 +9,6 @@ import { Transform, type TransformCallback } from "node:stream";
 import compression from "compression";
 import {
   createRequestHandler as createRemixRequestHandler,
-  writeReadableStreamToWritable,
   type AppLoadContext,
   type ServerBuild,
 } from "@remix-run/node";
@@ -371,8 +370,34 @@ async function sendRemixResponse(
     );
   // Live progress (Server-Sent Events) must reach the browser before the first event.
   if (/text\/event-stream/i.test(response.headers.get("Content-Type") ?? "")) res.flushHeaders();
-  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  if (response.body) await writeBody(response.body, res);
   else res.end();
+}
+
+/**
+ * Remix's writeReadableStreamToWritable, plus: a reader that goes away cancels the stream. A stream
+ * that never ends by itself (live progress) would otherwise live on, written to a closed socket: the
+ * request's abort signal cannot be relied on, as Remix hands the loader a copy of the request whose
+ * signal follows ours only as long as the garbage collector leaves the copy's internal controller.
+ */
+async function writeBody(body: ReadableStream<Uint8Array>, res: ExpressResponse): Promise<void> {
+  const reader = body.getReader();
+  const cancel = () => void reader.cancel().catch(() => undefined);
+  res.once("close", cancel);
+  const flushable = res as ExpressResponse & { flush?: () => void };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return void res.end();
+      res.write(value);
+      flushable.flush?.();
+    }
+  } catch (error) {
+    res.destroy(error as Error);
+    throw error;
+  } finally {
+    res.off("close", cancel);
+  }
 }
 
 /** The whole body, already cut at its limit by `bodyLimit` (so at most 5 MB is ever held). */

@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import type { CancelReason, FundingModel, GatewayName, LateRelease, Pledge } from "#db/schema.ts";
 import { PledgeError, RefundError } from "~/lib/errors";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
+import { campaignProgressChanged } from "~/lib/progress-changes.server";
 import { MINUTE } from "~/lib/time";
 import { recordMilestones } from "~/notifications/milestones.server";
 import { recordCollection, recordRefundInLedger, simulatedStripeFee } from "~/ledger/ledger.server";
@@ -50,6 +51,7 @@ async function adjustTotals(db: Db, campaignId: string, amount: number, backers:
     }))
     .where("id", "=", campaignId)
     .execute();
+  campaignProgressChanged(db, campaignId); // the live pages hear of it once it is committed
   // A rising total may cross a milestone: its emails are queued in this same transaction.
   if (amount > 0) await recordMilestones(db, campaignId, now);
 }
