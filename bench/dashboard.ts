@@ -1,0 +1,258 @@
+// bench/dashboard: an owner's pages on a campaign of 100 000 pledges (issue #14), on the production
+// build (SQLite by default, simulated gateway, request log off), signed in as the campaign's owner
+// with a session written the way sign-in writes one:
+// - the dashboard (/admin/campaigns/:id): p50/p99 and page size, while a probe asks the bare route
+//   every ~10 ms and reports the longest it waited (the event loop held up by the dashboard);
+// - the backers' CSV: total time, size, chunks, with the same probe; its rows checked against the
+//   campaign (every pledge once, amounts summing to the total);
+// - the signed-in campaign page at 100 pledges, then again once the campaign has 100 000: p50 and
+//   requests/s (autocannon), "flat" when the ratio stays within noise (≤ 1.3×);
+// - the bare Remix resource route's requests/s in the same run, and each page's ratio to it.
+// The campaign has a backers-only update, so the campaign page asks whether the owner backed it.
+//
+//   npm run build && npx tsx bench/dashboard.ts [--pledges 100000] [--seconds 4] [--connections 10]
+//                                              [--dashboards 20] [--database postgres://…]
+import { randomBytes, randomUUID } from "node:crypto";
+import http from "node:http";
+import { loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { sql } from "kysely";
+import { openDatabase } from "#db/connection.ts";
+import { createSession, sessionCookieHeader } from "~/auth/session.server";
+import { startServer } from "../test/support/server.ts";
+import { bareRouteBuild, benchCampaign, benchPledges, loadLine, median } from "./support.ts";
+
+const { values } = parseArgs({
+  options: {
+    pledges: { type: "string", default: "100000" },
+    seconds: { type: "string", default: "4" },
+    connections: { type: "string", default: "10" },
+    dashboards: { type: "string", default: "20" },
+    // An empty PostgreSQL database (created beforehand) instead of a fresh SQLite file.
+    database: { type: "string" },
+  },
+});
+const total = Number(values.pledges);
+const small = 100;
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const dashboards = Number(values.dashboards);
+
+const SESSION_SECRET = randomBytes(32).toString("hex");
+const PUBLIC_URL = "http://localhost:0";
+const bare = bareRouteBuild();
+const server = await startServer({
+  LOG_REQUESTS: "false",
+  JOBS: "false",
+  SERVER_BUILD: bare.build,
+  SESSION_SECRET,
+  PUBLIC_URL,
+  ...(values.database ? { DATABASE_URL: values.database } : {}),
+});
+const database = openDatabase(server.databaseUrl);
+const { db } = database;
+
+// A 15-day campaign launched 10 days ago; its pledges spread evenly over those 10 days.
+const now = Date.now();
+const launched = now - 10 * 86_400_000;
+const { campaign, owner } = await benchCampaign(db, {
+  launched_at: new Date(launched).toISOString(),
+  deadline_at: new Date(now + 5 * 86_400_000).toISOString(),
+  goal_amount: 100_000_000,
+});
+const pledgeAt = (i: number) => {
+  const at = new Date(launched + Math.floor((i * 10 * 86_400_000) / total)).toISOString();
+  return {
+    created_at: at,
+    committed_at: at,
+    backer_name: `Backer ${i}`,
+    backer_email: `backer${i}@bench.example`,
+  };
+};
+async function addPledges(from: number, to: number) {
+  await benchPledges(db, campaign, to - from, (j) => pledgeAt(from + j));
+  await db
+    .updateTable("campaigns")
+    .set({ pledged_amount: to * 1_000, backer_count: to })
+    .where("id", "=", campaign)
+    .execute();
+  if (database.engine === "postgres") await sql`analyze pledges`.execute(db);
+}
+await db
+  .insertInto("campaign_updates")
+  .values({
+    id: randomUUID(),
+    campaign_id: campaign,
+    title: "Pour les contributeurs",
+    body_md: "Merci !",
+    visibility: "backers",
+    created_at: new Date(now).toISOString(),
+  })
+  .execute();
+const session = await createSession(db, owner, new Date());
+const cookie = await sessionCookieHeader({ SESSION_SECRET, PUBLIC_URL }, session.token);
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+interface Answer {
+  status: number;
+  ms: number;
+  bytes: number;
+  chunks: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+function get(path: string, { keep = false, signedIn = true } = {}): Promise<Answer> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const request = http.get(
+      `${server.url}${path}`,
+      { agent, headers: signedIn ? { Cookie: cookie, "Accept-Language": "fr" } : {} },
+      (response) => {
+        let bytes = 0;
+        let chunks = 0;
+        const parts: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => {
+          bytes += chunk.length;
+          chunks++;
+          if (keep) parts.push(chunk);
+        });
+        response.on("end", () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            ms: performance.now() - started,
+            bytes,
+            chunks,
+            headers: response.headers,
+            body: Buffer.concat(parts).toString("utf8"),
+          }),
+        );
+      },
+    );
+    request.on("error", reject);
+  });
+}
+
+/** Asks the bare route every ~10 ms while `work` runs; returns the work's result and the longest wait. */
+async function withProbe<T>(work: () => Promise<T>): Promise<{ result: T; maxWait: number; probes: number }> {
+  let running = true;
+  let maxWait = 0;
+  let probes = 0;
+  const probe = (async () => {
+    while (running) {
+      const answer = await get("/bench-bare", { signedIn: false });
+      if (answer.status !== 200) throw new Error(`bare route answered ${answer.status}`);
+      maxWait = Math.max(maxWait, answer.ms);
+      probes++;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  try {
+    return { result: await work(), maxWait, probes };
+  } finally {
+    running = false;
+    await probe;
+  }
+}
+
+async function rate(path: string, signedIn: boolean) {
+  const result = await autocannon({
+    url: `${server.url}${path}`,
+    connections,
+    duration: seconds,
+    headers: signedIn ? { Cookie: cookie, "Accept-Language": "fr" } : {},
+  });
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad) throw new Error(`${path}: ${bad} answers not 2xx`);
+  return { rps: result.requests.total / result.duration, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+async function dashboardTimes() {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < dashboards; i++) {
+    const answer = await get(`/admin/campaigns/${campaign}`, { keep: i === 0 });
+    if (answer.status !== 200) throw new Error(`dashboard answered ${answer.status}`);
+    if (i === 0 && !answer.body.includes("Bench")) throw new Error("the dashboard is not the campaign's");
+    times.push(answer.ms);
+    bytes = answer.bytes;
+  }
+  times.sort((a, b) => a - b);
+  return {
+    p50: median(times),
+    p99: times[Math.min(times.length - 1, Math.ceil(0.99 * times.length) - 1)]!,
+    rps: (1000 * times.length) / times.reduce((n, t) => n + t, 0),
+    bytes,
+  };
+}
+
+const f = (ms: number) => `${ms.toFixed(1)} ms`;
+let exitCode = 0;
+try {
+  const page = `/campaigns/bench`;
+  await addPledges(0, small);
+  // The owner is signed in (the header says so) and no backer: the backers-only update stays hidden.
+  const check = await get(page, { keep: true });
+  if (check.status !== 200 || !check.body.includes("owner@bench.example"))
+    throw new Error(
+      `campaign page answered ${check.status}, signed in: ${check.body.includes("owner@bench.example")}`,
+    );
+  if (check.body.includes("Pour les contributeurs"))
+    throw new Error("a backers-only update shown to a non-backer");
+
+  const loadBefore = loadavg();
+  // Warm-up (JIT, caches), not counted.
+  await rate("/bench-bare", false);
+  await rate(page, true);
+  const bareBefore = await rate("/bench-bare", false);
+  const pageSmall = await rate(page, true);
+  const dashboardSmall = await dashboardTimes();
+
+  const t0 = performance.now();
+  await addPledges(small, total);
+  const written = performance.now() - t0;
+
+  await rate(page, true);
+  const pageLarge = await rate(page, true);
+  const bareAfter = await rate("/bench-bare", false);
+  await get(`/admin/campaigns/${campaign}`);
+  const dashboardLarge = await withProbe(dashboardTimes);
+  const csv = await withProbe(() => get(`/admin/campaigns/${campaign}/backers.csv`, { keep: true }));
+  const loadAfter = loadavg();
+
+  // The CSV is the campaign: a header, then each pledge once, amounts summing to the total.
+  const lines = csv.result.body.split("\r\n").slice(1, -1);
+  const emails = new Set(lines.map((line) => line.split(",")[1]));
+  const cents = lines.reduce((n, line) => n + Math.round(Number(line.split(",")[3]) * 100), 0);
+  const csvExact =
+    csv.result.status === 200 && lines.length === total && emails.size === total && cents === total * 1_000;
+
+  const bareRps = (bareBefore.rps + bareAfter.rps) / 2;
+  const pct = (rps: number) => `${((rps / bareRps) * 100).toFixed(1)} % of the bare route`;
+  console.log(
+    [
+      `bench/dashboard on ${process.platform}/${process.arch}, node ${process.version}, ${database.engine === "postgres" ? "PostgreSQL" : "SQLite"}, production build; ${total} pledges written in ${(written / 1000).toFixed(1)} s`,
+      loadLine(loadBefore, loadAfter),
+      `bare route            ${bareBefore.rps.toFixed(0)} / ${bareAfter.rps.toFixed(0)} requests/s (before / after the pledges; autocannon -c ${connections}, ${seconds} s)`,
+      `campaign page, signed in, ${small} pledges     p50 ${pageSmall.p50} ms  p99 ${pageSmall.p99} ms  ${pageSmall.rps.toFixed(0)} requests/s = ${pct(pageSmall.rps)}`,
+      `campaign page, signed in, ${total} pledges  p50 ${pageLarge.p50} ms  p99 ${pageLarge.p99} ms  ${pageLarge.rps.toFixed(0)} requests/s = ${pct(pageLarge.rps)}`,
+      `  ratio ${total} / ${small} pledges: p50 ${(pageLarge.p50 / pageSmall.p50).toFixed(2)}×, requests/s ${(pageLarge.rps / pageSmall.rps).toFixed(2)}× (flat: p50 ≤ 1.3×)`,
+      `dashboard, ${small} pledges      p50 ${f(dashboardSmall.p50)}  p99 ${f(dashboardSmall.p99)}  ${(dashboardSmall.bytes / 1024).toFixed(1)} KB  (${dashboards} in a row, ${dashboardSmall.rps.toFixed(1)} requests/s = ${pct(dashboardSmall.rps)})`,
+      `dashboard, ${total} pledges   p50 ${f(dashboardLarge.result.p50)}  p99 ${f(dashboardLarge.result.p99)}  ${(dashboardLarge.result.bytes / 1024).toFixed(1)} KB  (${dashboardLarge.result.rps.toFixed(1)} requests/s = ${pct(dashboardLarge.result.rps)})`,
+      `  meanwhile the bare route waited at most ${f(dashboardLarge.maxWait)} (${dashboardLarge.probes} probes, target ≤ 100 ms)`,
+      `backers CSV, ${total} pledges  ${f(csv.result.ms)}  ${(csv.result.bytes / 1024 / 1024).toFixed(1)} MB in ${csv.result.chunks} chunks, transfer-encoding ${csv.result.headers["transfer-encoding"] ?? "none"}`,
+      `  meanwhile the bare route waited at most ${f(csv.maxWait)} (${csv.probes} probes, target ≤ 100 ms)`,
+      `  rows exact: ${csvExact} (${lines.length} rows, ${emails.size} backers, ${(cents / 100).toFixed(2)} € of ${((total * 1_000) / 100).toFixed(2)} €)`,
+    ].join("\n"),
+  );
+  if (!csvExact) exitCode = 1;
+} catch (error) {
+  console.error(error);
+  exitCode = 1;
+} finally {
+  agent.destroy();
+  await db.destroy();
+  await server.stop();
+  bare.remove();
+}
+process.exit(exitCode);
