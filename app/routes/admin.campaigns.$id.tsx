@@ -1,6 +1,12 @@
 // A campaign's follow-up, for its owner and for admins: collected, still to charge, failing and
 // dropped pledges, refunds and disputes, and a refund form for each collected pledge.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { assertCsrf } from "~/auth/csrf.server";
@@ -26,7 +32,7 @@ import { echoValues } from "~/lib/form-echo";
 import { refusalOf } from "~/lib/forms.server";
 import { intlLocale } from "~/i18n/catalogue.server";
 import type { MessageKey } from "~/i18n/keys";
-import { useIntlLocale, useTranslate } from "~/components/use-locale";
+import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { ambiguousAmountParams, formatMoney, parseMoney } from "~/lib/money";
 import { requestLocale } from "~/lib/request.server";
 
@@ -79,6 +85,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     pages: { newer: page.newer, older: page.older },
   };
 }
+
+// The page had no title (axe-core: document-title); a tab or a screen reader names it now.
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  {
+    title: `${matchesTranslator(matches)("admin.manage")}${data ? ` — ${data.campaign.title}` : ""} — Tour de table`,
+  },
+  { name: "robots", content: "noindex" },
+];
 
 const refundForm = z.object({ pledgeId: z.string().uuid(), amount: z.string(), reason: z.string().trim() });
 
