@@ -116,12 +116,19 @@ interface Answer {
   headers: http.IncomingHttpHeaders;
   body: string;
 }
-function get(path: string, { keep = false, signedIn = true } = {}): Promise<Answer> {
+function get(
+  path: string,
+  {
+    keep = false,
+    signedIn = true,
+    via = agent,
+  }: { keep?: boolean; signedIn?: boolean; via?: http.Agent } = {},
+): Promise<Answer> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const request = http.get(
       `${server.url}${path}`,
-      { agent, headers: signedIn ? { Cookie: cookie, "Accept-Language": "fr" } : {} },
+      { agent: via, headers: signedIn ? { Cookie: cookie, "Accept-Language": "fr" } : {} },
       (response) => {
         let bytes = 0;
         let chunks = 0;
@@ -147,26 +154,41 @@ function get(path: string, { keep = false, signedIn = true } = {}): Promise<Answ
   });
 }
 
-/** Asks the bare route every ~10 ms while `work` runs; returns the work's result and the longest wait. */
+/**
+ * Asks the bare route every 10 ms while `work` runs (a new request each time, on its own sockets,
+ * whether or not the previous one was answered); returns the work's result and the longest any of
+ * them waited: how long the server held other requests up.
+ */
 async function withProbe<T>(work: () => Promise<T>): Promise<{ result: T; maxWait: number; probes: number }> {
-  let running = true;
-  let maxWait = 0;
-  let probes = 0;
-  const probe = (async () => {
-    while (running) {
-      const answer = await get("/bench-bare", { signedIn: false });
-      if (answer.status !== 200) throw new Error(`bare route answered ${answer.status}`);
-      maxWait = Math.max(maxWait, answer.ms);
-      probes++;
-      await new Promise((r) => setTimeout(r, 10));
+  // At most 20 waiting at once: when the server stalls, those already sent measure the stall, and
+  // no queue of probes builds up here to add waits of its own.
+  const probeAgent = new http.Agent({ keepAlive: true });
+  const answers: Promise<Answer | null>[] = [];
+  let waiting = 0;
+  const probe = async () => {
+    waiting++;
+    try {
+      return await get("/bench-bare", { signedIn: false, via: probeAgent });
+    } catch {
+      return null;
+    } finally {
+      waiting--;
     }
-  })();
+  };
+  const timer = setInterval(() => {
+    if (waiting < 20) answers.push(probe());
+  }, 10);
+  let result: T;
   try {
-    return { result: await work(), maxWait, probes };
+    result = await work();
   } finally {
-    running = false;
-    await probe;
+    clearInterval(timer);
   }
+  const answered = await Promise.all(answers);
+  probeAgent.destroy();
+  if (answered.some((a) => a === null || a.status !== 200))
+    throw new Error(`the bare route failed ${answered.filter((a) => a?.status !== 200).length} probes`);
+  return { result, maxWait: Math.max(0, ...answered.map((a) => a!.ms)), probes: answered.length };
 }
 
 async function rate(path: string, signedIn: boolean, duration = seconds) {
