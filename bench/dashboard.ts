@@ -162,7 +162,7 @@ function get(
 async function withProbe<T>(
   work: () => Promise<T>,
 ): Promise<{ result: T; maxWait: number; p99Wait: number; probes: number }> {
-  // At most 20 waiting at once: when the server stalls, those already sent measure the stall, and
+  // At most 5 waiting at once: when the server stalls, those already sent measure the stall, and
   // no queue of probes builds up here to add waits of its own.
   const probeAgent = new http.Agent({ keepAlive: true });
   const answers: Promise<Answer | null>[] = [];
@@ -178,7 +178,7 @@ async function withProbe<T>(
     }
   };
   const timer = setInterval(() => {
-    if (waiting < 20) answers.push(probe());
+    if (waiting < 5) answers.push(probe());
   }, 10);
   let result: T;
   try {
