@@ -15,6 +15,7 @@
 //   npm run build && npx tsx bench/dashboard.ts [--pledges 100000] [--rounds 3] [--seconds 3]
 //                      [--connections 10] [--dashboards 20] [--database postgres://… (empty)]
 import { randomBytes, randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -235,6 +236,34 @@ async function dashboardTimes(id: string) {
   };
 }
 
+// The server's own CPU time (user + system, from /proc): what a request costs it, whatever the
+// machine's other load does to the wall-clock figures. The server is this process's child.
+const serverPid = readdirSync("/proc")
+  .filter((name) => /^\d+$/.test(name))
+  .find((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      return (
+        Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === process.pid &&
+        readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("server.ts")
+      );
+    } catch {
+      return false;
+    }
+  });
+/** CPU milliseconds the server has used so far (clock ticks of 10 ms). */
+function serverCpuMs(): number {
+  if (!serverPid) return NaN;
+  const stat = readFileSync(`/proc/${serverPid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+async function cpuPer<T>(count: number, work: () => Promise<T>): Promise<{ result: T; cpu: number }> {
+  const before = serverCpuMs();
+  const result = await work();
+  return { result, cpu: (serverCpuMs() - before) / count };
+}
+
 const f = (ms: number) => `${ms.toFixed(1)} ms`;
 let exitCode = 0;
 try {
@@ -283,13 +312,27 @@ try {
   const pageSmall = summary("small");
   const pageLarge = summary("large");
 
+  // CPU per request, 50 in a row each (the two campaign pages), then the dashboards and the CSV.
+  const sequential = async (path: string) => {
+    for (let i = 0; i < 50; i++) await get(path);
+  };
+  const cpuSmall = await cpuPer(50, () => sequential(targets.small.path));
+  const cpuLarge = await cpuPer(50, () => sequential(targets.large.path));
+  const cpuBare = await cpuPer(50, () => sequential(targets.bare.path));
+
   await dashboardTimes(smallCampaign);
-  const dashboardSmall = await dashboardTimes(smallCampaign);
+  const { result: dashboardSmall, cpu: cpuDashboardSmall } = await cpuPer(dashboards, () =>
+    dashboardTimes(smallCampaign),
+  );
   await get(`/admin/campaigns/${campaign}`);
   // The probe alone first: what this machine's other load makes the bare route wait anyway.
   const idle = await withProbe(() => new Promise((r) => setTimeout(r, 3_000)));
-  const dashboardLarge = await withProbe(() => dashboardTimes(campaign));
-  const csv = await withProbe(() => get(`/admin/campaigns/${campaign}/backers.csv`, { keep: true }));
+  const { result: dashboardLarge, cpu: cpuDashboardLarge } = await cpuPer(dashboards, () =>
+    withProbe(() => dashboardTimes(campaign)),
+  );
+  const { result: csv, cpu: cpuCsv } = await cpuPer(1, () =>
+    withProbe(() => get(`/admin/campaigns/${campaign}/backers.csv`, { keep: true })),
+  );
   const loadAfter = loadavg();
 
   // The CSV is the campaign: a header, then each pledge once, amounts summing to the total.
@@ -310,11 +353,14 @@ try {
       `campaign page, signed in, ${small} pledges     p50 ${pageSmall.p50} ms  p99 ${pageSmall.p99} ms  ${pageSmall.rps.toFixed(0)} requests/s = ${pct(pageSmall.rps)}`,
       `campaign page, signed in, ${total} pledges  p50 ${pageLarge.p50} ms  p99 ${pageLarge.p99} ms  ${pageLarge.rps.toFixed(0)} requests/s = ${pct(pageLarge.rps)}`,
       `  ratio ${total} / ${small} pledges: p50 ${(pageLarge.p50 / pageSmall.p50).toFixed(2)}×, requests/s ${(pageLarge.rps / pageSmall.rps).toFixed(2)}× (flat: p50 ≤ 1.3×)`,
+      `server CPU per request (50 in a row; the probes' share included below): bare route ${cpuBare.cpu.toFixed(1)} ms, campaign page ${small} pledges ${cpuSmall.cpu.toFixed(1)} ms, ${total} pledges ${cpuLarge.cpu.toFixed(1)} ms (${(cpuLarge.cpu / cpuSmall.cpu).toFixed(2)}×)`,
       `dashboard, ${small} pledges      p50 ${f(dashboardSmall.p50)}  p99 ${f(dashboardSmall.p99)}  ${(dashboardSmall.bytes / 1024).toFixed(1)} KB  (${dashboards} in a row, ${dashboardSmall.rps.toFixed(1)} requests/s = ${pct(dashboardSmall.rps)})`,
       `dashboard, ${total} pledges   p50 ${f(dashboardLarge.result.p50)}  p99 ${f(dashboardLarge.result.p99)}  ${(dashboardLarge.result.bytes / 1024).toFixed(1)} KB  (${dashboardLarge.result.rps.toFixed(1)} requests/s = ${pct(dashboardLarge.result.rps)})`,
       `probe alone (3 s, nothing else asked)  the bare route waited at most ${f(idle.maxWait)}, p99 ${f(idle.p99Wait)} (${idle.probes} probes)`,
+      `  server CPU per dashboard ${cpuDashboardSmall.toFixed(1)} ms (${small} pledges), ${cpuDashboardLarge.toFixed(1)} ms (${total}, with its share of the probes)`,
       `  meanwhile the bare route waited at most ${f(dashboardLarge.maxWait)}, p99 ${f(dashboardLarge.p99Wait)} (${dashboardLarge.probes} probes, target ≤ 100 ms)`,
       `backers CSV, ${total} pledges  ${f(csv.result.ms)}  ${(csv.result.bytes / 1024 / 1024).toFixed(1)} MB (${csv.result.chunks} socket reads), transfer-encoding ${csv.result.headers["transfer-encoding"] ?? "none"}`,
+      `  server CPU for the CSV ${cpuCsv.toFixed(0)} ms (with the probes')`,
       `  meanwhile the bare route waited at most ${f(csv.maxWait)}, p99 ${f(csv.p99Wait)} (${csv.probes} probes, target ≤ 100 ms)`,
       `targets: dashboard ≤ 300 ms ${dashboardLarge.result.p99 <= 300 ? "met" : "missed"} (p99), other requests wait ≤ 100 ms ${Math.max(dashboardLarge.maxWait, csv.maxWait) <= 100 ? "met" : "missed"}, campaign page flat ${pageLarge.p50 / pageSmall.p50 <= 1.3 ? "met" : "missed"}`,
       `  rows exact: ${csvExact} (${lines.length} rows, ${emails.size} backers, ${(cents / 100).toFixed(2)} € of ${((total * 1_000) / 100).toFixed(2)} €)`,

@@ -43,6 +43,31 @@ function bucketOf(engine: Engine, bucket: CurveBucket) {
     : sql<string>`substr(committed_at, 1, 10)`;
 }
 
+const CURVE_SLICES = 4;
+const BUCKET_MS = { hour: 3_600_000, day: 86_400_000 } as const;
+
+/**
+ * Where the curve's sums are cut: instants on bucket boundaries splitting launch → deadline into
+ * about equal parts (none when the campaign has no dates). The first and last parts are open, so a
+ * commitment outside the campaign's dates still counts.
+ */
+export function curveSliceEdges(
+  campaign: Pick<Campaign, "launched_at" | "deadline_at">,
+  bucket: CurveBucket,
+  slices = CURVE_SLICES,
+): string[] {
+  if (!campaign.launched_at || !campaign.deadline_at) return [];
+  const start = new Date(campaign.launched_at).getTime();
+  const span = new Date(campaign.deadline_at).getTime() - start;
+  const unit = BUCKET_MS[bucket];
+  const edges = new Set<number>();
+  for (let i = 1; i < slices; i++) {
+    const edge = Math.floor((start + (span * i) / slices) / unit) * unit;
+    if (edge > start) edges.add(edge);
+  }
+  return [...edges].sort((a, b) => a - b).map((edge) => new Date(edge).toISOString());
+}
+
 /**
  * Cumulative amount pledged (counted pledges, by commitment time) from launch to now or the close,
  * one point per hour or day that saw a commitment, summed by the database.
@@ -54,22 +79,33 @@ export async function fundingCurve(
   bucket: CurveBucket = curveBucketFor(campaign),
 ): Promise<CurvePoint[]> {
   const key = bucketOf(engine, bucket);
-  // On SQLite a query holds the event loop while it runs: this sum gets a turn of its own, so the
-  // dashboard's other sums (run beside it) and this one each hold other requests up briefly.
-  await nextTurn();
-  const rows = await db
-    .selectFrom("pledges")
-    .select((eb) => [
-      key.as("bucket"),
-      eb.fn.max("committed_at").as("at"),
-      eb.fn.sum<number>(sql`amount - refunded_amount`).as("amount"),
-    ])
-    .where("campaign_id", "=", campaign.id)
-    .where("status", "in", [...countedPledgeStatuses])
-    .where("committed_at", "is not", null)
-    .groupBy(key)
-    .orderBy(key)
-    .execute();
+  const edges = curveSliceEdges(campaign, bucket);
+  const rows: { at: string | null; amount: number }[] = [];
+  // On SQLite a query holds the event loop while it runs: the sum is cut in time slices on bucket
+  // boundaries (no bucket spans two), each in a turn of its own, so that at 100 000 pledges no
+  // single part holds other requests up for long.
+  for (let slice = 0; slice <= edges.length; slice++) {
+    const from = edges[slice - 1];
+    const to = edges[slice];
+    await nextTurn();
+    rows.push(
+      ...(await db
+        .selectFrom("pledges")
+        .select((eb) => [
+          key.as("bucket"),
+          eb.fn.max("committed_at").as("at"),
+          eb.fn.sum<number>(sql`amount - refunded_amount`).as("amount"),
+        ])
+        .where("campaign_id", "=", campaign.id)
+        .where("status", "in", [...countedPledgeStatuses])
+        .where("committed_at", "is not", null)
+        .$if(from !== undefined, (q) => q.where("committed_at", ">=", from!))
+        .$if(to !== undefined, (q) => q.where("committed_at", "<", to!))
+        .groupBy(key)
+        .orderBy(key)
+        .execute()),
+    );
+  }
   let total = 0;
   return rows.map((row) => {
     const amount = Number(row.amount);

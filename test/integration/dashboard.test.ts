@@ -7,6 +7,7 @@ import {
   backersCsvHeader,
   backersToGoal,
   curveBucketFor,
+  curveSliceEdges,
   fundingCurve,
   pledgePage,
   type PledgeFilter,
@@ -65,6 +66,13 @@ test("the curve's buckets (hours, days) each sum their pledges, and together mak
     { at: "2026-11-25T00:00:00.000Z", amount: 32_000 },
     { at: "2026-11-25T00:10:00.000Z", amount: 64_000, status: "dropped" },
     { at: "2026-11-27T09:00:00.000Z", amount: 128_000, status: "collected" },
+    // Either side of the first cut of the sums (2026-11-27T03:00 by the hour, 00:00 by the day),
+    // and outside the campaign's dates: each counted once, in its own bucket.
+    { at: "2026-11-26T23:59:59.999Z", amount: 256 },
+    { at: "2026-11-27T02:59:59.999Z", amount: 512 },
+    { at: "2026-11-27T03:00:00.000Z", amount: 1_024 },
+    { at: "2026-11-22T08:00:00.000Z", amount: 2_048 },
+    { at: "2026-12-09T12:00:00.000Z", amount: 4_096 },
   ];
   for (const p of pledges)
     await createPledge(db, campaign, {
@@ -97,14 +105,42 @@ test("the curve's buckets (hours, days) each sum their pledges, and together mak
 
   const hourly = await fundingCurve(db, engine, { id: campaign, ...fifteenDays }, "hour");
   expect(hourly).toEqual(expected(13));
-  expect(hourly).toHaveLength(5);
+  expect(hourly).toHaveLength(10);
   expect(hourly.at(-1)?.cumulative).toBe(total);
   expect(hourly.reduce((n, p) => n + p.amount, 0)).toBe(total);
 
   const daily = await fundingCurve(db, engine, { id: campaign, ...fifteenDays }, "day");
   expect(daily).toEqual(expected(10));
-  expect(daily.map((p) => p.amount)).toEqual([1_000 + 2_000 + 3_500 + 8_000, 32_000, 128_000]);
+  expect(daily.map((p) => p.amount)).toEqual([
+    2_048,
+    1_000 + 2_000 + 3_500 + 8_000,
+    32_000,
+    256,
+    128_000 + 512 + 1_024,
+    4_096,
+  ]);
   expect(daily.at(-1)?.cumulative).toBe(total);
+});
+
+test("the curve's sums are cut on bucket boundaries, in about equal parts of the campaign", () => {
+  expect(curveSliceEdges(fifteenDays, "hour")).toEqual([
+    "2026-11-27T03:00:00.000Z",
+    "2026-11-30T21:00:00.000Z",
+    "2026-12-04T15:00:00.000Z",
+  ]);
+  expect(curveSliceEdges(fifteenDays, "day")).toEqual([
+    "2026-11-27T00:00:00.000Z",
+    "2026-11-30T00:00:00.000Z",
+    "2026-12-04T00:00:00.000Z",
+  ]);
+  // A campaign shorter than its parts: no cut twice, none at the launch.
+  expect(
+    curveSliceEdges(
+      { launched_at: "2026-11-23T10:20:00.000Z", deadline_at: "2026-11-23T12:00:00.000Z" },
+      "hour",
+    ),
+  ).toEqual(["2026-11-23T11:00:00.000Z"]);
+  expect(curveSliceEdges({ launched_at: null, deadline_at: null }, "hour")).toEqual([]);
 });
 
 test("the hint counts the backers still needed at the average pledge", () => {
