@@ -1,30 +1,116 @@
 // The owner's dashboard: the funding curve against the pace line, key numbers, the pledges table
-// (filtered by tier and status) and the backers' CSV export.
+// (filtered by tier and status, a page at a time) and the backers' CSV export (streamed in chunks).
+// Nothing here reads every pledge at once: a campaign of 100 000 pledges is summed in SQL, paged by
+// keyset and exported in chunks with the event loop free between them.
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { sql } from "kysely";
+import { z } from "zod";
+import type { Engine } from "#db/connection.ts";
 import type { Campaign, PledgeStatus } from "#db/schema.ts";
-import { toDecimalString } from "~/lib/money";
-import { csvDocument } from "~/lib/csv";
+import { amountCell, csvLine, type CsvCell } from "~/lib/csv";
 import type { Db } from "~/lib/db.server";
 import { countedPledgeStatuses } from "./campaigns.server";
 
 export interface CurvePoint {
+  /** The last commitment in the bucket (the curve reaches `cumulative` there). */
   at: string;
+  /** What the bucket's pledges add (amount less refunds). */
+  amount: number;
   cumulative: number;
 }
 
-/** Cumulative amount pledged (counted pledges, by commitment time) from launch to now or the close. */
-export async function fundingCurve(db: Db, campaign: Pick<Campaign, "id">): Promise<CurvePoint[]> {
-  const rows = await db
-    .selectFrom("pledges")
-    .select(["committed_at", "amount", "refunded_amount"])
-    .where("campaign_id", "=", campaign.id)
-    .where("status", "in", [...countedPledgeStatuses])
-    .where("committed_at", "is not", null)
-    .orderBy("committed_at")
-    .execute();
+export type CurveBucket = "hour" | "day";
+
+const HOURLY_UP_TO_MS = 15 * 24 * 3_600_000;
+
+/** Hours for a campaign of up to 15 days (at most 360 points), days beyond (at most 60). */
+export function curveBucketFor(campaign: Pick<Campaign, "launched_at" | "deadline_at">): CurveBucket {
+  if (!campaign.launched_at || !campaign.deadline_at) return "hour";
+  const span = new Date(campaign.deadline_at).getTime() - new Date(campaign.launched_at).getTime();
+  return span <= HOURLY_UP_TO_MS ? "hour" : "day";
+}
+
+/** The UTC hour or day a commitment falls in, as each engine stores an instant. */
+function bucketOf(engine: Engine, bucket: CurveBucket) {
+  if (engine === "postgres") {
+    return bucket === "hour"
+      ? sql<string>`date_trunc('hour', committed_at at time zone 'UTC')`
+      : sql<string>`date_trunc('day', committed_at at time zone 'UTC')`;
+  }
+  // ISO 8601 UTC text: `2026-11-24T10` is the hour, `2026-11-24` the day.
+  return bucket === "hour"
+    ? sql<string>`substr(committed_at, 1, 13)`
+    : sql<string>`substr(committed_at, 1, 10)`;
+}
+
+const CURVE_SLICES = 4;
+const BUCKET_MS = { hour: 3_600_000, day: 86_400_000 } as const;
+
+/**
+ * Where the curve's sums are cut: instants on bucket boundaries splitting launch → deadline into
+ * about equal parts (none when the campaign has no dates). The first and last parts are open, so a
+ * commitment outside the campaign's dates still counts.
+ */
+export function curveSliceEdges(
+  campaign: Pick<Campaign, "launched_at" | "deadline_at">,
+  bucket: CurveBucket,
+  slices = CURVE_SLICES,
+): string[] {
+  if (!campaign.launched_at || !campaign.deadline_at) return [];
+  const start = new Date(campaign.launched_at).getTime();
+  const span = new Date(campaign.deadline_at).getTime() - start;
+  const unit = BUCKET_MS[bucket];
+  const edges = new Set<number>();
+  for (let i = 1; i < slices; i++) {
+    const edge = Math.floor((start + (span * i) / slices) / unit) * unit;
+    if (edge > start) edges.add(edge);
+  }
+  return [...edges].sort((a, b) => a - b).map((edge) => new Date(edge).toISOString());
+}
+
+/**
+ * Cumulative amount pledged (counted pledges, by commitment time) from launch to now or the close,
+ * one point per hour or day that saw a commitment, summed by the database.
+ */
+export async function fundingCurve(
+  db: Db,
+  engine: Engine,
+  campaign: Pick<Campaign, "id" | "launched_at" | "deadline_at">,
+  bucket: CurveBucket = curveBucketFor(campaign),
+): Promise<CurvePoint[]> {
+  const key = bucketOf(engine, bucket);
+  const edges = curveSliceEdges(campaign, bucket);
+  const rows: { at: string | null; amount: number }[] = [];
+  // On SQLite a query holds the event loop while it runs: the sum is cut in time slices on bucket
+  // boundaries (no bucket spans two), each in a turn of its own, so that at 100 000 pledges no
+  // single part holds other requests up for long.
+  for (let slice = 0; slice <= edges.length; slice++) {
+    const from = edges[slice - 1];
+    const to = edges[slice];
+    await nextTurn();
+    rows.push(
+      ...(await db
+        .selectFrom("pledges")
+        .select((eb) => [
+          key.as("bucket"),
+          eb.fn.max("committed_at").as("at"),
+          eb.fn.sum<number>(sql`amount - refunded_amount`).as("amount"),
+        ])
+        .where("campaign_id", "=", campaign.id)
+        .where("status", "in", [...countedPledgeStatuses])
+        .where("committed_at", "is not", null)
+        .$if(from !== undefined, (q) => q.where("committed_at", ">=", from!))
+        .$if(to !== undefined, (q) => q.where("committed_at", "<", to!))
+        .groupBy(key)
+        .orderBy(key)
+        .execute()),
+    );
+  }
   let total = 0;
   return rows.map((row) => {
-    total += row.amount - row.refunded_amount;
-    return { at: row.committed_at!, cumulative: total };
+    const amount = Number(row.amount);
+    total += amount;
+    return { at: row.at!, amount, cumulative: total };
   });
 }
 
@@ -40,47 +126,187 @@ export interface PledgeFilter {
   status?: PledgeStatus | null;
 }
 
-export function listPledges(db: Db, campaignId: string, filter: PledgeFilter = {}) {
-  let query = db
-    .selectFrom("pledges")
-    .leftJoin("reward_tiers", "reward_tiers.id", "pledges.tier_id")
-    .select([
-      "pledges.id",
-      "pledges.backer_name",
-      "pledges.backer_email",
-      "pledges.amount",
-      "pledges.refunded_amount",
-      "pledges.currency",
-      "pledges.status",
-      "pledges.comment",
-      "pledges.tier_id",
-      "reward_tiers.title as tier_title",
-      "reward_tiers.shipping_required",
-      "pledges.created_at",
-    ])
-    .where("pledges.campaign_id", "=", campaignId)
-    .where("pledges.status", "not in", ["pending", "expired"]);
-  if (filter.tierId) query = query.where("pledges.tier_id", "=", filter.tierId);
-  if (filter.status) query = query.where("pledges.status", "=", filter.status);
-  return query.orderBy("pledges.created_at", "desc").execute();
+export const listedPledgeStatuses = [
+  "committed",
+  "collected",
+  "payment_failed",
+  "dropped",
+  "refunded",
+  "canceled",
+] as const satisfies readonly PledgeStatus[];
+
+export const PLEDGES_PER_PAGE = 50;
+
+/** A place in the pledges, newest first: the created_at and id of a pledge, as a URL carries it. */
+const cursorPattern = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)_([\w-]{1,64})$/;
+
+interface Cursor {
+  createdAt: string;
+  id: string;
 }
 
-export async function backersCsv(db: Db, campaignId: string): Promise<string> {
-  const pledges = await listPledges(db, campaignId);
-  const header = ["name", "email", "tier", "amount", "currency", "status", "shipping_needed", "comment"];
-  return csvDocument(
-    header,
-    pledges.map((p) => [
-      p.backer_name,
-      p.backer_email,
-      p.tier_title ?? "",
-      toDecimalString(p.amount - p.refunded_amount, p.currency),
-      p.currency,
-      p.status,
-      p.shipping_required === 1 ? "yes" : "no",
-      p.comment ?? "",
-    ]),
-  );
+function parseCursor(text: string): Cursor | null {
+  const match = cursorPattern.exec(text);
+  return match ? { createdAt: match[1]!, id: match[2]! } : null;
+}
+
+/**
+ * The dashboard's query string: filters and the page, each dropped (not refused) when it is not
+ * one we wrote, so an old or edited link still shows the pledges.
+ */
+export const dashboardSearchSchema = z.object({
+  tier: z.string().uuid().nullable().catch(null),
+  status: z.enum(listedPledgeStatuses).nullable().catch(null),
+  after: z.string().regex(cursorPattern).nullable().catch(null),
+  before: z.string().regex(cursorPattern).nullable().catch(null),
+});
+export type DashboardSearch = z.infer<typeof dashboardSearchSchema>;
+
+export function parseDashboardSearch(search: URLSearchParams): DashboardSearch {
+  return dashboardSearchSchema.parse({
+    tier: search.get("tier") || null,
+    status: search.get("status") || null,
+    after: search.get("after") || null,
+    before: search.get("before") || null,
+  });
+}
+
+function listedPledges(db: Db, campaignId: string, filter: PledgeFilter) {
+  return db
+    .selectFrom("pledges")
+    .leftJoin("reward_tiers", "reward_tiers.id", "pledges.tier_id")
+    .where("pledges.campaign_id", "=", campaignId)
+    .where("pledges.status", "not in", ["pending", "expired"])
+    .$if(Boolean(filter.tierId), (q) => q.where("pledges.tier_id", "=", filter.tierId!))
+    .$if(Boolean(filter.status), (q) => q.where("pledges.status", "=", filter.status!));
+}
+
+/** Strictly older (`<`) or newer (`>`) than the cursor, in the listing's order (created_at, id). */
+function beyond(direction: "<" | ">", cursor: Cursor) {
+  return sql<boolean>`(pledges.created_at, pledges.id) ${sql.raw(direction)} (${cursor.createdAt}, ${cursor.id})`;
+}
+
+const pledgeColumns = [
+  "pledges.id",
+  "pledges.backer_name",
+  "pledges.backer_email",
+  "pledges.amount",
+  "pledges.refunded_amount",
+  "pledges.currency",
+  "pledges.status",
+  "pledges.comment",
+  "pledges.tier_id",
+  "reward_tiers.title as tier_title",
+  "reward_tiers.shipping_required",
+  "pledges.created_at",
+] as const;
+
+export interface PledgePage<Row> {
+  pledges: Row[];
+  /** The cursor for the page of newer pledges (`before=`), null on the first page. */
+  newer: string | null;
+  /** The cursor for the page of older pledges (`after=`), null on the last page. */
+  older: string | null;
+}
+
+/**
+ * One page of a campaign's pledges, newest first: the first, or those just older than `after`, or
+ * just newer than `before`. Keyset on (created_at, id), so a page costs the same deep in the list.
+ */
+export async function pledgePage(
+  db: Db,
+  campaignId: string,
+  {
+    filter = {},
+    after = null,
+    before = null,
+    limit = PLEDGES_PER_PAGE,
+  }: { filter?: PledgeFilter; after?: string | null; before?: string | null; limit?: number } = {},
+) {
+  const base = () => listedPledges(db, campaignId, filter);
+  const from = before ? parseCursor(before) : after ? parseCursor(after) : null;
+  const backwards = Boolean(before) && from !== null;
+  const fetched = await base()
+    .select([...pledgeColumns])
+    .$if(from !== null, (q) => q.where(beyond(backwards ? ">" : "<", from!)))
+    .orderBy("pledges.created_at", backwards ? "asc" : "desc")
+    .orderBy("pledges.id", backwards ? "asc" : "desc")
+    .limit(limit + 1)
+    .execute();
+  const more = fetched.length > limit;
+  const shown = fetched.slice(0, limit);
+  if (backwards) shown.reverse();
+  const exists = async (direction: "<" | ">", cursor: Cursor) =>
+    Boolean(await base().select("pledges.id").where(beyond(direction, cursor)).limit(1).executeTakeFirst());
+  const first = shown[0];
+  const last = shown.at(-1);
+  // The far side of the page we came from is known; the near side is asked (one row, by index).
+  const newerEdge = first ? { createdAt: first.created_at, id: first.id } : from;
+  const olderEdge = last ? { createdAt: last.created_at, id: last.id } : from;
+  const hasNewer = backwards ? more : newerEdge !== null && (await exists(">", newerEdge));
+  const hasOlder = backwards ? olderEdge !== null && (await exists("<", olderEdge)) : more;
+  const edge = (cursor: Cursor | null) => (cursor ? `${cursor.createdAt}_${cursor.id}` : null);
+  return {
+    pledges: shown,
+    newer: hasNewer ? edge(newerEdge) : null,
+    older: hasOlder ? edge(olderEdge) : null,
+  };
+}
+
+export const backersCsvHeader = [
+  "name",
+  "email",
+  "tier",
+  "amount",
+  "currency",
+  "status",
+  "shipping_needed",
+  "comment",
+];
+
+type BackerRow = Awaited<ReturnType<typeof pledgePage>>["pledges"][number];
+
+/** One backer's line of the CSV, in the header's order: the one place a new column goes. */
+export function backerCsvRow(p: BackerRow): CsvCell[] {
+  return [
+    p.backer_name,
+    p.backer_email,
+    p.tier_title ?? "",
+    amountCell(p.amount - p.refunded_amount, p.currency),
+    p.currency,
+    p.status,
+    p.shipping_required === 1 ? "yes" : "no",
+    p.comment ?? "",
+  ];
+}
+
+/**
+ * The backers' CSV (every listed pledge, newest first), as text chunks: the header, then
+ * `chunkRows` backers a chunk, each read by keyset, with a turn of the event loop between chunks
+ * so that other requests are answered while a large campaign is exported.
+ */
+export async function* backersCsv(
+  db: Db,
+  campaignId: string,
+  { chunkRows = 1_000 }: { chunkRows?: number } = {},
+): AsyncGenerator<string> {
+  yield csvLine(backersCsvHeader);
+  let cursor: Cursor | null = null;
+  for (;;) {
+    await nextTurn();
+    const rows: BackerRow[] = await listedPledges(db, campaignId, {})
+      .select([...pledgeColumns])
+      .$if(cursor !== null, (q) => q.where(beyond("<", cursor!)))
+      .orderBy("pledges.created_at", "desc")
+      .orderBy("pledges.id", "desc")
+      .limit(chunkRows)
+      .execute();
+    if (rows.length === 0) return;
+    yield rows.map((row) => csvLine(backerCsvRow(row))).join("");
+    if (rows.length < chunkRows) return;
+    const last = rows.at(-1)!;
+    cursor = { createdAt: last.created_at, id: last.id };
+  }
 }
 
 /** The campaign's tiers in order, to filter its pledges by. */

@@ -21,6 +21,26 @@ export function csvField(value: CsvCell): string {
   return /[",\n\r;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** One record, with its CRLF. */
+export function csvLine(row: CsvCell[]): string {
+  return row.map(csvField).join(",") + "\r\n";
+}
+
 export function csvDocument(header: string[], rows: CsvCell[][]): string {
-  return [header, ...rows].map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
+  return [header, ...rows].map(csvLine).join("");
+}
+
+/** A CSV sent as it is made: each chunk `chunks` yields, UTF-8, read only as fast as the client takes it. */
+export function csvStream(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
 }

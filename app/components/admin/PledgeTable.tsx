@@ -1,6 +1,7 @@
-// A campaign's pledges on its follow-up page: filtered by tier and status, each collected one with
-// its refund form (what was typed comes back with the error, on the form of its pledge).
-import { Form } from "@remix-run/react";
+// A campaign's pledges on its follow-up page: filtered by tier and status, a page at a time (plain
+// links to the newer and older pages, keeping the filters, so paging needs no script), each
+// collected one with its refund form (what was typed comes back with the error, on its pledge).
+import { Form, Link } from "@remix-run/react";
 import type { PledgeStatus } from "#db/schema.ts";
 import { CsrfField } from "~/components/CsrfField";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
@@ -19,6 +20,7 @@ export function PledgeTable({
   campaignId,
   currency,
   pledges,
+  pages,
   tiers,
   filter,
   result,
@@ -33,6 +35,7 @@ export function PledgeTable({
     refunded_amount: number;
     status: PledgeStatus;
   }[];
+  pages: { newer: string | null; older: string | null };
   tiers: { id: string; title: string }[];
   filter: { tier: string; status: string };
   result: RefundResult | undefined;
@@ -41,6 +44,13 @@ export function PledgeTable({
   const locale = useIntlLocale();
   const money = (amount: number) => formatMoney(amount, currency, locale, { withDecimals: true });
   const typedFor = (pledgeId: string) => (result?.pledgeId === pledgeId ? result.values : undefined);
+  const pageLink = (side: "before" | "after", cursor: string) => {
+    const query = new URLSearchParams();
+    if (filter.tier) query.set("tier", filter.tier);
+    if (filter.status) query.set("status", filter.status);
+    query.set(side, cursor);
+    return `?${query}`;
+  };
   return (
     <>
       <h2>{t("admin.pledges")}</h2>
@@ -121,6 +131,20 @@ export function PledgeTable({
           </tbody>
         </table>
       </TableScroll>
+      {pages.newer || pages.older ? (
+        <nav aria-label={t("dashboard.pages")} className="pager">
+          {pages.newer ? (
+            <Link to={pageLink("before", pages.newer)} rel="prev">
+              {t("dashboard.newer")}
+            </Link>
+          ) : null}{" "}
+          {pages.older ? (
+            <Link to={pageLink("after", pages.older)} rel="next">
+              {t("dashboard.older")}
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
     </>
   );
 }
