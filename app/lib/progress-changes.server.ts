@@ -2,15 +2,12 @@
 // and are committed: the live-progress hub (campaigns/live.server.ts) reads the campaign once and
 // pushes the news to the pages watching it, instead of waiting for its next poll.
 import { afterCommit, type Db } from "./db.server";
+import { processWide } from "./process-wide";
 
 type Listener = (campaignId: string) => void;
 
-// Kept on globalThis: the production server loads this module twice, once through server.ts (the
-// hub) and once bundled in the Remix build (the domain functions that commit); one set serves both.
-const key = Symbol.for("tour-de-table.campaign-progress-listeners");
-const listeners: Set<Listener> =
-  ((globalThis as Record<symbol, unknown>)[key] as Set<Listener> | undefined) ??
-  ((globalThis as Record<symbol, unknown>)[key] = new Set<Listener>());
+// One set for the whole process (process-wide.ts): the hub is in server.ts, the commits in the build.
+const listeners = processWide("campaign-progress-listeners", () => new Set<Listener>());
 
 /** Called by whoever changes a campaign's totals or status, with the handle that wrote them. */
 export function campaignProgressChanged(db: Db, campaignId: string): void {
