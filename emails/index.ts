@@ -1,4 +1,5 @@
 // Every email the app sends, by kind. The outbox stores a kind and its props; delivery renders here.
+import { campaignApproved } from "./campaign-approved";
 import { campaignFailed } from "./campaign-failed";
 import { campaignSucceeded } from "./campaign-succeeded";
 import { deadlineReminder } from "./deadline-reminder";
@@ -30,6 +31,7 @@ export const emailTemplates = {
   owner_daily_digest: ownerDailyDigest,
   sign_in_link: signInLink,
   review_feedback: reviewFeedback,
+  campaign_approved: campaignApproved,
 };
 
 export type EmailKind = keyof typeof emailTemplates;

@@ -13,7 +13,8 @@ import {
   Text,
 } from "@react-email/components";
 import type { ReactNode } from "react";
-import { formatZonedInstant, intlLocale, translator } from "../app/i18n/catalogue.server";
+import { intlLocale, translator } from "../app/i18n/catalogue.server";
+import { formatZonedInstant } from "../app/lib/zoned-time.server";
 import type { MessageKey } from "../app/i18n/keys";
 import { dateTimeFormat } from "../app/i18n/intl";
 import { formatMoney } from "../app/lib/money";

@@ -3,6 +3,9 @@
 // back to draft with a reviewer's message, or canceled by an admin. Commands that a person asks for
 // take `{ campaignId, actor }` and check, in their transaction, that it is the actor's to do.
 import type { Campaign } from "#db/schema.ts";
+import { audit } from "~/ledger/audit.server";
+import { formatZonedInstant } from "~/lib/zoned-time.server";
+import { localeOrDefault } from "~/i18n/negotiate.server";
 import { queueEmail } from "~/notifications/outbox.server";
 import { campaignForEmails, snapshotFor } from "~/notifications/snapshot.server";
 import { inTransaction, type Db } from "~/lib/db.server";
@@ -41,8 +44,40 @@ export async function approveCampaign(
 ): Promise<void> {
   await inTransaction(db, async (trx) => {
     const campaign = await campaignForCommand(trx, target, "admin.access");
-    if (launchAt && launchAt > now) await scheduleLaunch(trx, campaign.id, launchAt, now);
+    const later = launchAt && launchAt > now ? launchAt : null;
+    if (later) await scheduleLaunch(trx, campaign.id, later, now);
     else await launch(trx, campaign, now);
+    await audit(
+      trx,
+      target.actor,
+      {
+        action: "campaign.approve",
+        campaignId: campaign.id,
+        details: later ? { launchAt: iso(later) } : {},
+      },
+      now,
+    );
+    // The owner hears of it (the review's other outcome, a send-back, is emailed too).
+    const details = await campaignForEmails(trx, campaign.id, now);
+    await queueEmail(
+      trx,
+      {
+        kind: "campaign_approved",
+        dedupeKey: `approved:${campaign.id}`,
+        to: details.ownerEmail,
+        name: details.ownerName,
+        locale: details.ownerLocale,
+        props: {
+          campaign: snapshotFor(details, details.ownerLocale),
+          launchText: later
+            ? formatZonedInstant(later, campaign.time_zone, localeOrDefault(details.ownerLocale))
+            : null,
+          campaignUrl: `/campaigns/${campaign.slug}`,
+        },
+        campaignId: campaign.id,
+      },
+      now,
+    );
   });
   campaignPagesChanged();
 }
@@ -127,6 +162,7 @@ export async function sendBackToDraft(
       .where("status", "=", "in_review")
       .executeTakeFirst();
     if (result.numUpdatedRows !== 1n) throw new CampaignError("not_in_review", "Not in review");
+    await audit(trx, target.actor, { action: "campaign.send_back", campaignId, details: { message } }, now);
     const details = await campaignForEmails(trx, campaignId, now);
     await queueEmail(
       trx,
@@ -186,7 +222,14 @@ export async function cancelCampaign(
       if (pledge.status === "committed" && (await cancelPledge(trx, pledge.id, "campaign_closed", now)))
         released++;
     }
-    return { released, toRefund: pledges.filter((p) => p.status === "collected").length };
+    const outcome = { released, toRefund: pledges.filter((p) => p.status === "collected").length };
+    await audit(
+      trx,
+      target.actor,
+      { action: "campaign.cancel", campaignId: campaign.id, details: outcome },
+      now,
+    );
+    return outcome;
   });
   campaignPagesChanged();
   return canceled;

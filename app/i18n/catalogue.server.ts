@@ -14,7 +14,6 @@ import {
   type Translate,
 } from "./format";
 import { defaultLocale, type MessageKey } from "./keys";
-import { formatInstant, zoneCity } from "~/lib/time";
 
 /**
  * One line per language: its messages file and the BCP 47 tag Intl formats with (`15 000 €` in
@@ -42,14 +41,6 @@ export function intlLocale(locale: Locale): string {
 export function translator(locale: Locale): Translate {
   const language = languageOf(locale);
   return translatorFor(language.intl, language.messages);
-}
-
-/** "mardi 8 décembre 2026 à 23:59, heure de Paris": an instant in a zone, for readers of `locale`. */
-export function formatZonedInstant(instant: Date, timeZone: string, locale: Locale): string {
-  return translate(locale, "time.inZone", {
-    time: formatInstant(instant, timeZone, intlLocale(locale)),
-    city: zoneCity(timeZone),
-  });
 }
 
 export function translate(locale: Locale, key: MessageKey, params?: MessageParams): string {

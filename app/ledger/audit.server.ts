@@ -1,6 +1,8 @@
 // The audit log: every admin action on money (approve, mark paid, mark failed, override a fee,
-// refund, import Stripe's lines) with who and when, written in the transaction of the action.
+// refund, import Stripe's lines) and every review decision (approve, send back, cancel a campaign),
+// with who and when, written in the transaction of the action.
 import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import type { Db } from "~/lib/db.server";
 
 export type AuditAction =
@@ -9,7 +11,10 @@ export type AuditAction =
   | "payout.mark_failed"
   | "fee.override"
   | "pledge.refund"
-  | "stripe.import";
+  | "stripe.import"
+  | "campaign.approve"
+  | "campaign.send_back"
+  | "campaign.cancel";
 
 export interface Actor {
   id: string | null;
@@ -42,36 +47,84 @@ export async function audit(
     .execute();
 }
 
+export const auditActions: readonly AuditAction[] = [
+  "campaign.approve",
+  "campaign.send_back",
+  "campaign.cancel",
+  "payout.approve",
+  "payout.mark_paid",
+  "payout.mark_failed",
+  "fee.override",
+  "pledge.refund",
+  "stripe.import",
+];
+
 export interface AuditEntry {
   id: string;
   actorEmail: string;
   action: string;
   campaignId: string | null;
+  campaignTitle: string | null;
   subjectId: string | null;
   details: Record<string, unknown>;
   createdAt: string;
 }
 
-/** Newest first; one campaign's, or everything. */
-export async function auditEntries(
-  db: Db,
-  filter: { campaignId?: string; limit?: number } = {},
-): Promise<AuditEntry[]> {
+export interface AuditFilter {
+  campaignId?: string | null;
+  action?: string | null;
+  /** Part of the actor's email. */
+  actor?: string | null;
+  /** The page after this entry (its `createdAt` and `id`), newest first. */
+  before?: { createdAt: string; id: string } | null;
+  limit?: number;
+}
+
+/** Newest first, with the campaign's title; filtered, one page at a time (keyset). */
+export async function auditEntries(db: Db, filter: AuditFilter = {}): Promise<AuditEntry[]> {
   let query = db
     .selectFrom("audit_log")
-    .selectAll()
-    .orderBy("created_at", "desc")
-    .orderBy("id")
+    .leftJoin("campaigns", "campaigns.id", "audit_log.campaign_id")
+    .selectAll("audit_log")
+    .select("campaigns.title as campaign_title")
+    .orderBy("audit_log.created_at", "desc")
+    .orderBy("audit_log.id", "desc")
     .limit(filter.limit ?? 200);
-  if (filter.campaignId) query = query.where("campaign_id", "=", filter.campaignId);
+  if (filter.campaignId) query = query.where("audit_log.campaign_id", "=", filter.campaignId);
+  if (filter.action) query = query.where("audit_log.action", "=", filter.action);
+  if (filter.actor) {
+    const pattern = `%${filter.actor.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where(sql<boolean>`lower(audit_log.actor_email) like ${pattern} escape '\\'`);
+  }
+  const before = filter.before;
+  if (before)
+    query = query.where((eb) =>
+      eb.or([
+        eb("audit_log.created_at", "<", before.createdAt),
+        eb.and([eb("audit_log.created_at", "=", before.createdAt), eb("audit_log.id", "<", before.id)]),
+      ]),
+    );
   const rows = await query.execute();
   return rows.map((r) => ({
     id: r.id,
     actorEmail: r.actor_email,
     action: r.action,
     campaignId: r.campaign_id,
+    campaignTitle: r.campaign_title,
     subjectId: r.subject_id,
     details: JSON.parse(r.details) as Record<string, unknown>,
     createdAt: r.created_at,
   }));
+}
+
+/** The campaigns the log names, to filter by. */
+export function auditedCampaigns(db: Db) {
+  return db
+    .selectFrom("campaigns")
+    .select(["id", "title"])
+    .where("id", "in", (eb) =>
+      eb.selectFrom("audit_log").select("campaign_id").where("campaign_id", "is not", null),
+    )
+    .orderBy("title")
+    .execute();
 }

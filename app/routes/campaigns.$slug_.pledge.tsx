@@ -21,7 +21,8 @@ import { pledgeFormSchema, type PledgeFormErrors, type PledgeFormValues } from "
 import { getPledgeOptions } from "~/pledges/pledge-options.server";
 import { minimumPledge } from "~/lib/currencies";
 import { parseForm, refusal } from "~/lib/forms.server";
-import { formatZonedInstant, intlLocale } from "~/i18n/catalogue.server";
+import { intlLocale } from "~/i18n/catalogue.server";
+import { formatZonedInstant } from "~/lib/zoned-time.server";
 import { matchesTranslator, useTranslate } from "~/components/use-locale";
 import { toInputAmount } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";

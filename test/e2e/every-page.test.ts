@@ -140,6 +140,29 @@ describe.skipIf(skipBrowser)("every page, in both languages, on a phone and a la
     await context.close();
   });
 
+  test("the audit log names the campaign and the decision, and filters by action, campaign and person", async () => {
+    const context = await browser.newContext({ locale: "fr-FR", storageState: people.admin });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/admin/audit`);
+    const rows = page.getByTestId("audit").locator("tbody tr");
+    // The demo's campaigns were approved by its reviewer, as an admin approves one.
+    const approved = rows.filter({ hasText: "Campagne approuvée" }).filter({ hasText: "La Machinerie" });
+    expect(await approved.count()).toBe(1);
+    expect(await approved.getByRole("link", { name: /La Machinerie/ }).getAttribute("href")).toMatch(
+      /^\/admin\/campaigns\//,
+    );
+    await page.getByLabel("Adresse de la personne (ou une partie)").fill("nobody-here");
+    await page.getByRole("button", { name: "Filtrer" }).click();
+    await page.getByText("Aucune action enregistrée.").waitFor();
+    await page.getByLabel("Adresse de la personne (ou une partie)").fill("demo-reviewer");
+    await page.getByLabel("Quoi").selectOption({ label: "Campagne approuvée" });
+    await page.getByRole("button", { name: "Filtrer" }).click();
+    await page.waitForURL(/action=campaign.approve/);
+    expect(await rows.count()).toBeGreaterThan(0);
+    expect(await rows.filter({ hasNotText: "Campagne approuvée" }).count()).toBe(0);
+    await context.close();
+  });
+
   for (const locale of Object.keys(locales) as (keyof typeof locales)[]) {
     for (const viewport of Object.keys(viewports) as (keyof typeof viewports)[]) {
       test(`${locale}, ${viewport}: a title, no serious axe violation${viewport === "phone" ? ", nothing wider than the screen" : ""}`, async () => {

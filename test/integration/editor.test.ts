@@ -121,6 +121,52 @@ test("a draft sent back carries the reviewer's message, emailed to the owner", a
   });
 });
 
+test("the owner is emailed when approved, now or for later; approvals, send-backs and cancellations reach the audit log", async () => {
+  const { db } = database();
+  const owner = await createUser(db, { email: "approuvee@example.org" });
+  const now_ = await createDraft(db, owner, input(), now);
+  await submitForReview(db, await byOwner(now_), now);
+  await approveCampaign(db, byAdmin(now_), null, now);
+  const later = await createDraft(db, owner, input(), now);
+  await submitForReview(db, await byOwner(later), now);
+  await approveCampaign(db, byAdmin(later), new Date("2026-12-10T08:30:00.000Z"), now);
+  const back = await createDraft(db, owner, input(), now);
+  await submitForReview(db, await byOwner(back), now);
+  await sendBackToDraft(db, byAdmin(back), "Ajoutez une photo.", now);
+  await cancelCampaign(db, byAdmin(now_), now);
+
+  const emails = await db
+    .selectFrom("email_outbox")
+    .select(["campaign_id", "kind", "to_email", "props"])
+    .where("kind", "=", "campaign_approved")
+    .where("campaign_id", "in", [now_, later])
+    .execute();
+  expect(emails).toHaveLength(2);
+  const launchText = (id: string) =>
+    (JSON.parse(emails.find((e) => e.campaign_id === id)!.props) as { launchText: string | null }).launchText;
+  expect(emails.every((e) => e.to_email === "approuvee@example.org")).toBe(true);
+  expect(launchText(now_)).toBeNull();
+  // The owner's language, the campaign's zone: 8:30 UTC is 9:30 in Paris.
+  expect(launchText(later)).toBe("jeudi 10 décembre 2026 à 09:30, heure de Paris");
+
+  const log = await db
+    .selectFrom("audit_log")
+    .select(["campaign_id", "action", "actor_email", "details"])
+    .where("campaign_id", "in", [now_, later, back])
+    .orderBy("created_at")
+    .execute();
+  const entries = log.map((e) => [e.campaign_id, e.action, e.actor_email, JSON.parse(e.details)]);
+  expect(entries).toEqual(
+    expect.arrayContaining([
+      [now_, "campaign.approve", adminActor.email, {}],
+      [later, "campaign.approve", adminActor.email, { launchAt: "2026-12-10T08:30:00.000Z" }],
+      [back, "campaign.send_back", adminActor.email, { message: "Ajoutez une photo." }],
+      [now_, "campaign.cancel", adminActor.email, { released: 0, toRefund: 0 }],
+    ]),
+  );
+  expect(entries).toHaveLength(4);
+});
+
 test("after launch the goal, currency, funding model and deadline are frozen; texts are not", async () => {
   const { db } = database();
   const id = await createDraft(db, await createUser(db), input(), now);

@@ -63,6 +63,11 @@ const examples: { [K in EmailKind]: Parameters<(typeof emailTemplates)[K]["rende
     message: "Ajoutez une photo de l'atelier.",
     editUrl: "https://tourdetable.example/campaigns/c-1/edit",
   },
+  campaign_approved: {
+    campaign,
+    launchText: "jeudi 10 décembre 2026 à 09:30, heure de Paris",
+    campaignUrl: "https://tourdetable.example/campaigns/la-machinerie",
+  },
 };
 
 const context = (locale: EmailLocale, transactional: boolean) => ({

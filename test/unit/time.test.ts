@@ -13,7 +13,7 @@ import {
   toLocal,
   zoneOffset,
 } from "~/lib/time";
-import { formatZonedInstant } from "~/i18n/catalogue.server";
+import { formatZonedInstant } from "~/lib/zoned-time.server";
 
 const local = (
   year: number,
