@@ -6,7 +6,7 @@ import { localeOrDefault } from "~/i18n/negotiate.server";
 import { percentOf } from "~/lib/money";
 import { timeLeft } from "~/lib/time";
 import type { Db } from "~/lib/db.server";
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 
 export interface CampaignForEmails {
   id: string;
@@ -39,35 +39,69 @@ export interface CampaignEmailRow {
   [translatedTitle: `title_${string}`]: string | null;
 }
 
+const emailColumnNames = [
+  "id",
+  "slug",
+  "title",
+  "pledged_amount",
+  "goal_amount",
+  "currency",
+  "backer_count",
+  "deadline_at",
+  "time_zone",
+  "status",
+  "funding_model",
+] as const;
+
 /**
- * What an email states of a campaign as the columns of one statement on `campaigns`: a select, or
- * the `returning` of the update that moves its totals (then the numbers are the new ones, read under
- * the row's lock, at no extra round trip). The owner and each translated title are subqueries.
+ * The columns of `CampaignEmailRow`, each named `prefix` + its name: `column(name)` is how the
+ * statement reaches a column of the campaign, `campaignId` its id. Owner and titles are subqueries.
  */
-export function campaignEmailColumns() {
+function emailColumns(column: (name: string) => RawBuilder<unknown>, prefix: string) {
+  const owner = (field: string) =>
+    sql`(select ${sql.raw(field)} from users where users.id = ${column("owner_id")})`.as(
+      `${prefix}owner_${field}`,
+    );
   return [
-    sql<string>`campaigns.id`.as("id"),
-    sql<string>`campaigns.slug`.as("slug"),
-    sql<string>`campaigns.title`.as("title"),
-    sql<number>`campaigns.pledged_amount`.as("pledged_amount"),
-    sql<number>`campaigns.goal_amount`.as("goal_amount"),
-    sql<string>`campaigns.currency`.as("currency"),
-    sql<number>`campaigns.backer_count`.as("backer_count"),
-    sql<string | null>`campaigns.deadline_at`.as("deadline_at"),
-    sql<string>`campaigns.time_zone`.as("time_zone"),
-    sql<string>`campaigns.status`.as("status"),
-    sql<FundingModel>`campaigns.funding_model`.as("funding_model"),
-    sql<string>`(select email from users where users.id = campaigns.owner_id)`.as("owner_email"),
-    sql<string>`(select name from users where users.id = campaigns.owner_id)`.as("owner_name"),
-    sql<string>`(select locale from users where users.id = campaigns.owner_id)`.as("owner_locale"),
+    ...emailColumnNames.map((name) => column(name).as(`${prefix}${name}`)),
+    owner("email"),
+    owner("name"),
+    owner("locale"),
     ...locales.map((locale) =>
-      sql<
-        string | null
-      >`(select value from content_translations where subject_type = 'campaign' and subject_id = campaigns.id and field = 'title' and locale = ${locale})`.as(
-        `title_${locale}`,
+      sql`(select value from content_translations where subject_type = 'campaign' and subject_id = ${column("id")} and field = 'title' and locale = ${locale})`.as(
+        `${prefix}title_${locale}`,
       ),
     ),
   ];
+}
+
+/**
+ * What an email states of a campaign as the columns of one statement on `campaigns`: a select, or
+ * the `returning` of the update that moves its totals (then the numbers are the new ones, read under
+ * the row's lock, at no extra round trip).
+ */
+export function campaignEmailColumns() {
+  return emailColumns((name) => sql.raw(`campaigns.${name}`), "");
+}
+
+/**
+ * The same, of a pledge's campaign, as columns `of_campaign_*` of a statement on `pledges` (the
+ * `returning` of the update that commits it): read with `campaignEmailRowOf`.
+ */
+export function pledgeCampaignEmailColumns() {
+  return emailColumns(
+    (name) => sql.raw(`(select campaigns.${name} from campaigns where campaigns.id = pledges.campaign_id)`),
+    "of_campaign_",
+  );
+}
+
+/** The `CampaignEmailRow` inside a row that has `pledgeCampaignEmailColumns()`. */
+export function campaignEmailRowOf(row: object): CampaignEmailRow {
+  return Object.fromEntries(
+    Object.entries(row)
+      .filter(([key]) => key.startsWith("of_campaign_"))
+      .map(([key, value]) => [key.slice("of_campaign_".length), value]),
+  ) as CampaignEmailRow;
 }
 
 export async function campaignForEmails(db: Db, campaignId: string, now: Date): Promise<CampaignForEmails> {

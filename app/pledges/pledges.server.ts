@@ -7,6 +7,7 @@ import type { CancelReason, FundingModel, GatewayName, LateRelease, Pledge } fro
 import { PledgeError, RefundError } from "~/lib/errors";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { MINUTE } from "~/lib/time";
+import { recordPledgeOrigin } from "~/auth/rate-limit.server";
 import {
   mayReachMilestone,
   milestoneColumns,
@@ -15,7 +16,9 @@ import {
 } from "~/notifications/milestones.server";
 import {
   campaignEmailColumns,
+  campaignEmailRowOf,
   campaignForEmailsFrom,
+  pledgeCampaignEmailColumns,
   type CampaignEmailRow,
   type CampaignForEmails,
 } from "~/notifications/snapshot.server";
@@ -47,6 +50,8 @@ export interface PledgeRequest {
   /** The form's one-time key (a double click sends it twice). */
   submissionKey: string;
   gateway: GatewayName;
+  /** Where the form came from, noted with the pledge (the hold limits count by it). */
+  clientIp?: string;
 }
 
 const iso = (date: Date) => date.toISOString();
@@ -256,9 +261,6 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
       );
       if (!open) throw new PledgeError("campaign_closed", "This campaign no longer takes pledges");
       checkAmountForTier(campaign, request.tierId, tierMinimum, request.amount);
-      if (request.tierId && !(await claimTierUnit(trx, request.tierId))) {
-        throw new PledgeError("sold_out", "This reward has just sold out");
-      }
       const pledge: Pledge = {
         id: randomUUID(),
         campaign_id: campaign.id,
@@ -303,6 +305,12 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
         payment_processing_at: null,
       };
       await trx.insertInto("pledges").values(pledge).execute();
+      if (request.clientIp) await recordPledgeOrigin(trx, pledge.id, request.clientIp, now);
+      // The reward's row last: a popular limited tier is a hot row, its lock held only to the commit.
+      // No unit left: the throw rolls the pledge back.
+      if (request.tierId && !(await claimTierUnit(trx, request.tierId))) {
+        throw new PledgeError("sold_out", "This reward has just sold out");
+      }
       // Every column is written above: the row is what was inserted, no need to read it back.
       return pledge;
     });
@@ -382,7 +390,9 @@ export async function commitPledge(
   return inTransaction(db, async (trx) => {
     const columns = refsToColumns(refs);
     // Nearly every completion: a pending pledge of a campaign that still takes pledges, committed in
-    // one guarded statement that returns what its email needs; then the campaign's totals, last.
+    // one guarded statement that also returns what its confirmation states (its reward, the
+    // campaign); the confirmation is queued; the campaign's totals row, hot on a popular campaign,
+    // is taken last, so that its lock is held for one statement and the commit.
     const committed = await trx
       .updateTable("pledges")
       .set({ ...columns, committed_at: iso(now), status: "committed", updated_at: iso(now) })
@@ -399,13 +409,21 @@ export async function commitPledge(
       )
       .returningAll()
       .returning(pledgeWithTierColumns())
+      .returning(pledgeCampaignEmailColumns())
       .executeTakeFirst();
     if (committed) {
-      const campaign = await adjustTotals(trx, committed.campaign_id, committed.amount, 1, now);
-      await queuePledgeConfirmation(trx, pledgeId, now, {
-        pledge: committed,
-        campaign: campaign ?? undefined,
-      });
+      const seen = campaignEmailRowOf(committed);
+      // The totals as this pledge found them, with itself: what the backer reads in the email.
+      const campaign = campaignForEmailsFrom(
+        {
+          ...seen,
+          pledged_amount: seen.pledged_amount + committed.amount,
+          backer_count: seen.backer_count + 1,
+        },
+        now,
+      );
+      await queuePledgeConfirmation(trx, pledgeId, now, { pledge: committed, campaign });
+      await adjustTotals(trx, committed.campaign_id, committed.amount, 1, now);
       return "committed";
     }
     // Anything else (already counted, expired, the campaign closed, a race) is decided on the row.
