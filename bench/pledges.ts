@@ -9,7 +9,8 @@
 //
 // --database postgres://…  the servers run on PostgreSQL, in a fresh database made for the run
 //                          (named after the URL's, dropped at the end); SQLite otherwise.
-// --instances N            N servers on that one database; backer i pledges on server i mod N.
+// --instances N            N servers on one database, measured against one server (on a database
+//                          of its own) in the same run; backer i pledges on server i mod N.
 // --compare                SQLite and PostgreSQL (--database, or the local server) in the same run,
 //                          rounds interleaved, and prints PostgreSQL / SQLite.
 // --url U --database D     against a server already running (to profile it, say): no baseline.
@@ -342,7 +343,11 @@ try {
   } else {
     if (values.compare || !postgresUrl)
       targets.push(await startTarget("SQLite", values.compare ? 1 : instances));
-    if (postgresUrl) targets.push(await startTarget("PostgreSQL", instances));
+    if (postgresUrl) {
+      // N instances are measured against one, in the same run, each on a database of its own.
+      if (instances > 1) targets.push(await startTarget("PostgreSQL", 1));
+      targets.push(await startTarget("PostgreSQL", instances));
+    }
   }
   const before = new Map<Target, number>();
   for (const target of targets) {
@@ -394,9 +399,18 @@ try {
     );
     if (failures) exitCode = 1;
   }
-  if (targets.length === 2)
+  const single = (engine: Target["engine"]) =>
+    targets.find((t) => t.engine === engine && t.urls.length === 1);
+  const sqlite = single("SQLite");
+  const postgres = single("PostgreSQL");
+  const several = targets.find((t) => t.engine === "PostgreSQL" && t.urls.length > 1);
+  if (sqlite && postgres && !values.url)
     console.log(
-      `PostgreSQL / SQLite in the same run: ${((rates.get(targets[1]!)! / rates.get(targets[0]!)!) * 100).toFixed(1)} %`,
+      `PostgreSQL / SQLite in the same run: ${((rates.get(postgres)! / rates.get(sqlite)!) * 100).toFixed(1)} %`,
+    );
+  if (postgres && several)
+    console.log(
+      `${several.urls.length} instances / one instance on PostgreSQL in the same run: ${(rates.get(several)! / rates.get(postgres)!).toFixed(2)}×`,
     );
 
   for (const target of targets) {
