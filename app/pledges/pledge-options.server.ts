@@ -34,10 +34,11 @@ export async function getPledgeOptions(
 ): Promise<PledgeOptions | null> {
   // One statement: the campaign, a row per tier (none: one row of nulls), each text in the
   // reader's language as a subquery (null when not translated).
-  const translated = (subject: string, field: string) =>
+  // By the translations' primary key (subject type, id, locale, field): one index lookup each.
+  const translated = (subjectType: "campaign" | "reward_tier", subject: string, field: string) =>
     sql<
       string | null
-    >`(select value from content_translations where content_translations.subject_id = ${sql.ref(subject)} and content_translations.field = ${field} and content_translations.locale = ${locale})`;
+    >`(select value from content_translations where content_translations.subject_type = ${subjectType} and content_translations.subject_id = ${sql.ref(subject)} and content_translations.locale = ${locale} and content_translations.field = ${field})`;
   const rows = await db
     .selectFrom("campaigns")
     .leftJoin("reward_tiers", "reward_tiers.campaign_id", "campaigns.id")
@@ -51,15 +52,15 @@ export async function getPledgeOptions(
       "campaigns.time_zone",
       "campaigns.cover_image",
       "campaigns.status",
-      translated("campaigns.id", "title").as("title_translated"),
+      translated("campaign", "campaigns.id", "title").as("title_translated"),
       "reward_tiers.id as tier_id",
       "reward_tiers.title as tier_title",
       "reward_tiers.description as tier_description",
       "reward_tiers.min_amount",
       "reward_tiers.stock_limit",
       "reward_tiers.claimed_count",
-      translated("reward_tiers.id", "title").as("tier_title_translated"),
-      translated("reward_tiers.id", "description").as("tier_description_translated"),
+      translated("reward_tier", "reward_tiers.id", "title").as("tier_title_translated"),
+      translated("reward_tier", "reward_tiers.id", "description").as("tier_description_translated"),
     ])
     .where("campaigns.slug", "=", slug)
     .where("campaigns.status", "in", ["live", "succeeded", "failed", "canceled"])
