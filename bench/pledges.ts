@@ -394,7 +394,7 @@ try {
     const latencies = runs.flatMap((r) => r.latencies);
     const failures = runs.reduce((n, r) => n + r.failures, 0);
     console.log(
-      `${target.name.padEnd(16)} ${rate.toFixed(0).padStart(6)} pledges/s   p50 ${pct(latencies, 50).toFixed(1)} ms  p99 ${pct(latencies, 99).toFixed(1)} ms  sold out ${runs.reduce((n, r) => n + r.soldOut, 0)}, other failures ${failures}` +
+      `${target.name.padEnd(16)} ${rate.toFixed(0).padStart(6)} pledges/s   p50 ${pct(latencies, 50).toFixed(1)} ms  p90 ${pct(latencies, 90).toFixed(0)} ms  p99 ${pct(latencies, 99).toFixed(1)} ms  max ${pct(latencies, 100).toFixed(0)} ms  sold out ${runs.reduce((n, r) => n + r.soldOut, 0)}, other failures ${failures}` +
         (bareUrl ? `  → ${((rate / bareRps) * 100).toFixed(1)} % of the bare route` : ""),
     );
     if (failures) exitCode = 1;
