@@ -1,78 +1,134 @@
 // bench/pledges: N concurrent simulated backers pledge through HTTP against the production build
-// on SQLite (pledge form → simulated checkout with 4242 → committed), then the totals are checked
-// against the rows and no limited tier is oversold.
+// (pledge form → simulated checkout with 4242 → committed), measured against a bare Remix resource
+// route in the same run, then the WHOLE database is checked: every campaign's stored totals equal
+// its rows, no tier oversold, each tier's claimed stock equals the pledges holding it, and no email
+// queued twice (each committed pledge has exactly one confirmation).
 //
-//   npm run build && npx tsx bench/pledges.ts [--backers 50] [--seconds 10]
+//   npm run build && npx tsx bench/pledges.ts [--backers 50] [--seconds 5] [--rounds 2] [--jobs true]
+//       [--database postgres://postgres@127.0.0.1:5432/bench] [--instances 2] [--compare]
 //
-// Prints committed pledges/s and p50/p99 latency of a whole pledge (both requests).
-import { randomUUID } from "node:crypto";
+// --database postgres://…  the servers run on PostgreSQL, in a fresh database made for the run
+//                          (named after the URL's, dropped at the end); SQLite otherwise.
+// --instances N            N servers on one database, measured against one server (on a database
+//                          of its own) in the same run; backer i pledges on server i mod N.
+// --compare                SQLite and PostgreSQL (--database, or the local server) in the same run,
+//                          rounds interleaved, and prints PostgreSQL / SQLite.
+// --url U --database D     against a server already running (to profile it, say): no baseline.
+//
+// Rounds alternate the targets (bare, sqlite, postgres, then the reverse…) so that the machine's
+// other load falls on each alike. Prints pledges/s, p50/p99 of a whole pledge (both requests), the
+// bare route's requests/s, their ratio, and the load average.
+import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { openDatabase } from "#db/connection.ts";
+import autocannon from "autocannon";
+import pg from "pg";
+import { engineOf, openDatabase, type DatabaseHandle } from "#db/connection.ts";
 import { recomputeTotals } from "~/campaigns/campaigns.server";
-import { startServer } from "../test/support/server.ts";
+import { startServer, type RunningServer } from "../test/support/server.ts";
+import { bareRouteBuild, loadLine, median } from "./support.ts";
 
 const { values } = parseArgs({
   options: {
     backers: { type: "string", default: "50" },
-    seconds: { type: "string", default: "10" },
-    // Against a server already running (to profile it, say): its URL and its DATABASE_URL.
+    seconds: { type: "string", default: "5" },
+    rounds: { type: "string", default: "2" },
+    connections: { type: "string", default: "50" },
     url: { type: "string" },
     // false: the web process only takes pledges; emails wait for `npm run worker` (JOBS=false).
     jobs: { type: "string", default: "true" },
     database: { type: "string" },
+    instances: { type: "string", default: "1" },
+    compare: { type: "boolean", default: false },
   },
 });
 const backers = Number(values.backers);
 const seconds = Number(values.seconds);
+const rounds = Number(values.rounds);
+const instances = Number(values.instances);
+const postgresUrl =
+  values.database && engineOf(values.database) === "postgres"
+    ? values.database
+    : values.compare
+      ? "postgres://postgres@127.0.0.1:5432/tourdetable_bench"
+      : undefined;
 
-const server =
-  values.url && values.database
-    ? { url: values.url, databaseUrl: values.database, stop: async () => null }
-    : await startServer({
-        LOG_REQUESTS: "false",
-        JOBS: values.jobs ?? "true",
-        // Every simulated backer comes from 127.0.0.1 with few emails: the abuse limits would
-        // measure themselves, not the pledge path.
-        PLEDGE_LIMIT_PER_IP: "1000000",
-        PLEDGE_LIMIT_PER_EMAIL: "1000000",
-        HOLDS_PER_EMAIL: "1000000",
-        HOLDS_PER_IP: "1000000",
-      });
-const database = openDatabase(server.databaseUrl);
-const { db } = database;
-const campaign = await db
-  .selectFrom("campaigns")
-  .select(["id", "slug"])
-  .where("slug", "=", "la-machinerie")
-  .executeTakeFirstOrThrow();
-const tiers = await db
-  .selectFrom("reward_tiers")
-  .select(["id", "min_amount", "stock_limit", "claimed_count"])
-  .where("campaign_id", "=", campaign.id)
-  .orderBy("position")
-  .execute();
-const before = await db
-  .selectFrom("campaigns")
-  .select(["pledged_amount", "backer_count"])
-  .where("id", "=", campaign.id)
-  .executeTakeFirstOrThrow();
+const serverEnv = {
+  LOG_REQUESTS: "false",
+  JOBS: values.jobs ?? "true",
+  // Every simulated backer comes from 127.0.0.1 with few emails: the abuse limits would
+  // measure themselves, not the pledge path.
+  PLEDGE_LIMIT_PER_IP: "1000000",
+  PLEDGE_LIMIT_PER_EMAIL: "1000000",
+  HOLDS_PER_EMAIL: "1000000",
+  HOLDS_PER_IP: "1000000",
+};
 
-// Backers pick among the rewards on offer: none, the unlimited ones, and the limited ones, which
-// run out during the run; a backer told "sold out" picks another, as a person would.
-const choices = [
-  "",
-  ...tiers.filter((t) => t.stock_limit === null || t.claimed_count < t.stock_limit).map((t) => t.id),
-];
-const minimum = new Map(tiers.map((t) => [t.id, t.min_amount]));
+/** A fresh PostgreSQL database beside the one the URL names, and how to drop it. */
+async function freshPostgres(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = new URL(url);
+  const name = `${base.pathname.slice(1) || "tourdetable_bench"}_${randomBytes(4).toString("hex")}`;
+  const admin = new URL(base);
+  admin.pathname = "/postgres";
+  const run = async (query: string) => {
+    const client = new pg.Client({ connectionString: admin.toString() });
+    await client.connect();
+    try {
+      await client.query(query);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`create database "${name}"`);
+  const fresh = new URL(base);
+  fresh.pathname = `/${name}`;
+  return { url: fresh.toString(), drop: () => run(`drop database if exists "${name}" with (force)`) };
+}
+
+interface Target {
+  name: string;
+  urls: string[];
+  handle: DatabaseHandle;
+  engine: "SQLite" | "PostgreSQL";
+  stop: () => Promise<void>;
+}
+
+const bare = bareRouteBuild();
+
+async function startTarget(engine: "SQLite" | "PostgreSQL", count: number): Promise<Target> {
+  const database = engine === "PostgreSQL" ? await freshPostgres(postgresUrl!) : null;
+  const servers: RunningServer[] = [];
+  // One after the other: the first migrates the empty database and seeds the demo.
+  for (let i = 0; i < count; i++)
+    servers.push(
+      await startServer({
+        ...serverEnv,
+        SERVER_BUILD: bare.build,
+        ...(database ? { DATABASE_URL: database.url } : {}),
+      }),
+    );
+  const handle = openDatabase(servers[0]!.databaseUrl);
+  return {
+    name: count > 1 ? `${engine} ×${count}` : engine,
+    urls: servers.map((s) => s.url),
+    handle,
+    engine,
+    stop: async () => {
+      await handle.db.destroy();
+      for (const server of servers) await server.stop();
+      await database?.drop();
+    },
+  };
+}
 
 // node:http with keep-alive: a lighter client than fetch, so the client takes less of the 2 cores.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-function post(path: string, form: URLSearchParams, headers: Record<string, string> = {}) {
+function post(url: string, form: URLSearchParams, headers: Record<string, string> = {}) {
   const body = form.toString();
   return new Promise<{ status: number; location: string | null }>((resolve, reject) => {
     const request = http.request(
-      `${server.url}${path}`,
+      url,
       {
         method: "POST",
         agent,
@@ -97,108 +153,287 @@ function post(path: string, form: URLSearchParams, headers: Record<string, strin
   });
 }
 
-const latencies: number[] = [];
-let committed = 0;
-let soldOut = 0;
-let failures = 0;
-const stopAt = performance.now() + seconds * 1000;
-
-async function pledgeOnce(n: number): Promise<void> {
-  const tierId = choices[n % choices.length]!;
-  const amount = Math.max(minimum.get(tierId) ?? 1_000, 1_000) + (n % 7) * 100;
-  const started = performance.now();
-  const form = new URLSearchParams({
-    tierId,
-    amount: (amount / 100).toFixed(2),
-    name: `Bench Backer ${n}`,
-    email: `bench${n}@example.org`,
-    comment: "",
-    consent: "on",
-    submissionKey: randomUUID(),
-  });
-  const pledge = await post(`/campaigns/${campaign.slug}/pledge`, form, { "Accept-Language": "en" });
-  const checkout = pledge.location;
-  if (pledge.status !== 302 || !checkout) {
-    if (pledge.status === 400 || pledge.status === 409) {
-      soldOut++;
-      const index = choices.indexOf(tierId);
-      if (index > 0) choices.splice(index, 1);
-    } else failures++;
-    return;
-  }
-  const pay = await post(
-    checkout,
-    new URLSearchParams({ cardNumber: "4242 4242 4242 4242", expiry: "12/30", cvc: "123", intent: "pay" }),
-  );
-  if (pay.status !== 302) {
-    failures++;
-    return;
-  }
-  latencies.push(performance.now() - started);
-  committed++;
+/** What a target's backers pledge to: the demo's open campaign and its rewards. */
+async function pledgePlan(target: Target) {
+  const { db } = target.handle;
+  const campaign = await db
+    .selectFrom("campaigns")
+    .select(["id", "slug"])
+    .where("slug", "=", "la-machinerie")
+    .executeTakeFirstOrThrow();
+  const tiers = await db
+    .selectFrom("reward_tiers")
+    .select(["id", "min_amount", "stock_limit", "claimed_count"])
+    .where("campaign_id", "=", campaign.id)
+    .orderBy("position")
+    .execute();
+  // Backers pick among the rewards on offer: none, the unlimited ones, and the limited ones, which
+  // run out during the run; a backer told "sold out" picks another, as a person would.
+  const choices = [
+    "",
+    ...tiers.filter((t) => t.stock_limit === null || t.claimed_count < t.stock_limit).map((t) => t.id),
+  ];
+  return { slug: campaign.slug, choices, minimum: new Map(tiers.map((t) => [t.id, t.min_amount])) };
 }
 
+interface PledgeRun {
+  committed: number;
+  seconds: number;
+  latencies: number[];
+  soldOut: number;
+  failures: number;
+}
+
+const plans = new Map<Target, Awaited<ReturnType<typeof pledgePlan>>>();
 let counter = 0;
-async function backer(): Promise<void> {
-  while (performance.now() < stopAt) await pledgeOnce(counter++);
+/** Committed pledges by target over the whole run, warm-up included: what the database must show. */
+const committedBy = new Map<Target, number>();
+
+async function pledgeLoad(target: Target, duration: number, concurrency = backers): Promise<PledgeRun> {
+  const plan = plans.get(target)!;
+  const run: PledgeRun = { committed: 0, seconds: 0, latencies: [], soldOut: 0, failures: 0 };
+  const stopAt = performance.now() + duration * 1000;
+  async function pledgeOnce(n: number): Promise<void> {
+    const server = target.urls[n % target.urls.length]!;
+    const tierId = plan.choices[n % plan.choices.length]!;
+    const amount = Math.max(plan.minimum.get(tierId) ?? 1_000, 1_000) + (n % 7) * 100;
+    const started = performance.now();
+    const form = new URLSearchParams({
+      tierId,
+      amount: (amount / 100).toFixed(2),
+      name: `Bench Backer ${n}`,
+      email: `bench${n}@example.org`,
+      comment: "",
+      consent: "on",
+      submissionKey: randomUUID(),
+    });
+    const pledge = await post(`${server}/campaigns/${plan.slug}/pledge`, form, { "Accept-Language": "en" });
+    const checkout = pledge.location;
+    if (pledge.status !== 302 || !checkout) {
+      if (pledge.status === 400 || pledge.status === 409) {
+        run.soldOut++;
+        const index = plan.choices.indexOf(tierId);
+        if (index > 0) plan.choices.splice(index, 1);
+      } else run.failures++;
+      return;
+    }
+    const pay = await post(
+      `${server}${checkout}`,
+      new URLSearchParams({ cardNumber: "4242 4242 4242 4242", expiry: "12/30", cvc: "123", intent: "pay" }),
+    );
+    if (pay.status !== 302) {
+      run.failures++;
+      return;
+    }
+    run.latencies.push(performance.now() - started);
+    run.committed++;
+    committedBy.set(target, (committedBy.get(target) ?? 0) + 1);
+  }
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < stopAt) await pledgeOnce(counter++);
+    }),
+  );
+  run.seconds = (performance.now() - t0) / 1000;
+  return run;
 }
 
-// A short warm-up so that the JIT and SQLite caches are in their steady state.
-await Promise.all(
-  Array.from({ length: 4 }, async () => {
-    for (let i = 0; i < 20; i++) await pledgeOnce(counter++);
-  }),
-);
-const warmCommitted = committed;
-latencies.length = 0;
-const t0 = performance.now();
-await Promise.all(Array.from({ length: backers }, backer));
-const elapsed = (performance.now() - t0) / 1000;
-const measured = committed - warmCommitted;
+interface BareRun {
+  requests: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  bad: number;
+}
 
-latencies.sort((a, b) => a - b);
-const pct = (p: number) =>
-  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+async function bareLoad(url: string, duration: number): Promise<BareRun> {
+  const result = await autocannon({
+    url: `${url}/bench-bare`,
+    connections: Number(values.connections),
+    duration,
+  });
+  return {
+    requests: result.requests.total,
+    seconds: result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    bad: result.non2xx + result.errors + result.timeouts,
+  };
+}
 
-// Correctness after the storm: totals equal the rows, no tier oversold, stock equals holders.
-const after = await db
-  .selectFrom("campaigns")
-  .select(["pledged_amount", "backer_count"])
-  .where("id", "=", campaign.id)
-  .executeTakeFirstOrThrow();
-const recomputed = await recomputeTotals(db, campaign.id);
-const tierRows = await db
-  .selectFrom("reward_tiers")
-  .leftJoin("pledges", (join) =>
-    join.onRef("pledges.tier_id", "=", "reward_tiers.id").on("pledges.holds_stock", "=", 1),
-  )
-  .select((eb) => [
-    "reward_tiers.id",
-    "reward_tiers.stock_limit",
-    "reward_tiers.claimed_count",
-    eb.fn.count<number>("pledges.id").as("holders"),
-  ])
-  .where("reward_tiers.campaign_id", "=", campaign.id)
-  .groupBy(["reward_tiers.id", "reward_tiers.stock_limit", "reward_tiers.claimed_count"])
-  .execute();
-const oversold = tierRows.filter((t) => t.stock_limit !== null && t.claimed_count > t.stock_limit);
-const stockMismatch = tierRows.filter((t) => Number(t.holders) !== t.claimed_count);
-const totalsExact = recomputed.pledged === after.pledged_amount && recomputed.backers === after.backer_count;
-const addedBackers = after.backer_count - before.backer_count;
+/** The whole database after the storm: what every benchmark must leave true. */
+async function checkDatabase(target: Target) {
+  const { db } = target.handle;
+  const campaigns = await db
+    .selectFrom("campaigns")
+    .select(["id", "pledged_amount", "backer_count"])
+    .execute();
+  let totalsWrong = 0;
+  let backerCount = 0;
+  for (const campaign of campaigns) {
+    const rows = await recomputeTotals(db, campaign.id);
+    if (rows.pledged !== campaign.pledged_amount || rows.backers !== campaign.backer_count) totalsWrong++;
+    backerCount += campaign.backer_count;
+  }
+  const tierRows = await db
+    .selectFrom("reward_tiers")
+    .leftJoin("pledges", (join) =>
+      join.onRef("pledges.tier_id", "=", "reward_tiers.id").on("pledges.holds_stock", "=", 1),
+    )
+    .select((eb) => [
+      "reward_tiers.id",
+      "reward_tiers.stock_limit",
+      "reward_tiers.claimed_count",
+      eb.fn.count<number>("pledges.id").as("holders"),
+    ])
+    .groupBy(["reward_tiers.id", "reward_tiers.stock_limit", "reward_tiers.claimed_count"])
+    .execute();
+  const oversold = tierRows.filter((t) => t.stock_limit !== null && t.claimed_count > t.stock_limit).length;
+  const stockMismatch = tierRows.filter((t) => Number(t.holders) !== t.claimed_count).length;
+  const twice = await db
+    .selectFrom("email_outbox")
+    .select("dedupe_key")
+    .groupBy("dedupe_key")
+    .having((eb) => eb.fn.countAll(), ">", 1)
+    .execute();
+  // Each counted pledge of this run got its confirmation once: none missing, none doubled.
+  const confirmations = await db
+    .selectFrom("pledges")
+    .leftJoin("email_outbox", (join) =>
+      join
+        .onRef("email_outbox.pledge_id", "=", "pledges.id")
+        .on("email_outbox.kind", "=", "pledge_confirmation"),
+    )
+    .select(["pledges.id", (eb) => eb.fn.count<number>("email_outbox.id").as("n")])
+    .where("pledges.committed_at", "is not", null)
+    .where("pledges.backer_email", "like", "bench%@example.org")
+    .groupBy("pledges.id")
+    .execute();
+  const confirmationsWrong = confirmations.filter((c) => Number(c.n) !== 1).length;
+  return {
+    campaigns: campaigns.length,
+    totalsWrong,
+    backerCount,
+    oversold,
+    stockMismatch,
+    emailsTwice: twice.length,
+    confirmationsWrong,
+  };
+}
 
-console.log(
-  [
-    `bench/pledges on ${process.platform}/${process.arch}, node ${process.version}, SQLite, production build, jobs in the web process: ${values.jobs}`,
-    `backers (concurrent): ${backers}, measured for ${elapsed.toFixed(1)} s after ${warmCommitted} warm-up pledges`,
-    `committed pledges: ${measured} → ${(measured / elapsed).toFixed(0)} pledges/s`,
-    `latency of a whole pledge (form + checkout): p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms`,
-    `refused as sold out: ${soldOut}; other failures: ${failures}`,
-    `totals exact: ${totalsExact} (stored ${after.pledged_amount}/${after.backer_count}, rows ${recomputed.pledged}/${recomputed.backers}; +${addedBackers} backers)`,
-    `oversold tiers: ${oversold.length}; tiers whose claimed stock differs from their holders: ${stockMismatch.length}`,
-  ].join("\n"),
-);
+const pct = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
 
-await database.db.destroy();
-await server.stop();
-if (!totalsExact || oversold.length || stockMismatch.length || failures || addedBackers !== committed)
-  process.exit(1);
+const targets: Target[] = [];
+let exitCode = 0;
+try {
+  if (values.url && values.database) {
+    // Someone else's server (being profiled): its pledges/s, no baseline of ours.
+    const handle = openDatabase(values.database);
+    targets.push({
+      name: "external",
+      urls: [values.url],
+      handle,
+      engine: engineOf(values.database) === "postgres" ? "PostgreSQL" : "SQLite",
+      stop: () => handle.db.destroy(),
+    });
+  } else {
+    if (values.compare || !postgresUrl)
+      targets.push(await startTarget("SQLite", values.compare ? 1 : instances));
+    if (postgresUrl) {
+      // N instances are measured against one, in the same run, each on a database of its own.
+      if (instances > 1) targets.push(await startTarget("PostgreSQL", 1));
+      targets.push(await startTarget("PostgreSQL", instances));
+    }
+  }
+  const before = new Map<Target, number>();
+  for (const target of targets) {
+    plans.set(target, await pledgePlan(target));
+    before.set(target, (await checkDatabase(target)).backerCount);
+  }
+
+  const loadBefore = loadavg();
+  // A short warm-up (JIT, caches, pools), not counted.
+  for (const target of targets) await pledgeLoad(target, 2, 8);
+  const bareUrl = values.url ? null : targets[0]!.urls[0]!;
+  if (bareUrl) await bareLoad(bareUrl, 2);
+
+  const pledgeRuns = new Map<Target, PledgeRun[]>(targets.map((t) => [t, []]));
+  const bareRuns: BareRun[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order: (Target | "bare")[] = [...targets, ...(bareUrl ? ["bare" as const] : [])];
+    if (round % 2) order.reverse();
+    for (const item of order) {
+      if (item === "bare") bareRuns.push(await bareLoad(bareUrl!, seconds));
+      else pledgeRuns.get(item)!.push(await pledgeLoad(item, seconds));
+    }
+  }
+  const loadAfter = loadavg();
+
+  const bareRps = bareRuns.reduce((n, r) => n + r.requests, 0) / bareRuns.reduce((n, r) => n + r.seconds, 0);
+  console.log(
+    `bench/pledges on ${process.platform}/${process.arch}, node ${process.version}, production build, jobs in the web process: ${values.jobs}`,
+  );
+  console.log(
+    `${rounds} rounds × ${seconds} s per target, ${backers} concurrent backers (each pledge: form POST + checkout POST)${bareUrl ? `, bare route with autocannon -c ${values.connections}` : ""}`,
+  );
+  console.log(loadLine(loadBefore, loadAfter));
+  if (bareUrl)
+    console.log(
+      `bare route       ${bareRps.toFixed(0).padStart(6)} requests/s  p50 ${median(bareRuns.map((r) => r.p50))} ms  p99 ${median(bareRuns.map((r) => r.p99))} ms  non-2xx or errors ${bareRuns.reduce((n, r) => n + r.bad, 0)}`,
+    );
+  const rates = new Map<Target, number>();
+  for (const target of targets) {
+    const runs = pledgeRuns.get(target)!;
+    const committed = runs.reduce((n, r) => n + r.committed, 0);
+    const rate = committed / runs.reduce((n, r) => n + r.seconds, 0);
+    rates.set(target, rate);
+    const latencies = runs.flatMap((r) => r.latencies);
+    const failures = runs.reduce((n, r) => n + r.failures, 0);
+    console.log(
+      `${target.name.padEnd(16)} ${rate.toFixed(0).padStart(6)} pledges/s   p50 ${pct(latencies, 50).toFixed(1)} ms  p90 ${pct(latencies, 90).toFixed(0)} ms  p99 ${pct(latencies, 99).toFixed(1)} ms  max ${pct(latencies, 100).toFixed(0)} ms  sold out ${runs.reduce((n, r) => n + r.soldOut, 0)}, other failures ${failures}` +
+        (bareUrl ? `  → ${((rate / bareRps) * 100).toFixed(1)} % of the bare route` : ""),
+    );
+    if (failures) exitCode = 1;
+  }
+  const single = (engine: Target["engine"]) =>
+    targets.find((t) => t.engine === engine && t.urls.length === 1);
+  const sqlite = single("SQLite");
+  const postgres = single("PostgreSQL");
+  const several = targets.find((t) => t.engine === "PostgreSQL" && t.urls.length > 1);
+  if (sqlite && postgres && !values.url)
+    console.log(
+      `PostgreSQL / SQLite in the same run: ${((rates.get(postgres)! / rates.get(sqlite)!) * 100).toFixed(1)} %`,
+    );
+  if (postgres && several)
+    console.log(
+      `${several.urls.length} instances / one instance on PostgreSQL in the same run: ${(rates.get(several)! / rates.get(postgres)!).toFixed(2)}×`,
+    );
+
+  for (const target of targets) {
+    const check = await checkDatabase(target);
+    const added = check.backerCount - before.get(target)!;
+    const expected = committedBy.get(target) ?? 0;
+    const ok =
+      !check.totalsWrong &&
+      !check.oversold &&
+      !check.stockMismatch &&
+      !check.emailsTwice &&
+      !check.confirmationsWrong &&
+      (values.url ? true : added === expected);
+    console.log(
+      `${target.name}: whole database ${ok ? "correct" : "WRONG"}: ${check.campaigns} campaigns, totals differing from their rows ${check.totalsWrong}; oversold tiers ${check.oversold}; tiers whose claimed stock differs from their holders ${check.stockMismatch}; emails queued twice ${check.emailsTwice}; committed bench pledges without exactly one confirmation ${check.confirmationsWrong}; backers +${added} (committed by this run: ${expected})`,
+    );
+    if (!ok) exitCode = 1;
+  }
+} catch (error) {
+  console.error(error);
+  exitCode = 1;
+} finally {
+  for (const target of targets) await target.stop();
+  bare.remove();
+}
+process.exit(exitCode);

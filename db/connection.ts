@@ -4,7 +4,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SQLite, type SQLiteDatabase, type SQLiteStatement } from "./sqlite-driver.ts";
-import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, sql, type LogConfig } from "kysely";
 import pg from "pg";
 import { DatabaseUnavailableError } from "./connection-errors.ts";
 import { listenPostgres, type Listen } from "./listen.ts";
@@ -37,11 +37,16 @@ export function sqlitePath(url: string): string {
   return resolve(url);
 }
 
-export function openDatabase(url: string = defaultDatabaseUrl): DatabaseHandle {
-  return engineOf(url) === "postgres" ? openPostgres(url) : openSqlite(url);
+export interface OpenOptions {
+  /** Kysely's query log: a test counts the statements a domain function sends. */
+  log?: LogConfig;
 }
 
-function openSqlite(url: string): DatabaseHandle {
+export function openDatabase(url: string = defaultDatabaseUrl, options: OpenOptions = {}): DatabaseHandle {
+  return engineOf(url) === "postgres" ? openPostgres(url, options) : openSqlite(url, options);
+}
+
+function openSqlite(url: string, { log }: OpenOptions): DatabaseHandle {
   const path = sqlitePath(url);
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
@@ -50,7 +55,7 @@ function openSqlite(url: string): DatabaseHandle {
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log }),
     engine: "sqlite",
     description: `sqlite:${path}`,
   };
@@ -110,7 +115,7 @@ const sameValuesAsSqlite = {
 
 const POOL_MAX = 10;
 
-function openPostgres(url: string): DatabaseHandle {
+function openPostgres(url: string, { log }: OpenOptions): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: POOL_MAX,
@@ -139,7 +144,7 @@ function openPostgres(url: string): DatabaseHandle {
     end: () => pool.end(),
   };
   return {
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }) }),
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }), log }),
     engine: "postgres",
     description: parsed.toString(),
     poolStats: () => ({

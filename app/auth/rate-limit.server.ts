@@ -2,7 +2,8 @@
 // and per email in our own database (`rate_limits`, both engines), and unpaid checkouts holding a
 // limited reward are capped per email and per IP, so nobody can keep a tier sold out.
 import { createRequire } from "node:module";
-import { sql } from "kysely";
+import { sql, type ExpressionBuilder } from "kysely";
+import type { Database } from "#db/schema.ts";
 import { RateLimiterRes, type RateLimiterStoreAbstract as StoreAbstract } from "rate-limiter-flexible";
 import type { Config } from "~/lib/config.server";
 import type { Db } from "~/lib/db.server";
@@ -175,34 +176,34 @@ export async function mayHoldAnotherUnit(
   now: Date,
 ): Promise<boolean> {
   if (!hold.tierId) return true;
-  const tier = await db
-    .selectFrom("reward_tiers")
-    .select("stock_limit")
-    .where("id", "=", hold.tierId)
-    .executeTakeFirst();
-  if (!tier || tier.stock_limit === null) return true;
-  const holding = db
-    .selectFrom("pledges")
-    .innerJoin("reward_tiers", "reward_tiers.id", "pledges.tier_id")
-    .leftJoin("pledge_origins", "pledge_origins.pledge_id", "pledges.id")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("pledges.status", "=", "pending")
-    .where("pledges.holds_stock", "=", 1)
-    .where("reward_tiers.stock_limit", "is not", null)
-    .where("pledges.checkout_expires_at", ">", now.toISOString())
-    .where((eb) =>
-      eb.or([
-        eb("pledges.submission_key", "is", null),
-        eb("pledges.submission_key", "!=", hold.submissionKey),
-      ]),
-    );
-  const [byEmail, byIp] = await Promise.all([
-    holding
-      .where(sql<string>`lower(pledges.backer_email)`, "=", hold.email.trim().toLowerCase())
-      .executeTakeFirstOrThrow(),
-    holding.where("pledge_origins.client_ip", "=", hold.ip).executeTakeFirstOrThrow(),
-  ]);
-  return Number(byEmail.n) < config.HOLDS_PER_EMAIL && Number(byIp.n) < config.HOLDS_PER_IP;
+  const holding = (eb: ExpressionBuilder<Database, never>) =>
+    eb
+      .selectFrom("pledges")
+      .innerJoin("reward_tiers", "reward_tiers.id", "pledges.tier_id")
+      .leftJoin("pledge_origins", "pledge_origins.pledge_id", "pledges.id")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("pledges.status", "=", "pending")
+      .where("pledges.holds_stock", "=", 1)
+      .where("reward_tiers.stock_limit", "is not", null)
+      .where("pledges.checkout_expires_at", ">", now.toISOString())
+      .where((eb) =>
+        eb.or([
+          eb("pledges.submission_key", "is", null),
+          eb("pledges.submission_key", "!=", hold.submissionKey),
+        ]),
+      );
+  // One statement: the tier's limit and both counts, each subquery with its own index.
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom("reward_tiers").select("stock_limit").where("id", "=", hold.tierId).as("stock_limit"),
+      holding(eb)
+        .where(sql<string>`lower(pledges.backer_email)`, "=", hold.email.trim().toLowerCase())
+        .as("by_email"),
+      holding(eb).where("pledge_origins.client_ip", "=", hold.ip).as("by_ip"),
+    ])
+    .executeTakeFirstOrThrow();
+  if (row.stock_limit === null) return true;
+  return Number(row.by_email) < config.HOLDS_PER_EMAIL && Number(row.by_ip) < config.HOLDS_PER_IP;
 }
 
 /** Notes the address a pledge came from (once; a repeat of the same form changes nothing). */

@@ -52,16 +52,32 @@ export async function completeSimulatedCheckout(
   return outcome;
 }
 
-/** A simulated checkout with what its pages need of the campaign. */
+/** A simulated checkout with what its pages need of the campaign, in one statement. */
 export async function loadSimulatedCheckout(db: Db, sessionId: string) {
-  const pledge = await findSimulatedCheckout(db, sessionId);
-  if (!pledge) return null;
-  const campaign = await db
-    .selectFrom("campaigns")
-    .select(["slug", "title", "funding_model", "currency"])
-    .where("id", "=", pledge.campaign_id)
-    .executeTakeFirstOrThrow();
-  return { pledge, campaign };
+  if (!sessionId.startsWith("sim_cs_")) return null;
+  const row = await db
+    .selectFrom("pledges")
+    .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")
+    .selectAll("pledges")
+    .select([
+      "campaigns.slug as campaign_slug",
+      "campaigns.title as campaign_title",
+      "campaigns.funding_model as campaign_funding_model",
+      "campaigns.currency as campaign_currency",
+    ])
+    .where("pledges.checkout_session_id", "=", sessionId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const { campaign_slug, campaign_title, campaign_funding_model, campaign_currency, ...pledge } = row;
+  return {
+    pledge: pledge as Pledge,
+    campaign: {
+      slug: campaign_slug,
+      title: campaign_title,
+      funding_model: campaign_funding_model,
+      currency: campaign_currency,
+    },
+  };
 }
 
 /**

@@ -1,48 +1,65 @@
 // The emails about one backer's pledge, queued in the transaction of the change that causes them:
 // the confirmation when it is committed, the receipt when money is taken, each refund.
 import type { Pledge } from "#db/schema.ts";
+import { sql } from "kysely";
 import type { Db } from "~/lib/db.server";
 import { queueEmail } from "./outbox.server";
-import { campaignForEmails, snapshotFor } from "./snapshot.server";
+import { campaignForEmails, snapshotFor, type CampaignForEmails } from "./snapshot.server";
+
+/** A pledge row and its reward's title in the backer's language, as an email names it. */
+export type PledgeWithTier = Pledge & { tier_title: string | null; tier_title_translated: string | null };
+
+/**
+ * The columns of a statement on `pledges` (a select, or the `returning` of the update that moves
+ * it) that give `PledgeWithTier` in one round trip: the row and its reward's titles as subqueries.
+ */
+export function pledgeWithTierColumns() {
+  return [
+    sql<string | null>`(select title from reward_tiers where reward_tiers.id = pledges.tier_id)`.as(
+      "tier_title",
+    ),
+    sql<
+      string | null
+    >`(select value from content_translations where subject_type = 'reward_tier' and subject_id = pledges.tier_id and locale = pledges.locale and field = 'title')`.as(
+      "tier_title_translated",
+    ),
+  ];
+}
 
 async function pledgeWithTier(db: Db, pledgeId: string) {
   const pledge = await db
     .selectFrom("pledges")
     .selectAll()
+    .select(pledgeWithTierColumns())
     .where("id", "=", pledgeId)
     .executeTakeFirstOrThrow();
-  let tierTitle: string | null = null;
-  if (pledge.tier_id) {
-    const tier = await db
-      .selectFrom("reward_tiers")
-      .select("title")
-      .where("id", "=", pledge.tier_id)
-      .executeTakeFirstOrThrow();
-    const translated = await db
-      .selectFrom("content_translations")
-      .select("value")
-      .where("subject_type", "=", "reward_tier")
-      .where("subject_id", "=", pledge.tier_id)
-      .where("locale", "=", pledge.locale)
-      .where("field", "=", "title")
-      .executeTakeFirst();
-    tierTitle = translated?.value ?? tier.title;
-  }
-  return { pledge, tierTitle };
+  return withTierTitle(pledge);
+}
+
+function withTierTitle(row: PledgeWithTier) {
+  const { tier_title, tier_title_translated, ...pledge } = row;
+  const tierTitle = pledge.tier_id ? (tier_title_translated ?? tier_title) : null;
+  return { pledge: pledge as Pledge, tierTitle };
 }
 
 // Links to the backer's private page need the session secret: delivery fills `pledgeUrl` in from
 // the row's pledge id, so it is left empty here.
 const filledAtDelivery = "";
 
-export async function queuePledgeConfirmation(db: Db, pledgeId: string, now: Date): Promise<void> {
-  const { pledge, tierTitle } = await pledgeWithTier(db, pledgeId);
-  const campaign = await campaignForEmails(db, pledge.campaign_id, now);
-  const funding = await db
-    .selectFrom("campaigns")
-    .select("funding_model")
-    .where("id", "=", pledge.campaign_id)
-    .executeTakeFirstOrThrow();
+/**
+ * `known`: what the commit's own statements already returned (the pledge row with its reward's
+ * titles, the campaign after its totals moved), so that queueing is the outbox insert alone.
+ */
+export async function queuePledgeConfirmation(
+  db: Db,
+  pledgeId: string,
+  now: Date,
+  known: { pledge?: PledgeWithTier; campaign?: CampaignForEmails } = {},
+): Promise<void> {
+  const { pledge, tierTitle } = known.pledge
+    ? withTierTitle(known.pledge)
+    : await pledgeWithTier(db, pledgeId);
+  const campaign = known.campaign ?? (await campaignForEmails(db, pledge.campaign_id, now));
   await queueEmail(
     db,
     {
@@ -55,7 +72,7 @@ export async function queuePledgeConfirmation(db: Db, pledgeId: string, now: Dat
         campaign: snapshotFor(campaign, pledge.locale),
         amount: pledge.amount,
         tierTitle,
-        fundingModel: funding.funding_model,
+        fundingModel: campaign.fundingModel,
         pledgeUrl: filledAtDelivery,
       },
       campaignId: pledge.campaign_id,

@@ -1,10 +1,12 @@
 // The campaign as an email states it: numbers at the moment of the cause, title in each language.
+import type { FundingModel } from "#db/schema.ts";
 import type { CampaignSnapshot } from "../../emails";
 import { locales, type Locale } from "~/i18n/catalogue.server";
 import { localeOrDefault } from "~/i18n/negotiate.server";
 import { percentOf } from "~/lib/money";
 import { timeLeft } from "~/lib/time";
 import type { Db } from "~/lib/db.server";
+import { sql, type RawBuilder } from "kysely";
 
 export interface CampaignForEmails {
   id: string;
@@ -12,39 +14,107 @@ export interface CampaignForEmails {
   ownerEmail: string;
   ownerName: string;
   ownerLocale: string;
+  fundingModel: FundingModel;
   /** The campaign in each of our languages: its translated title, else the title as the owner wrote it. */
   snapshots: Record<Locale, CampaignSnapshot>;
+}
+
+/** The columns of `campaigns` an email states, without its owner and translated titles. */
+export interface CampaignEmailRow {
+  id: string;
+  slug: string;
+  title: string;
+  pledged_amount: number;
+  goal_amount: number;
+  currency: string;
+  backer_count: number;
+  deadline_at: string | null;
+  time_zone: string;
+  status: string;
+  funding_model: FundingModel;
+  owner_email: string;
+  owner_name: string;
+  owner_locale: string;
+  /** `title_<locale>`: the title translated into each of our languages, or null. */
+  [translatedTitle: `title_${string}`]: string | null;
+}
+
+const emailColumnNames = [
+  "id",
+  "slug",
+  "title",
+  "pledged_amount",
+  "goal_amount",
+  "currency",
+  "backer_count",
+  "deadline_at",
+  "time_zone",
+  "status",
+  "funding_model",
+] as const;
+
+/**
+ * The columns of `CampaignEmailRow`, each named `prefix` + its name: `column(name)` is how the
+ * statement reaches a column of the campaign, `campaignId` its id. Owner and titles are subqueries.
+ */
+function emailColumns(column: (name: string) => RawBuilder<unknown>, prefix: string) {
+  const owner = (field: string) =>
+    sql`(select ${sql.raw(field)} from users where users.id = ${column("owner_id")})`.as(
+      `${prefix}owner_${field}`,
+    );
+  return [
+    ...emailColumnNames.map((name) => column(name).as(`${prefix}${name}`)),
+    owner("email"),
+    owner("name"),
+    owner("locale"),
+    ...locales.map((locale) =>
+      sql`(select value from content_translations where subject_type = 'campaign' and subject_id = ${column("id")} and field = 'title' and locale = ${locale})`.as(
+        `${prefix}title_${locale}`,
+      ),
+    ),
+  ];
+}
+
+/**
+ * What an email states of a campaign as the columns of one statement on `campaigns`: a select, or
+ * the `returning` of the update that moves its totals (then the numbers are the new ones, read under
+ * the row's lock, at no extra round trip).
+ */
+export function campaignEmailColumns() {
+  return emailColumns((name) => sql.raw(`campaigns.${name}`), "");
+}
+
+/**
+ * The same, of a pledge's campaign, as columns `of_campaign_*` of a statement on `pledges` (the
+ * `returning` of the update that commits it): read with `campaignEmailRowOf`.
+ */
+export function pledgeCampaignEmailColumns() {
+  return emailColumns(
+    (name) => sql.raw(`(select campaigns.${name} from campaigns where campaigns.id = pledges.campaign_id)`),
+    "of_campaign_",
+  );
+}
+
+/** The `CampaignEmailRow` inside a row that has `pledgeCampaignEmailColumns()`. */
+export function campaignEmailRowOf(row: object): CampaignEmailRow {
+  return Object.fromEntries(
+    Object.entries(row)
+      .filter(([key]) => key.startsWith("of_campaign_"))
+      .map(([key, value]) => [key.slice("of_campaign_".length), value]),
+  ) as CampaignEmailRow;
 }
 
 export async function campaignForEmails(db: Db, campaignId: string, now: Date): Promise<CampaignForEmails> {
   const row = await db
     .selectFrom("campaigns")
-    .innerJoin("users", "users.id", "campaigns.owner_id")
-    .select([
-      "campaigns.id",
-      "campaigns.slug",
-      "campaigns.title",
-      "campaigns.pledged_amount",
-      "campaigns.goal_amount",
-      "campaigns.currency",
-      "campaigns.backer_count",
-      "campaigns.deadline_at",
-      "campaigns.time_zone",
-      "campaigns.status",
-      "users.email as owner_email",
-      "users.name as owner_name",
-      "users.locale as owner_locale",
-    ])
+    .select(campaignEmailColumns())
     .where("campaigns.id", "=", campaignId)
     .executeTakeFirstOrThrow();
-  const translatedTitles = await db
-    .selectFrom("content_translations")
-    .select(["locale", "value"])
-    .where("subject_type", "=", "campaign")
-    .where("subject_id", "=", campaignId)
-    .where("field", "=", "title")
-    .execute();
-  const titleIn = new Map(translatedTitles.map((t) => [t.locale, t.value]));
+  return campaignForEmailsFrom(row as unknown as CampaignEmailRow, now);
+}
+
+/** The snapshots from a row of `campaignEmailColumns()`. */
+export function campaignForEmailsFrom(row: CampaignEmailRow, now: Date): CampaignForEmails {
   const base = {
     // A path: delivery puts PUBLIC_URL in front.
     url: `/campaigns/${row.slug}`,
@@ -68,8 +138,9 @@ export async function campaignForEmails(db: Db, campaignId: string, now: Date): 
     ownerEmail: row.owner_email,
     ownerName: row.owner_name,
     ownerLocale: row.owner_locale,
+    fundingModel: row.funding_model,
     snapshots: Object.fromEntries(
-      locales.map((locale) => [locale, { ...base, title: titleIn.get(locale) ?? row.title }]),
+      locales.map((locale) => [locale, { ...base, title: row[`title_${locale}`] ?? row.title }]),
     ) as Record<Locale, CampaignSnapshot>,
   };
 }

@@ -1,6 +1,7 @@
 // What the pledge form needs to know about a campaign: whether it takes pledges, its currency and
 // funding model, and its tiers with what is left of them, in the reader's language.
 import type { FundingModel } from "#db/schema.ts";
+import { sql } from "kysely";
 import type { Db } from "~/lib/db.server";
 import type { Locale } from "~/i18n/keys";
 
@@ -31,43 +32,61 @@ export async function getPledgeOptions(
   db: Db,
   { slug, locale, now }: { slug: string; locale: Locale; now: Date },
 ): Promise<PledgeOptions | null> {
-  const campaign = await db
+  // One statement: the campaign, a row per tier (none: one row of nulls), each text in the
+  // reader's language as a subquery (null when not translated).
+  // By the translations' primary key (subject type, id, locale, field): one index lookup each.
+  const translated = (subjectType: "campaign" | "reward_tier", subject: string, field: string) =>
+    sql<
+      string | null
+    >`(select value from content_translations where content_translations.subject_type = ${subjectType} and content_translations.subject_id = ${sql.ref(subject)} and content_translations.locale = ${locale} and content_translations.field = ${field})`;
+  const rows = await db
     .selectFrom("campaigns")
+    .leftJoin("reward_tiers", "reward_tiers.campaign_id", "campaigns.id")
     .select([
-      "id",
-      "slug",
-      "title",
-      "currency",
-      "funding_model",
-      "deadline_at",
-      "time_zone",
-      "cover_image",
-      "status",
+      "campaigns.id",
+      "campaigns.slug",
+      "campaigns.title",
+      "campaigns.currency",
+      "campaigns.funding_model",
+      "campaigns.deadline_at",
+      "campaigns.time_zone",
+      "campaigns.cover_image",
+      "campaigns.status",
+      translated("campaign", "campaigns.id", "title").as("title_translated"),
+      "reward_tiers.id as tier_id",
+      "reward_tiers.title as tier_title",
+      "reward_tiers.description as tier_description",
+      "reward_tiers.min_amount",
+      "reward_tiers.stock_limit",
+      "reward_tiers.claimed_count",
+      translated("reward_tier", "reward_tiers.id", "title").as("tier_title_translated"),
+      translated("reward_tier", "reward_tiers.id", "description").as("tier_description_translated"),
     ])
-    .where("slug", "=", slug)
-    .where("status", "in", ["live", "succeeded", "failed", "canceled"])
-    .executeTakeFirst();
+    .where("campaigns.slug", "=", slug)
+    .where("campaigns.status", "in", ["live", "succeeded", "failed", "canceled"])
+    .orderBy("reward_tiers.position")
+    .execute();
+  const campaign = rows[0];
   if (!campaign) return null;
-  const tiers = await db
-    .selectFrom("reward_tiers")
-    .select(["id", "title", "description", "min_amount", "stock_limit", "claimed_count"])
-    .where("campaign_id", "=", campaign.id)
-    .orderBy("position")
-    .execute();
-  const translations = await db
-    .selectFrom("content_translations")
-    .select(["subject_id", "field", "value"])
-    .where("locale", "=", locale)
-    .where("subject_id", "in", [campaign.id, ...tiers.map((t) => t.id)])
-    .where("field", "in", ["title", "description"])
-    .execute();
-  const text = (id: string, field: string, fallback: string) =>
-    translations.find((t) => t.subject_id === id && t.field === field)?.value ?? fallback;
+  const tiers = rows.flatMap((row) =>
+    row.tier_id === null
+      ? []
+      : [
+          {
+            id: row.tier_id,
+            title: row.tier_title_translated ?? row.tier_title!,
+            description: row.tier_description_translated ?? row.tier_description!,
+            min_amount: row.min_amount!,
+            stock_limit: row.stock_limit,
+            claimed_count: row.claimed_count!,
+          },
+        ],
+  );
   return {
     campaign: {
       id: campaign.id,
       slug: campaign.slug,
-      title: text(campaign.id, "title", campaign.title),
+      title: campaign.title_translated ?? campaign.title,
       currency: campaign.currency,
       fundingModel: campaign.funding_model,
       deadline: campaign.deadline_at,
@@ -82,8 +101,8 @@ export async function getPledgeOptions(
       const remaining = tier.stock_limit === null ? null : Math.max(0, tier.stock_limit - tier.claimed_count);
       return {
         id: tier.id,
-        title: text(tier.id, "title", tier.title),
-        description: text(tier.id, "description", tier.description),
+        title: tier.title,
+        description: tier.description,
         minAmount: tier.min_amount,
         stockLimit: tier.stock_limit,
         remaining,

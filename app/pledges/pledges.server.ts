@@ -8,12 +8,27 @@ import { PledgeError, RefundError } from "~/lib/errors";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { campaignProgressChanged } from "~/lib/progress-changes.server";
 import { MINUTE } from "~/lib/time";
-import { recordMilestones } from "~/notifications/milestones.server";
+import { recordPledgeOrigin } from "~/auth/rate-limit.server";
+import {
+  mayReachMilestone,
+  milestoneColumns,
+  recordMilestones,
+  type MilestoneRow,
+} from "~/notifications/milestones.server";
+import {
+  campaignEmailColumns,
+  campaignEmailRowOf,
+  campaignForEmailsFrom,
+  pledgeCampaignEmailColumns,
+  type CampaignEmailRow,
+  type CampaignForEmails,
+} from "~/notifications/snapshot.server";
 import { recordCollection, recordRefundInLedger, simulatedStripeFee } from "~/ledger/ledger.server";
 import {
   queueLateCheckoutNotice,
   queuePaymentFailedNotice,
   queuePaymentReceipt,
+  pledgeWithTierColumns,
   queuePledgeConfirmation,
   queueRefundNotice,
 } from "~/notifications/pledge-emails.server";
@@ -36,13 +51,27 @@ export interface PledgeRequest {
   /** The form's one-time key (a double click sends it twice). */
   submissionKey: string;
   gateway: GatewayName;
+  /** Where the form came from, noted with the pledge (the hold limits count by it). */
+  clientIp?: string;
 }
 
 const iso = (date: Date) => date.toISOString();
 
-async function adjustTotals(db: Db, campaignId: string, amount: number, backers: number, now: Date) {
-  if (amount === 0 && backers === 0) return;
-  await db
+/**
+ * The one place a campaign's totals move. One statement on the campaign's row — on PostgreSQL the
+ * hot row a popular campaign's pledges queue on, so callers take it last in their transaction —
+ * which returns the campaign as its emails state it (the new totals, read under the lock) and what
+ * the milestone check needs: a rising total looks for milestones only when one may be crossed.
+ */
+async function adjustTotals(
+  db: Db,
+  campaignId: string,
+  amount: number,
+  backers: number,
+  now: Date,
+): Promise<CampaignForEmails | null> {
+  if (amount === 0 && backers === 0) return null;
+  const row = await db
     .updateTable("campaigns")
     .set((eb) => ({
       pledged_amount: eb("pledged_amount", "+", amount),
@@ -50,10 +79,16 @@ async function adjustTotals(db: Db, campaignId: string, amount: number, backers:
       updated_at: iso(now),
     }))
     .where("id", "=", campaignId)
-    .execute();
+    .returning([...campaignEmailColumns(), ...milestoneColumns()])
+    .executeTakeFirst();
+  if (!row) return null;
   campaignProgressChanged(db, campaignId); // the live pages hear of it once it is committed
+  const campaign = campaignForEmailsFrom(row as unknown as CampaignEmailRow, now);
+  const totals = row as unknown as MilestoneRow;
   // A rising total may cross a milestone: its emails are queued in this same transaction.
-  if (amount > 0) await recordMilestones(db, campaignId, now);
+  if (amount > 0 && mayReachMilestone(totals))
+    await recordMilestones(db, campaignId, now, { campaign, totals });
+  return campaign;
 }
 
 /** Takes one unit of a tier, atomically: false when none is left. */
@@ -128,13 +163,13 @@ async function transition(
  * The amount fits: one Stripe can charge in the campaign's currency (docs/decisions/022), at most the
  * currency's maximum, at least its minimum and the reward's (a reward of this campaign).
  */
-async function checkAmountForTier(
-  db: Db,
+function checkAmountForTier(
   campaign: { id: string; currency: string },
   tierId: string | null,
+  /** The tier's minimum when it is a reward of this campaign, else undefined. */
+  tierMinimum: number | undefined,
   amount: number,
-): Promise<void> {
-  const campaignId = campaign.id;
+): void {
   if (!isChargeableAmount(amount, campaign.currency))
     throw new PledgeError("amount_not_chargeable", `Not an amount Stripe charges in ${campaign.currency}`);
   if (amount > maximumPledge(campaign.currency))
@@ -143,14 +178,9 @@ async function checkAmountForTier(
   if (amount < currencyMinimum) throw new PledgeError("amount_below_minimum", `At least ${currencyMinimum}`);
   let minimum = currencyMinimum;
   if (tierId) {
-    const tier = await db
-      .selectFrom("reward_tiers")
-      .select("min_amount")
-      .where("id", "=", tierId)
-      .where("campaign_id", "=", campaignId)
-      .executeTakeFirst();
-    if (!tier) throw new PledgeError("tier_not_found", "No such reward for this campaign");
-    minimum = Math.max(minimum, tier.min_amount);
+    if (tierMinimum === undefined)
+      throw new PledgeError("tier_not_found", "No such reward for this campaign");
+    minimum = Math.max(minimum, tierMinimum);
   }
   if (amount < minimum) throw new PledgeError("amount_below_minimum", `At least ${minimum}`);
 }
@@ -165,15 +195,30 @@ async function requirePledge(db: Db, pledgeId: string): Promise<Pledge> {
   return pledge;
 }
 
-async function campaignAcceptsPledges(db: Db, campaignId: string, now: Date) {
-  const campaign = await db
+/** The campaign, whether it takes pledges, and (in the same statement) the minimum of a tier of its own. */
+async function campaignAcceptsPledges(db: Db, campaignId: string, now: Date, tierId: string | null = null) {
+  const row = await db
     .selectFrom("campaigns")
-    .select(["id", "status", "deadline_at", "currency", "funding_model"])
-    .where("id", "=", campaignId)
+    .leftJoin("reward_tiers", (join) =>
+      join
+        .onRef("reward_tiers.campaign_id", "=", "campaigns.id")
+        // No tier: a condition no row meets, so the join adds nothing.
+        .on("reward_tiers.id", "=", tierId ?? ""),
+    )
+    .select([
+      "campaigns.id",
+      "campaigns.status",
+      "campaigns.deadline_at",
+      "campaigns.currency",
+      "campaigns.funding_model",
+      "reward_tiers.min_amount",
+    ])
+    .where("campaigns.id", "=", campaignId)
     .executeTakeFirst();
-  if (!campaign) throw new PledgeError("campaign_not_found", "No such campaign");
+  if (!row) throw new PledgeError("campaign_not_found", "No such campaign");
+  const { min_amount, ...campaign } = row;
   const open = campaign.status === "live" && campaign.deadline_at !== null && campaign.deadline_at > iso(now);
-  return { campaign, open };
+  return { campaign, open, tierMinimum: min_amount ?? undefined };
 }
 
 /**
@@ -201,16 +246,23 @@ export async function findRepeatedPledge(
  * returns the pledge it already made.
  */
 export async function startPledge(db: Db, request: PledgeRequest, now: Date): Promise<Pledge> {
-  const existing = await findRepeatedPledge(db, request.campaignId, request.submissionKey);
-  if (existing) return existing;
+  // In a transaction of its own, a repeat is found by the insert's unique key (its transaction
+  // rolls back, and the catch below returns the first pledge): no read ahead of every new pledge.
+  // Inside the caller's transaction a failed insert would end that transaction, so look first.
+  if (db.isTransaction) {
+    const existing = await findRepeatedPledge(db, request.campaignId, request.submissionKey);
+    if (existing) return existing;
+  }
   try {
     return await inTransaction(db, async (trx) => {
-      const { campaign, open } = await campaignAcceptsPledges(trx, request.campaignId, now);
+      const { campaign, open, tierMinimum } = await campaignAcceptsPledges(
+        trx,
+        request.campaignId,
+        now,
+        request.tierId,
+      );
       if (!open) throw new PledgeError("campaign_closed", "This campaign no longer takes pledges");
-      await checkAmountForTier(trx, campaign, request.tierId, request.amount);
-      if (request.tierId && !(await claimTierUnit(trx, request.tierId))) {
-        throw new PledgeError("sold_out", "This reward has just sold out");
-      }
+      checkAmountForTier(campaign, request.tierId, tierMinimum, request.amount);
       const pledge: Pledge = {
         id: randomUUID(),
         campaign_id: campaign.id,
@@ -255,6 +307,12 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
         payment_processing_at: null,
       };
       await trx.insertInto("pledges").values(pledge).execute();
+      if (request.clientIp) await recordPledgeOrigin(trx, pledge.id, request.clientIp, now);
+      // The reward's row last: a popular limited tier is a hot row, its lock held only to the commit.
+      // No unit left: the throw rolls the pledge back.
+      if (request.tierId && !(await claimTierUnit(trx, request.tierId))) {
+        throw new PledgeError("sold_out", "This reward has just sold out");
+      }
       // Every column is written above: the row is what was inserted, no need to read it back.
       return pledge;
     });
@@ -332,8 +390,46 @@ export async function commitPledge(
   options: CommitOptions = {},
 ): Promise<CommitOutcome> {
   return inTransaction(db, async (trx) => {
-    const pledge = await requirePledge(trx, pledgeId);
     const columns = refsToColumns(refs);
+    // Nearly every completion: a pending pledge of a campaign that still takes pledges, committed in
+    // one guarded statement that also returns what its confirmation states (its reward, the
+    // campaign); the confirmation is queued; the campaign's totals row, hot on a popular campaign,
+    // is taken last, so that its lock is held for one statement and the commit.
+    const committed = await trx
+      .updateTable("pledges")
+      .set({ ...columns, committed_at: iso(now), status: "committed", updated_at: iso(now) })
+      .where("id", "=", pledgeId)
+      .where("status", "=", "pending")
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom("campaigns")
+            .select("campaigns.id")
+            .whereRef("campaigns.id", "=", "pledges.campaign_id")
+            .where("campaigns.status", "=", "live")
+            .where("campaigns.deadline_at", ">", iso(now)),
+        ),
+      )
+      .returningAll()
+      .returning(pledgeWithTierColumns())
+      .returning(pledgeCampaignEmailColumns())
+      .executeTakeFirst();
+    if (committed) {
+      const seen = campaignEmailRowOf(committed);
+      // The totals as this pledge found them, with itself: what the backer reads in the email.
+      const campaign = campaignForEmailsFrom(
+        {
+          ...seen,
+          pledged_amount: seen.pledged_amount + committed.amount,
+          backer_count: seen.backer_count + 1,
+        },
+        now,
+      );
+      await queuePledgeConfirmation(trx, pledgeId, now, { pledge: committed, campaign });
+      await adjustTotals(trx, committed.campaign_id, committed.amount, 1, now);
+      return "committed";
+    }
+    // Anything else (already counted, expired, the campaign closed, a race) is decided on the row.
+    const pledge = await requirePledge(trx, pledgeId);
     if (pledge.status === "expired" && pledge.cancel_reason && LATE_REASONS.includes(pledge.cancel_reason)) {
       return reconcileLateCompletion(trx, pledge, refs, options, now);
     }
@@ -379,8 +475,8 @@ export async function commitPledge(
       }
       return "already";
     }
-    await adjustTotals(trx, pledge.campaign_id, pledge.amount, 1, now);
-    await queuePledgeConfirmation(trx, pledgeId, now);
+    const totals = await adjustTotals(trx, pledge.campaign_id, pledge.amount, 1, now);
+    await queuePledgeConfirmation(trx, pledgeId, now, { campaign: totals ?? undefined });
     return "committed";
   });
 }
@@ -775,7 +871,12 @@ export async function changePledge(
 ): Promise<Pledge> {
   return inTransaction(db, async (trx) => {
     const pledge = await requirePledge(trx, pledgeId);
-    const { campaign, open } = await campaignAcceptsPledges(trx, pledge.campaign_id, now);
+    const { campaign, open, tierMinimum } = await campaignAcceptsPledges(
+      trx,
+      pledge.campaign_id,
+      now,
+      change.tierId,
+    );
     // On the pledge's own page a closed campaign reads as what it means there: the pledge is locked.
     if (!open)
       throw new PledgeError("campaign_closed", "This campaign no longer takes changes", {
@@ -784,7 +885,7 @@ export async function changePledge(
     if (pledge.status !== "committed" || campaign.funding_model !== "all_or_nothing") {
       throw new PledgeError("not_changeable", "This pledge can no longer be changed");
     }
-    await checkAmountForTier(trx, campaign, change.tierId, change.amount);
+    checkAmountForTier(campaign, change.tierId, tierMinimum, change.amount);
     if (change.tierId !== pledge.tier_id) {
       if (change.tierId && !(await claimTierUnit(trx, change.tierId))) {
         throw new PledgeError("sold_out", "This reward has just sold out");

@@ -9,12 +9,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import {
-  limitPledgePostsByIp,
-  limitPledgesByEmail,
-  mayHoldAnotherUnit,
-  recordPledgeOrigin,
-} from "~/auth/rate-limit.server";
+import { limitPledgePostsByIp, limitPledgesByEmail, mayHoldAnotherUnit } from "~/auth/rate-limit.server";
 import { PledgeForm } from "~/components/pledges/PledgeForm";
 import { beginCheckout, repeatedCheckout } from "~/checkout/checkout.server";
 import { pledgeFormSchema, type PledgeFormErrors, type PledgeFormValues } from "~/pledges/pledge-form";
@@ -112,7 +107,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 
   try {
-    const { pledge, url } = await beginCheckout(
+    const { url } = await beginCheckout(
       {
         db: context.db,
         gateway: context.gateway,
@@ -129,6 +124,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         anonymous: form.data.anonymous,
         locale,
         submissionKey: form.data.submissionKey,
+        clientIp: context.clientIp,
       },
       {
         slug: options.campaign.slug,
@@ -137,7 +133,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       },
       now,
     );
-    await recordPledgeOrigin(context.db, pledge.id, context.clientIp, now);
     return redirect(url);
   } catch (error) {
     return refusal(error, values);
