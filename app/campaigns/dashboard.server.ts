@@ -10,6 +10,7 @@ import type { Campaign, PledgeStatus } from "#db/schema.ts";
 import { amountCell, csvLine, type CsvCell } from "~/lib/csv";
 import type { Db } from "~/lib/db.server";
 import { countedPledgeStatuses } from "./campaigns.server";
+import { beyond, cursorPattern, cursorText, parseCursor, type Cursor } from "~/lib/listing";
 
 export interface CurvePoint {
   /** The last commitment in the bucket (the curve reaches `cumulative` there). */
@@ -137,19 +138,6 @@ export const listedPledgeStatuses = [
 
 export const PLEDGES_PER_PAGE = 50;
 
-/** A place in the pledges, newest first: the created_at and id of a pledge, as a URL carries it. */
-const cursorPattern = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)_([\w-]{1,64})$/;
-
-interface Cursor {
-  createdAt: string;
-  id: string;
-}
-
-function parseCursor(text: string): Cursor | null {
-  const match = cursorPattern.exec(text);
-  return match ? { createdAt: match[1]!, id: match[2]! } : null;
-}
-
 /**
  * The dashboard's query string: filters and the page, each dropped (not refused) when it is not
  * one we wrote, so an old or edited link still shows the pledges.
@@ -179,11 +167,6 @@ function listedPledges(db: Db, campaignId: string, filter: PledgeFilter) {
     .where("pledges.status", "not in", ["pending", "expired"])
     .$if(Boolean(filter.tierId), (q) => q.where("pledges.tier_id", "=", filter.tierId!))
     .$if(Boolean(filter.status), (q) => q.where("pledges.status", "=", filter.status!));
-}
-
-/** Strictly older (`<`) or newer (`>`) than the cursor, in the listing's order (created_at, id). */
-function beyond(direction: "<" | ">", cursor: Cursor) {
-  return sql<boolean>`(pledges.created_at, pledges.id) ${sql.raw(direction)} (${cursor.createdAt}, ${cursor.id})`;
 }
 
 const pledgeColumns = [
@@ -228,7 +211,7 @@ export async function pledgePage(
   const backwards = Boolean(before) && from !== null;
   const fetched = await base()
     .select([...pledgeColumns])
-    .$if(from !== null, (q) => q.where(beyond(backwards ? ">" : "<", from!)))
+    .$if(from !== null, (q) => q.where(beyond("pledges", backwards ? ">" : "<", from!)))
     .orderBy("pledges.created_at", backwards ? "asc" : "desc")
     .orderBy("pledges.id", backwards ? "asc" : "desc")
     .limit(limit + 1)
@@ -237,7 +220,13 @@ export async function pledgePage(
   const shown = fetched.slice(0, limit);
   if (backwards) shown.reverse();
   const exists = async (direction: "<" | ">", cursor: Cursor) =>
-    Boolean(await base().select("pledges.id").where(beyond(direction, cursor)).limit(1).executeTakeFirst());
+    Boolean(
+      await base()
+        .select("pledges.id")
+        .where(beyond("pledges", direction, cursor))
+        .limit(1)
+        .executeTakeFirst(),
+    );
   const first = shown[0];
   const last = shown.at(-1);
   // The far side of the page we came from is known; the near side is asked (one row, by index).
@@ -245,7 +234,7 @@ export async function pledgePage(
   const olderEdge = last ? { createdAt: last.created_at, id: last.id } : from;
   const hasNewer = backwards ? more : newerEdge !== null && (await exists(">", newerEdge));
   const hasOlder = backwards ? olderEdge !== null && (await exists("<", olderEdge)) : more;
-  const edge = (cursor: Cursor | null) => (cursor ? `${cursor.createdAt}_${cursor.id}` : null);
+  const edge = (cursor: Cursor | null) => (cursor ? cursorText(cursor) : null);
   return {
     pledges: shown,
     newer: hasNewer ? edge(newerEdge) : null,
@@ -296,7 +285,7 @@ export async function* backersCsv(
     await nextTurn();
     const rows: BackerRow[] = await listedPledges(db, campaignId, {})
       .select([...pledgeColumns])
-      .$if(cursor !== null, (q) => q.where(beyond("<", cursor!)))
+      .$if(cursor !== null, (q) => q.where(beyond("pledges", "<", cursor!)))
       .orderBy("pledges.created_at", "desc")
       .orderBy("pledges.id", "desc")
       .limit(chunkRows)

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "~/lib/db.server";
+import { beyond, likePattern, type Cursor } from "~/lib/listing";
 
 export type AuditAction =
   | "payout.approve"
@@ -75,8 +76,8 @@ export interface AuditFilter {
   action?: string | null;
   /** Part of the actor's email. */
   actor?: string | null;
-  /** The page after this entry (its `createdAt` and `id`), newest first. */
-  before?: { createdAt: string; id: string } | null;
+  /** The page after this entry, newest first. */
+  before?: Cursor | null;
   limit?: number;
 }
 
@@ -93,17 +94,11 @@ export async function auditEntries(db: Db, filter: AuditFilter = {}): Promise<Au
   if (filter.campaignId) query = query.where("audit_log.campaign_id", "=", filter.campaignId);
   if (filter.action) query = query.where("audit_log.action", "=", filter.action);
   if (filter.actor) {
-    const pattern = `%${filter.actor.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where(sql<boolean>`lower(audit_log.actor_email) like ${pattern} escape '\\'`);
-  }
-  const before = filter.before;
-  if (before)
-    query = query.where((eb) =>
-      eb.or([
-        eb("audit_log.created_at", "<", before.createdAt),
-        eb.and([eb("audit_log.created_at", "=", before.createdAt), eb("audit_log.id", "<", before.id)]),
-      ]),
+    query = query.where(
+      sql<boolean>`lower(audit_log.actor_email) like ${likePattern(filter.actor)} escape '\\'`,
     );
+  }
+  if (filter.before) query = query.where(beyond("audit_log", "<", filter.before));
   const rows = await query.execute();
   return rows.map((r) => ({
     id: r.id,

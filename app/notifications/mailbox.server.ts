@@ -1,12 +1,25 @@
 // The local mailbox's reading side: messages stored whole, parsed for display.
 import { simpleParser } from "mailparser";
+import { sql } from "kysely";
 import type { Db } from "~/lib/db.server";
+import { beyond, likePattern, type Cursor } from "~/lib/listing";
 
-export function listMailbox(db: Db, { limit = 100 }: { limit?: number } = {}) {
+/** Newest first, a page at a time (keyset); `to`: part of the recipient's address. */
+export function listMailbox(
+  db: Db,
+  {
+    limit = 100,
+    before = null,
+    to = null,
+  }: { limit?: number; before?: Cursor | null; to?: string | null } = {},
+) {
   return db
     .selectFrom("mailbox_messages")
     .select(["id", "to_email", "subject", "created_at"])
+    .$if(before !== null, (q) => q.where(beyond("mailbox_messages", "<", before!)))
+    .$if(Boolean(to), (q) => q.where(sql<boolean>`lower(to_email) like ${likePattern(to!)} escape '\\'`))
     .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
     .limit(limit)
     .execute();
 }

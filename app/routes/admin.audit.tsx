@@ -10,6 +10,7 @@ import type { MessageKey } from "~/i18n/keys";
 import { AuditDetails } from "~/components/admin/AuditDetails";
 import { TableScroll } from "~/components/TableScroll";
 import { pageMeta, useIntlLocale, useTranslate } from "~/components/use-locale";
+import { cursorText, parseCursor } from "~/lib/listing";
 import { formatDateTime, platformTimeZone } from "~/lib/time";
 
 const PAGE = 100;
@@ -22,8 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const action = auditActions.find((a) => a === search.get("action")) ?? null;
   const campaignId = /^[\w-]{1,64}$/.test(search.get("campaign") ?? "") ? search.get("campaign") : null;
   const actor = (search.get("actor") ?? "").trim().slice(0, 200) || null;
-  const [createdAt, id] = (search.get("before") ?? "").split("|");
-  const before = createdAt && id && !Number.isNaN(Date.parse(createdAt)) ? { createdAt, id } : null;
+  const before = parseCursor(search.get("before"));
   const [entries, campaigns] = await Promise.all([
     auditEntries(context.db, { action, campaignId, actor, before, limit: PAGE + 1 }),
     auditedCampaigns(context.db),
@@ -34,7 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     actions: auditActions,
     campaigns,
     filter: { action: action ?? "", campaign: campaignId ?? "", actor: actor ?? "" },
-    older: last ? `${last.createdAt}|${last.id}` : null,
+    older: last ? cursorText(last) : null,
   };
 }
 

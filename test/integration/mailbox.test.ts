@@ -1,6 +1,7 @@
 // The local mailbox holds sign-in links: only signed-in admins read it, in every configuration
 // (the report: anonymous visitors got 200 on a local install and could sign in as the admin).
 // The first admin of a fresh install signs in with the link the server prints on its console.
+import { randomUUID } from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 import { expect, test, vi } from "vitest";
 import { requestSignInLink } from "~/notifications/sign-in-email.server";
@@ -155,4 +156,60 @@ test("with SMTP as the transport, the sign-in link goes by email and never to th
     log.mockRestore();
     await sink.stop();
   }
+});
+
+test("the mailbox lists every message, 100 a page, newest first, and finds a recipient", async () => {
+  const context = testContext(database(), {
+    config: loadConfig({
+      DATA_DIR: "./data",
+      SESSION_SECRET: "mailbox-secret-".padEnd(40, "x"),
+      ADMIN_EMAILS: "pages-admin@example.org",
+    }),
+  });
+  const admin = await signedInAs(context, "pages-admin@example.org");
+  // 250 messages, some sharing a second (the order falls back on the id), one recipient apart.
+  await context.db
+    .insertInto("mailbox_messages")
+    .values(
+      Array.from({ length: 250 }, (_, i) => ({
+        id: randomUUID(),
+        outbox_id: null,
+        to_email: i === 42 ? "Inès_Martin@example.org" : `backer${i}@example.org`,
+        subject: `Message ${i}`,
+        raw: "",
+        created_at: new Date(now.getTime() + Math.floor(i / 3) * 1000).toISOString(),
+      })),
+    )
+    .execute();
+  type Page = { messages: { id: string; created_at: string }[]; older: string | null };
+  const seen: Page["messages"] = [];
+  let url = "http://t/admin/mailbox";
+  for (let pages = 0; pages < 5; pages++) {
+    const answer = await callRoute<Page>(listLoader, { url, context, headers: { Cookie: admin.cookie } });
+    expect(answer.status).toBe(200);
+    seen.push(...answer.data!.messages);
+    if (!answer.data!.older) break;
+    url = `http://t/admin/mailbox?before=${encodeURIComponent(answer.data!.older)}`;
+  }
+  const all = await context.db
+    .selectFrom("mailbox_messages")
+    .select(["id", "created_at"])
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .execute();
+  expect(all.length).toBeGreaterThanOrEqual(250);
+  expect(seen.map((m) => m.id)).toEqual(all.map((m) => m.id));
+  // A part of the address, in any case; its "_" is a letter, not LIKE's wildcard.
+  const found = await callRoute<Page>(listLoader, {
+    url: "http://t/admin/mailbox?to=in%C3%A8s_mar",
+    context,
+    headers: { Cookie: admin.cookie },
+  });
+  expect(found.data!.messages).toHaveLength(1);
+  const wildcard = await callRoute<Page>(listLoader, {
+    url: "http://t/admin/mailbox?to=backer1_",
+    context,
+    headers: { Cookie: admin.cookie },
+  });
+  expect(wildcard.data!.messages).toHaveLength(0);
 });
