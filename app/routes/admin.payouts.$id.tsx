@@ -32,6 +32,7 @@ import { useIntlLocale, useTranslate, pageMeta } from "~/components/use-locale";
 import { formatDateTime, platformTimeZone } from "~/lib/time";
 import { formatMoney } from "~/lib/money";
 import { notFound } from "~/lib/request.server";
+import { ConfirmField } from "~/components/ConfirmField";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -182,6 +183,7 @@ export default function PayoutStatement() {
               method: t(`payouts.method.${view.method}`),
             })}
           </p>
+          <ConfirmField label={t("confirm.payout")} />
           <button type="submit" className="button button--primary">
             {t("payouts.approve")}
           </button>

@@ -19,6 +19,7 @@ import { intlLocale } from "~/i18n/catalogue.server";
 import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
+import { ConfirmField } from "~/components/ConfirmField";
 
 function authorise(request: Request, pledgeId: string, secret: string): string {
   const token = new URL(request.url).searchParams.get("token");
@@ -201,6 +202,7 @@ export default function PledgeRoute() {
       {view.cancelable ? (
         <Form method="post" action={`/pledges/${pledge.id}?token=${token}`} className="cancel-form">
           <p>{t("pledgePage.cancelHint")}</p>
+          <ConfirmField label={t("confirm.pledgeCancel")} />
           <button type="submit" name="intent" value="cancel" className="button button--danger">
             {t("pledgePage.cancel")}
           </button>

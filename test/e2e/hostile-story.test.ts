@@ -59,6 +59,7 @@ describe.skipIf(skipBrowser)("a hostile story in Chromium", () => {
 
     const admin = await signInByEmail(browser, server, "admin-story@example.org");
     await admin.page.goto(manageUrl.replace("/manage/campaigns/", "/admin/campaigns/"));
+    await admin.page.getByLabel("Je confirme : la campagne devient publique").check();
     await admin.page.getByRole("button", { name: "Approuver et lancer" }).click();
     await admin.page.getByRole("heading", { level: 1, name: /Atelier partagé de Saint-Leu/ }).waitFor();
     await admin.context.close();

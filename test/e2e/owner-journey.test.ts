@@ -62,6 +62,7 @@ describe.skipIf(skipBrowser)("an owner's journey in Chromium", () => {
 
     const admin = await signIn("admin-e2e@example.org");
     await admin.page.goto(manageUrl.replace("/manage/campaigns/", "/admin/campaigns/"));
+    await admin.page.getByLabel("Je confirme : la campagne devient publique").check();
     await admin.page.getByRole("button", { name: "Approuver et lancer" }).click();
     await admin.page.getByRole("heading", { level: 1, name: /Jardin partagé de la Hotoie/ }).waitFor();
     await admin.context.close();

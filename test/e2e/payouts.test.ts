@@ -43,6 +43,12 @@ describe.skipIf(skipBrowser)("an admin's payout in Chromium", () => {
     await expect(page.getByRole("img", { name: /Répartition de l'encaissé/ }).count()).resolves.toBe(1);
     await expect(page.getByTestId("owner-account").textContent()).resolves.toContain("virement bancaire");
 
+    // Without the box ticked the browser sends nothing: a misclick approves no payout.
+    await page.getByRole("button", { name: "Approuver le versement" }).click();
+    const confirm = page.getByLabel("Je confirme ce versement");
+    expect(await confirm.evaluate((box: HTMLInputElement) => box.validity.valueMissing)).toBe(true);
+    await expect(page.getByText("C'est fait.").count()).resolves.toBe(0);
+    await confirm.check();
     await page.getByRole("button", { name: "Approuver le versement" }).click();
     await page.getByText("C'est fait.").waitFor();
     const payouts = page.getByTestId("payouts");

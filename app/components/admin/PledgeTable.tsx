@@ -8,6 +8,7 @@ import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import type { MessageKey } from "~/i18n/keys";
 import { formatMoney } from "~/lib/money";
 import { TableScroll } from "~/components/TableScroll";
+import { ConfirmField } from "~/components/ConfirmField";
 
 export interface RefundResult {
   pledgeId: string | null;
@@ -115,6 +116,7 @@ export function PledgeTable({
                         {t("admin.refundReason")}{" "}
                         <input name="reason" size={16} defaultValue={typedFor(p.id)?.reason} />
                       </label>
+                      <ConfirmField label={t("confirm.refund")} />
                       <button type="submit" className="button">
                         {t("admin.refund")}
                       </button>

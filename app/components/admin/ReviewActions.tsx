@@ -5,6 +5,7 @@ import { CsrfField } from "~/components/CsrfField";
 import { useTranslate } from "~/components/use-locale";
 import type { MessageKey } from "~/i18n/keys";
 import { zoneCity } from "~/lib/time";
+import { ConfirmField } from "~/components/ConfirmField";
 
 export function ReviewActions({
   status,
@@ -28,6 +29,7 @@ export function ReviewActions({
               {t("review.launchAt", { city: zoneCity(timeZone) })}{" "}
               <input type="datetime-local" name="launchAt" />
             </label>
+            <ConfirmField label={t("confirm.approve")} />
             <button type="submit" className="button button--primary">
               {t("review.approve")}
             </button>
@@ -53,6 +55,7 @@ export function ReviewActions({
         <Form method="post" className="notice notice--error">
           <CsrfField />
           <p>{t("admin.cancelHint")}</p>
+          <ConfirmField label={t("confirm.cancelCampaign")} />
           <button type="submit" name="intent" value="cancel-campaign" className="button button--danger">
             {t("admin.cancel")}
           </button>

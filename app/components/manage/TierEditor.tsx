@@ -6,6 +6,7 @@ import { FormField } from "~/components/FormField";
 import { useTranslate } from "~/components/use-locale";
 import type { FieldErrors } from "~/lib/form-errors";
 import type { EditorErrors } from "./editor-result";
+import { ConfirmField } from "~/components/ConfirmField";
 
 export interface EditorTier {
   id: string;
@@ -122,6 +123,7 @@ export function TierEditor({
               <Form method="post">
                 <CsrfField />
                 <input type="hidden" name="tierId" value={tier.id} />
+                <ConfirmField label={t("confirm.tierRemove")} />
                 <button type="submit" name="intent" value="remove-tier" className="button button--danger">
                   {t("editor.tier.remove")}
                 </button>
