@@ -178,9 +178,15 @@ export interface CampaignPage extends CampaignCard {
   tiers: TierView[];
   stretchGoals: StretchGoalView[];
   updates: { id: string; title: string; html: string; createdAt: string }[];
+  /** Not public yet (a draft, in review): shown to its owner and to admins only, as a preview. */
+  preview: boolean;
 }
 
-/** One public campaign by its slug, or null when there is none (or it is not public yet). */
+/**
+ * One public campaign by its slug, or null when there is none (or it is not public yet). `previewer`:
+ * the person asking, who also sees the campaign before it is public when it is theirs or they are
+ * an admin, as the public will see it.
+ */
 export async function getCampaignPage(
   db: Db,
   {
@@ -189,7 +195,15 @@ export async function getCampaignPage(
     now,
     viewerEmail = null,
     siteUrl,
-  }: { slug: string; locale: Locale; now: Date; viewerEmail?: string | null; siteUrl: string },
+    previewer = null,
+  }: {
+    slug: string;
+    locale: Locale;
+    now: Date;
+    viewerEmail?: string | null;
+    siteUrl: string;
+    previewer?: { userId: string; admin: boolean } | null;
+  },
 ): Promise<CampaignPage | null> {
   const row = await db
     .selectFrom("campaigns")
@@ -197,9 +211,10 @@ export async function getCampaignPage(
     .selectAll("campaigns")
     .select("users.name as owner_name")
     .where("campaigns.slug", "=", slug)
-    .where("campaigns.status", "in", publicStatuses)
     .executeTakeFirst();
   if (!row) return null;
+  const preview = !publicStatuses.includes(row.status);
+  if (preview && !(previewer && (previewer.admin || previewer.userId === row.owner_id))) return null;
 
   const [tierRows, goalRows, updateRows] = await Promise.all([
     db.selectFrom("reward_tiers").selectAll().where("campaign_id", "=", row.id).orderBy("position").execute(),
@@ -260,6 +275,7 @@ export async function getCampaignPage(
     progress: campaignProgress(campaign, now),
     storyHtml: renderStory(campaign.story_md, { siteUrl }),
     ownerName: row.owner_name,
+    preview,
     fundingModel: campaign.funding_model,
     timeZone: campaign.time_zone,
     launchedAt: campaign.launched_at,

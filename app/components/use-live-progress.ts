@@ -4,12 +4,17 @@ import { useEffect, useState } from "react";
 import type { Progress } from "~/campaigns/campaigns.server";
 import type { LiveProgress } from "~/campaigns/live.server";
 
-export function useLiveProgress(slug: string, initial: Progress): { progress: Progress; connected: boolean } {
+/** `live` false (a preview of a campaign not public yet): no stream, the numbers as rendered. */
+export function useLiveProgress(
+  slug: string,
+  initial: Progress,
+  live = true,
+): { progress: Progress; connected: boolean } {
   const [progress, setProgress] = useState(initial);
   const [connected, setConnected] = useState(false);
   useEffect(() => setProgress(initial), [initial]);
   useEffect(() => {
-    if (typeof EventSource === "undefined") return;
+    if (!live || typeof EventSource === "undefined") return;
     const source = new EventSource(`/campaigns/${slug}/live`);
     source.addEventListener("open", () => setConnected(true));
     source.addEventListener("error", () => setConnected(false));
@@ -24,6 +29,6 @@ export function useLiveProgress(slug: string, initial: Progress): { progress: Pr
       }));
     });
     return () => source.close();
-  }, [slug]);
+  }, [slug, live]);
   return { progress, connected };
 }

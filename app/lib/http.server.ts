@@ -280,7 +280,9 @@ export function requestContext({
     res.locals.requestId = id;
     res.setHeader("X-Request-Id", id);
     const started = process.hrtime.bigint();
-    res.on("finish", () => {
+    // On close, which follows a finished response and also one the client gave up on before its
+    // end (logged with `aborted`: a request that was never answered in full still happened).
+    res.once("close", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = routeOf(req.path);
       metrics?.observeRequest(req.method, route, res.statusCode, seconds);
@@ -292,6 +294,7 @@ export function requestContext({
           status: res.statusCode,
           ms: Math.round(seconds * 10_000) / 10,
           route,
+          ...(res.writableFinished ? {} : { aborted: true }),
         },
         "request",
       );

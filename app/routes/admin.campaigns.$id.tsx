@@ -57,6 +57,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     campaign: {
       id: campaign.id,
       title: campaign.title,
+      slug: campaign.slug,
       currency: campaign.currency,
       status: campaign.status,
       timeZone: campaign.time_zone,
@@ -189,6 +190,11 @@ export default function CampaignFollowUp() {
       <h1 id="follow-title">
         {t("admin.manage")} — {campaign.title}
       </h1>
+      {campaign.status === "in_review" || campaign.status === "draft" ? (
+        <p>
+          <Link to={`/campaigns/${campaign.slug}`}>{t("campaign.previewLink")}</Link>
+        </p>
+      ) : null}
       {reviewer ? (
         <ReviewActions
           status={campaign.status}

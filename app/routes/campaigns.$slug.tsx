@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { isAdmin } from "~/auth/policy.server";
 import { currentUser } from "~/auth/session.server";
 import { getCampaignPage } from "~/campaigns/campaigns.server";
 import { useLiveProgress } from "~/components/use-live-progress";
@@ -22,6 +23,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     locale,
     now: context.clock(),
     siteUrl: context.config.PUBLIC_URL,
+    // Its owner and admins see it before it is public, as the public will (a preview).
+    previewer: viewer ? { userId: viewer.id, admin: isAdmin(viewer, context.config) } : null,
   });
   if (!campaign) throw notFound();
   // Dates are formatted here, on the server, so that the page reads the same before and after hydration.
@@ -70,10 +73,15 @@ export default function CampaignRoute() {
   const { campaign, deadlineText, deliveryTexts } = useLoaderData<typeof loader>();
   const t = useTranslate();
   const locale = useIntlLocale();
-  const { progress, connected } = useLiveProgress(campaign.slug, campaign.progress);
+  const { progress, connected } = useLiveProgress(campaign.slug, campaign.progress, !campaign.preview);
   const open = campaign.status === "live" && progress.timeLeft?.unit !== "ended";
   return (
     <article className="campaign" aria-labelledby="campaign-title">
+      {campaign.preview ? (
+        <p className="notice" role="status">
+          {t("campaign.preview", { status: t(`campaign.status.${campaign.status}`) })}
+        </p>
+      ) : null}
       <header className="campaign__header">
         <p className="campaign__owner">{t("campaign.by", { name: campaign.ownerName })}</p>
         <h1 id="campaign-title">{campaign.title}</h1>

@@ -121,9 +121,14 @@ export default function ManageCampaign() {
       <h1 id="manage-title">{t("editor.title")}</h1>
       <p>
         <span className={`badge badge--${campaign.status}`}>{t(`campaign.status.${campaign.status}`)}</span>{" "}
-        {campaign.status !== "draft" && campaign.status !== "in_review" ? (
-          <Link to={`/campaigns/${campaign.slug}`}>{t("campaign.view")}</Link>
-        ) : null}{" "}
+        {/* Before launch the public page is a preview only its owner and admins see. */}
+        <Link to={`/campaigns/${campaign.slug}`}>
+          {t(
+            campaign.status === "draft" || campaign.status === "in_review"
+              ? "campaign.previewLink"
+              : "campaign.view",
+          )}
+        </Link>{" "}
         <Link to={`/admin/campaigns/${campaign.id}`}>{t("admin.manage")}</Link> ·{" "}
         <Link to={`/manage/campaigns/${campaign.id}/statement`}>{t("payouts.statementPage")}</Link>
       </p>

@@ -163,6 +163,26 @@ describe.skipIf(skipBrowser)("every page, in both languages, on a phone and a la
     await context.close();
   });
 
+  test("a campaign not public yet is a preview for its owner and admins, a 404 for everyone else", async () => {
+    const draft = "/campaigns/repair-cafe-mobile";
+    expect((await fetch(`${server.url}${draft}`)).status).toBe(404);
+    for (const who of ["admin", "owner"] as const) {
+      const context = await browser.newContext({ locale: "fr-FR", storageState: people[who] });
+      const page = await context.newPage();
+      const answer = await page.goto(`${server.url}${draft}`);
+      if (who === "owner") {
+        // Not this owner's campaign (the demo's draft is the repair café's): no preview for them.
+        expect(answer?.status()).toBe(404);
+      } else {
+        expect(answer?.status()).toBe(200);
+        await page.getByText(/Aperçu \(Brouillon\) : cette page n’est pas encore publique/).waitFor();
+        expect(await page.getByRole("link", { name: "Soutenir ce projet" }).count()).toBe(0);
+        expect(await seriousViolations(page)).toEqual([]);
+      }
+      await context.close();
+    }
+  });
+
   for (const locale of Object.keys(locales) as (keyof typeof locales)[]) {
     for (const viewport of Object.keys(viewports) as (keyof typeof viewports)[]) {
       test(`${locale}, ${viewport}: a title, no serious axe violation${viewport === "phone" ? ", nothing wider than the screen" : ""}`, async () => {
