@@ -181,6 +181,21 @@ describe.skipIf(skipBrowser)("every page, in both languages, on a phone and a la
       }
       await context.close();
     }
+    // The draft's own owner sees it too.
+    const own = await signInByEmail(browser, server, "contact@repaircafe-amiens.example");
+    expect((await own.page.goto(`${server.url}${draft}`))?.status()).toBe(200);
+    await own.page.getByText(/Aperçu \(Brouillon\)/).waitFor();
+    await own.context.close();
+  });
+
+  test("an owner's payout account page is that page, not their pledges (#15 item 1)", async () => {
+    const context = await browser.newContext({ locale: "fr-FR", storageState: people.owner });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/account/payouts`);
+    const heading = await page.getByRole("heading", { level: 1 }).textContent();
+    expect(heading).not.toBe("Mes contributions");
+    expect(heading).toBe("Compte de versement");
+    await context.close();
   });
 
   for (const locale of Object.keys(locales) as (keyof typeof locales)[]) {
