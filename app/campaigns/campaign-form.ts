@@ -11,8 +11,16 @@ function knownCurrency(code: string): boolean {
 }
 
 /** An ambiguous amount says so, with both readings (the page fills them in); else the field's own message. */
+/** An amount's own error when it has one (too large, negative, too many decimals, ambiguous), else `otherwise`. */
 export function amountMessage(parsed: MoneyParseResult, otherwise: MessageKey): MessageKey {
-  return !parsed.ok && parsed.error === "ambiguous" ? "money.error.ambiguous" : otherwise;
+  if (parsed.ok) return otherwise;
+  const own: Partial<Record<typeof parsed.error, MessageKey>> = {
+    ambiguous: "money.error.ambiguous",
+    negative: "money.error.negative",
+    too_many_decimals: "money.error.decimals",
+    too_large: "money.error.tooLarge",
+  };
+  return own[parsed.error] ?? otherwise;
 }
 
 const currency = z.string().trim().toUpperCase().refine(knownCurrency, "editor.error.currency");
@@ -28,7 +36,7 @@ export function campaignFormSchema(locale: string) {
         .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "editor.error.slug")
         .max(60, "editor.error.slug"),
       tagline: z.string().trim().min(3, "editor.error.tagline").max(200, "editor.error.tagline"),
-      story: z.string().trim().min(20, "editor.error.story").max(50_000, "editor.error.story"),
+      story: z.string().trim().min(20, "editor.error.story").max(50_000, "editor.error.storyLong"),
       goal: z.string(),
       currency,
       // A refined string rather than z.enum: an unknown value must not stop the other checks.
@@ -119,6 +127,6 @@ export type TierInput = z.output<ReturnType<typeof tierFormSchema>>;
 /** An update posted by the owner of a public campaign. */
 export const updateFormSchema = z.object({
   title: z.string().trim().min(3, "editor.error.title").max(120, "editor.error.title"),
-  body: z.string().trim().min(20, "editor.error.story").max(20_000, "editor.error.story"),
+  body: z.string().trim().min(20, "editor.error.story").max(20_000, "editor.error.bodyLong"),
   visibility: z.enum(["public", "backers"]),
 });

@@ -34,6 +34,7 @@ import { intlLocale } from "~/i18n/catalogue.server";
 import type { MessageKey } from "~/i18n/keys";
 import { pageMeta, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { ambiguousAmountParams, formatMoney, parseMoney } from "~/lib/money";
+import { amountMessage } from "~/campaigns/campaign-form";
 import { requestLocale } from "~/lib/request.server";
 import { parseLocalInput } from "~/lib/time";
 
@@ -145,13 +146,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const values = echoValues({ amount: parsed.data.amount, reason }, { amount: 40, reason: 500 });
   const amount = parseMoney(parsed.data.amount, campaign.currency, locale);
   if (!amount.ok) {
-    // An ambiguous amount is shown back with both readings, in the reader's language.
-    const ambiguous = amount.error === "ambiguous";
+    // The amount's own error (negative, too large…); an ambiguous one shown back with both
+    // readings, in the reader's language.
     return data(
       {
         pledgeId,
         values,
-        error: (ambiguous ? "money.error.ambiguous" : "admin.error.amount") as MessageKey,
+        error: amountMessage(amount, "admin.error.amount"),
         params: ambiguousAmountParams(values.amount ?? "", campaign.currency, locale),
       },
       { status: 400 },

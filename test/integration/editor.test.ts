@@ -350,7 +350,7 @@ test("bad input in the editor shows each field's error and saves nothing", async
     title: "editor.error.tierTitle",
     limit: "editor.error.limit",
     delivery: "editor.error.delivery",
-    minimum: "editor.error.minimum",
+    minimum: "money.error.negative",
   });
   expect(await status(campaignId)).toMatchObject({ title: "Un four à pain", slug: "bad-input" });
   const tiers = await database()

@@ -69,6 +69,19 @@ test("exactly what is left is refunded; one cent more is refused on its form, wi
   });
 });
 
+test("a negative, too precise or too large refund says so on its form (not 'at most what is left')", async () => {
+  const { campaign, pledgeId } = await collected(5_000);
+  for (const [amount, error] of [
+    ["-5", "money.error.negative"],
+    ["5,1234", "money.error.decimals"],
+    ["99999999999999999999", "money.error.tooLarge"],
+  ] as const) {
+    const answer = await refund(campaign, { pledgeId, amount, reason: "Une erreur" });
+    expect(answer).toMatchObject({ status: 400, data: { pledgeId, error, values: { amount } } });
+  }
+  expect(await getPledge(database().db, pledgeId)).toMatchObject({ status: "collected", refunded_amount: 0 });
+});
+
 test("an amount with ambiguous separators is refused with its two readings, and nothing is refunded", async () => {
   const { campaign, pledgeId } = await collected(5_000);
   // In French "10.555" reads as 10 555 € or as 10,555 €: neither is refunded silently.
