@@ -12,6 +12,7 @@ import { TableScroll } from "~/components/TableScroll";
 import { pageMeta, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { cursorText, parseCursor } from "~/lib/listing";
 import { formatDateTime, platformTimeZone } from "~/lib/time";
+import { Pager } from "~/components/Pager";
 
 const PAGE = 100;
 
@@ -116,13 +117,7 @@ export default function AuditLog() {
           </table>
         </TableScroll>
       )}
-      {older ? (
-        <nav aria-label={t("audit.pages")} className="pager">
-          <Link to={olderLink()} rel="next">
-            {t("audit.older")}
-          </Link>
-        </nav>
-      ) : null}
+      <Pager label={t("audit.pages")} older={older ? olderLink() : null} />
     </section>
   );
 }

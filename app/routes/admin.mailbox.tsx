@@ -10,6 +10,7 @@ import { pageMeta, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { cursorText, parseCursor } from "~/lib/listing";
 import { formatDateTime, platformTimeZone } from "~/lib/time";
 import { TableScroll } from "~/components/TableScroll";
+import { Pager } from "~/components/Pager";
 
 const PAGE = 100;
 
@@ -77,13 +78,7 @@ export default function Mailbox() {
           </table>
         </TableScroll>
       )}
-      {older ? (
-        <nav aria-label={t("mailbox.pages")} className="pager">
-          <Link to={olderLink()} rel="next">
-            {t("audit.older")}
-          </Link>
-        </nav>
-      ) : null}
+      <Pager label={t("mailbox.pages")} older={older ? olderLink() : null} />
     </section>
   );
 }

@@ -1,7 +1,7 @@
 // A campaign's pledges on its follow-up page: filtered by tier and status, a page at a time (plain
 // links to the newer and older pages, keeping the filters, so paging needs no script), each
 // collected one with its refund form (what was typed comes back with the error, on its pledge).
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
 import type { PledgeStatus } from "#db/schema.ts";
 import { CsrfField } from "~/components/CsrfField";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
@@ -9,6 +9,7 @@ import type { MessageKey } from "~/i18n/keys";
 import { formatMoney } from "~/lib/money";
 import { TableScroll } from "~/components/TableScroll";
 import { ConfirmField } from "~/components/ConfirmField";
+import { Pager } from "~/components/Pager";
 
 export interface RefundResult {
   pledgeId: string | null;
@@ -133,20 +134,11 @@ export function PledgeTable({
           </tbody>
         </table>
       </TableScroll>
-      {pages.newer || pages.older ? (
-        <nav aria-label={t("dashboard.pages")} className="pager">
-          {pages.newer ? (
-            <Link to={pageLink("before", pages.newer)} rel="prev">
-              {t("dashboard.newer")}
-            </Link>
-          ) : null}{" "}
-          {pages.older ? (
-            <Link to={pageLink("after", pages.older)} rel="next">
-              {t("dashboard.older")}
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pager
+        label={t("dashboard.pages")}
+        newer={pages.newer ? pageLink("before", pages.newer) : null}
+        older={pages.older ? pageLink("after", pages.older) : null}
+      />
     </>
   );
 }
