@@ -14,14 +14,13 @@
 // so they include that request (its own duration is printed too).
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import http from "node:http";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import pg from "pg";
 import { openDatabase } from "#db/connection.ts";
 import { startServer, type RunningServer } from "../test/support/server.ts";
-import { bareRouteBuild, loadLine, median } from "./support.ts";
+import { bareRouteBuild, loadLine, median, postForm } from "./support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -86,30 +85,8 @@ const servers: RunningServer[] = [];
 const children: ChildProcess[] = [];
 let exitCode = 0;
 
-function post(base: string, path: string, form: URLSearchParams) {
-  const body = form.toString();
-  return new Promise<{ status: number; location: string | null }>((resolve, reject) => {
-    const request = http.request(
-      `${base}${path}`,
-      {
-        method: "POST",
-        headers: {
-          "Content-Type": "application/x-www-form-urlencoded",
-          "Content-Length": Buffer.byteLength(body),
-          "Accept-Language": "en",
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on("end", () =>
-          resolve({ status: response.statusCode ?? 0, location: response.headers.location ?? null }),
-        );
-      },
-    );
-    request.on("error", reject);
-    request.end(body);
-  });
-}
+const post = (base: string, path: string, form: URLSearchParams) =>
+  postForm(`${base}${path}`, form, { "Accept-Language": "en" });
 
 async function bareRate(url: string, seconds: number) {
   const result = await autocannon({ url: `${url}/bench-bare`, connections: 10, duration: seconds });

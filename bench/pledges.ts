@@ -27,7 +27,7 @@ import pg from "pg";
 import { engineOf, openDatabase, type DatabaseHandle } from "#db/connection.ts";
 import { invariantViolations } from "../test/support/invariants.ts";
 import { startServer, type RunningServer } from "../test/support/server.ts";
-import { bareRouteBuild, loadLine, median } from "./support.ts";
+import { bareRouteBuild, loadLine, median, postForm } from "./support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -125,34 +125,8 @@ async function startTarget(engine: "SQLite" | "PostgreSQL", count: number): Prom
 
 // node:http with keep-alive: a lighter client than fetch, so the client takes less of the 2 cores.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-function post(url: string, form: URLSearchParams, headers: Record<string, string> = {}) {
-  const body = form.toString();
-  return new Promise<{ status: number; location: string | null }>((resolve, reject) => {
-    const request = http.request(
-      url,
-      {
-        method: "POST",
-        agent,
-        headers: {
-          "Content-Type": "application/x-www-form-urlencoded",
-          "Content-Length": Buffer.byteLength(body),
-          ...headers,
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on("end", () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            location: (response.headers.location as string | undefined) ?? null,
-          }),
-        );
-      },
-    );
-    request.on("error", reject);
-    request.end(body);
-  });
-}
+const post = (url: string, form: URLSearchParams, headers: Record<string, string> = {}) =>
+  postForm(url, form, headers, agent);
 
 /** What a target's backers pledge to: the demo's open campaign and its rewards. */
 async function pledgePlan(target: Target) {

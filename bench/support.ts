@@ -2,6 +2,7 @@
 // for the Stripe ones, a succeeded all-or-nothing campaign whose backers saved a card through
 // Checkout (on the local Stripe-compatible server), each pledge due a charge.
 import { randomUUID } from "node:crypto";
+import http from "node:http";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -172,3 +173,35 @@ export const median = (xs: number[]): number => {
 /** The machine's load average before and after a run: shared machines make absolute figures noisy. */
 export const loadLine = (before: number[], after: number[]): string =>
   `load average before ${before.map((l) => l.toFixed(2)).join(" ")}, after ${after.map((l) => l.toFixed(2)).join(" ")}`;
+
+/** A form POST over node:http (lighter than fetch, so the client takes less of the 2 cores): its status and Location. */
+export function postForm(
+  url: string,
+  form: URLSearchParams,
+  headers: Record<string, string> = {},
+  agent?: http.Agent,
+): Promise<{ status: number; location: string | null }> {
+  const body = form.toString();
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          "Content-Length": Buffer.byteLength(body),
+          ...headers,
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, location: response.headers.location ?? null }),
+        );
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+}
