@@ -64,6 +64,9 @@ describe.skipIf(skipBrowser)("an owner's journey in Chromium", () => {
     await admin.page.goto(manageUrl.replace("/manage/campaigns/", "/admin/campaigns/"));
     await admin.page.getByLabel("Je confirme : la campagne devient publique").check();
     await admin.page.getByRole("button", { name: "Approuver et lancer" }).click();
+    // The heading is on the page before the approval too: wait for the approval itself (the review's
+    // buttons go once the campaign is live), or the context may close with the form still in flight.
+    await admin.page.getByRole("button", { name: "Approuver et lancer" }).waitFor({ state: "detached" });
     await admin.page.getByRole("heading", { level: 1, name: /Jardin partagé de la Hotoie/ }).waitFor();
     await admin.context.close();
 
