@@ -5,6 +5,8 @@ declare module "autocannon" {
     connections?: number;
     duration?: number;
     headers?: Record<string, string>;
+    method?: string;
+    body?: string;
   }
   interface Histogram {
     average: number;
@@ -17,6 +19,7 @@ declare module "autocannon" {
     latency: Histogram;
     duration: number;
     non2xx: number;
+    "3xx": number;
     errors: number;
     timeouts: number;
   }

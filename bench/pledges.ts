@@ -14,6 +14,7 @@
 // --compare                SQLite and PostgreSQL (--database, or the local server) in the same run,
 //                          rounds interleaved, and prints PostgreSQL / SQLite.
 // --url U --database D     against a server already running (to profile it, say): no baseline.
+// --profile DIR            each server writes a CPU profile into DIR (read it with bench/profile.ts).
 //
 // Rounds alternate the targets (bare, sqlite, postgres, then the reverse…) so that the machine's
 // other load falls on each alike. Prints pledges/s, p50/p99 of a whole pledge (both requests), the
@@ -41,6 +42,8 @@ const { values } = parseArgs({
     database: { type: "string" },
     instances: { type: "string", default: "1" },
     compare: { type: "boolean", default: false },
+    // A directory: every server writes a V8 CPU profile there when it stops (node --cpu-prof).
+    profile: { type: "string" },
   },
 });
 const backers = Number(values.backers);
@@ -103,11 +106,14 @@ async function startTarget(engine: "SQLite" | "PostgreSQL", count: number): Prom
   // One after the other: the first migrates the empty database and seeds the demo.
   for (let i = 0; i < count; i++)
     servers.push(
-      await startServer({
-        ...serverEnv,
-        SERVER_BUILD: bare.build,
-        ...(database ? { DATABASE_URL: database.url } : {}),
-      }),
+      await startServer(
+        {
+          ...serverEnv,
+          SERVER_BUILD: bare.build,
+          ...(database ? { DATABASE_URL: database.url } : {}),
+        },
+        { nodeArgs: values.profile ? ["--cpu-prof", `--cpu-prof-dir=${values.profile}`] : [] },
+      ),
     );
   const handle = openDatabase(servers[0]!.databaseUrl);
   return {
@@ -229,18 +235,31 @@ interface BareRun {
   bad: number;
 }
 
-async function bareLoad(url: string, duration: number): Promise<BareRun> {
+/**
+ * The bare resource route (GET, answers `ok`), or with `action` the framework's floor for one pledge
+ * request: a POST of a small form to an empty route action that reads it and redirects, as a
+ * document request (the route has a component), which is what each of a pledge's two requests is.
+ */
+async function bareLoad(url: string, duration: number, { action = false } = {}): Promise<BareRun> {
   const result = await autocannon({
-    url: `${url}/bench-bare`,
+    url: `${url}${action ? "/bench-bare-action" : "/bench-bare"}`,
     connections: Number(values.connections),
     duration,
+    ...(action
+      ? {
+          method: "POST",
+          body: "tierId=t&amount=10.00&name=Bench&email=bench%40example.org&consent=on",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        }
+      : {}),
   });
   return {
     requests: result.requests.total,
     seconds: result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    bad: result.non2xx + result.errors + result.timeouts,
+    // The action answers its redirect; anything else is wrong.
+    bad: (action ? result.non2xx - result["3xx"] : result.non2xx) + result.errors + result.timeouts,
   };
 }
 
@@ -322,21 +341,32 @@ try {
   // A short warm-up (JIT, caches, pools), not counted.
   for (const target of targets) await pledgeLoad(target, 2, 8);
   const bareUrl = values.url ? null : targets[0]!.urls[0]!;
-  if (bareUrl) await bareLoad(bareUrl, 2);
+  if (bareUrl) {
+    await bareLoad(bareUrl, 2);
+    await bareLoad(bareUrl, 2, { action: true });
+  }
 
   const pledgeRuns = new Map<Target, PledgeRun[]>(targets.map((t) => [t, []]));
   const bareRuns: BareRun[] = [];
+  const actionRuns: BareRun[] = [];
   for (let round = 0; round < rounds; round++) {
-    const order: (Target | "bare")[] = [...targets, ...(bareUrl ? ["bare" as const] : [])];
+    const order: (Target | "bare" | "action")[] = [
+      ...targets,
+      ...(bareUrl ? (["bare", "action"] as const) : []),
+    ];
     if (round % 2) order.reverse();
     for (const item of order) {
       if (item === "bare") bareRuns.push(await bareLoad(bareUrl!, seconds));
+      else if (item === "action") actionRuns.push(await bareLoad(bareUrl!, seconds, { action: true }));
       else pledgeRuns.get(item)!.push(await pledgeLoad(item, seconds));
     }
   }
   const loadAfter = loadavg();
 
-  const bareRps = bareRuns.reduce((n, r) => n + r.requests, 0) / bareRuns.reduce((n, r) => n + r.seconds, 0);
+  const rateOf = (runs: BareRun[]) =>
+    runs.reduce((n, r) => n + r.requests, 0) / runs.reduce((n, r) => n + r.seconds, 0);
+  const bareRps = rateOf(bareRuns);
+  const actionRps = rateOf(actionRuns);
   console.log(
     `bench/pledges on ${process.platform}/${process.arch}, node ${process.version}, production build, jobs in the web process: ${values.jobs}`,
   );
@@ -348,6 +378,13 @@ try {
     console.log(
       `bare route       ${bareRps.toFixed(0).padStart(6)} requests/s  p50 ${median(bareRuns.map((r) => r.p50))} ms  p99 ${median(bareRuns.map((r) => r.p99))} ms  non-2xx or errors ${bareRuns.reduce((n, r) => n + r.bad, 0)}`,
     );
+  if (bareUrl) {
+    // A pledge is two such requests: half this rate is what a pledge doing nothing else would reach.
+    console.log(
+      `empty action     ${actionRps.toFixed(0).padStart(6)} requests/s  p50 ${median(actionRuns.map((r) => r.p50))} ms  p99 ${median(actionRuns.map((r) => r.p99))} ms  wrong answers ${actionRuns.reduce((n, r) => n + r.bad, 0)}  → two of them, the framework's floor for a pledge: ${((actionRps / 2 / bareRps) * 100).toFixed(1)} % of the bare route`,
+    );
+    if (actionRuns.some((r) => r.bad)) exitCode = 1;
+  }
   const rates = new Map<Target, number>();
   for (const target of targets) {
     const runs = pledgeRuns.get(target)!;
@@ -358,7 +395,9 @@ try {
     const failures = runs.reduce((n, r) => n + r.failures, 0);
     console.log(
       `${target.name.padEnd(16)} ${rate.toFixed(0).padStart(6)} pledges/s   p50 ${pct(latencies, 50).toFixed(1)} ms  p90 ${pct(latencies, 90).toFixed(0)} ms  p99 ${pct(latencies, 99).toFixed(1)} ms  max ${pct(latencies, 100).toFixed(0)} ms  sold out ${runs.reduce((n, r) => n + r.soldOut, 0)}, other failures ${failures}` +
-        (bareUrl ? `  → ${((rate / bareRps) * 100).toFixed(1)} % of the bare route` : ""),
+        (bareUrl
+          ? `  → ${((rate / bareRps) * 100).toFixed(1)} % of the bare route, ${((rate / (actionRps / 2)) * 100).toFixed(0)} % of the floor`
+          : ""),
     );
     if (failures) exitCode = 1;
   }

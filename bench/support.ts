@@ -158,6 +158,20 @@ export const routes = {
         }),
     },
   },
+  "routes/bench-bare-action": {
+    id: "routes/bench-bare-action",
+    parentId: "root",
+    path: "bench-bare-action",
+    index: undefined,
+    caseSensitive: undefined,
+    module: {
+      action: async ({ request }) => {
+        await request.formData();
+        return new Response(null, { status: 302, headers: { Location: "/bench-bare" } });
+      },
+      default: () => null,
+    },
+  },
 };
 `,
   );

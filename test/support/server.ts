@@ -38,14 +38,18 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<number | n
 
 /** Runs server.ts with the given environment; resolves once it listens, rejects if it exits first. */
 /** Starts server.ts; a variable given as undefined is left unset (HOST has a default here). */
-export async function startServer(env: Record<string, string | undefined> = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string | undefined> = {},
+  /** Node's own flags before the script (a benchmark's --cpu-prof). */
+  { nodeArgs = [] }: { nodeArgs?: string[] } = {},
+): Promise<RunningServer> {
   assertProductionBuild();
   const dataDir = mkdtempSync(join(tmpdir(), "tdt-server-"));
   const databaseUrl = env.DATABASE_URL ?? join(dataDir, "tourdetable.sqlite");
   // Node itself with tsx as a loader, as `npm start` runs it: the tsx command would stand between
   // us and the server and SIGKILL it when it does not acknowledge SIGTERM within 60 ms (a busy
   // event loop), exiting 143 instead of draining.
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], {
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
