@@ -26,6 +26,16 @@ const fields = [
 ] as const;
 type Values = Record<(typeof fields)[number], string>;
 
+/** Fixed once the campaign is launched (app/campaigns/authoring.server.ts refuses a change). */
+const frozenFields = [
+  ["goal", "editor.field.goal"],
+  ["currency", "editor.field.currency"],
+  ["fundingModel", "editor.field.fundingModel"],
+  ["durationDays", "editor.field.duration"],
+  ["endDate", "editor.field.endDate"],
+  ["timeZone", "editor.field.timeZone"],
+] as const satisfies readonly (readonly [(typeof fields)[number], MessageKey])[];
+
 /** What the fields' error messages read: the currency's lists the currencies a campaign may use. */
 export const detailsErrorParams = { currencies: CAMPAIGN_CURRENCIES.join(", ") };
 
@@ -89,24 +99,53 @@ export function CampaignDetailsForm({
       <FormField id="story" label={t("editor.field.story")} error={error("story")}>
         {(aria) => <textarea {...aria} {...register("story")} rows={10} defaultValue={initial.story} />}
       </FormField>
-      {frozen ? <p className="muted">{t("editor.frozen")}</p> : null}
-      {text("goal", "editor.field.goal", { inputMode: "decimal" })}
-      {text("currency", "editor.field.currency")}
-      <FormField id="fundingModel" label={t("editor.field.fundingModel")} error={error("fundingModel")}>
-        {(aria) => (
-          <select
-            {...aria}
-            {...register("fundingModel")}
-            defaultValue={initial.fundingModel || "all_or_nothing"}
-          >
-            <option value="all_or_nothing">{t("campaign.model.all_or_nothing")}</option>
-            <option value="flexible">{t("campaign.model.flexible")}</option>
-          </select>
-        )}
-      </FormField>
-      {text("durationDays", "editor.field.duration", { inputMode: "numeric" })}
-      {text("endDate", "editor.field.endDate", { type: "date" })}
-      {text("timeZone", "editor.field.timeZone")}
+      {frozen ? (
+        // Launched: what backers pledged on no longer changes. Shown as text, not as fields that look
+        // editable; sent unchanged (hidden), so that the title, tagline and story can still be saved.
+        <section className="frozen-fields" aria-labelledby="frozen-title">
+          <h3 id="frozen-title">{t("editor.frozenTitle")}</h3>
+          <p className="muted">{t("editor.frozen")}</p>
+          <dl>
+            {frozenFields.map(([name, label]) => (
+              <div key={name}>
+                <dt>{t(label)}</dt>
+                <dd>
+                  {name === "fundingModel"
+                    ? t(
+                        initial.fundingModel === "flexible"
+                          ? "editor.model.flexible"
+                          : "editor.model.all_or_nothing",
+                      )
+                    : initial[name] || "—"}
+                </dd>
+              </div>
+            ))}
+          </dl>
+          {frozenFields.map(([name]) => (
+            <input key={name} type="hidden" {...register(name)} defaultValue={initial[name]} />
+          ))}
+        </section>
+      ) : (
+        <>
+          {text("goal", "editor.field.goal", { inputMode: "decimal" })}
+          {text("currency", "editor.field.currency")}
+          <FormField id="fundingModel" label={t("editor.field.fundingModel")} error={error("fundingModel")}>
+            {(aria) => (
+              <select
+                {...aria}
+                {...register("fundingModel")}
+                defaultValue={initial.fundingModel || "all_or_nothing"}
+              >
+                <option value="all_or_nothing">{t("campaign.model.all_or_nothing")}</option>
+                <option value="flexible">{t("campaign.model.flexible")}</option>
+              </select>
+            )}
+          </FormField>
+          {text("durationDays", "editor.field.duration", { inputMode: "numeric" })}
+          {text("endDate", "editor.field.endDate", { type: "date" })}
+          {text("timeZone", "editor.field.timeZone")}
+        </>
+      )}
       <div className="inline-form">
         <button type="submit" className="button button--primary">
           {t("editor.save")}

@@ -198,7 +198,12 @@ export default function ManageCampaign() {
       </Form>
 
       <TierEditor tiers={tiers} added={result?.intent === "add-tier" ? result.values : {}} errors={errors} />
-      <StretchGoalEditor goals={goals} currency={campaign.currency} errors={errors} />
+      <StretchGoalEditor
+        goals={goals}
+        currency={campaign.currency}
+        added={result?.intent === "add-stretch" ? result.values : {}}
+        errors={errors}
+      />
 
       {campaign.status === "draft" ? (
         <Form method="post">
@@ -209,7 +214,9 @@ export default function ManageCampaign() {
         </Form>
       ) : null}
 
-      {campaign.status === "live" || campaign.status === "succeeded" ? <UpdateForm errors={errors} /> : null}
+      {campaign.status === "live" || campaign.status === "succeeded" ? (
+        <UpdateForm typed={result?.intent === "post-update" ? result.values : {}} errors={errors} />
+      ) : null}
     </section>
   );
 }

@@ -4,19 +4,24 @@ import { CsrfField } from "~/components/CsrfField";
 import { FormField } from "~/components/FormField";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { toInputAmount } from "~/lib/money";
-import type { EditorErrors } from "./editor-result";
+import { useResetAfterSave, type EditorErrors } from "./editor-result";
 
 export function StretchGoalEditor({
   goals,
   currency,
+  added,
   errors: { errorsFor, err },
 }: {
   goals: { id: string; title: string; target: number }[];
   currency: string;
+  /** What was typed in the add form, when it comes back refused. */
+  added: Record<string, string | undefined>;
   errors: EditorErrors;
 }) {
   const t = useTranslate();
   const locale = useIntlLocale();
+  const addErrors = errorsFor("add-stretch");
+  const addForm = useResetAfterSave("add-stretch", Object.keys(addErrors).length > 0);
   return (
     <>
       <h2>{t("editor.stretch")}</h2>
@@ -51,22 +56,14 @@ export function StretchGoalEditor({
           </li>
         ))}
       </ul>
-      <Form method="post" className="inline-form" noValidate>
+      <Form method="post" className="inline-form" noValidate ref={addForm}>
         <CsrfField />
         <input type="hidden" name="intent" value="add-stretch" />
-        <FormField
-          id="stretch-title"
-          label={t("editor.stretch.title")}
-          error={err(errorsFor("add-stretch"), "title")}
-        >
-          {(aria) => <input {...aria} name="title" />}
+        <FormField id="stretch-title" label={t("editor.stretch.title")} error={err(addErrors, "title")}>
+          {(aria) => <input {...aria} name="title" defaultValue={added.title ?? ""} />}
         </FormField>
-        <FormField
-          id="stretch-target"
-          label={t("editor.stretch.target")}
-          error={err(errorsFor("add-stretch"), "target")}
-        >
-          {(aria) => <input {...aria} name="target" inputMode="decimal" />}
+        <FormField id="stretch-target" label={t("editor.stretch.target")} error={err(addErrors, "target")}>
+          {(aria) => <input {...aria} name="target" inputMode="decimal" defaultValue={added.target ?? ""} />}
         </FormField>
         <button type="submit" className="button">
           {t("editor.stretch.add")}

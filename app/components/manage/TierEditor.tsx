@@ -5,7 +5,7 @@ import { CsrfField } from "~/components/CsrfField";
 import { FormField } from "~/components/FormField";
 import { useTranslate } from "~/components/use-locale";
 import type { FieldErrors } from "~/lib/form-errors";
-import type { EditorErrors } from "./editor-result";
+import { useResetAfterSave, type EditorErrors } from "./editor-result";
 import { ConfirmField } from "~/components/ConfirmField";
 
 export interface EditorTier {
@@ -88,6 +88,8 @@ export function TierEditor({
   errors: EditorErrors;
 }) {
   const t = useTranslate();
+  const addErrors = errorsFor("add-tier");
+  const addForm = useResetAfterSave("add-tier", Object.keys(addErrors).length > 0);
   return (
     <>
       <h2>{t("editor.tiers")}</h2>
@@ -135,10 +137,10 @@ export function TierEditor({
           </li>
         ))}
       </ol>
-      <Form method="post" className="change-form" noValidate>
+      <Form method="post" className="change-form" noValidate ref={addForm}>
         <CsrfField />
         <input type="hidden" name="intent" value="add-tier" />
-        <TierFields prefix="new-tier" values={added} errors={errorsFor("add-tier")} err={err} />
+        <TierFields prefix="new-tier" values={added} errors={addErrors} err={err} />
         <button type="submit" className="button">
           {t("editor.tier.add")}
         </button>

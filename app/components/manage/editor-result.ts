@@ -5,6 +5,8 @@ import type { FieldErrors } from "~/lib/form-errors";
 import type { MessageKey } from "~/i18n/keys";
 import { ambiguousAmountParams, formatMoney } from "~/lib/money";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
+import { useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 
 export interface EditorResult {
   intent: string;
@@ -38,4 +40,24 @@ export function useEditorErrors(result: EditorResult | undefined, currency: stri
     return t(key, ambiguousAmountParams(typed[field] ?? "", readIn, locale));
   };
   return { errorsFor, err };
+}
+
+/**
+ * For a form that adds something (a reward, a stretch goal, an update): once its intent was saved,
+ * the form is emptied, so that what was typed does not invite a duplicate; refused, it keeps it.
+ * Without JavaScript the page comes back new after the save, empty already.
+ */
+export function useResetAfterSave(intent: string, refused: boolean) {
+  const form = useRef<HTMLFormElement>(null);
+  const navigation = useNavigation();
+  const sent = useRef(false);
+  useEffect(() => {
+    if (navigation.state === "submitting" && navigation.formData?.get("intent") === intent)
+      sent.current = true;
+    if (navigation.state === "idle" && sent.current) {
+      sent.current = false;
+      if (!refused) form.current?.reset();
+    }
+  }, [navigation.state, navigation.formData, intent, refused]);
+  return form;
 }
