@@ -4,6 +4,7 @@ import type { Campaign } from "#db/schema.ts";
 import type { Db } from "~/lib/db.server";
 import { toInputAmount } from "~/lib/money";
 import { publicStatuses } from "./campaigns.server";
+import { campaignReadiness } from "./readiness.server";
 
 /** The editor page: the campaign's details as its form shows them, its tiers and stretch goals. */
 export async function editorView(db: Db, campaign: Campaign, locale: string) {
@@ -20,6 +21,7 @@ export async function editorView(db: Db, campaign: Campaign, locale: string) {
     .orderBy("position")
     .execute();
   return {
+    readiness: await campaignReadiness(db, campaign),
     campaign: {
       id: campaign.id,
       slug: campaign.slug,

@@ -35,7 +35,7 @@ export default function Admin() {
       <ul data-testid="review-queue">
         {queue.map((c) => (
           <li key={c.id}>
-            <Link to={`/admin/campaigns/${c.id}`}>{c.title}</Link>
+            <Link to={`/admin/campaigns/${c.id}/review`}>{c.title}</Link>
           </li>
         ))}
       </ul>

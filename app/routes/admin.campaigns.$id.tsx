@@ -193,6 +193,11 @@ export default function CampaignFollowUp() {
       </h1>
       {campaign.status === "in_review" || campaign.status === "draft" ? (
         <p>
+          {reviewer ? (
+            <>
+              <Link to={`/admin/campaigns/${campaign.id}/review`}>{t("review.open")}</Link> ·{" "}
+            </>
+          ) : null}
           <Link to={`/campaigns/${campaign.slug}`}>{t("campaign.previewLink")}</Link>
         </p>
       ) : null}

@@ -24,6 +24,7 @@ import { handleEditorIntent } from "~/campaigns/editor-intents.server";
 import { editorView } from "~/campaigns/views.server";
 import { CampaignDetailsForm } from "~/components/CampaignDetailsFields";
 import { FormField } from "~/components/FormField";
+import { ReadinessList } from "~/components/ReadinessList";
 import { useEditorErrors, type EditorResult } from "~/components/manage/editor-result";
 import { StretchGoalEditor } from "~/components/manage/StretchGoalEditor";
 import { TierEditor } from "~/components/manage/TierEditor";
@@ -108,7 +109,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageMeta(matches, (t) => `${t("editor.title")} — ${data?.campaign.values.title ?? ""}`);
 
 export default function ManageCampaign() {
-  const { campaign, tiers, goals } = useLoaderData<typeof loader>();
+  const { campaign, tiers, goals, readiness } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as EditorResult | undefined;
   const [search] = useSearchParams();
   const t = useTranslate();
@@ -205,6 +206,7 @@ export default function ManageCampaign() {
         errors={errors}
       />
 
+      {campaign.status === "draft" ? <ReadinessList readiness={readiness} titleId="readiness-title" /> : null}
       {campaign.status === "draft" ? (
         <Form method="post">
           <CsrfField />

@@ -70,6 +70,7 @@ describe.skipIf(skipBrowser)("every page, in both languages, on a phone and a la
     const campaigns = await db.selectFrom("campaigns").select(["id", "slug", "status"]).execute();
     const live = campaigns.find((c) => c.slug === "la-machinerie")!;
     const succeeded = campaigns.find((c) => c.status === "succeeded")!;
+    const draft = campaigns.find((c) => c.status === "draft")!;
     const message = await db.selectFrom("mailbox_messages").select("id").limit(1).executeTakeFirstOrThrow();
 
     pages.push(
@@ -94,6 +95,7 @@ describe.skipIf(skipBrowser)("every page, in both languages, on a phone and a la
       { who: "admin", path: "/admin/audit" },
       { who: "admin", path: `/admin/campaigns/${live.id}` },
       { who: "admin", path: `/admin/campaigns/${succeeded.id}` },
+      { who: "admin", path: `/admin/campaigns/${draft.id}/review` },
       { who: "admin", path: "/admin/mailbox" },
       { who: "admin", path: `/admin/mailbox/${message.id}` },
       { who: "admin", path: "/admin/payouts" },

@@ -121,6 +121,14 @@ const policy: Record<string, Case[]> = {
       expect: adminOnly,
     },
   ],
+  "admin.campaigns.$id_.review.tsx": [
+    {
+      method: "GET",
+      url: (f) => `http://t/admin/campaigns/${f.campaignId}/review`,
+      params: (f) => ({ id: f.campaignId }),
+      expect: adminOnly,
+    },
+  ],
   "admin.campaigns.$id.tsx": [
     {
       method: "GET",

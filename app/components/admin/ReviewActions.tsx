@@ -11,18 +11,21 @@ export function ReviewActions({
   status,
   timeZone,
   error,
+  action,
 }: {
   status: string;
   /** The campaign's zone: the moment typed is read in it. */
   timeZone: string;
   error: MessageKey | null;
+  /** Where the decisions are posted, when not to this page (the review page posts to the admin page). */
+  action?: string;
 }) {
   const t = useTranslate();
   return (
     <>
       {status === "in_review" ? (
         <div className="change-form">
-          <Form method="post" className="inline-form">
+          <Form method="post" action={action} className="inline-form">
             <CsrfField />
             <input type="hidden" name="intent" value="approve" />
             <label>
@@ -34,7 +37,7 @@ export function ReviewActions({
               {t("review.approve")}
             </button>
           </Form>
-          <Form method="post" className="inline-form">
+          <Form method="post" action={action} className="inline-form">
             <CsrfField />
             <input type="hidden" name="intent" value="send-back" />
             <label>
@@ -52,7 +55,7 @@ export function ReviewActions({
         </div>
       ) : null}
       {["draft", "in_review", "live"].includes(status) ? (
-        <Form method="post" className="notice notice--error">
+        <Form method="post" action={action} className="notice notice--error">
           <CsrfField />
           <p>{t("admin.cancelHint")}</p>
           <ConfirmField label={t("confirm.cancelCampaign")} />
