@@ -14,9 +14,13 @@ export interface EmailTemplate<P> {
   render(props: P, context: EmailContext): Promise<RenderedEmail>;
 }
 
+/** How html-to-text reads some of a template's elements, over React Email's own rules. */
+export type TextSelectors = NonNullable<NonNullable<Parameters<typeof toPlainText>[1]>["selectors"]>;
+
 export function defineEmail<P>(
   category: EmailTemplate<P>["category"],
   build: (props: P, context: EmailContext) => { subject: string; preview: string; body: ReactElement },
+  { textSelectors = [] }: { textSelectors?: TextSelectors } = {},
 ): EmailTemplate<P> {
   return {
     category,
@@ -27,7 +31,7 @@ export function defineEmail<P>(
           {body}
         </EmailLayout>,
       );
-      return { subject, html, text: toPlainText(html) };
+      return { subject, html, text: toPlainText(html, { selectors: textSelectors }) };
     },
   };
 }

@@ -9,6 +9,8 @@ import { milestoneReached } from "./milestone-reached";
 import { ownerDailyDigest } from "./owner-daily-digest";
 import { paymentCollected } from "./payment-collected";
 import { paymentFailed } from "./payment-failed";
+import { pledgeCanceled } from "./pledge-canceled";
+import { pledgeChanged } from "./pledge-changed";
 import { pledgeConfirmation } from "./pledge-confirmation";
 import { pledgeDropped } from "./pledge-dropped";
 import { refundIssued } from "./refund-issued";
@@ -18,6 +20,8 @@ import { updatePosted } from "./update-posted";
 
 export const emailTemplates = {
   pledge_confirmation: pledgeConfirmation,
+  pledge_changed: pledgeChanged,
+  pledge_canceled: pledgeCanceled,
   milestone_reached: milestoneReached,
   deadline_reminder: deadlineReminder,
   campaign_succeeded: campaignSucceeded,

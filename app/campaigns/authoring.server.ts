@@ -13,6 +13,7 @@ import { CampaignError } from "~/lib/errors";
 import { campaignPagesChanged } from "~/lib/page-changes";
 import { campaignForCommand, type CampaignTarget } from "./access.server";
 import type { CampaignInput, TierInput } from "./campaign-form";
+import { renderStory } from "./story.server";
 
 export type { CampaignTarget } from "./access.server";
 export interface TierTarget extends CampaignTarget {
@@ -348,6 +349,7 @@ export async function postUpdate(
   target: CampaignTarget,
   update: { title: string; body: string; visibility: "public" | "backers" },
   now: Date,
+  { siteUrl }: { siteUrl: string },
 ): Promise<string> {
   const posted = await inTransaction(db, async (trx) => {
     const campaign = await campaignForCommand(trx, target);
@@ -367,7 +369,8 @@ export async function postUpdate(
       .execute();
     const details = await campaignForEmails(trx, campaign.id, now);
     const backers = await campaignBackers(trx, campaign.id);
-    const excerpt = update.body.replace(/[#*_>`[\]()]/g, "").slice(0, 280);
+    // The email shows the update as the campaign page does: the same renderer, the same sanitizing.
+    const bodyHtml = renderStory(update.body, { siteUrl });
     const emails: QueuedEmail[] = backers.map((backer) => ({
       kind: "update_posted",
       dedupeKey: `update:${id}:${backer.email}`,
@@ -377,7 +380,7 @@ export async function postUpdate(
       props: {
         campaign: snapshotFor(details, backer.locale),
         title: update.title,
-        excerpt,
+        bodyHtml,
         url: `/campaigns/${details.slug}#updates`,
       },
       campaignId: campaign.id,

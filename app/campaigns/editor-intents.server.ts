@@ -34,6 +34,8 @@ export interface EditorRequest {
   /** The form as sent, every value a string. */
   values: Record<string, string>;
   locale: string;
+  /** PUBLIC_URL: which images of an update are ours (story.server.ts). */
+  siteUrl: string;
 }
 
 const saved = { kind: "done", notice: "saved" } as const;
@@ -103,7 +105,7 @@ async function dispatch(db: Db, request: EditorRequest, now: Date): Promise<Edit
     case "post-update": {
       const parsed = updateFormSchema.safeParse(values);
       if (!parsed.success) return invalid(firstErrors(parsed.error));
-      await postUpdate(db, campaign, parsed.data, now);
+      await postUpdate(db, campaign, parsed.data, now, { siteUrl: request.siteUrl });
       return saved;
     }
     default:

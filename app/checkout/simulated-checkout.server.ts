@@ -2,6 +2,8 @@
 // and the bank's later answer to a simulated SEPA debit, through the same pledge functions Stripe's
 // events drive (the gateway itself, its test cards and IBANs: app/payments/simulated.server.ts).
 import type { FundingModel, Pledge } from "#db/schema.ts";
+import { sql } from "kysely";
+import type { Locale } from "~/i18n/keys";
 import { sepaBehaviour, SEPA_SETTLEMENT_DELAY } from "~/payments/simulated.server";
 import { updateCardAfterFailure } from "~/pledges/charging.server";
 import {
@@ -52,9 +54,15 @@ export async function completeSimulatedCheckout(
   return outcome;
 }
 
-/** A simulated checkout with what its pages need of the campaign, in one statement. */
-export async function loadSimulatedCheckout(db: Db, sessionId: string) {
+/**
+ * A simulated checkout with what its pages need of the campaign, in one statement: its title in the
+ * reader's language when the owner translated it (as on the campaign page), else as written.
+ */
+export async function loadSimulatedCheckout(db: Db, sessionId: string, locale?: Locale) {
   if (!sessionId.startsWith("sim_cs_")) return null;
+  const translatedTitle = sql<
+    string | null
+  >`(select value from content_translations where subject_type = 'campaign' and subject_id = campaigns.id and locale = ${locale ?? null} and field = 'title')`;
   const row = await db
     .selectFrom("pledges")
     .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")
@@ -64,16 +72,24 @@ export async function loadSimulatedCheckout(db: Db, sessionId: string) {
       "campaigns.title as campaign_title",
       "campaigns.funding_model as campaign_funding_model",
       "campaigns.currency as campaign_currency",
+      translatedTitle.as("campaign_title_translated"),
     ])
     .where("pledges.checkout_session_id", "=", sessionId)
     .executeTakeFirst();
   if (!row) return null;
-  const { campaign_slug, campaign_title, campaign_funding_model, campaign_currency, ...pledge } = row;
+  const {
+    campaign_slug,
+    campaign_title,
+    campaign_title_translated,
+    campaign_funding_model,
+    campaign_currency,
+    ...pledge
+  } = row;
   return {
     pledge: pledge as Pledge,
     campaign: {
       slug: campaign_slug,
-      title: campaign_title,
+      title: campaign_title_translated ?? campaign_title,
       funding_model: campaign_funding_model,
       currency: campaign_currency,
     },

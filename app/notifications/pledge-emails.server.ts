@@ -188,3 +188,68 @@ export async function queueLateCheckoutNotice(
     now,
   );
 }
+
+/**
+ * The backer changed their pledge's amount or reward: what it is now, with the private link. One
+ * email per change: the key names the change (when, from what, to what), so a retried transaction
+ * queues it once and a later change gets its own.
+ */
+export async function queuePledgeChangeNotice(
+  db: Db,
+  pledgeId: string,
+  previous: { amount: number; tierId: string | null },
+  now: Date,
+  known: { campaign?: CampaignForEmails } = {},
+): Promise<void> {
+  const { pledge, tierTitle } = await pledgeWithTier(db, pledgeId);
+  const campaign = known.campaign ?? (await campaignForEmails(db, pledge.campaign_id, now));
+  await queueEmail(
+    db,
+    {
+      kind: "pledge_changed",
+      dedupeKey: `pledge-changed:${pledge.id}:${now.toISOString()}:${previous.amount}-${previous.tierId ?? ""}:${pledge.amount}-${pledge.tier_id ?? ""}`,
+      to: pledge.backer_email,
+      name: pledge.backer_name,
+      locale: pledge.locale,
+      props: {
+        campaign: snapshotFor(campaign, pledge.locale),
+        amount: pledge.amount,
+        previousAmount: previous.amount,
+        tierTitle,
+        pledgeUrl: filledAtDelivery,
+      },
+      campaignId: pledge.campaign_id,
+      pledgeId: pledge.id,
+    },
+    now,
+  );
+}
+
+/** The backer canceled their pledge: a pledge is canceled once, so is this email. */
+export async function queuePledgeCancelNotice(
+  db: Db,
+  pledgeId: string,
+  now: Date,
+  known: { campaign?: CampaignForEmails } = {},
+): Promise<void> {
+  const { pledge } = await pledgeWithTier(db, pledgeId);
+  const campaign = known.campaign ?? (await campaignForEmails(db, pledge.campaign_id, now));
+  await queueEmail(
+    db,
+    {
+      kind: "pledge_canceled",
+      dedupeKey: `pledge-canceled:${pledge.id}`,
+      to: pledge.backer_email,
+      name: pledge.backer_name,
+      locale: pledge.locale,
+      props: {
+        campaign: snapshotFor(campaign, pledge.locale),
+        amount: pledge.amount,
+        pledgeUrl: filledAtDelivery,
+      },
+      campaignId: pledge.campaign_id,
+      pledgeId: pledge.id,
+    },
+    now,
+  );
+}

@@ -29,6 +29,8 @@ import {
   queuePaymentFailedNotice,
   queuePaymentReceipt,
   pledgeWithTierColumns,
+  queuePledgeCancelNotice,
+  queuePledgeChangeNotice,
   queuePledgeConfirmation,
   queueRefundNotice,
 } from "~/notifications/pledge-emails.server";
@@ -136,9 +138,16 @@ async function recordInLedger(db: Db, pledge: Pledge, now: Date): Promise<void> 
 }
 
 /** A counted pledge leaves the totals (for what was left of it) and gives its reward back. */
-async function stopCounting(db: Db, pledge: Pledge, now: Date): Promise<void> {
-  await adjustTotals(db, pledge.campaign_id, -(pledge.amount - pledge.refunded_amount), -1, now);
+async function stopCounting(db: Db, pledge: Pledge, now: Date): Promise<CampaignForEmails | null> {
+  const campaign = await adjustTotals(
+    db,
+    pledge.campaign_id,
+    -(pledge.amount - pledge.refunded_amount),
+    -1,
+    now,
+  );
   await releaseTierUnit(db, pledge);
+  return campaign;
 }
 
 /** Moves a pledge from one of `from` to `to`, atomically; false when it was not in `from`. */
@@ -699,7 +708,10 @@ export async function cancelPledge(
         now,
       )
     ) {
-      await stopCounting(trx, pledge, now);
+      const campaign = await stopCounting(trx, pledge, now);
+      // The backer is told their committed pledge is withdrawn; a campaign that closes says so itself.
+      if (reason === "backer")
+        await queuePledgeCancelNotice(trx, pledgeId, now, { campaign: campaign ?? undefined });
       return true;
     }
     return false;
@@ -905,7 +917,12 @@ export async function changePledge(
       .where("amount", "=", pledge.amount)
       .executeTakeFirst();
     if (moved.numUpdatedRows !== 1n) throw new PledgeError("not_changeable", "This pledge changed meanwhile");
-    await adjustTotals(trx, pledge.campaign_id, change.amount - pledge.amount, 0, now);
+    const totals = await adjustTotals(trx, pledge.campaign_id, change.amount - pledge.amount, 0, now);
+    if (change.amount !== pledge.amount || change.tierId !== pledge.tier_id) {
+      await queuePledgeChangeNotice(trx, pledgeId, { amount: pledge.amount, tierId: pledge.tier_id }, now, {
+        campaign: totals ?? undefined,
+      });
+    }
     return requirePledge(trx, pledgeId);
   });
 }

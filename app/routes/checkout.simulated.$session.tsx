@@ -29,17 +29,19 @@ import { expirePledge } from "~/pledges/pledges.server";
 import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
+import type { Locale } from "~/i18n/keys";
 
-async function loadCheckout(context: AppLoadContext, sessionId: string) {
-  const checkout = await loadSimulatedCheckout(context.db, sessionId);
+async function loadCheckout(context: AppLoadContext, sessionId: string, locale?: Locale) {
+  const checkout = await loadSimulatedCheckout(context.db, sessionId, locale);
   if (!checkout) throw notFound();
   return checkout;
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { pledge, campaign } = await loadCheckout(context, params.session ?? "");
+  const locale = requestLocale(request);
+  const { pledge, campaign } = await loadCheckout(context, params.session ?? "", locale);
   return {
-    locale: requestLocale(request),
+    locale,
     sessionId: params.session ?? "",
     // Pending: the first checkout; payment_failed: a new card after a failed charge.
     open: pledge.status === "pending" || pledge.status === "payment_failed",

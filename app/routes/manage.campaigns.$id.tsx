@@ -74,7 +74,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   const answer = (errors: FieldErrors, status: number) =>
     data({ intent, target: echoed.tierId ?? null, errors, values: echoed }, { status });
-  const outcome = await handleEditorIntent(context.db, { campaign, actor, values, locale }, context.clock());
+  const outcome = await handleEditorIntent(
+    context.db,
+    { campaign, actor, values, locale, siteUrl: context.config.PUBLIC_URL },
+    context.clock(),
+  );
   if (outcome.kind === "invalid") return answer(outcome.errors, outcome.status);
   return redirect(`/manage/campaigns/${campaign.id}?notice=${outcome.notice}`);
 }

@@ -257,6 +257,7 @@ test("an update is shown on the page when public and emailed to each backer once
       visibility: "public",
     },
     now,
+    { siteUrl },
   );
   await postUpdate(
     db,
@@ -267,6 +268,7 @@ test("an update is shown on the page when public and emailed to each backer once
       visibility: "backers",
     },
     now,
+    { siteUrl },
   );
   const emails = await db
     .selectFrom("email_outbox")

@@ -25,6 +25,14 @@ const examples: { [K in EmailKind]: Parameters<(typeof emailTemplates)[K]["rende
     fundingModel: "all_or_nothing",
     pledgeUrl,
   },
+  pledge_changed: {
+    campaign,
+    amount: 6_000,
+    previousAmount: 4_000,
+    tierTitle: "Initiation au fablab",
+    pledgeUrl,
+  },
+  pledge_canceled: { campaign, amount: 4_000, pledgeUrl },
   milestone_reached: { campaign, milestone: { type: "percent", percent: 75 }, audience: "backer" },
   deadline_reminder: { campaign: { ...campaign, timeLeft: { unit: "hours", value: 47 } }, audience: "owner" },
   campaign_succeeded: {
