@@ -154,7 +154,12 @@ export interface TierView {
   description: string;
   minAmount: number;
   stockLimit: number | null;
+  /**
+   * Its backers: the pledges on it that count (committed, collected, payment failed). A pending
+   * checkout is not one, though it holds a unit (`remaining`) until it is paid or given up.
+   */
   claimed: number;
+  /** Units left on sale: the limit less every unit held, pending checkouts' included (never oversold). */
   remaining: number | null;
   soldOut: boolean;
   estimatedDelivery: string | null;
@@ -216,8 +221,17 @@ export async function getCampaignPage(
   const preview = !publicStatuses.includes(row.status);
   if (preview && !(previewer && (previewer.admin || previewer.userId === row.owner_id))) return null;
 
-  const [tierRows, goalRows, updateRows] = await Promise.all([
+  const [tierRows, backerRows, goalRows, updateRows] = await Promise.all([
     db.selectFrom("reward_tiers").selectAll().where("campaign_id", "=", row.id).orderBy("position").execute(),
+    // A tier's backers are its counted pledges; claimed_count also holds the pending checkouts' units.
+    db
+      .selectFrom("pledges")
+      .select((eb) => ["tier_id", eb.fn.countAll<number>().as("backers")])
+      .where("campaign_id", "=", row.id)
+      .where("tier_id", "is not", null)
+      .where("status", "in", countedPledgeStatuses)
+      .groupBy("tier_id")
+      .execute(),
     db
       .selectFrom("stretch_goals")
       .selectAll()
@@ -264,6 +278,7 @@ export async function getCampaignPage(
     ),
   ]);
   const campaign = localized(row, ["title", "tagline", "story_md"], campaignTexts);
+  const backersByTier = new Map(backerRows.map((b) => [b.tier_id, Number(b.backers)]));
 
   return {
     id: campaign.id,
@@ -288,7 +303,7 @@ export async function getCampaignPage(
         description: tier.description,
         minAmount: tier.min_amount,
         stockLimit: tier.stock_limit,
-        claimed: tier.claimed_count,
+        claimed: backersByTier.get(tier.id) ?? 0,
         remaining,
         soldOut: remaining === 0,
         estimatedDelivery: tier.estimated_delivery,

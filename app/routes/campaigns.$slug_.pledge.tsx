@@ -8,7 +8,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { limitPledgePostsByIp, limitPledgesByEmail, mayHoldAnotherUnit } from "~/auth/rate-limit.server";
 import { PledgeForm } from "~/components/pledges/PledgeForm";
 import { beginCheckout, repeatedCheckout } from "~/checkout/checkout.server";
@@ -33,6 +33,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const requested = url.searchParams.get("tier");
   const tier = options.tiers.find((t) => t.id === requested && !t.soldOut);
+  // A link to a reward that sold out since: the form says so, and offers the others.
+  const soldOutTier = options.tiers.find((t) => t.id === requested && t.soldOut)?.title ?? null;
   // Without a reward, ten times the least Stripe charges: 10 € in euros, as before.
   const minimum = tier?.minAmount ?? minimumPledge(options.campaign.currency) * 10;
   return {
@@ -42,6 +44,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       ? formatZonedInstant(new Date(options.campaign.deadline), options.campaign.timeZone, locale)
       : "",
     canceled: url.searchParams.has("canceled"),
+    soldOutTier,
     defaults: {
       tierId: tier?.id ?? "",
       amount: toInputAmount(minimum, options.campaign.currency, intlLocale(locale)),
@@ -139,6 +142,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
+/**
+ * Every answer of the action reads the rewards again, a refused one too (with single fetch Remix
+ * skips the loaders after a 4xx): a reward that sold out meanwhile then reads as sold out, not as
+ * what was left when the page was opened.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
+  formMethod?.toUpperCase() === "POST" || defaultShouldRevalidate;
+
 export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches }) => {
   if (!loaderData) return [];
   const t = matchesTranslator(matches);
@@ -149,7 +160,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches })
 };
 
 export default function PledgeRoute() {
-  const { options, defaults, deadlineText, canceled } = useLoaderData<typeof loader>();
+  const { options, defaults, deadlineText, canceled, soldOutTier } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useTranslate();
   const { campaign, tiers } = options;
@@ -183,6 +194,7 @@ export default function PledgeRoute() {
         initial={actionData?.values ?? defaults}
         serverErrors={serverErrors}
         deadlineText={deadlineText}
+        soldOutTier={soldOutTier}
       />
     </section>
   );

@@ -6,7 +6,9 @@ import {
   listLiveCampaigns,
   recomputeTotals,
 } from "~/campaigns/campaigns.server";
-import { createCampaign, createPledge, createTier } from "../support/factories";
+import { getPledgeOptions } from "~/pledges/pledge-options.server";
+import { commitPledge, expirePledge, startPledge } from "~/pledges/pledges.server";
+import { createCampaign, createPledge, createTier, pledgeRequest } from "../support/factories";
 import { useTestDatabase } from "../support/database";
 
 const siteUrl = "http://localhost:3000";
@@ -81,6 +83,27 @@ test("tiers show what is left, and a fully claimed limited tier is sold out", as
     ["Limitée", 6, false],
     ["Épuisée", 0, true],
   ]);
+});
+
+test("a reward's backers are its counted pledges; its stock also holds the pending checkouts' units (#15 item 7)", async () => {
+  const { db } = database();
+  const campaign = await createCampaign(db, { slug: "holds" });
+  const tier = await createTier(db, campaign, { title: "Établi", stock_limit: 3, min_amount: 5_000 });
+  const pledge = () => startPledge(db, pledgeRequest(campaign, 5_000, { tierId: tier }), now);
+  const paid = await pledge();
+  expect(await commitPledge(db, paid.id, {}, now)).toBe("committed");
+  const abandoned = await pledge();
+  expect(await expirePledge(db, abandoned.id, "abandoned", now)).toBe(true);
+  await pledge(); // a checkout still open: it holds a unit, it is no backer (yet)
+  await pledge(); // the last unit, held too
+  await expect(pledge()).rejects.toMatchObject({ code: "sold_out" });
+
+  const page = await getCampaignPage(db, { siteUrl, slug: "holds", locale: "fr", now });
+  expect(page?.tiers.map((t) => [t.claimed, t.remaining, t.soldOut])).toEqual([[1, 0, true]]);
+  const options = await getPledgeOptions(db, { slug: "holds", locale: "fr", now });
+  expect(options?.tiers.map((t) => [t.remaining, t.soldOut])).toEqual([[0, true]]);
+  // The campaign's own backers agree with its rewards'.
+  expect(page?.progress.backers).toBe(1);
 });
 
 test("texts fall back to the owner's language where no translation exists", async () => {

@@ -3,7 +3,7 @@
 // each field with the server's own schema as soon as it is left.
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Form, useNavigation, useSubmit } from "@remix-run/react";
-import { useMemo } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { ErrorSummary, FormField } from "~/components/FormField";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
@@ -18,12 +18,38 @@ import {
 } from "~/pledges/pledge-form";
 import type { PledgeOptions } from "~/pledges/pledge-options.server";
 
+/** The form's fields in the page's order: the summary lists them so, the first wrong one takes the focus. */
+const fieldOrder = ["tierId", "amount", "name", "email", "comment", "consent"] as const;
+
+/**
+ * Focuses the first of these fields in the page's order. react-hook-form's own focus (shouldFocusError)
+ * goes through the fields in the order it keeps them, not the page's: on an empty form it focused the
+ * consent box, the last field, and nothing listed the others. In a group of radios, the one chosen,
+ * else the first that can be.
+ */
+function focusFirstInvalid(form: HTMLFormElement | null, invalid: string[]) {
+  if (!form || invalid.length === 0) return;
+  const elements = [...form.elements].filter(
+    (el): el is HTMLInputElement =>
+      el instanceof HTMLElement &&
+      invalid.includes((el as HTMLInputElement).name) &&
+      !(el as HTMLInputElement).disabled &&
+      (el as HTMLInputElement).type !== "hidden",
+  );
+  const first = elements[0];
+  if (!first) return;
+  const chosen =
+    first.type === "radio" ? elements.find((el) => el.name === first.name && el.checked) : undefined;
+  (chosen ?? first).focus();
+}
+
 export function PledgeForm({
   campaign,
   tiers,
   initial,
   serverErrors,
   deadlineText,
+  soldOutTier = null,
 }: {
   campaign: PledgeOptions["campaign"];
   tiers: PledgeOptions["tiers"];
@@ -32,6 +58,8 @@ export function PledgeForm({
   serverErrors: PledgeFormErrors;
   /** When an all-or-nothing campaign charges, in its time zone. */
   deadlineText: string;
+  /** The title of the sold-out reward a `?tier=` link asked for, if so: the form says it is gone. */
+  soldOutTier?: string | null;
 }) {
   const t = useTranslate();
   const locale = useIntlLocale();
@@ -48,12 +76,22 @@ export function PledgeForm({
     control,
     setValue,
     getValues,
-    formState: { errors: clientErrors },
+    formState: { errors: clientErrors, submitCount },
   } = useForm<PledgeFormValues>({
     resolver: zodResolver(schema as never),
     defaultValues: initial,
     mode: "onTouched",
+    // The first wrong field in the page's order takes the focus (focusFirstInvalid), not RHF's pick.
+    shouldFocusError: false,
   });
+  const formRef = useRef<HTMLFormElement>(null);
+  // The server's answer with errors (sent with JavaScript): its first wrong field takes the focus.
+  useEffect(() => {
+    focusFirstInvalid(
+      formRef.current,
+      Object.keys(serverErrors).filter((field) => field !== "form"),
+    );
+  }, [serverErrors]);
 
   const selectedTierId = useWatch({ control, name: "tierId" });
   const selectedTier = tiers.find((tier) => tier.id === selectedTierId);
@@ -72,9 +110,21 @@ export function PledgeForm({
         })
       : null;
   };
-  const summary = (Object.keys(serverErrors) as (keyof PledgeFormErrors)[])
-    .filter((field) => field !== "form")
-    .map((field) => ({ field, message: errorFor(field) ?? "" }));
+  // What to fix, in the page's order: the server's answer, or the browser's check once the form was sent.
+  const hasServerErrors = Object.keys(serverErrors).some((field) => field !== "form");
+  const summary =
+    hasServerErrors || submitCount > 0
+      ? [
+          ...fieldOrder,
+          // A field the page does not show (the form's key, say) is still listed, last.
+          ...(Object.keys(serverErrors) as (keyof PledgeFormErrors)[]).filter(
+            (field) => field !== "form" && !(fieldOrder as readonly string[]).includes(field),
+          ),
+        ].flatMap((field) => {
+          const message = errorFor(field);
+          return message ? [{ field, message }] : [];
+        })
+      : [];
   const tierRegistration = register("tierId", {
     onChange: (event: { target: { value: string } }) => {
       // Picking a dearer reward raises the amount to its minimum; a generous amount is kept.
@@ -89,18 +139,38 @@ export function PledgeForm({
 
   return (
     <>
-      <ErrorSummary title={t("pledge.errorSummary", { count: summary.length })} errors={summary} />
+      <ErrorSummary
+        title={t("pledge.errorSummary", { count: summary.length })}
+        errors={summary}
+        takeFocus={false}
+      />
       <Form
+        ref={formRef}
         method="post"
         noValidate
         className="pledge-form"
         onSubmit={(event) => {
           const formElement = event.currentTarget;
-          void handleSubmit(() => submit(formElement))(event);
+          void handleSubmit(
+            () => submit(formElement),
+            (errors) => focusFirstInvalid(formElement, Object.keys(errors)),
+          )(event);
         }}
       >
         <input type="hidden" {...register("submissionKey")} defaultValue={initial.submissionKey} />
-        <fieldset className="tier-choice" aria-describedby={errorFor("tierId") ? "tierId-error" : undefined}>
+        {soldOutTier ? (
+          <p className="notice" id="tier-sold-out" data-testid="tier-sold-out">
+            {t("pledge.tierSoldOut", { title: soldOutTier })}
+          </p>
+        ) : null}
+        <fieldset
+          className="tier-choice"
+          aria-describedby={
+            [soldOutTier ? "tier-sold-out" : null, errorFor("tierId") ? "tierId-error" : null]
+              .filter(Boolean)
+              .join(" ") || undefined
+          }
+        >
           <legend>{t("pledge.chooseTier")}</legend>
           <label className="tier-option">
             <input
@@ -120,7 +190,9 @@ export function PledgeForm({
               <input
                 type="radio"
                 value={tier.id}
-                disabled={tier.soldOut}
+                // Sold out: not to be chosen, unless it is the choice the form came back with (it
+                // sold out meanwhile): kept, with its error, so that it never silently becomes none.
+                disabled={tier.soldOut && initial.tierId !== tier.id}
                 {...tierRegistration}
                 defaultChecked={initial.tierId === tier.id}
               />
