@@ -155,8 +155,8 @@ export interface TierView {
   minAmount: number;
   stockLimit: number | null;
   /**
-   * Its backers: the pledges on it that count (committed, collected, payment failed). A pending
-   * checkout is not one, though it holds a unit (`remaining`) until it is paid or given up.
+   * Its backers: the units claimed by pledges past their checkout. A pending checkout is not one,
+   * though it holds a unit (`remaining`) until it is paid or given up.
    */
   claimed: number;
   /** Units left on sale: the limit less every unit held, pending checkouts' included (never oversold). */
@@ -221,15 +221,16 @@ export async function getCampaignPage(
   const preview = !publicStatuses.includes(row.status);
   if (preview && !(previewer && (previewer.admin || previewer.userId === row.owner_id))) return null;
 
-  const [tierRows, backerRows, goalRows, updateRows] = await Promise.all([
+  const [tierRows, pendingRows, goalRows, updateRows] = await Promise.all([
     db.selectFrom("reward_tiers").selectAll().where("campaign_id", "=", row.id).orderBy("position").execute(),
-    // A tier's backers are its counted pledges; claimed_count also holds the pending checkouts' units.
+    // A tier's backers: its claimed units less those pending checkouts hold. Only the pending rows
+    // are read (a few, by the campaign-and-status index), so the page costs the same at 100 000 pledges.
     db
       .selectFrom("pledges")
-      .select((eb) => ["tier_id", eb.fn.countAll<number>().as("backers")])
+      .select((eb) => ["tier_id", eb.fn.countAll<number>().as("held")])
       .where("campaign_id", "=", row.id)
-      .where("tier_id", "is not", null)
-      .where("status", "in", countedPledgeStatuses)
+      .where("status", "=", "pending")
+      .where("holds_stock", "=", 1)
       .groupBy("tier_id")
       .execute(),
     db
@@ -278,7 +279,7 @@ export async function getCampaignPage(
     ),
   ]);
   const campaign = localized(row, ["title", "tagline", "story_md"], campaignTexts);
-  const backersByTier = new Map(backerRows.map((b) => [b.tier_id, Number(b.backers)]));
+  const pendingByTier = new Map(pendingRows.map((p) => [p.tier_id, Number(p.held)]));
 
   return {
     id: campaign.id,
@@ -303,7 +304,7 @@ export async function getCampaignPage(
         description: tier.description,
         minAmount: tier.min_amount,
         stockLimit: tier.stock_limit,
-        claimed: backersByTier.get(tier.id) ?? 0,
+        claimed: tier.claimed_count - (pendingByTier.get(tier.id) ?? 0),
         remaining,
         soldOut: remaining === 0,
         estimatedDelivery: tier.estimated_delivery,
