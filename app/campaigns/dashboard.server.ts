@@ -7,7 +7,18 @@ import { sql } from "kysely";
 import { z } from "zod";
 import type { Engine } from "#db/connection.ts";
 import type { Campaign, PledgeStatus } from "#db/schema.ts";
-import { amountCell, csvLine, type CsvCell } from "~/lib/csv";
+import {
+  amountCell,
+  csvDialectFor,
+  csvLine,
+  csvStart,
+  rfc4180,
+  type CsvCell,
+  type CsvDialect,
+} from "~/lib/csv";
+import { translator } from "~/i18n/catalogue.server";
+import type { Locale, MessageKey } from "~/i18n/keys";
+import { toLocal } from "~/lib/time";
 import type { Db } from "~/lib/db.server";
 import { countedPledgeStatuses } from "./campaigns.server";
 import { beyond, cursorPattern, cursorText, parseCursor, type Cursor } from "~/lib/listing";
@@ -251,21 +262,60 @@ export const backersCsvHeader = [
   "status",
   "shipping_needed",
   "comment",
+  "date",
 ];
+
+/**
+ * How the backers' CSV reads in a language: in English RFC 4180 with the columns' machine names
+ * and statuses, as scripts expect; in French what Excel opens well (`;`, decimal commas, a BOM) with
+ * the headers and statuses in words. Dates are the campaign's wall clock (`2026-12-03 14:05`).
+ */
+export interface BackersCsvFormat {
+  dialect: CsvDialect;
+  header: string[];
+  status: (status: PledgeStatus) => string;
+  yes: string;
+  no: string;
+  timeZone: string;
+}
+
+export function backersCsvFormat(locale: Locale, timeZone: string): BackersCsvFormat {
+  if (locale !== "fr") {
+    return { dialect: rfc4180, header: backersCsvHeader, status: (s) => s, yes: "yes", no: "no", timeZone };
+  }
+  const t = translator(locale);
+  return {
+    dialect: csvDialectFor(locale),
+    header: backersCsvHeader.map((column) => t(`csv.backers.${column}` as MessageKey)),
+    status: (status) => t(`pledgePage.status.${status}`),
+    yes: t("csv.yes"),
+    no: t("csv.no"),
+    timeZone,
+  };
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** An instant as the campaign's wall clock, as spreadsheets read a date and time. */
+function wallClock(instant: string, timeZone: string): string {
+  const l = toLocal(new Date(instant), timeZone);
+  return `${l.year}-${pad(l.month)}-${pad(l.day)} ${pad(l.hour)}:${pad(l.minute)}`;
+}
 
 type BackerRow = Awaited<ReturnType<typeof pledgePage>>["pledges"][number];
 
 /** One backer's line of the CSV, in the header's order: the one place a new column goes. */
-export function backerCsvRow(p: BackerRow): CsvCell[] {
+export function backerCsvRow(p: BackerRow, format: BackersCsvFormat): CsvCell[] {
   return [
     p.backer_name,
     p.backer_email,
     p.tier_title ?? "",
     amountCell(p.amount - p.refunded_amount, p.currency),
     p.currency,
-    p.status,
-    p.shipping_required === 1 ? "yes" : "no",
+    format.status(p.status),
+    p.shipping_required === 1 ? format.yes : format.no,
     p.comment ?? "",
+    { raw: wallClock(p.created_at, format.timeZone) },
   ];
 }
 
@@ -277,9 +327,10 @@ export function backerCsvRow(p: BackerRow): CsvCell[] {
 export async function* backersCsv(
   db: Db,
   campaignId: string,
+  format: BackersCsvFormat,
   { chunkRows = 1_000 }: { chunkRows?: number } = {},
 ): AsyncGenerator<string> {
-  yield csvLine(backersCsvHeader);
+  yield csvStart(format.dialect) + csvLine(format.header, format.dialect);
   let cursor: Cursor | null = null;
   for (;;) {
     await nextTurn();
@@ -291,7 +342,7 @@ export async function* backersCsv(
       .limit(chunkRows)
       .execute();
     if (rows.length === 0) return;
-    yield rows.map((row) => csvLine(backerCsvRow(row))).join("");
+    yield rows.map((row) => csvLine(backerCsvRow(row, format), format.dialect)).join("");
     if (rows.length < chunkRows) return;
     const last = rows.at(-1)!;
     cursor = { createdAt: last.created_at, id: last.id };

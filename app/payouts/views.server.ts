@@ -2,7 +2,16 @@
 // reconciliation, and the CSV exports for the accountant. Read-only; the changes are in payouts.server.
 import type { Payout } from "#db/schema.ts";
 import type { PaymentGateway } from "~/payments/gateway";
-import { amountCell, csvDocument } from "~/lib/csv";
+import { amountCell, csvDialectFor, csvDocument } from "~/lib/csv";
+import { translator } from "~/i18n/catalogue.server";
+import type { Locale, MessageKey } from "~/i18n/keys";
+
+/** A CSV's header in the reader's language: words in French, the columns' machine names in English. */
+function csvHeader(locale: Locale, file: "statements" | "lines", columns: string[]): string[] {
+  if (locale !== "fr") return columns;
+  const t = translator(locale);
+  return columns.map((column) => t(`csv.${file}.${column}` as MessageKey));
+}
 import type { Db } from "~/lib/db.server";
 import { payoutAccountOf } from "./accounts.server";
 import { auditEntries } from "~/ledger/audit.server";
@@ -176,7 +185,7 @@ export async function statementView(
 }
 
 /** Every payable campaign's statement, one line each, for the accountant. */
-export async function statementsCsv(db: Db, defaultFeeBps: number): Promise<string> {
+export async function statementsCsv(db: Db, defaultFeeBps: number, locale: Locale): Promise<string> {
   const rows = [];
   for (const campaign of await payableCampaigns(db)) {
     const s = await campaignStatement(db, campaign.id, feeRateOf(campaign, defaultFeeBps));
@@ -198,7 +207,7 @@ export async function statementsCsv(db: Db, defaultFeeBps: number): Promise<stri
     ]);
   }
   return csvDocument(
-    [
+    csvHeader(locale, "statements", [
       "campaign_id",
       "title",
       "currency",
@@ -212,8 +221,9 @@ export async function statementsCsv(db: Db, defaultFeeBps: number): Promise<stri
       "paid_out",
       "reversed",
       "due",
-    ],
+    ]),
     rows,
+    csvDialectFor(locale),
   );
 }
 
@@ -224,6 +234,7 @@ export async function statementsCsv(db: Db, defaultFeeBps: number): Promise<stri
 export async function reconciliationCsv(
   db: Db,
   campaignId: string,
+  locale: Locale,
 ): Promise<{ slug: string; csv: string } | null> {
   const campaign = await db
     .selectFrom("campaigns")
@@ -233,7 +244,7 @@ export async function reconciliationCsv(
   if (!campaign) return null;
   const rows = await reconcile(db, { campaignId: campaign.id });
   const csv = csvDocument(
-    [
+    csvHeader(locale, "lines", [
       "ref",
       "category",
       "state",
@@ -243,7 +254,7 @@ export async function reconciliationCsv(
       "stripe_amount",
       "stripe_fee",
       "stripe_lines",
-    ],
+    ]),
     rows.map((r) => [
       r.ref,
       r.category,
@@ -255,6 +266,7 @@ export async function reconciliationCsv(
       r.stripe ? amountCell(r.stripe.fee, r.currency) : "",
       r.lines.join(" "),
     ]),
+    csvDialectFor(locale),
   );
   return { slug: campaign.slug, csv };
 }

@@ -3,12 +3,12 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { assertCan } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
 import { reconciliationCsv } from "~/payouts/views.server";
-import { notFound } from "~/lib/request.server";
+import { notFound, requestLocale } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   assertCan(user, { action: "admin.access" }, context.config);
-  const lines = await reconciliationCsv(context.db, params.id ?? "");
+  const lines = await reconciliationCsv(context.db, params.id ?? "", requestLocale(request));
   if (!lines) throw notFound();
   return new Response(lines.csv, {
     headers: {

@@ -150,11 +150,24 @@ describe.skipIf(skipBrowser)("an owner's dashboard in Chromium", () => {
     expect(headers["content-type"]).toBe("text/csv; charset=utf-8");
     expect(headers["transfer-encoding"]).toBe("chunked");
     expect(headers["content-length"]).toBeUndefined();
+    // French, as Excel set to French opens it (a BOM, `;`, decimal commas, words).
     const lines = (await response.text()).split("\r\n");
-    expect(lines[0]).toBe("name,email,tier,amount,currency,status,shipping_needed,comment");
+    expect(lines[0]).toBe(
+      "\uFEFFNom;E-mail;Contrepartie;Montant;Devise;État;Envoi postal;Mot du contributeur;Date",
+    );
     expect(lines.at(-1)).toBe("");
-    const emails = lines.slice(1, -1).map((line) => /,([^,@]+@[^,]+),/.exec(line)?.[1]);
+    const emails = lines.slice(1, -1).map((line) => /;([^;@]+@[^;]+);/.exec(line)?.[1]);
     expect(emails.sort()).toEqual(await listedInDatabase({}));
+    expect(lines[1]).toMatch(/;\d+,\d{2};EUR;/);
+
+    // English stays RFC 4180, with the columns' machine names.
+    const english = await noScript.request.get(`${server.url}/admin/campaigns/${campaign.id}/backers.csv`, {
+      headers: { "Accept-Language": "en" },
+    });
+    const englishLines = (await english.text()).split("\r\n");
+    expect(englishLines[0]).toBe("name,email,tier,amount,currency,status,shipping_needed,comment,date");
+    expect(englishLines[1]).toMatch(/,\d+\.\d{2},EUR,[a-z_]+,(yes|no),.*,\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(englishLines.length).toBe(lines.length);
   });
 
   test("the CSV is written as it is read: the header goes out alone, before the first rows", async () => {
@@ -185,7 +198,9 @@ describe.skipIf(skipBrowser)("an owner's dashboard in Chromium", () => {
       chunks.push(raw.subarray(end + 2, end + 2 + size).toString("utf8"));
       at = end + 2 + size + 2;
     }
-    expect(chunks[0]).toBe("name,email,tier,amount,currency,status,shipping_needed,comment\r\n");
+    expect(chunks[0]).toBe(
+      "\uFEFFNom;E-mail;Contrepartie;Montant;Devise;État;Envoi postal;Mot du contributeur;Date\r\n",
+    );
     expect(chunks.length).toBeGreaterThanOrEqual(2);
     expect(chunks.join("").split("\r\n").length - 2).toBe((await listedInDatabase({})).length);
   });

@@ -4,6 +4,7 @@ import { expect, test } from "vitest";
 import {
   backerCsvRow,
   backersCsv,
+  backersCsvFormat,
   backersCsvHeader,
   backersToGoal,
   curveBucketFor,
@@ -271,16 +272,40 @@ test("the CSV lists backers safely for spreadsheets", async () => {
     status: "collected",
   });
   await createPledge(db, campaign, { backer_name: "Caché", status: "pending" });
-  const csv = (await collect(backersCsv(db, campaign))).join("");
-  expect(csv.startsWith("name,email,tier,amount,currency,status,shipping_needed,comment\r\n")).toBe(true);
-  expect(csv).toContain(
-    '\r\n"Zoé, ""la fée""",zoe@example.org,Atelier,40.50,EUR,committed,yes,"\'=HYPERLINK(""x"")"\r\n',
+  // English: RFC 4180, the columns' machine names; the date is the campaign's wall clock (Paris).
+  const csv = (await collect(backersCsv(db, campaign, backersCsvFormat("en", "Europe/Paris")))).join("");
+  expect(csv.startsWith("name,email,tier,amount,currency,status,shipping_needed,comment,date\r\n")).toBe(
+    true,
   );
-  expect(csv).toContain("\r\nPaul,paul@example.org,,25.00,EUR,dropped,no,\r\n");
+  expect(csv).toContain(
+    '\r\n"Zoé, ""la fée""",zoe@example.org,Atelier,40.50,EUR,committed,yes,"\'=HYPERLINK(""x"")",2026-11-24 11:00\r\n',
+  );
+  expect(csv).toContain("\r\nPaul,paul@example.org,,25.00,EUR,dropped,no,,2026-11-24 11:00\r\n");
   // A line break inside a field stays inside its quotes (RFC 4180).
-  expect(csv).toContain('\r\nLéa,lea@example.org,,17.50,EUR,collected,no,"Bravo ;\r\nà bientôt"\r\n');
+  expect(csv).toContain(
+    '\r\nLéa,lea@example.org,,17.50,EUR,collected,no,"Bravo ;\r\nà bientôt",2026-11-24 11:00\r\n',
+  );
   expect(csv).not.toContain("Caché");
   expect(csv.endsWith("\r\n")).toBe(true);
+
+  // French, as Excel set to French opens it: a BOM, `;`, decimal commas, words for the headers and
+  // statuses; the same quoting and formula guard.
+  const fr = (await collect(backersCsv(db, campaign, backersCsvFormat("fr", "Europe/Paris")))).join("");
+  expect(
+    fr.startsWith(
+      "\uFEFFNom;E-mail;Contrepartie;Montant;Devise;État;Envoi postal;Mot du contributeur;Date\r\n",
+    ),
+  ).toBe(true);
+  expect(fr).toContain(
+    '\r\n"Zoé, ""la fée""";zoe@example.org;Atelier;40,50;EUR;Confirmée : carte enregistrée;oui;"\'=HYPERLINK(""x"")";2026-11-24 11:00\r\n',
+  );
+  expect(fr).toContain("\r\nPaul;paul@example.org;;25,00;EUR;Abandonnée;non;;2026-11-24 11:00\r\n");
+  expect(fr).toContain(
+    '\r\nLéa;lea@example.org;;17,50;EUR;Payée;non;"Bravo ;\r\nà bientôt";2026-11-24 11:00\r\n',
+  );
+  // In another zone, the same instant is that zone's wall clock.
+  const tokyo = (await collect(backersCsv(db, campaign, backersCsvFormat("en", "Asia/Tokyo")))).join("");
+  expect(tokyo).toContain(",2026-11-24 19:00\r\n");
 });
 
 test("the CSV comes in chunks read by keyset, and is every listed pledge once, in the listing's order", async () => {
@@ -297,17 +322,18 @@ test("the CSV comes in chunks read by keyset, and is every listed pledge once, i
       created_at: new Date(Date.UTC(2026, 10, 24, 12, Math.floor(i / 3))).toISOString(),
       status: i === 5 ? "expired" : i === 6 ? "refunded" : "committed",
     });
-  const chunks = await collect(backersCsv(db, campaign, { chunkRows: 3 }));
+  const format = backersCsvFormat("en", "Europe/Paris");
+  const chunks = await collect(backersCsv(db, campaign, format, { chunkRows: 3 }));
   // The header, then 10 backers three at a time.
   expect(chunks.map((c) => c.split("\r\n").length - 1)).toEqual([1, 3, 3, 3, 1]);
   const all = await pledgePage(db, campaign, { limit: 1_000 });
   expect(all.pledges).toHaveLength(10);
   expect(chunks.join("")).toBe(
-    csvLine(backersCsvHeader) + all.pledges.map((p) => csvLine(backerCsvRow(p))).join(""),
+    csvLine(backersCsvHeader) + all.pledges.map((p) => csvLine(backerCsvRow(p, format))).join(""),
   );
   expect(chunks.join("")).not.toContain("Ailleurs");
   // Exactly a multiple of the chunk: no empty chunk at the end.
-  const ten = await collect(backersCsv(db, campaign, { chunkRows: 5 }));
+  const ten = await collect(backersCsv(db, campaign, format, { chunkRows: 5 }));
   expect(ten.map((c) => c.split("\r\n").length - 1)).toEqual([1, 5, 5]);
-  expect(await collect(backersCsv(db, other, { chunkRows: 5 }))).toHaveLength(2);
+  expect(await collect(backersCsv(db, other, format, { chunkRows: 5 }))).toHaveLength(2);
 });

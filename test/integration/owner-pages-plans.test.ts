@@ -5,7 +5,7 @@
 // there: bench/dashboard measures both.
 import type { CompiledQuery, KyselyPlugin } from "kysely";
 import { expect, test } from "vitest";
-import { backersCsv, fundingCurve, pledgePage } from "~/campaigns/dashboard.server";
+import { backersCsv, backersCsvFormat, fundingCurve, pledgePage } from "~/campaigns/dashboard.server";
 import { getCampaignPage } from "~/campaigns/campaigns.server";
 import { chargeSummary } from "~/pledges/charging.server";
 import { createCampaign, createPledge, createTier } from "../support/factories";
@@ -65,7 +65,10 @@ test.skipIf(testEngine() !== "sqlite")(
     await pledgePage(watched, campaign, { limit: 1, after: first.older });
     await pledgePage(watched, campaign, { limit: 1, before: first.older, filter: { status: "committed" } });
     await pledgePage(watched, campaign, { limit: 1, filter: { tierId: tier } });
-    for await (const chunk of backersCsv(watched, campaign, { chunkRows: 2 })) void chunk;
+    for await (const chunk of backersCsv(watched, campaign, backersCsvFormat("fr", "Europe/Paris"), {
+      chunkRows: 2,
+    }))
+      void chunk;
 
     const onPledges = seen.filter((q) => /from "pledges"|exists \(select/i.test(q.sql));
     expect(onPledges.length).toBeGreaterThanOrEqual(10);

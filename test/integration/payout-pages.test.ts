@@ -188,7 +188,9 @@ test("a fee override takes a percentage, keeps what was typed when it is wrong, 
 test("the CSV exports carry exact decimals, negative amounts as numbers", async () => {
   const campaign = await succeededCampaign([12_345]);
   const all = (await statementsCsv({
-    request: new Request("http://t/admin/payouts.csv", { headers: { Cookie: admin.cookie } }),
+    request: new Request("http://t/admin/payouts.csv", {
+      headers: { Cookie: admin.cookie, "Accept-Language": "en" },
+    }),
     params: {},
     context,
   })) as Response;
@@ -204,10 +206,29 @@ test("the CSV exports carry exact decimals, negative amounts as numbers", async 
   expect(rows).toContain(
     `${campaign},Un projet,EUR,123.45,0.00,0.00,${decimal(fee)},500,6.17,${decimal(net)},0.00,0.00,${decimal(net)}`,
   );
+  // In French, as Excel set to French opens it: a BOM, `;`, decimal commas, headers in words.
+  const french = await (
+    (await statementsCsv({
+      request: new Request("http://t/admin/payouts.csv", {
+        headers: { Cookie: admin.cookie, "Accept-Language": "fr" },
+      }),
+      params: {},
+      context,
+    })) as Response
+  ).arrayBuffer();
+  // The byte-order mark first (Response.text() would drop it as it decodes).
+  expect([...new Uint8Array(french).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const [frenchHeader, ...frenchRows] = new TextDecoder().decode(french).trim().split("\r\n");
+  expect(frenchHeader).toBe(
+    "Campagne (id);Titre;Devise;Encaissé;Remboursements;Litiges;Frais Stripe;Commission (points de base);Commission;Net;Versé;Repris;Dû",
+  );
+  expect(frenchRows).toContain(
+    `${campaign};Un projet;EUR;123,45;0,00;0,00;${decimal(fee).replace(".", ",")};500;6,17;${decimal(net).replace(".", ",")};0,00;0,00;${decimal(net).replace(".", ",")}`,
+  );
 
   const lines = (await linesCsv({
     request: new Request(`http://t/admin/payouts/${campaign}/lines.csv`, {
-      headers: { Cookie: admin.cookie },
+      headers: { Cookie: admin.cookie, "Accept-Language": "en" },
     }),
     params: { id: campaign },
     context,

@@ -258,7 +258,7 @@ test("the reconciliation CSV has both sides' amounts, an empty cell for a missin
   // Someone else's line: not in this campaign's file.
   await stripeLine(`pi_nobody_${randomUUID()}`, { category: "charge", amount: 700 });
 
-  const file = await reconciliationCsv(db, campaign);
+  const file = await reconciliationCsv(db, campaign, "en");
   const slug = (
     await db.selectFrom("campaigns").select("slug").where("id", "=", campaign).executeTakeFirstOrThrow()
   ).slug;
@@ -272,5 +272,13 @@ test("the reconciliation CSV has both sides' amounts, an empty cell for a missin
       `pi_${missing},charge,missing_stripe,EUR,10.00,0.00,,,`,
     ].sort(),
   );
-  expect(await reconciliationCsv(db, randomUUID())).toBeNull();
+  expect(await reconciliationCsv(db, randomUUID(), "en")).toBeNull();
+  // In French: a BOM, `;`, decimal commas, headers in words.
+  const french = (await reconciliationCsv(db, campaign, "fr"))!.csv;
+  expect(french.startsWith("\uFEFF")).toBe(true);
+  const [frenchHeader, ...frenchRows] = french.trim().split("\r\n");
+  expect(frenchHeader).toBe(
+    "Référence;Catégorie;État;Devise;Notre montant;Nos frais;Montant Stripe;Frais Stripe;Lignes Stripe",
+  );
+  expect(frenchRows).toContain(`${intent};charge;matched;EUR;123,45;0,00;123,45;0,00;${charge}`);
 });
