@@ -302,14 +302,19 @@ export async function addStretchGoal(
 export async function updateStretchGoal(
   db: Db,
   target: GoalTarget,
-  goal: { title: string; target: number },
+  /** A description left out is kept as it is. */
+  goal: { title: string; target: number; description?: string },
 ): Promise<void> {
   await inTransaction(db, async (trx) => {
     await campaignForCommand(trx, target);
     const current = await goalOf(trx, target);
     await trx
       .updateTable("stretch_goals")
-      .set({ title: goal.title, target_amount: goal.target })
+      .set({
+        title: goal.title,
+        target_amount: goal.target,
+        ...(goal.description === undefined ? {} : { description: goal.description }),
+      })
       .where("id", "=", current.id)
       .execute();
   });

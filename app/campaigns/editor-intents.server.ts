@@ -41,6 +41,9 @@ export interface EditorRequest {
 const saved = { kind: "done", notice: "saved" } as const;
 const invalid = (errors: FieldErrors, status = 400): EditorOutcome => ({ kind: "invalid", errors, status });
 
+/** A stretch goal's description: as long as a reward's. */
+const STRETCH_DESCRIPTION_MAX = 2_000;
+
 export async function handleEditorIntent(db: Db, request: EditorRequest, now: Date): Promise<EditorOutcome> {
   try {
     return await dispatch(db, request, now);
@@ -84,13 +87,15 @@ async function dispatch(db: Db, request: EditorRequest, now: Date): Promise<Edit
     case "update-stretch": {
       const target = parseMoney(values.target ?? "", currency, locale);
       const title = (values.title ?? "").trim();
+      const description = (values.description ?? "").trim();
       const errors: FieldErrors = {};
       if (!target.ok || target.amount <= 0) errors.target = amountMessage(target, "editor.error.goal");
       if (title.length < 2) errors.title = "editor.error.tierTitle";
+      if (description.length > STRETCH_DESCRIPTION_MAX) errors.description = "editor.error.tierDescription";
       if (Object.keys(errors).length || !target.ok) return invalid(errors);
-      if (values.intent === "add-stretch")
-        await addStretchGoal(db, campaign, { title, target: target.amount });
-      else await updateStretchGoal(db, goal, { title, target: target.amount });
+      const fields = { title, target: target.amount, description };
+      if (values.intent === "add-stretch") await addStretchGoal(db, campaign, fields);
+      else await updateStretchGoal(db, goal, fields);
       return saved;
     }
     case "move-stretch":

@@ -53,7 +53,12 @@ export async function editorView(db: Db, campaign: Campaign, locale: string) {
       delivery: t.estimated_delivery ?? "",
       shipping: t.shipping_required === 1,
     })),
-    goals: goals.map((g) => ({ id: g.id, title: g.title, target: g.target_amount })),
+    goals: goals.map((g) => ({
+      id: g.id,
+      title: g.title,
+      target: g.target_amount,
+      description: g.description,
+    })),
   };
 }
 

@@ -73,7 +73,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return data({ intent, target: null, errors: {} as FieldErrors, values: echoed, preview });
   }
   const answer = (errors: FieldErrors, status: number) =>
-    data({ intent, target: echoed.tierId ?? null, errors, values: echoed }, { status });
+    data({ intent, target: echoed.tierId ?? echoed.goalId ?? null, errors, values: echoed }, { status });
   const outcome = await handleEditorIntent(
     context.db,
     { campaign, actor, values, locale, siteUrl: context.config.PUBLIC_URL },

@@ -119,4 +119,58 @@ describe.skipIf(skipBrowser)("the editor of a live campaign", () => {
     );
     await plain.close();
   });
+
+  test("a stretch goal comes with its description and moves down and up, without JavaScript too", async () => {
+    const goals = async () =>
+      (
+        await database.db
+          .selectFrom("stretch_goals")
+          .innerJoin("campaigns", "campaigns.id", "stretch_goals.campaign_id")
+          .select(["stretch_goals.title", "stretch_goals.description"])
+          .where("campaigns.slug", "=", "la-machinerie")
+          .orderBy("stretch_goals.position")
+          .execute()
+      ).map((g) => g.title);
+    const page = await owner.newPage();
+    await page.goto(editor);
+    const add = page.locator("form", { has: page.getByRole("button", { name: "Ajouter le palier" }) });
+    await add.getByLabel("Intitulé").fill("Un four à pain");
+    await add.getByLabel("Montant", { exact: true }).fill("40000");
+    await add.getByLabel("Description (facultatif)").fill("Pour les ateliers cuisine du samedi.");
+    await add.getByRole("button", { name: "Ajouter le palier" }).click();
+    await page.getByText("Enregistré.").waitFor();
+    await expect.poll(() => add.getByLabel("Intitulé").inputValue()).toBe("");
+    const before = await goals();
+    expect(before.at(-1)).toBe("Un four à pain");
+
+    // The new last goal moves up with JavaScript…
+    const row = page.locator("li", { has: page.locator('input[name="title"][value="Un four à pain"]') });
+    await row.getByRole("button", { name: "Monter" }).click();
+    await expect.poll(goals).toEqual([...before.slice(0, -2), "Un four à pain", before.at(-2)]);
+    await page.close();
+
+    // …and back down without it.
+    const plain = await browser.newContext({
+      locale: "fr-FR",
+      javaScriptEnabled: false,
+      storageState: await owner.storageState(),
+    });
+    const noScript = await plain.newPage();
+    await noScript.goto(editor);
+    await noScript
+      .locator("li", { has: noScript.locator('input[name="title"][value="Un four à pain"]') })
+      .getByRole("button", { name: "Descendre" })
+      .click();
+    await noScript.waitForURL(/notice=saved/);
+    expect(await goals()).toEqual(before);
+
+    // The public page shows it with its description.
+    const visitor = await browser.newContext({ locale: "fr-FR" });
+    const campaign = await visitor.newPage();
+    await campaign.goto(`${server.url}/campaigns/la-machinerie`);
+    const goal = campaign.locator(".stretch__goal", { hasText: "Un four à pain" });
+    await goal.getByText("Pour les ateliers cuisine du samedi.").waitFor();
+    await visitor.close();
+    await plain.close();
+  });
 });

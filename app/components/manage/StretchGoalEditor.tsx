@@ -1,4 +1,5 @@
-// The editor's stretch goals: each one's inline form (save, move up, remove) and the form that adds one.
+// The editor's stretch goals: each one's form (title, amount, description; save, remove), moving it
+// up or down, and the form that adds one.
 import { Form } from "@remix-run/react";
 import { CsrfField } from "~/components/CsrfField";
 import { FormField } from "~/components/FormField";
@@ -12,7 +13,7 @@ export function StretchGoalEditor({
   added,
   errors: { errorsFor, err },
 }: {
-  goals: { id: string; title: string; target: number }[];
+  goals: { id: string; title: string; target: number; description: string }[];
   currency: string;
   /** What was typed in the add form, when it comes back refused. */
   added: Record<string, string | undefined>;
@@ -25,38 +26,67 @@ export function StretchGoalEditor({
   return (
     <>
       <h2>{t("editor.stretch")}</h2>
-      <ul>
-        {goals.map((g) => (
-          <li key={g.id}>
-            <Form method="post" className="inline-form" noValidate>
-              <CsrfField />
-              <input type="hidden" name="goalId" value={g.id} />
-              <label>
-                {t("editor.stretch.title")} <input name="title" defaultValue={g.title} />
-              </label>
-              <label>
-                {t("editor.stretch.target")}{" "}
-                <input
-                  name="target"
-                  inputMode="decimal"
-                  defaultValue={toInputAmount(g.target, currency, locale)}
-                />
-              </label>
-              <button type="submit" name="intent" value="update-stretch" className="button">
-                {t("editor.save")}
-              </button>
-              <input type="hidden" name="direction" value="up" />
-              <button type="submit" name="intent" value="move-stretch" className="button-link">
-                {t("editor.tier.up")}
-              </button>
-              <button type="submit" name="intent" value="remove-stretch" className="button-link">
-                {t("editor.tier.remove")}
-              </button>
-            </Form>
-          </li>
-        ))}
-      </ul>
-      <Form method="post" className="inline-form" noValidate ref={addForm}>
+      <ol className="tiers__list">
+        {goals.map((g) => {
+          const errors = errorsFor("update-stretch", g.id);
+          return (
+            <li key={g.id} className="tier">
+              <Form method="post" noValidate>
+                <CsrfField />
+                <input type="hidden" name="goalId" value={g.id} />
+                <FormField
+                  id={`stretch-${g.id}-title`}
+                  label={t("editor.stretch.title")}
+                  error={err(errors, "title")}
+                >
+                  {(aria) => <input {...aria} name="title" defaultValue={g.title} />}
+                </FormField>
+                <FormField
+                  id={`stretch-${g.id}-target`}
+                  label={t("editor.stretch.target")}
+                  error={err(errors, "target")}
+                >
+                  {(aria) => (
+                    <input
+                      {...aria}
+                      name="target"
+                      inputMode="decimal"
+                      defaultValue={toInputAmount(g.target, currency, locale)}
+                    />
+                  )}
+                </FormField>
+                <FormField
+                  id={`stretch-${g.id}-description`}
+                  label={t("editor.stretch.description")}
+                  error={err(errors, "description")}
+                >
+                  {(aria) => <textarea {...aria} name="description" rows={2} defaultValue={g.description} />}
+                </FormField>
+                <div className="inline-form">
+                  <button type="submit" name="intent" value="update-stretch" className="button">
+                    {t("editor.save")}
+                  </button>
+                  <button type="submit" name="intent" value="remove-stretch" className="button-link">
+                    {t("editor.tier.remove")}
+                  </button>
+                </div>
+              </Form>
+              <Form method="post" className="inline-form">
+                <CsrfField />
+                <input type="hidden" name="goalId" value={g.id} />
+                <input type="hidden" name="intent" value="move-stretch" />
+                <button type="submit" name="direction" value="up" className="button-link">
+                  {t("editor.tier.up")}
+                </button>
+                <button type="submit" name="direction" value="down" className="button-link">
+                  {t("editor.tier.down")}
+                </button>
+              </Form>
+            </li>
+          );
+        })}
+      </ol>
+      <Form method="post" className="change-form" noValidate ref={addForm}>
         <CsrfField />
         <input type="hidden" name="intent" value="add-stretch" />
         <FormField id="stretch-title" label={t("editor.stretch.title")} error={err(addErrors, "title")}>
@@ -64,6 +94,15 @@ export function StretchGoalEditor({
         </FormField>
         <FormField id="stretch-target" label={t("editor.stretch.target")} error={err(addErrors, "target")}>
           {(aria) => <input {...aria} name="target" inputMode="decimal" defaultValue={added.target ?? ""} />}
+        </FormField>
+        <FormField
+          id="stretch-description"
+          label={t("editor.stretch.description")}
+          error={err(addErrors, "description")}
+        >
+          {(aria) => (
+            <textarea {...aria} name="description" rows={2} defaultValue={added.description ?? ""} />
+          )}
         </FormField>
         <button type="submit" className="button">
           {t("editor.stretch.add")}
