@@ -185,6 +185,8 @@ export interface CampaignPage extends CampaignCard {
   updates: { id: string; title: string; html: string; createdAt: string }[];
   /** Not public yet (a draft, in review): shown to its owner and to admins only, as a preview. */
   preview: boolean;
+  /** Its public address (`siteUrl`/campaigns/<slug>), the one shared. */
+  url: string;
 }
 
 /**
@@ -292,6 +294,7 @@ export async function getCampaignPage(
     storyHtml: renderStory(campaign.story_md, { siteUrl }),
     ownerName: row.owner_name,
     preview,
+    url: `${siteUrl}/campaigns/${campaign.slug}`,
     fundingModel: campaign.funding_model,
     timeZone: campaign.time_zone,
     launchedAt: campaign.launched_at,

@@ -6,6 +6,7 @@ import type { ReactNode } from "react";
 import type { CampaignPage, Progress } from "~/campaigns/campaigns.server";
 import { Money } from "~/components/Money";
 import { ProgressBar } from "~/components/ProgressBar";
+import { ShareLinks } from "~/components/ShareLinks";
 import { TierCard } from "~/components/TierCard";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { formatMoney } from "~/lib/money";
@@ -17,6 +18,7 @@ export function CampaignView({
   deadlineText,
   deliveryTexts,
   afterHeader = null,
+  afterStory = null,
 }: {
   campaign: CampaignPage;
   progress: Progress;
@@ -25,6 +27,8 @@ export function CampaignView({
   deadlineText: string | null;
   deliveryTexts: Record<string, string | null>;
   afterHeader?: ReactNode;
+  /** Under the story and its updates: the public page's backers' wall. */
+  afterStory?: ReactNode;
 }) {
   const t = useTranslate();
   const locale = useIntlLocale();
@@ -90,12 +94,13 @@ export function CampaignView({
           {open ? (
             <Link
               to={`/campaigns/${campaign.slug}/pledge`}
-              className="button button--primary button--large button--block"
+              className="button button--primary button--large button--block campaign__cta"
             >
               {t("campaign.pledgeCta")}
             </Link>
           ) : null}
           <p className="campaign__model">{t(`campaign.model.${campaign.fundingModel}`)}</p>
+          {campaign.preview ? null : <ShareLinks url={campaign.url} title={campaign.title} />}
         </aside>
       </div>
 
@@ -119,6 +124,7 @@ export function CampaignView({
               ))}
             </section>
           ) : null}
+          {afterStory}
         </section>
 
         <div className="campaign__side">

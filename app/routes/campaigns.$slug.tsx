@@ -2,8 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { isAdmin } from "~/auth/policy.server";
 import { currentUser } from "~/auth/session.server";
+import { backersWall } from "~/campaigns/backers-wall.server";
 import { getCampaignPage } from "~/campaigns/campaigns.server";
 import { campaignPageTexts } from "~/campaigns/page-texts.server";
+import { BackersWall } from "~/components/BackersWall";
 import { CampaignView } from "~/components/CampaignView";
 import { useLiveProgress } from "~/components/use-live-progress";
 import { matchesTranslator } from "~/components/use-locale";
@@ -22,11 +24,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     previewer: viewer ? { userId: viewer.id, admin: isAdmin(viewer, context.config) } : null,
   });
   if (!campaign) throw notFound();
+  // The wall's page: cursors that do not parse are the first page (the one the render cache shares).
+  const search = new URL(request.url).searchParams;
+  const wall = await backersWall(context.db, campaign.id, {
+    after: search.get("backers"),
+    before: search.get("backersBefore"),
+  });
   return {
+    wall,
     locale,
     campaign,
     ...campaignPageTexts(campaign, locale),
-    url: `${context.config.PUBLIC_URL}/campaigns/${campaign.slug}`,
+    url: campaign.url,
     coverUrl: campaign.coverImage ? `${context.config.PUBLIC_URL}${campaign.coverImage}` : null,
   };
 }
@@ -48,7 +57,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 };
 
 export default function CampaignRoute() {
-  const { campaign, deadlineText, deliveryTexts } = useLoaderData<typeof loader>();
+  const { campaign, deadlineText, deliveryTexts, wall } = useLoaderData<typeof loader>();
   const { progress, connected } = useLiveProgress(campaign.slug, campaign.progress, !campaign.preview);
   return (
     <CampaignView
@@ -57,6 +66,7 @@ export default function CampaignRoute() {
       connected={connected}
       deadlineText={deadlineText}
       deliveryTexts={deliveryTexts}
+      afterStory={<BackersWall wall={wall} timeZone={campaign.timeZone} />}
     />
   );
 }

@@ -20,6 +20,7 @@ import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use
 import { formatMoney } from "~/lib/money";
 import { notFound, requestLocale } from "~/lib/request.server";
 import { ConfirmField } from "~/components/ConfirmField";
+import { ShareLinks } from "~/components/ShareLinks";
 
 function authorise(request: Request, pledgeId: string, secret: string): string {
   const token = new URL(request.url).searchParams.get("token");
@@ -43,6 +44,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     thanks: url.searchParams.get("thanks") === "1",
     notice: url.searchParams.get("notice"),
     privateLink: `${context.config.PUBLIC_URL}/pledges/${pledgeId}?token=${token}`,
+    campaignUrl: `${context.config.PUBLIC_URL}/campaigns/${view.options.campaign.slug}`,
   };
 }
 
@@ -110,7 +112,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches })
 ];
 
 export default function PledgeRoute() {
-  const { view, thanks, notice, privateLink, token } = useLoaderData<typeof loader>();
+  const { view, thanks, notice, privateLink, token, campaignUrl } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useTranslate();
   const locale = useIntlLocale();
@@ -124,6 +126,12 @@ export default function PledgeRoute() {
         <p className="notice notice--success" role="status">
           {t("pledgePage.thanks", { name: pledge.backerName, title: options.campaign.title })}
         </p>
+      ) : null}
+      {thanks && pledge.status === "committed" ? (
+        <div className="pledge-page__share">
+          <p>{t("pledgePage.share")}</p>
+          <ShareLinks url={campaignUrl} title={options.campaign.title} />
+        </div>
       ) : null}
       {pledge.status === "pending" ? (
         <p className="notice" role="status">
