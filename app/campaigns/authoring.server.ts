@@ -12,7 +12,7 @@ import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { CampaignError } from "~/lib/errors";
 import { campaignPagesChanged } from "~/lib/page-changes";
 import { campaignForCommand, type CampaignTarget } from "./access.server";
-import type { CampaignInput, TierInput } from "./campaign-form";
+import type { CampaignInput, CampaignTranslation, TierInput } from "./campaign-form";
 import { renderStory } from "./story.server";
 
 export type { CampaignTarget } from "./access.server";
@@ -395,4 +395,42 @@ export async function postUpdate(
   });
   campaignPagesChanged();
   return posted;
+}
+
+/** The language a campaign is translated into besides its own (the catalogue has French and English). */
+export const otherLanguage = (language: string): "fr" | "en" => (language === "en" ? "fr" : "en");
+
+/**
+ * The owner's texts in the campaign's other language: each field filled in replaces that field's
+ * translation, each one left empty removes it (the page then shows the owner's own text).
+ */
+export async function setCampaignTranslation(
+  db: Db,
+  target: CampaignTarget,
+  texts: CampaignTranslation,
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const campaign = await campaignForCommand(trx, target);
+    const locale = otherLanguage(campaign.language);
+    // The page reads the story's translation as `story_md`, the column it stands for.
+    const fields = { title: texts.title, tagline: texts.tagline, story_md: texts.story };
+    await trx
+      .deleteFrom("content_translations")
+      .where("subject_type", "=", "campaign")
+      .where("subject_id", "=", campaign.id)
+      .where("locale", "=", locale)
+      .where("field", "in", Object.keys(fields))
+      .execute();
+    const rows = Object.entries(fields)
+      .filter(([, value]) => value !== "")
+      .map(([field, value]) => ({
+        subject_type: "campaign" as const,
+        subject_id: campaign.id,
+        locale,
+        field,
+        value,
+      }));
+    if (rows.length) await trx.insertInto("content_translations").values(rows).execute();
+  });
+  campaignPagesChanged();
 }

@@ -130,3 +130,25 @@ export const updateFormSchema = z.object({
   body: z.string().trim().min(20, "editor.error.story").max(20_000, "editor.error.bodyLong"),
   visibility: z.enum(["public", "backers"]),
 });
+
+/**
+ * The campaign's texts in its other language: each field may stay empty (the page then shows the
+ * owner's own text), and one that is filled in follows the same rules as the original.
+ */
+export const campaignTranslationSchema = z.object({
+  title: z
+    .string()
+    .trim()
+    .refine((v) => v === "" || (v.length >= 3 && v.length <= 120), "editor.error.title"),
+  tagline: z
+    .string()
+    .trim()
+    .refine((v) => v === "" || (v.length >= 3 && v.length <= 200), "editor.error.tagline"),
+  story: z
+    .string()
+    .trim()
+    .refine((v) => v === "" || v.length >= 20, "editor.error.story")
+    .refine((v) => v.length <= 50_000, "editor.error.storyLong"),
+});
+
+export type CampaignTranslation = z.output<typeof campaignTranslationSchema>;

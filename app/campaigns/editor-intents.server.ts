@@ -14,12 +14,19 @@ import {
   moveTier,
   postUpdate,
   removeStretchGoal,
+  setCampaignTranslation,
   removeTier,
   updateCampaign,
   updateStretchGoal,
   updateTier,
 } from "./authoring.server";
-import { amountMessage, campaignFormSchema, tierFormSchema, updateFormSchema } from "./campaign-form";
+import {
+  amountMessage,
+  campaignFormSchema,
+  campaignTranslationSchema,
+  tierFormSchema,
+  updateFormSchema,
+} from "./campaign-form";
 import { submitForReview } from "./lifecycle.server";
 
 export type EditorOutcome =
@@ -67,6 +74,12 @@ async function dispatch(db: Db, request: EditorRequest, now: Date): Promise<Edit
       const parsed = campaignFormSchema(locale).safeParse(values);
       if (!parsed.success) return invalid(firstErrors(parsed.error));
       await updateCampaign(db, campaign, parsed.data, now);
+      return saved;
+    }
+    case "translate": {
+      const parsed = campaignTranslationSchema.safeParse(values);
+      if (!parsed.success) return invalid(firstErrors(parsed.error));
+      await setCampaignTranslation(db, campaign, parsed.data);
       return saved;
     }
     case "add-tier":

@@ -4,6 +4,7 @@ import type { Campaign } from "#db/schema.ts";
 import type { Db } from "~/lib/db.server";
 import { toInputAmount } from "~/lib/money";
 import { publicStatuses } from "./campaigns.server";
+import { otherLanguage } from "./authoring.server";
 import { campaignReadiness } from "./readiness.server";
 
 /** The editor page: the campaign's details as its form shows them, its tiers and stretch goals. */
@@ -20,8 +21,26 @@ export async function editorView(db: Db, campaign: Campaign, locale: string) {
     .where("campaign_id", "=", campaign.id)
     .orderBy("position")
     .execute();
+  const language = otherLanguage(campaign.language);
+  const translated = await db
+    .selectFrom("content_translations")
+    .select(["field", "value"])
+    .where("subject_type", "=", "campaign")
+    .where("subject_id", "=", campaign.id)
+    .where("locale", "=", language)
+    .execute();
+  const translation = (field: string) => translated.find((t) => t.field === field)?.value ?? "";
   return {
     readiness: await campaignReadiness(db, campaign),
+    /** The campaign's texts in its other language, as the translation form shows them. */
+    translation: {
+      language,
+      values: {
+        title: translation("title"),
+        tagline: translation("tagline"),
+        story: translation("story_md"),
+      },
+    },
     campaign: {
       id: campaign.id,
       slug: campaign.slug,

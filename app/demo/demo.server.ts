@@ -128,8 +128,8 @@ async function seedCampaign(
       }),
     );
   }
-  // English versions: the editor writes in the campaign's language only, there is no translation
-  // form yet, so the demo writes the rows the pages read.
+  // English versions, as the editor's translation form writes the campaign's own texts (rewards and
+  // stretch goals have no translation form yet: the demo writes their rows too).
   const english = (
     subject_type: TranslatedSubject,
     subject_id: string,

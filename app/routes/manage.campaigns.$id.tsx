@@ -28,6 +28,7 @@ import { ReadinessList } from "~/components/ReadinessList";
 import { useEditorErrors, type EditorResult } from "~/components/manage/editor-result";
 import { StretchGoalEditor } from "~/components/manage/StretchGoalEditor";
 import { TierEditor } from "~/components/manage/TierEditor";
+import { TranslationForm } from "~/components/manage/TranslationForm";
 import { UpdateForm } from "~/components/manage/UpdateForm";
 import { echoValues, fieldLimits } from "~/lib/form-echo";
 import type { FieldErrors } from "~/lib/form-errors";
@@ -113,7 +114,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageMeta(matches, (t) => `${t("editor.title")} — ${data?.campaign.values.title ?? ""}`);
 
 export default function ManageCampaign() {
-  const { campaign, tiers, goals, readiness } = useLoaderData<typeof loader>();
+  const { campaign, tiers, goals, readiness, translation } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as EditorResult | undefined;
   const [search] = useSearchParams();
   const t = useTranslate();
@@ -201,6 +202,12 @@ export default function ManageCampaign() {
           {t("editor.coverUpload")}
         </button>
       </Form>
+
+      <TranslationForm
+        language={translation.language}
+        values={result?.intent === "translate" ? result.values : translation.values}
+        errors={errors}
+      />
 
       <TierEditor tiers={tiers} added={result?.intent === "add-tier" ? result.values : {}} errors={errors} />
       <StretchGoalEditor

@@ -173,4 +173,32 @@ describe.skipIf(skipBrowser)("the editor of a live campaign", () => {
     await visitor.close();
     await plain.close();
   });
+
+  test("the owner writes the English version without JavaScript; English readers see it", async () => {
+    const plain = await browser.newContext({
+      locale: "fr-FR",
+      javaScriptEnabled: false,
+      storageState: await owner.storageState(),
+    });
+    const page = await plain.newPage();
+    await page.goto(editor);
+    const form = page.getByRole("region", { name: "Version en anglais" });
+    // The demo's English texts are in the form already.
+    expect(await form.getByLabel("Titre").inputValue()).toBe("La Machinerie: 15 000 € in 15 days");
+    await form.getByLabel("Accroche").fill("A");
+    await form.getByRole("button", { name: "Enregistrer la traduction" }).click();
+    const again = page.getByRole("region", { name: "Version en anglais" });
+    await again.locator(".field__error").first().waitFor();
+    expect(await again.getByLabel("Accroche").inputValue()).toBe("A");
+    await again.getByLabel("Accroche").fill("Amiens' coworking and fablab doubles its workshop.");
+    await again.getByRole("button", { name: "Enregistrer la traduction" }).click();
+    await page.waitForURL(/notice=saved/);
+    await plain.close();
+
+    const reader = await browser.newContext({ locale: "en-GB" });
+    const campaign = await reader.newPage();
+    await campaign.goto(`${server.url}/campaigns/la-machinerie`);
+    await campaign.getByText("Amiens' coworking and fablab doubles its workshop.").waitFor();
+    await reader.close();
+  });
 });
