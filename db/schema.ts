@@ -18,9 +18,17 @@ export type TranslatedSubject = "campaign" | "reward_tier" | "stretch_goal";
 export interface UsersTable {
   id: string;
   email: string;
+  /** Named after the address at the first sign-in; the public name when the profile gives none. */
   name: string;
   locale: string;
   created_at: ColumnType<Instant, Instant, never>;
+  /** The creator's profile (app/auth/profile.server.ts): null until set, never an empty string. */
+  display_name: Generated<string | null>;
+  organisation: Generated<string | null>;
+  bio: Generated<string | null>;
+  place: Generated<string | null>;
+  /** An http(s) URL only. */
+  website: Generated<string | null>;
 }
 
 export interface CampaignsTable {

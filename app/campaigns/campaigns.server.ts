@@ -6,6 +6,7 @@ import { timeLeft, type TimeLeft } from "~/lib/time";
 import type { Locale } from "~/i18n/keys";
 import type { Db } from "~/lib/db.server";
 import { renderStory } from "./story.server";
+import { profileOf, publicName, type Profile } from "~/auth/profile.server";
 
 /** Pledges that count toward a campaign's total: a card saved or money taken, not yet given back. */
 export const countedPledgeStatuses: readonly PledgeStatus[] = ["committed", "collected", "payment_failed"];
@@ -174,9 +175,17 @@ export interface StretchGoalView {
   reached: boolean;
 }
 
+export interface CreatorView extends Profile {
+  /** The name the page signs the campaign with (publicName). */
+  name: string;
+}
+
 export interface CampaignPage extends CampaignCard {
   storyHtml: string;
+  /** Who the public reads the campaign is by: the owner's organisation, else display name, else fallback. */
   ownerName: string;
+  /** The owner's public profile, for the page's creator section. */
+  creator: CreatorView;
   fundingModel: Campaign["funding_model"];
   timeZone: string;
   launchedAt: string | null;
@@ -216,7 +225,14 @@ export async function getCampaignPage(
     .selectFrom("campaigns")
     .innerJoin("users", "users.id", "campaigns.owner_id")
     .selectAll("campaigns")
-    .select("users.name as owner_name")
+    .select([
+      "users.name as owner_name",
+      "users.display_name as owner_display_name",
+      "users.organisation as owner_organisation",
+      "users.bio as owner_bio",
+      "users.place as owner_place",
+      "users.website as owner_website",
+    ])
     .where("campaigns.slug", "=", slug)
     .executeTakeFirst();
   if (!row) return null;
@@ -282,6 +298,15 @@ export async function getCampaignPage(
   ]);
   const campaign = localized(row, ["title", "tagline", "story_md"], campaignTexts);
   const pendingByTier = new Map(pendingRows.map((p) => [p.tier_id, Number(p.held)]));
+  const ownerRow = {
+    name: row.owner_name,
+    display_name: row.owner_display_name,
+    organisation: row.owner_organisation,
+    bio: row.owner_bio,
+    place: row.owner_place,
+    website: row.owner_website,
+  };
+  const owner: CreatorView = { name: publicName(ownerRow), ...profileOf(ownerRow) };
 
   return {
     id: campaign.id,
@@ -292,7 +317,8 @@ export async function getCampaignPage(
     status: campaign.status,
     progress: campaignProgress(campaign, now),
     storyHtml: renderStory(campaign.story_md, { siteUrl }),
-    ownerName: row.owner_name,
+    ownerName: owner.name,
+    creator: owner,
     preview,
     url: `${siteUrl}/campaigns/${campaign.slug}`,
     fundingModel: campaign.funding_model,

@@ -4,6 +4,7 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { CampaignPage, Progress } from "~/campaigns/campaigns.server";
+import { CreatorProfile } from "~/components/CreatorProfile";
 import { Money } from "~/components/Money";
 import { ProgressBar } from "~/components/ProgressBar";
 import { ShareLinks } from "~/components/ShareLinks";
@@ -128,6 +129,7 @@ export function CampaignView({
         </section>
 
         <div className="campaign__side">
+          <CreatorProfile creator={campaign.creator} />
           {campaign.stretchGoals.length ? (
             <section aria-labelledby="stretch-title" className="stretch">
               <h2 id="stretch-title">{t("stretch.title")}</h2>

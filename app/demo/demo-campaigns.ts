@@ -20,9 +20,19 @@ export interface DemoPledges {
   amount: (i: number) => number;
 }
 
+/** The fields of the account page's profile form (auth/profile.server.ts), as typed. */
+export interface DemoProfile {
+  displayName: string;
+  organisation: string;
+  bio: string;
+  place: string;
+  website: string;
+}
+
 export interface DemoCampaign {
   slug: string;
-  owner: { email: string; name: string };
+  /** `name` as users get one at their first sign-in; the profile as the owner would write it, in French. */
+  owner: { email: string; name: string; profile: DemoProfile };
   /** Where the demo leaves it: live (pledges saved), succeeded (closed and charged), or a draft. */
   status: "live" | "succeeded" | "draft";
   title: Bilingual;
@@ -91,7 +101,17 @@ please tell the people around you!`;
 export const demoCampaigns: DemoCampaign[] = [
   {
     slug: "la-machinerie",
-    owner: { email: "bonjour@lamachinerie.example", name: "Collectif La Machinerie" },
+    owner: {
+      email: "bonjour@lamachinerie.example",
+      name: "Collectif La Machinerie",
+      profile: {
+        displayName: "Camille Roussel",
+        organisation: "Association La Machinerie",
+        bio: "Tiers-lieu associatif installé dans une ancienne filature de Saint-Leu : 30 postes de coworking, un fablab ouvert à toutes et tous et une centaine de membres bénévoles.",
+        place: "Amiens",
+        website: "https://lamachinerie.example",
+      },
+    },
     status: "live",
     title: ["La Machinerie : 15 000 € en 15 jours", "La Machinerie: 15 000 € in 15 days"],
     tagline: [
@@ -187,7 +207,17 @@ export const demoCampaigns: DemoCampaign[] = [
   },
   {
     slug: "fournil-de-la-briqueterie",
-    owner: { email: "coop@labriqueterie.example", name: "Épicerie coopérative La Briqueterie" },
+    owner: {
+      email: "coop@labriqueterie.example",
+      name: "Épicerie coopérative La Briqueterie",
+      profile: {
+        displayName: "Nadia Benali",
+        organisation: "Épicerie coopérative La Briqueterie",
+        bio: "Une épicerie gérée par ses 300 membres : produits locaux et en vrac, prix justes, et chacun y donne trois heures par mois.",
+        place: "Amiens, quartier Saint-Maurice",
+        website: "",
+      },
+    },
     status: "succeeded",
     title: ["Un four à pain pour la Briqueterie", "A bread oven for La Briqueterie"],
     tagline: [
@@ -239,7 +269,17 @@ export const demoCampaigns: DemoCampaign[] = [
   },
   {
     slug: "repair-cafe-mobile",
-    owner: { email: "contact@repaircafe-amiens.example", name: "Repair Café Amiens" },
+    owner: {
+      email: "contact@repaircafe-amiens.example",
+      name: "Repair Café Amiens",
+      profile: {
+        displayName: "Julien Caron",
+        organisation: "Repair Café Amiens",
+        bio: "Des bénévoles qui réparent avec vous grille-pains, vélos et vêtements, un samedi par mois, pour jeter moins.",
+        place: "Amiens",
+        website: "",
+      },
+    },
     status: "draft",
     title: ["Un Repair Café qui roule", "A Repair Café on wheels"],
     tagline: [

@@ -6,6 +6,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { DatabaseHandle } from "#db/connection.ts";
 import type { ContentTranslationsTable, Database, TranslatedSubject } from "#db/schema.ts";
 import type { Actor } from "~/auth/policy.server";
+import { profileSchema, saveProfile } from "~/auth/profile.server";
 import { addStretchGoal, addTier, createDraft, setCover } from "~/campaigns/authoring.server";
 import { campaignFormSchema, tierFormSchema } from "~/campaigns/campaign-form";
 import { approveCampaign, closeCampaignIfDue, submitForReview } from "~/campaigns/lifecycle.server";
@@ -51,6 +52,8 @@ async function demoOwner(trx: Transaction<Database>, owner: DemoCampaign["owner"
     .insertInto("users")
     .values({ id, email: owner.email, name: owner.name, locale: "fr", created_at: now.toISOString() })
     .execute();
+  // Their profile, under the account page's own rules.
+  await saveProfile(trx, id, profileSchema.parse(owner.profile));
   return id;
 }
 

@@ -17,6 +17,11 @@ export const errorAnswers = {
   auth: {
     too_many_requests: { status: 429, message: "auth.tooMany", field: "email" },
     forbidden: { status: 403, message: "error.forbidden.body" },
+    display_name_required: {
+      status: 400,
+      message: "profile.error.displayNameRequired",
+      field: "displayName",
+    },
   },
   pledges: {
     campaign_not_found: { status: 404, message: "error.notFound.body" },

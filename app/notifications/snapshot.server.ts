@@ -1,6 +1,7 @@
 // The campaign as an email states it: numbers at the moment of the cause, title in each language.
 import type { FundingModel } from "#db/schema.ts";
 import type { CampaignSnapshot } from "../../emails";
+import { addressedNameSql } from "~/auth/profile.server";
 import { locales, type Locale } from "~/i18n/catalogue.server";
 import { localeOrDefault } from "~/i18n/negotiate.server";
 import { percentOf } from "~/lib/money";
@@ -58,14 +59,15 @@ const emailColumnNames = [
  * statement reaches a column of the campaign, `campaignId` its id. Owner and titles are subqueries.
  */
 function emailColumns(column: (name: string) => RawBuilder<unknown>, prefix: string) {
-  const owner = (field: string) =>
-    sql`(select ${sql.raw(field)} from users where users.id = ${column("owner_id")})`.as(
+  const owner = (field: string, expression = `users.${field}`) =>
+    sql`(select ${sql.raw(expression)} from users where users.id = ${column("owner_id")})`.as(
       `${prefix}owner_${field}`,
     );
   return [
     ...emailColumnNames.map((name) => column(name).as(`${prefix}${name}`)),
     owner("email"),
-    owner("name"),
+    // The owner as their emails greet them: by the name they chose (profile.server.ts).
+    owner("name", addressedNameSql),
     owner("locale"),
     ...locales.map((locale) =>
       sql`(select value from content_translations where subject_type = 'campaign' and subject_id = ${column("id")} and field = 'title' and locale = ${locale})`.as(

@@ -1,12 +1,23 @@
-// A signed-in person's pledges, found by the email they pledged with, each with its private link.
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+// A signed-in person's pledges, found by the email they pledged with, each with its private link;
+// their campaigns; and their public profile, which their campaigns' pages show.
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { assertCsrf } from "~/auth/csrf.server";
+import { PROFILE_ECHO_LIMITS, profileOf, profileSchema, saveProfile } from "~/auth/profile.server";
 import { requireUser } from "~/auth/session.server";
 import { campaignsOwnedBy } from "~/campaigns/views.server";
 import { CsrfField } from "~/components/CsrfField";
+import { ProfileForm } from "~/components/ProfileForm";
 import { pledgeUrl } from "~/auth/pledge-link.server";
 import { pledgesOfBacker } from "~/pledges/pledge-view.server";
 import { matchesTranslator, useIntlLocale, useTranslate } from "~/components/use-locale";
+import { parseForm, refusal } from "~/lib/forms.server";
 import { formatMoney } from "~/lib/money";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -15,9 +26,26 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const owned = await campaignsOwnedBy(context.db, user.id);
   return {
     email: user.email,
+    profile: profileOf(user),
+    fallbackName: user.name,
+    profileSaved: new URL(request.url).searchParams.has("profile-saved"),
     owned,
     pledges: pledges.map((p) => ({ ...p, link: pledgeUrl("", context.config.SESSION_SECRET, p.id) })),
   };
+}
+
+/** Saves the profile; back on the page, it says so (a redirect, so that a reload posts nothing again). */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const form = await parseForm(request, profileSchema, { limits: PROFILE_ECHO_LIMITS });
+  assertCsrf(form.fields, user, context.config.SESSION_SECRET);
+  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
+  try {
+    await saveProfile(context.db, user.id, form.data);
+  } catch (error) {
+    return refusal(error, form.values);
+  }
+  return redirect("/account?profile-saved");
 }
 
 export const meta: MetaFunction<typeof loader> = ({ matches }) => [
@@ -26,7 +54,8 @@ export const meta: MetaFunction<typeof loader> = ({ matches }) => [
 ];
 
 export default function Account() {
-  const { email, pledges, owned } = useLoaderData<typeof loader>();
+  const { email, pledges, owned, profile, fallbackName, profileSaved } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const t = useTranslate();
   const locale = useIntlLocale();
   return (
@@ -61,6 +90,13 @@ export default function Account() {
           ))}
         </ul>
       )}
+      <ProfileForm
+        profile={profile}
+        fallbackName={fallbackName}
+        saved={profileSaved}
+        errors={result?.errors}
+        values={result?.values}
+      />
       <Form method="post" action="/sign-out" className="change-form">
         <CsrfField />
         <p className="muted">{t("account.signOutEverywhereHint")}</p>
