@@ -2,6 +2,7 @@
 // and what an admin checks on the review page. Each point says what backers would miss; the payout
 // account is advised, not required (an admin can pay by bank transfer).
 import type { Campaign } from "#db/schema.ts";
+import { publicName } from "~/auth/profile.server";
 import type { Db } from "~/lib/db.server";
 
 /** A story shorter than this tells backers too little to decide (the form's own floor is 20). */
@@ -49,10 +50,11 @@ export async function reviewFacts(db: Db, campaign: Campaign) {
   const [owner, readiness] = await Promise.all([
     db
       .selectFrom("users")
-      .select(["email", "name"])
+      .select(["email", "name", "display_name", "organisation"])
       .where("id", "=", campaign.owner_id)
       .executeTakeFirstOrThrow(),
     campaignReadiness(db, campaign),
   ]);
-  return { owner, readiness };
+  // Named as the campaign page names them (their organisation, else their display name).
+  return { owner: { email: owner.email, name: publicName(owner) }, readiness };
 }
