@@ -7,7 +7,7 @@
 // (campaign_id, created_at, id) index of 2026_12_03_1000_owner_pages_indexes: a page costs the same
 // at 100 000 pledges, deep pages included, and the first page (the one the render cache shares) is
 // the same for every visitor.
-import { beyond, cursorText, parseCursor, type Cursor } from "~/lib/listing";
+import { beyond, keysetPage } from "~/lib/listing";
 import type { Db } from "~/lib/db.server";
 import { countedPledgeStatuses } from "./campaigns.server";
 
@@ -48,49 +48,40 @@ export async function backersWall(
       .selectFrom("pledges")
       .where("pledges.campaign_id", "=", campaignId)
       .where("pledges.status", "in", [...countedPledgeStatuses]);
-  const beforeCursor = parseCursor(before);
-  const from = beforeCursor ?? parseCursor(after);
-  const backwards = beforeCursor !== null;
-  const fetched = await counted()
-    .select([
-      "pledges.id",
-      "pledges.backer_name",
-      "pledges.anonymous",
-      "pledges.comment",
-      "pledges.created_at",
-    ])
-    .$if(from !== null, (q) => q.where(beyond("pledges", backwards ? ">" : "<", from!)))
-    .orderBy("pledges.created_at", backwards ? "asc" : "desc")
-    .orderBy("pledges.id", backwards ? "asc" : "desc")
-    .limit(limit + 1)
-    .execute();
-  const more = fetched.length > limit;
-  const shown = fetched.slice(0, limit);
-  if (backwards) shown.reverse();
-  const exists = async (direction: "<" | ">", cursor: Cursor) =>
-    Boolean(
-      await counted()
-        .select("pledges.id")
-        .where(beyond("pledges", direction, cursor))
-        .limit(1)
-        .executeTakeFirst(),
-    );
-  const first = shown[0];
-  const last = shown.at(-1);
-  // The far side of the page we came from is known; the near side is asked (one row, by index).
-  const newerEdge = first ? { createdAt: first.created_at, id: first.id } : from;
-  const olderEdge = last ? { createdAt: last.created_at, id: last.id } : from;
-  const hasNewer = backwards ? more : newerEdge !== null && (await exists(">", newerEdge));
-  const hasOlder = backwards ? olderEdge !== null && (await exists("<", olderEdge)) : more;
+  const page = await keysetPage(
+    { after, before, limit },
+    ({ from, backwards, limit }) =>
+      counted()
+        .select([
+          "pledges.id",
+          "pledges.backer_name",
+          "pledges.anonymous",
+          "pledges.comment",
+          "pledges.created_at",
+        ])
+        .$if(from !== null, (q) => q.where(beyond("pledges", backwards ? ">" : "<", from!)))
+        .orderBy("pledges.created_at", backwards ? "asc" : "desc")
+        .orderBy("pledges.id", backwards ? "asc" : "desc")
+        .limit(limit)
+        .execute(),
+    async (direction, cursor) =>
+      Boolean(
+        await counted()
+          .select("pledges.id")
+          .where(beyond("pledges", direction, cursor))
+          .limit(1)
+          .executeTakeFirst(),
+      ),
+  );
   return {
-    backers: shown.map((row) => ({
+    backers: page.rows.map((row) => ({
       id: row.id,
       // The name is dropped here, on the server: an anonymous backer's never reaches the page.
       name: row.anonymous === 1 ? null : row.backer_name,
       comment: row.comment?.trim() ? row.comment.trim() : null,
       createdAt: row.created_at,
     })),
-    newer: hasNewer && newerEdge ? cursorText(newerEdge) : null,
-    older: hasOlder && olderEdge ? cursorText(olderEdge) : null,
+    newer: page.newer,
+    older: page.older,
   };
 }

@@ -21,7 +21,7 @@ import type { Locale, MessageKey } from "~/i18n/keys";
 import { toLocal } from "~/lib/time";
 import type { Db } from "~/lib/db.server";
 import { countedPledgeStatuses } from "./campaigns.server";
-import { beyond, cursorPattern, cursorText, parseCursor, type Cursor } from "~/lib/listing";
+import { beyond, cursorPattern, keysetPage, type Cursor } from "~/lib/listing";
 
 export interface CurvePoint {
   /** The last commitment in the bucket (the curve reaches `cumulative` there). */
@@ -218,39 +218,26 @@ export async function pledgePage(
   }: { filter?: PledgeFilter; after?: string | null; before?: string | null; limit?: number } = {},
 ) {
   const base = () => listedPledges(db, campaignId, filter);
-  const from = before ? parseCursor(before) : after ? parseCursor(after) : null;
-  const backwards = Boolean(before) && from !== null;
-  const fetched = await base()
-    .select([...pledgeColumns])
-    .$if(from !== null, (q) => q.where(beyond("pledges", backwards ? ">" : "<", from!)))
-    .orderBy("pledges.created_at", backwards ? "asc" : "desc")
-    .orderBy("pledges.id", backwards ? "asc" : "desc")
-    .limit(limit + 1)
-    .execute();
-  const more = fetched.length > limit;
-  const shown = fetched.slice(0, limit);
-  if (backwards) shown.reverse();
-  const exists = async (direction: "<" | ">", cursor: Cursor) =>
-    Boolean(
-      await base()
-        .select("pledges.id")
-        .where(beyond("pledges", direction, cursor))
-        .limit(1)
-        .executeTakeFirst(),
-    );
-  const first = shown[0];
-  const last = shown.at(-1);
-  // The far side of the page we came from is known; the near side is asked (one row, by index).
-  const newerEdge = first ? { createdAt: first.created_at, id: first.id } : from;
-  const olderEdge = last ? { createdAt: last.created_at, id: last.id } : from;
-  const hasNewer = backwards ? more : newerEdge !== null && (await exists(">", newerEdge));
-  const hasOlder = backwards ? olderEdge !== null && (await exists("<", olderEdge)) : more;
-  const edge = (cursor: Cursor | null) => (cursor ? cursorText(cursor) : null);
-  return {
-    pledges: shown,
-    newer: hasNewer ? edge(newerEdge) : null,
-    older: hasOlder ? edge(olderEdge) : null,
-  };
+  const page = await keysetPage(
+    { after, before, limit },
+    ({ from, backwards, limit }) =>
+      base()
+        .select([...pledgeColumns])
+        .$if(from !== null, (q) => q.where(beyond("pledges", backwards ? ">" : "<", from!)))
+        .orderBy("pledges.created_at", backwards ? "asc" : "desc")
+        .orderBy("pledges.id", backwards ? "asc" : "desc")
+        .limit(limit)
+        .execute(),
+    async (direction, cursor) =>
+      Boolean(
+        await base()
+          .select("pledges.id")
+          .where(beyond("pledges", direction, cursor))
+          .limit(1)
+          .executeTakeFirst(),
+      ),
+  );
+  return { pledges: page.rows, newer: page.newer, older: page.older };
 }
 
 export const backersCsvHeader = [
