@@ -13,7 +13,7 @@ export type CampaignStatus = "draft" | "in_review" | "live" | "succeeded" | "fai
 export type FundingModel = "all_or_nothing" | "flexible";
 export type PledgeStatus =
   "pending" | "committed" | "collected" | "refunded" | "canceled" | "expired" | "payment_failed" | "dropped";
-export type TranslatedSubject = "campaign" | "reward_tier" | "stretch_goal";
+export type TranslatedSubject = "campaign" | "reward_tier" | "stretch_goal" | "faq_entry";
 
 export interface UsersTable {
   id: string;
@@ -64,6 +64,8 @@ export interface CampaignsTable {
   end_date: Generated<string | null>;
   /** An admin's override of PLATFORM_FEE_BPS for this campaign; null: the platform's rate. */
   platform_fee_bps: Generated<number | null>;
+  /** Markdown: the risks and challenges the owner sees ahead; "" until written. Never frozen. */
+  risks_md: Generated<string>;
   created_at: ColumnType<Instant, Instant, never>;
   updated_at: Instant;
 }
@@ -93,6 +95,16 @@ export interface StretchGoalsTable {
   title: string;
   description: string;
   reached_at: Instant | null;
+}
+
+/** One question of a campaign's FAQ and its answer (Markdown), in the owner's language. */
+export interface CampaignFaqTable {
+  id: string;
+  campaign_id: string;
+  position: number;
+  question: string;
+  answer_md: string;
+  created_at: ColumnType<Instant, Instant, never>;
 }
 
 export interface PledgesTable {
@@ -445,6 +457,7 @@ export interface Database {
   campaigns: CampaignsTable;
   reward_tiers: RewardTiersTable;
   stretch_goals: StretchGoalsTable;
+  campaign_faq: CampaignFaqTable;
   pledges: PledgesTable;
   content_translations: ContentTranslationsTable;
   webhook_events: WebhookEventsTable;

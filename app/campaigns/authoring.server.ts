@@ -1,8 +1,8 @@
-// Owners write campaigns: drafts, their details, cover, reward tiers and stretch goals, and updates
-// once live. Each command is told which campaign (and tier or goal) and who asks, and checks, in its
+// Owners write campaigns: drafts, their details, cover, reward tiers and stretch goals, their risks
+// and FAQ, and updates once live. Each command is told which campaign (and tier or goal) and who asks, and checks, in its
 // own transaction, that the campaign is theirs and that the thing named belongs to it. After launch
 // goal, currency, funding model and deadline are frozen; tiers can be added and limits raised,
-// never lowered below what is claimed.
+// never lowered below what is claimed. The risks text and the FAQ stay editable after launch.
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Campaign, Database } from "#db/schema.ts";
@@ -12,7 +12,7 @@ import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { CampaignError } from "~/lib/errors";
 import { campaignPagesChanged } from "~/lib/page-changes";
 import { campaignForCommand, type CampaignTarget } from "./access.server";
-import type { CampaignInput, CampaignTranslation, TierInput } from "./campaign-form";
+import type { CampaignInput, CampaignTranslation, FaqInput, TierInput } from "./campaign-form";
 import { renderStory } from "./story.server";
 
 export type { CampaignTarget } from "./access.server";
@@ -21,6 +21,9 @@ export interface TierTarget extends CampaignTarget {
 }
 export interface GoalTarget extends CampaignTarget {
   goalId: string;
+}
+export interface FaqTarget extends CampaignTarget {
+  faqId: string;
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -48,6 +51,17 @@ async function goalOf(db: Db, target: GoalTarget) {
     .executeTakeFirst();
   if (!goal) throw new CampaignError("goal_not_found", "No such stretch goal");
   return goal;
+}
+
+async function faqEntryOf(db: Db, target: FaqTarget) {
+  const entry = await db
+    .selectFrom("campaign_faq")
+    .selectAll()
+    .where("id", "=", target.faqId)
+    .where("campaign_id", "=", target.campaignId)
+    .executeTakeFirst();
+  if (!entry) throw new CampaignError("faq_not_found", "No such FAQ entry");
+  return entry;
 }
 
 /** A new draft, owned by whoever writes it: nothing to check but the address being free. */
@@ -234,16 +248,16 @@ export async function removeTier(db: Db, target: TierTarget): Promise<void> {
 }
 
 /**
- * Swaps a tier or stretch goal (already checked to be the campaign's) with its neighbour above or
- * below among its campaign's: the order people see is their `position`.
+ * Swaps a tier, stretch goal or FAQ entry (already checked to be the campaign's) with its neighbour
+ * above or below among its campaign's: the order people see is their `position`.
  */
 async function swapWithNeighbour(
   trx: Db,
-  table: "reward_tiers" | "stretch_goals",
+  table: "reward_tiers" | "stretch_goals" | "campaign_faq",
   item: { id: string; campaign_id: string; position: number },
   direction: "up" | "down",
 ): Promise<void> {
-  // Both tables share the columns used here; Kysely cannot type a query over either one.
+  // The tables share the columns used here; Kysely cannot type a query over any of them.
   const rows = trx as unknown as Kysely<Pick<Database, "reward_tiers">>;
   const t = table as "reward_tiers";
   const neighbour = await rows
@@ -341,6 +355,87 @@ export async function removeStretchGoal(db: Db, target: GoalTarget): Promise<voi
       .execute();
     await trx.deleteFrom("campaign_milestones").where("milestone", "=", `stretch:${goal.id}`).execute();
     await trx.deleteFrom("stretch_goals").where("id", "=", goal.id).execute();
+  });
+  campaignPagesChanged();
+}
+
+/** The risks and challenges the owner sees ahead (Markdown; "" takes the section off the page). */
+export async function updateRisks(db: Db, target: CampaignTarget, risks: string, now: Date): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const campaign = await campaignForCommand(trx, target);
+    await trx
+      .updateTable("campaigns")
+      .set({ risks_md: risks, updated_at: iso(now) })
+      .where("id", "=", campaign.id)
+      .execute();
+  });
+  campaignPagesChanged();
+}
+
+/** A question and its answer, last in the campaign's FAQ. */
+export async function addFaqEntry(
+  db: Db,
+  target: CampaignTarget,
+  entry: FaqInput,
+  now: Date,
+): Promise<string> {
+  const id = await inTransaction(db, async (trx) => {
+    const campaign = await campaignForCommand(trx, target);
+    const last = await trx
+      .selectFrom("campaign_faq")
+      .select((eb) => eb.fn.max("position").as("position"))
+      .where("campaign_id", "=", campaign.id)
+      .executeTakeFirst();
+    const id = randomUUID();
+    await trx
+      .insertInto("campaign_faq")
+      .values({
+        id,
+        campaign_id: campaign.id,
+        position: Number(last?.position ?? -1) + 1,
+        question: entry.question,
+        answer_md: entry.answer,
+        created_at: iso(now),
+      })
+      .execute();
+    return id;
+  });
+  campaignPagesChanged();
+  return id;
+}
+
+export async function updateFaqEntry(db: Db, target: FaqTarget, entry: FaqInput): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await campaignForCommand(trx, target);
+    const current = await faqEntryOf(trx, target);
+    await trx
+      .updateTable("campaign_faq")
+      .set({ question: entry.question, answer_md: entry.answer })
+      .where("id", "=", current.id)
+      .execute();
+  });
+  campaignPagesChanged();
+}
+
+/** Moves an FAQ entry one place up or down among its campaign's. */
+export async function moveFaqEntry(db: Db, target: FaqTarget, direction: "up" | "down"): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await campaignForCommand(trx, target);
+    await swapWithNeighbour(trx, "campaign_faq", await faqEntryOf(trx, target), direction);
+  });
+  campaignPagesChanged();
+}
+
+export async function removeFaqEntry(db: Db, target: FaqTarget): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await campaignForCommand(trx, target);
+    const entry = await faqEntryOf(trx, target);
+    await trx
+      .deleteFrom("content_translations")
+      .where("subject_type", "=", "faq_entry")
+      .where("subject_id", "=", entry.id)
+      .execute();
+    await trx.deleteFrom("campaign_faq").where("id", "=", entry.id).execute();
   });
   campaignPagesChanged();
 }

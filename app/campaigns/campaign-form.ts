@@ -152,3 +152,16 @@ export const campaignTranslationSchema = z.object({
 });
 
 export type CampaignTranslation = z.output<typeof campaignTranslationSchema>;
+
+/** The risks and challenges the owner sees ahead (Markdown, like the story); empty is allowed. */
+export const risksFormSchema = z.object({
+  risks: z.string().trim().max(20_000, "editor.error.risksLong").default(""),
+});
+
+/** One question of the campaign's FAQ and its answer (plain text or Markdown). */
+export const faqFormSchema = z.object({
+  question: z.string().trim().min(3, "editor.error.faqQuestion").max(200, "editor.error.faqQuestion"),
+  answer: z.string().trim().min(1, "editor.error.faqAnswer").max(2_000, "editor.error.faqAnswer"),
+});
+
+export type FaqInput = z.output<typeof faqFormSchema>;

@@ -1,5 +1,5 @@
-// Reading campaigns for the public pages: the live list, one campaign with its tiers and stretch
-// goals in the reader's language, and the progress numbers every page shows the same way.
+// Reading campaigns for the public pages: the live list, one campaign with its tiers, stretch goals
+// and FAQ in the reader's language, and the progress numbers every page shows the same way.
 import type { Campaign, CampaignStatus, PledgeStatus, TranslatedSubject } from "#db/schema.ts";
 import { percentOf } from "~/lib/money";
 import { timeLeft, type TimeLeft } from "~/lib/time";
@@ -180,8 +180,18 @@ export interface CreatorView extends Profile {
   name: string;
 }
 
+export interface FaqEntryView {
+  id: string;
+  question: string;
+  /** Its answer's Markdown, rendered and sanitized like the story. */
+  answerHtml: string;
+}
+
 export interface CampaignPage extends CampaignCard {
   storyHtml: string;
+  /** The risks and challenges, rendered like the story; "" when the owner wrote none. */
+  risksHtml: string;
+  faq: FaqEntryView[];
   /** Who the public reads the campaign is by: the owner's organisation, else display name, else fallback. */
   ownerName: string;
   /** The owner's public profile, for the page's creator section. */
@@ -239,7 +249,7 @@ export async function getCampaignPage(
   const preview = !publicStatuses.includes(row.status);
   if (preview && !(previewer && (previewer.admin || previewer.userId === row.owner_id))) return null;
 
-  const [tierRows, pendingRows, goalRows, updateRows] = await Promise.all([
+  const [tierRows, pendingRows, goalRows, updateRows, faqRows] = await Promise.all([
     db.selectFrom("reward_tiers").selectAll().where("campaign_id", "=", row.id).orderBy("position").execute(),
     // A tier's backers: its claimed units less those pending checkouts hold. Only the pending rows
     // are read (a few, by the campaign-and-status index), so the page costs the same at 100 000 pledges.
@@ -280,8 +290,14 @@ export async function getCampaignPage(
       )
       .orderBy("created_at", "desc")
       .execute(),
+    db
+      .selectFrom("campaign_faq")
+      .select(["id", "question", "answer_md"])
+      .where("campaign_id", "=", row.id)
+      .orderBy("position")
+      .execute(),
   ]);
-  const [campaignTexts, tierTexts, goalTexts] = await Promise.all([
+  const [campaignTexts, tierTexts, goalTexts, faqTexts] = await Promise.all([
     translationsFor(db, "campaign", [row.id], locale),
     translationsFor(
       db,
@@ -295,8 +311,14 @@ export async function getCampaignPage(
       goalRows.map((g) => g.id),
       locale,
     ),
+    translationsFor(
+      db,
+      "faq_entry",
+      faqRows.map((f) => f.id),
+      locale,
+    ),
   ]);
-  const campaign = localized(row, ["title", "tagline", "story_md"], campaignTexts);
+  const campaign = localized(row, ["title", "tagline", "story_md", "risks_md"], campaignTexts);
   const pendingByTier = new Map(pendingRows.map((p) => [p.tier_id, Number(p.held)]));
   const ownerRow = {
     name: row.owner_name,
@@ -317,6 +339,15 @@ export async function getCampaignPage(
     status: campaign.status,
     progress: campaignProgress(campaign, now),
     storyHtml: renderStory(campaign.story_md, { siteUrl }),
+    risksHtml: campaign.risks_md.trim() ? renderStory(campaign.risks_md, { siteUrl }) : "",
+    faq: faqRows.map((faqRow) => {
+      const entry = localized(faqRow, ["question", "answer_md"], faqTexts);
+      return {
+        id: entry.id,
+        question: entry.question,
+        answerHtml: renderStory(entry.answer_md, { siteUrl }),
+      };
+    }),
     ownerName: owner.name,
     creator: owner,
     preview,

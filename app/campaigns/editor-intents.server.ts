@@ -1,6 +1,6 @@
-// The editor page's forms, one intent each (details, tiers, stretch goals, submit, update):
-// what was sent is parsed with the editor's schemas and handed to one authoring or lifecycle
-// command, which checks that the campaign and the tier or goal named are the actor's.
+// The editor page's forms, one intent each (details, tiers, stretch goals, risks, FAQ, submit,
+// update): what was sent is parsed with the editor's schemas and handed to one authoring or lifecycle
+// command, which checks that the campaign and the tier, goal or FAQ entry named are the actor's.
 import type { Campaign } from "#db/schema.ts";
 import type { Actor } from "~/auth/policy.server";
 import type { Db } from "~/lib/db.server";
@@ -8,15 +8,20 @@ import { firstErrors, type FieldErrors } from "~/lib/form-errors";
 import { refusalOf } from "~/lib/forms.server";
 import { parseMoney } from "~/lib/money";
 import {
+  addFaqEntry,
   addStretchGoal,
   addTier,
+  moveFaqEntry,
   moveStretchGoal,
   moveTier,
   postUpdate,
+  removeFaqEntry,
   removeStretchGoal,
   setCampaignTranslation,
   removeTier,
   updateCampaign,
+  updateFaqEntry,
+  updateRisks,
   updateStretchGoal,
   updateTier,
 } from "./authoring.server";
@@ -24,6 +29,8 @@ import {
   amountMessage,
   campaignFormSchema,
   campaignTranslationSchema,
+  faqFormSchema,
+  risksFormSchema,
   tierFormSchema,
   updateFormSchema,
 } from "./campaign-form";
@@ -68,6 +75,7 @@ async function dispatch(db: Db, request: EditorRequest, now: Date): Promise<Edit
   const campaign = { campaignId: request.campaign.id, actor };
   const tier = { ...campaign, tierId: values.tierId ?? "" };
   const goal = { ...campaign, goalId: values.goalId ?? "" };
+  const faq = { ...campaign, faqId: values.faqId ?? "" };
   const direction = values.direction === "up" ? "up" : "down";
   switch (values.intent ?? "") {
     case "details": {
@@ -116,6 +124,26 @@ async function dispatch(db: Db, request: EditorRequest, now: Date): Promise<Edit
       return saved;
     case "remove-stretch":
       await removeStretchGoal(db, goal);
+      return saved;
+    case "risks": {
+      const parsed = risksFormSchema.safeParse(values);
+      if (!parsed.success) return invalid(firstErrors(parsed.error));
+      await updateRisks(db, campaign, parsed.data.risks, now);
+      return saved;
+    }
+    case "add-faq":
+    case "update-faq": {
+      const parsed = faqFormSchema.safeParse(values);
+      if (!parsed.success) return invalid(firstErrors(parsed.error));
+      if (values.intent === "add-faq") await addFaqEntry(db, campaign, parsed.data, now);
+      else await updateFaqEntry(db, faq, parsed.data);
+      return saved;
+    }
+    case "move-faq":
+      await moveFaqEntry(db, faq, direction);
+      return saved;
+    case "remove-faq":
+      await removeFaqEntry(db, faq);
       return saved;
     case "submit":
       await submitForReview(db, campaign, now);

@@ -1,6 +1,7 @@
 // Whether a campaign is ready to be reviewed: what its owner is shown before "Submit for review",
 // and what an admin checks on the review page. Each point says what backers would miss; the payout
-// account is advised, not required (an admin can pay by bank transfer).
+// account is advised, not required (an admin can pay by bank transfer), and so is a word on the
+// project's risks and challenges.
 import type { Campaign } from "#db/schema.ts";
 import { publicName } from "~/auth/profile.server";
 import type { Db } from "~/lib/db.server";
@@ -8,7 +9,7 @@ import type { Db } from "~/lib/db.server";
 /** A story shorter than this tells backers too little to decide (the form's own floor is 20). */
 export const STORY_READY_LENGTH = 300;
 
-export type ReadinessPoint = "cover" | "story" | "reward" | "payoutAccount";
+export type ReadinessPoint = "cover" | "story" | "reward" | "risks" | "payoutAccount";
 
 export interface Readiness {
   points: { point: ReadinessPoint; ok: boolean; required: boolean }[];
@@ -18,7 +19,7 @@ export interface Readiness {
 
 export async function campaignReadiness(
   db: Db,
-  campaign: Pick<Campaign, "id" | "owner_id" | "cover_image" | "story_md">,
+  campaign: Pick<Campaign, "id" | "owner_id" | "cover_image" | "story_md" | "risks_md">,
 ): Promise<Readiness> {
   const found = await db
     .selectNoFrom((eb) => [
@@ -40,6 +41,7 @@ export async function campaignReadiness(
     { point: "cover", ok: Boolean(campaign.cover_image), required: true },
     { point: "story", ok: campaign.story_md.trim().length >= STORY_READY_LENGTH, required: true },
     { point: "reward", ok: Boolean(Number(found.has_reward)), required: true },
+    { point: "risks", ok: campaign.risks_md.trim().length > 0, required: false },
     { point: "payoutAccount", ok: Boolean(Number(found.has_payout_account)), required: false },
   ];
   return { points, ready: points.every((p) => p.ok || !p.required) };

@@ -7,7 +7,7 @@ import { publicStatuses } from "./campaigns.server";
 import { otherLanguage } from "./authoring.server";
 import { campaignReadiness } from "./readiness.server";
 
-/** The editor page: the campaign's details as its form shows them, its tiers and stretch goals. */
+/** The editor page: the campaign's details as its form shows them, its tiers, stretch goals and FAQ. */
 export async function editorView(db: Db, campaign: Campaign, locale: string) {
   const tiers = await db
     .selectFrom("reward_tiers")
@@ -30,6 +30,12 @@ export async function editorView(db: Db, campaign: Campaign, locale: string) {
     .where("locale", "=", language)
     .execute();
   const translation = (field: string) => translated.find((t) => t.field === field)?.value ?? "";
+  const faq = await db
+    .selectFrom("campaign_faq")
+    .select(["id", "question", "answer_md"])
+    .where("campaign_id", "=", campaign.id)
+    .orderBy("position")
+    .execute();
   return {
     readiness: await campaignReadiness(db, campaign),
     /** The campaign's texts in its other language, as the translation form shows them. */
@@ -48,6 +54,7 @@ export async function editorView(db: Db, campaign: Campaign, locale: string) {
       currency: campaign.currency,
       reviewMessage: campaign.review_message,
       coverImage: campaign.cover_image,
+      risks: campaign.risks_md,
       values: {
         title: campaign.title,
         slug: campaign.slug,
@@ -78,6 +85,7 @@ export async function editorView(db: Db, campaign: Campaign, locale: string) {
       target: g.target_amount,
       description: g.description,
     })),
+    faq: faq.map((f) => ({ id: f.id, question: f.question, answer: f.answer_md })),
   };
 }
 

@@ -4,6 +4,8 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { CampaignPage, Progress } from "~/campaigns/campaigns.server";
+import { CampaignFaq } from "~/components/CampaignFaq";
+import { CampaignRisks } from "~/components/CampaignRisks";
 import { CreatorProfile } from "~/components/CreatorProfile";
 import { Money } from "~/components/Money";
 import { ProgressBar } from "~/components/ProgressBar";
@@ -110,6 +112,8 @@ export function CampaignView({
           <h2 id="story-title">{t("campaign.story")}</h2>
           {/* Rendered from Markdown and sanitized on the server (story.server.ts). */}
           <div className="prose" dangerouslySetInnerHTML={{ __html: campaign.storyHtml }} />
+          <CampaignRisks html={campaign.risksHtml} />
+          <CampaignFaq entries={campaign.faq} />
           {campaign.updates.length ? (
             <section id="updates" aria-labelledby="updates-title">
               <h2 id="updates-title">{t("campaign.updates")}</h2>

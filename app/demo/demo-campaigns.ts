@@ -45,6 +45,10 @@ export interface DemoCampaign {
   launchedDaysAgo: number | null;
   tiers: DemoTier[];
   stretchGoals: { target: number; title: Bilingual; description: Bilingual }[];
+  /** The risks and challenges section (Markdown), if the demo shows one. */
+  risks?: Bilingual;
+  /** The FAQ's questions and answers, in order. */
+  faq?: { question: Bilingual; answer: Bilingual }[];
   noRewardPledges: DemoPledges;
 }
 
@@ -200,6 +204,29 @@ export const demoCampaigns: DemoCampaign[] = [
         description: [
           "Outils, pièces et bénévoles : réparer son vélo soi-même, un samedi sur deux.",
           "Tools, parts and volunteers: fix your own bike, every other Saturday.",
+        ],
+      },
+    ],
+    risks: [
+      "Le bail de l'atelier voisin est signé, mais **les travaux d'électricité** pourraient prendre un mois de plus que prévu : dans ce cas, les initiations commenceront en mars plutôt qu'en février, et nous vous écrirons dès que nous le saurons.\n\nSi la campagne n'atteint pas son objectif, personne n'est débité et nous chercherons un local plus petit.",
+      "The lease on the workshop next door is signed, but **the electrical work** could take a month longer than planned: if so, the introductions will start in March rather than February, and we will write to you as soon as we know.\n\nIf the campaign does not reach its goal, nobody is charged and we will look for a smaller space.",
+    ],
+    faq: [
+      {
+        question: [
+          "Faut-il habiter Amiens pour soutenir le projet ?",
+          "Do I need to live in Amiens to back the project?",
+        ],
+        answer: [
+          "Non. Le nom sur le mur et l'adhésion valent partout ; les initiations et le pass coworking se vivent à l'atelier, 12 rue des Jacobins.",
+          "No. The name on the wall and the membership count from anywhere; the introductions and the coworking pass happen at the workshop, 12 rue des Jacobins.",
+        ],
+      },
+      {
+        question: ["Quand ma carte est-elle débitée ?", "When is my card charged?"],
+        answer: [
+          "Seulement si la campagne atteint **15 000 €** à son échéance. Sinon, rien n'est prélevé.",
+          "Only if the campaign reaches **€15,000** by its deadline. Otherwise nothing is taken.",
         ],
       },
     ],

@@ -7,8 +7,20 @@ import type { DatabaseHandle } from "#db/connection.ts";
 import type { ContentTranslationsTable, Database, TranslatedSubject } from "#db/schema.ts";
 import type { Actor } from "~/auth/policy.server";
 import { profileSchema, saveProfile } from "~/auth/profile.server";
-import { addStretchGoal, addTier, createDraft, setCover } from "~/campaigns/authoring.server";
-import { campaignFormSchema, tierFormSchema } from "~/campaigns/campaign-form";
+import {
+  addFaqEntry,
+  addStretchGoal,
+  addTier,
+  createDraft,
+  setCover,
+  updateRisks,
+} from "~/campaigns/authoring.server";
+import {
+  campaignFormSchema,
+  faqFormSchema,
+  risksFormSchema,
+  tierFormSchema,
+} from "~/campaigns/campaign-form";
 import { approveCampaign, closeCampaignIfDue, submitForReview } from "~/campaigns/lifecycle.server";
 import { inTransaction } from "~/lib/db.server";
 import { toInputAmount } from "~/lib/money";
@@ -131,6 +143,13 @@ async function seedCampaign(
       }),
     );
   }
+  if (demo.risks)
+    await updateRisks(trx, owner, risksFormSchema.parse({ risks: demo.risks[0] }).risks, createdAt);
+  const faqIds: string[] = [];
+  for (const entry of demo.faq ?? []) {
+    const faqInput = faqFormSchema.parse({ question: entry.question[0], answer: entry.answer[0] });
+    faqIds.push(await addFaqEntry(trx, owner, faqInput, createdAt));
+  }
   // English versions, as the editor's translation form writes the campaign's own texts (rewards and
   // stretch goals have no translation form yet: the demo writes their rows too).
   const english = (
@@ -152,7 +171,11 @@ async function seedCampaign(
         title: demo.title[1],
         tagline: demo.tagline[1],
         story_md: demo.story[1],
+        ...(demo.risks ? { risks_md: demo.risks[1] } : {}),
       }),
+      ...(demo.faq ?? []).flatMap((entry, i) =>
+        english("faq_entry", faqIds[i]!, { question: entry.question[1], answer_md: entry.answer[1] }),
+      ),
       ...demo.tiers.flatMap((tier, i) =>
         english("reward_tier", tierIds[i]!, { title: tier.title[1], description: tier.description[1] }),
       ),

@@ -77,6 +77,7 @@ export const errorAnswers = {
     limit_lowered: { status: 409, message: "editor.error.frozen", field: "limit" },
     tier_has_pledges: { status: 409, message: "editor.error.tierHasPledges" },
     goal_not_found: { status: 404, message: "error.notFound.body" },
+    faq_not_found: { status: 404, message: "error.notFound.body" },
     not_a_draft: { status: 409, message: "editor.error.state" },
     not_in_review: { status: 409, message: "editor.error.state" },
     bad_end_date: { status: 409, message: "editor.error.endDate", field: "endDate" },

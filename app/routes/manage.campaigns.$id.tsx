@@ -1,6 +1,7 @@
 // An owner's campaign: its details, reward tiers (added, edited, reordered, removed), stretch goals,
-// submission for review, and updates once live. Every change is a plain form post, handed to the
-// editor's intents (campaigns/editor-intents.server.ts), which check the campaign is the actor's.
+// its risks and FAQ, submission for review, and updates once live. Every change is a plain form
+// post, handed to the editor's intents (campaigns/editor-intents.server.ts), which check the
+// campaign is the actor's.
 import { requireManagedCampaign } from "~/campaigns/access.server";
 import {
   data,
@@ -16,7 +17,12 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { assertCsrf } from "~/auth/csrf.server";
 import { actorFor, type Actor } from "~/auth/policy.server";
 import { CsrfField } from "~/components/CsrfField";
-import { campaignFormSchema, tierFormSchema } from "~/campaigns/campaign-form";
+import {
+  campaignFormSchema,
+  faqFormSchema,
+  risksFormSchema,
+  tierFormSchema,
+} from "~/campaigns/campaign-form";
 import { MAX_COVER_BYTES, saveCover } from "~/campaigns/covers.server";
 import { renderStory } from "~/campaigns/story.server";
 import { setCover } from "~/campaigns/authoring.server";
@@ -26,6 +32,8 @@ import { CampaignDetailsForm } from "~/components/CampaignDetailsFields";
 import { FormField } from "~/components/FormField";
 import { ReadinessList } from "~/components/ReadinessList";
 import { useEditorErrors, type EditorResult } from "~/components/manage/editor-result";
+import { FaqEditor } from "~/components/manage/FaqEditor";
+import { RisksForm } from "~/components/manage/RisksForm";
 import { StretchGoalEditor } from "~/components/manage/StretchGoalEditor";
 import { TierEditor } from "~/components/manage/TierEditor";
 import { TranslationForm } from "~/components/manage/TranslationForm";
@@ -48,10 +56,13 @@ function editorEchoLimits(locale: string, currency: string): Record<string, numb
     intent: 32,
     tierId: 64,
     goalId: 64,
+    faqId: 64,
     direction: 8,
     target: 32,
     visibility: 16,
     body: 20_000,
+    ...fieldLimits(faqFormSchema),
+    ...fieldLimits(risksFormSchema),
     ...fieldLimits(tierFormSchema(currency, locale), { minimum: 32 }),
     ...fieldLimits(campaignFormSchema(locale), { goal: 32, durationDays: 8 }),
   };
@@ -73,8 +84,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const preview = renderStory(echoed.story ?? "", { siteUrl: context.config.PUBLIC_URL });
     return data({ intent, target: null, errors: {} as FieldErrors, values: echoed, preview });
   }
+  const target = echoed.tierId ?? echoed.goalId ?? echoed.faqId ?? null;
   const answer = (errors: FieldErrors, status: number) =>
-    data({ intent, target: echoed.tierId ?? echoed.goalId ?? null, errors, values: echoed }, { status });
+    data({ intent, target, errors, values: echoed }, { status });
   const outcome = await handleEditorIntent(
     context.db,
     { campaign, actor, values, locale, siteUrl: context.config.PUBLIC_URL },
@@ -114,7 +126,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageMeta(matches, (t) => `${t("editor.title")} — ${data?.campaign.values.title ?? ""}`);
 
 export default function ManageCampaign() {
-  const { campaign, tiers, goals, readiness, translation } = useLoaderData<typeof loader>();
+  const { campaign, tiers, goals, faq, readiness, translation } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as EditorResult | undefined;
   const [search] = useSearchParams();
   const t = useTranslate();
@@ -216,6 +228,8 @@ export default function ManageCampaign() {
         added={result?.intent === "add-stretch" ? result.values : {}}
         errors={errors}
       />
+      <RisksForm risks={campaign.risks} result={result} errors={errors} />
+      <FaqEditor entries={faq} result={result} errors={errors} />
 
       {campaign.status === "draft" ? <ReadinessList readiness={readiness} titleId="readiness-title" /> : null}
       {campaign.status === "draft" ? (

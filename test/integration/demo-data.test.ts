@@ -151,6 +151,26 @@ test("the demo has five tiers, two limited with one sold out, and two stretch go
   expect(en?.storyHtml).toContain("<h2>A place to make things together</h2>");
 });
 
+test("La Machinerie has a risks text and two FAQ entries, in French and English; the others have none", async () => {
+  const { db } = database();
+  const fr = await getCampaignPage(db, { siteUrl, slug: "la-machinerie", locale: "fr", now });
+  const en = await getCampaignPage(db, { siteUrl, slug: "la-machinerie", locale: "en", now });
+  expect(fr?.risksHtml).toContain("<strong>les travaux d'électricité</strong>");
+  expect(en?.risksHtml).toContain("<strong>the electrical work</strong>");
+  expect(fr?.faq.map((f) => f.question)).toEqual([
+    "Faut-il habiter Amiens pour soutenir le projet ?",
+    "Quand ma carte est-elle débitée ?",
+  ]);
+  expect(en?.faq.map((f) => f.question)).toEqual([
+    "Do I need to live in Amiens to back the project?",
+    "When is my card charged?",
+  ]);
+  expect(fr?.faq[1]?.answerHtml).toContain("<strong>15 000 €</strong>");
+  const funded = await getCampaignPage(db, { siteUrl, slug: "fournil-de-la-briqueterie", locale: "fr", now });
+  expect(funded?.faq).toEqual([]);
+  expect(funded?.risksHtml).toBe("");
+});
+
 test("seeding again creates nothing and changes no total", async () => {
   const { db } = database();
   const before = await db
