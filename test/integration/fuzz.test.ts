@@ -64,6 +64,20 @@ const pledgeForm = (f: Fixture) => ({
 
 /** Each action, who sends it, and forms to start from. */
 const targets: Record<string, Target> = {
+  "account._index.tsx": {
+    role: "owner",
+    url: () => "http://t/account",
+    params: () => ({}),
+    forms: () => [
+      {
+        displayName: "Camille Dupont",
+        organisation: "Association La Machinerie",
+        bio: "Nous faisons vivre un atelier partagé.",
+        place: "Amiens",
+        website: "https://lamachinerie.example",
+      },
+    ],
+  },
   "account.payouts.tsx": {
     role: "backer",
     url: () => "http://t/account/payouts",
@@ -182,6 +196,10 @@ const targets: Record<string, Target> = {
         visibility: "public",
       },
       { intent: "preview", story: "# Titre\n\nDu **texte**." },
+      { intent: "translate", title: "The draft", tagline: "A project in the making", story: "" },
+      { intent: "add-stretch", title: "Un banc", target: "3 000", description: "Pour la cour" },
+      { intent: "risks", risks: "Le **chantier** peut prendre du retard." },
+      { intent: "add-faq", question: "Quand ouvrez-vous ?", answer: "Au printemps." },
     ],
   },
   "pledges.$id.tsx": {
