@@ -31,6 +31,7 @@ import { editorView } from "~/campaigns/views.server";
 import { CampaignDetailsForm } from "~/components/CampaignDetailsFields";
 import { FormField } from "~/components/FormField";
 import { ReadinessList } from "~/components/ReadinessList";
+import { EditorSteps } from "~/components/manage/EditorSteps";
 import { useEditorErrors, type EditorResult } from "~/components/manage/editor-result";
 import { FaqEditor } from "~/components/manage/FaqEditor";
 import { RisksForm } from "~/components/manage/RisksForm";
@@ -150,14 +151,9 @@ export default function ManageCampaign() {
         <Link to={`/admin/campaigns/${campaign.id}`}>{t("admin.manage")}</Link> ·{" "}
         <Link to={`/manage/campaigns/${campaign.id}/statement`}>{t("payouts.statementPage")}</Link>
       </p>
-      {notice === "saved" ? (
+      {notice === "saved" || notice === "submitted" ? (
         <p className="notice notice--success" role="status">
-          {t("editor.saved")}
-        </p>
-      ) : null}
-      {notice === "submitted" ? (
-        <p className="notice notice--success" role="status">
-          {t("editor.submitted")}
+          {t(notice === "saved" ? "editor.saved" : "editor.submitted")}
         </p>
       ) : null}
       {campaign.reviewMessage && campaign.status === "draft" ? (
@@ -171,7 +167,8 @@ export default function ManageCampaign() {
         </p>
       ) : null}
 
-      <h2>{t("editor.details")}</h2>
+      <EditorSteps readiness={readiness} draft={campaign.status === "draft"} />
+      <h2 id="step-details">{t("editor.details")}</h2>
       <CampaignDetailsForm
         values={
           result?.intent === "details" || result?.intent === "preview"
@@ -200,7 +197,7 @@ export default function ManageCampaign() {
         </section>
       ) : null}
 
-      <Form method="post" encType="multipart/form-data" className="change-form">
+      <Form method="post" encType="multipart/form-data" className="change-form" id="step-cover">
         <CsrfField />
         {campaign.coverImage ? <img src={campaign.coverImage} alt="" width={320} height={180} /> : null}
         <FormField
@@ -231,9 +228,9 @@ export default function ManageCampaign() {
       <RisksForm risks={campaign.risks} result={result} errors={errors} />
       <FaqEditor entries={faq} result={result} errors={errors} />
 
-      {campaign.status === "draft" ? <ReadinessList readiness={readiness} titleId="readiness-title" /> : null}
       {campaign.status === "draft" ? (
         <Form method="post">
+          <ReadinessList readiness={readiness} titleId="readiness-title" />
           <CsrfField />
           <button type="submit" name="intent" value="submit" className="button button--primary button--large">
             {t("editor.submit")}

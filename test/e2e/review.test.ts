@@ -40,6 +40,15 @@ describe.skipIf(skipBrowser)("reviewing a campaign in Chromium", () => {
     await checklist.getByText(/Au moins une contrepartie\s+fait/).waitFor();
     await checklist.getByText(/au moins 300 caractères\s+manquant/).waitFor();
     await checklist.getByText(/Un compte de versement connecté.*\s+conseillé/).waitFor();
+    // The steps above the forms: each a link to its part of the page, with its state.
+    const steps = owner.page.getByRole("navigation", { name: "Étapes de la campagne" });
+    await steps.getByText(/Couverture\s+fait/).waitFor();
+    await steps.getByText(/La campagne\s+à faire/).waitFor();
+    for (const href of await steps
+      .locator("a")
+      .evaluateAll((links) => links.map((a) => a.getAttribute("href")))) {
+      expect(await owner.page.locator(href!).count(), href!).toBe(1);
+    }
     expect(await seriousViolations(owner.page)).toEqual([]);
     await owner.page.getByRole("button", { name: "Envoyer en relecture" }).click();
     await owner.page.getByText("Votre campagne est en relecture").waitFor();

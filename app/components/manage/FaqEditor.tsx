@@ -23,7 +23,7 @@ export function FaqEditor({
   const addForm = useResetAfterSave("add-faq", Object.keys(addErrors).length > 0);
   return (
     <>
-      <h2>{t("editor.faq")}</h2>
+      <h2 id="step-faq">{t("editor.faq")}</h2>
       {entries.length ? (
         <ol className="tiers__list">
           {entries.map((entry) => {

@@ -25,7 +25,7 @@ export function StretchGoalEditor({
   const addForm = useResetAfterSave("add-stretch", Object.keys(addErrors).length > 0);
   return (
     <>
-      <h2>{t("editor.stretch")}</h2>
+      <h2 id="step-stretch">{t("editor.stretch")}</h2>
       <ol className="tiers__list">
         {goals.map((g) => {
           const errors = errorsFor("update-stretch", g.id);

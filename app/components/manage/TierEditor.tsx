@@ -92,7 +92,7 @@ export function TierEditor({
   const addForm = useResetAfterSave("add-tier", Object.keys(addErrors).length > 0);
   return (
     <>
-      <h2>{t("editor.tiers")}</h2>
+      <h2 id="step-rewards">{t("editor.tiers")}</h2>
       <ol className="tiers__list">
         {tiers.map((tier) => (
           <li key={tier.id} className="tier">
