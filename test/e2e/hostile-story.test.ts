@@ -51,7 +51,8 @@ describe.skipIf(skipBrowser)("a hostile story in Chromium", () => {
     await page.getByRole("button", { name: "Enregistrer" }).click();
     await page.getByRole("heading", { level: 1, name: "Votre campagne" }).waitFor();
     // The owner's story is kept as written: refusing is the page's job, not the editor's.
-    expect(await page.getByLabel("Le projet (Markdown)").inputValue()).toBe(hostileStory(server.url));
+    // The details form's story (the English version's form has its own).
+    expect(await page.locator("#story").inputValue()).toBe(hostileStory(server.url));
     const manageUrl = page.url();
     await page.getByRole("button", { name: "Envoyer en relecture" }).click();
     await page.getByText("Votre campagne est en relecture").waitFor();

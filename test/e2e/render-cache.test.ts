@@ -33,8 +33,9 @@ describe.skipIf(skipBrowser)("the render cache in the real server", () => {
       .first()
       .click();
     await page.getByRole("heading", { level: 1, name: "Votre campagne" }).waitFor();
-    const details = page.locator("form", { has: page.getByLabel("Accroche") });
-    await details.getByLabel("Accroche").fill("Un tiers-lieu qui tient debout grâce à vous");
+    // The campaign's own details form (the English version's form has an "Accroche" too).
+    const details = page.locator("form", { has: page.locator("#tagline") });
+    await details.locator("#tagline").fill("Un tiers-lieu qui tient debout grâce à vous");
     await details.getByRole("button", { name: "Enregistrer", exact: true }).click();
     await page.getByText("Enregistré.").waitFor();
     expect(await anonymousPage()).toContain("Un tiers-lieu qui tient debout grâce à vous");
