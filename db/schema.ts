@@ -56,6 +56,8 @@ export interface CampaignsTable {
   end_date: Generated<string | null>;
   /** An admin's override of PLATFORM_FEE_BPS for this campaign; null: the platform's rate. */
   platform_fee_bps: Generated<number | null>;
+  /** Set by the owner once parcels are prepared: backers can no longer change their address. */
+  addresses_locked_at: Generated<Instant | null>;
   created_at: ColumnType<Instant, Instant, never>;
   updated_at: Instant;
 }
@@ -74,6 +76,8 @@ export interface RewardTiersTable {
   /** `YYYY-MM`. */
   estimated_delivery: string | null;
   shipping_required: Flag;
+  /** A postal reward the backer may collect instead: where. null: by post only. */
+  pickup_place: Generated<string | null>;
   created_at: ColumnType<Instant, Instant, never>;
 }
 
@@ -148,7 +152,18 @@ export interface PledgesTable {
    * not charged again and not dropped; cleared when the payment succeeds or fails.
    */
   payment_processing_at: Instant | null;
+  /** A reward to deliver: by post (to the ship_* address) or picked up; null when nothing is sent. */
+  delivery_method: Generated<DeliveryMethod | null>;
+  ship_name: Generated<string | null>;
+  ship_line1: Generated<string | null>;
+  ship_line2: Generated<string | null>;
+  ship_postal_code: Generated<string | null>;
+  ship_city: Generated<string | null>;
+  /** ISO 3166-1 alpha-2. */
+  ship_country: Generated<string | null>;
 }
+
+export type DeliveryMethod = "post" | "pickup";
 
 export type LateRelease = "cancel_authorisation" | "refund";
 

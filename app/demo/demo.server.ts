@@ -181,6 +181,18 @@ async function seedCampaign(
         locale: backer.number % 5 === 0 ? "en" : "fr",
         submissionKey: randomUUID(),
         gateway: "simulated",
+        // A reward sent by post goes somewhere: a made-up address in the campaign's country.
+        delivery: demo.tiers[tierIds.indexOf(backer.tierId ?? "")]?.shipping
+          ? {
+              method: "post",
+              name: `${firstNames[backer.number % firstNames.length]} ${lastInitials[backer.number % lastInitials.length]}.`,
+              line1: `${1 + (backer.number % 90)} rue de l'Exemple`,
+              line2: null,
+              postalCode: "69001",
+              city: "Lyon",
+              country: "FR",
+            }
+          : null,
       },
       backer.at,
     );

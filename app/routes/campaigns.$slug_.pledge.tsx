@@ -12,7 +12,12 @@ import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } fro
 import { limitPledgePostsByIp, limitPledgesByEmail, mayHoldAnotherUnit } from "~/auth/rate-limit.server";
 import { PledgeForm } from "~/components/pledges/PledgeForm";
 import { beginCheckout, repeatedCheckout } from "~/checkout/checkout.server";
-import { pledgeFormSchema, type PledgeFormErrors, type PledgeFormValues } from "~/pledges/pledge-form";
+import {
+  emptyDelivery,
+  pledgeFormSchema,
+  type PledgeFormErrors,
+  type PledgeFormValues,
+} from "~/pledges/pledge-form";
 import { getPledgeOptions } from "~/pledges/pledge-options.server";
 import { minimumPledge } from "~/lib/currencies";
 import { parseForm, refusal } from "~/lib/forms.server";
@@ -55,6 +60,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       consent: false,
       // One key per form shown: the same form sent twice makes one pledge.
       submissionKey: randomUUID(),
+      ...emptyDelivery,
     } satisfies PledgeFormValues,
   };
 }
@@ -128,6 +134,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         locale,
         submissionKey: form.data.submissionKey,
         clientIp: context.clientIp,
+        delivery: form.data.delivery,
       },
       {
         slug: options.campaign.slug,

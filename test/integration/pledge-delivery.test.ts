@@ -1,0 +1,178 @@
+// Rewards sent by post: the pledge form asks where to (or, when the owner offers it, the backer picks
+// it up), the server requires it at each field, the pledge keeps it, the CSV lists it, and the
+// backer may change it on their pledge page until the owner locks the addresses.
+import { randomUUID } from "node:crypto";
+import { beforeAll, expect, test } from "vitest";
+import { PledgeError } from "~/lib/errors";
+import { startPledge } from "~/pledges/pledges.server";
+import { backersCsv, backersCsvFormat } from "~/campaigns/dashboard.server";
+import { action } from "~/routes/campaigns.$slug_.pledge";
+import { testContext } from "../support/context";
+import { createCampaign, createTier, pledgeRequest } from "../support/factories";
+import { callRoute } from "../support/routes";
+import { useTestDatabase } from "../support/database";
+
+const database = useTestDatabase();
+const now = new Date("2026-11-30T12:00:00.000Z");
+let campaignId = "";
+let postalTier = "";
+let plainTier = "";
+
+beforeAll(async () => {
+  const { db } = database();
+  campaignId = await createCampaign(db, { slug: "atelier-poste", deadline_at: "2026-12-08T22:59:59.999Z" });
+  postalTier = await createTier(db, campaignId, { title: "Sac", min_amount: 4_000, shipping_required: 1 });
+  await createTier(db, campaignId, {
+    title: "Affiche",
+    position: 1,
+    min_amount: 2_000,
+    shipping_required: 1,
+    pickup_place: "L'atelier, 3 rue des Forges",
+  });
+  plainTier = await createTier(db, campaignId, { title: "Merci", position: 2, min_amount: 1_000 });
+});
+
+const address = {
+  delivery: "post",
+  shipName: "Camille Dupont",
+  shipLine1: "12 rue de la République",
+  shipLine2: "Bâtiment B",
+  shipPostalCode: "69002",
+  shipCity: "Lyon",
+  shipCountry: "FR",
+};
+
+const valid = (values: Record<string, string> = {}) => ({
+  tierId: postalTier,
+  amount: "40",
+  name: "Camille Dupont",
+  email: "camille@example.org",
+  comment: "",
+  consent: "on",
+  submissionKey: randomUUID(),
+  ...address,
+  ...values,
+});
+
+async function post(form: Record<string, string>, locale = "fr") {
+  return callRoute<{ errors: Record<string, string>; values: Record<string, unknown> }>(action, {
+    url: "http://localhost:3000/campaigns/atelier-poste/pledge",
+    params: { slug: "atelier-poste" },
+    context: testContext(database(), { clock: () => now }),
+    form,
+    headers: { "Accept-Language": locale },
+  });
+}
+
+const pledgeOf = (submissionKey: string) =>
+  database()
+    .db.selectFrom("pledges")
+    .selectAll()
+    .where("submission_key", "=", submissionKey)
+    .executeTakeFirst();
+
+test("a postal reward without an address is refused at each missing field, with what was typed kept", async () => {
+  const form = valid({ shipName: "", shipLine1: "", shipPostalCode: "", shipCity: "", shipCountry: "" });
+  const answer = await post(form);
+  expect(answer.status).toBe(400);
+  expect(answer.data?.errors).toEqual({
+    shipName: "pledge.error.shipNameRequired",
+    shipLine1: "pledge.error.shipLine1Required",
+    shipPostalCode: "pledge.error.shipPostalCodeRequired",
+    shipCity: "pledge.error.shipCityRequired",
+    shipCountry: "pledge.error.shipCountryRequired",
+  });
+  expect(answer.data?.values).toMatchObject({
+    name: "Camille Dupont",
+    shipLine2: "Bâtiment B",
+    amount: "40",
+  });
+  expect(await pledgeOf(form.submissionKey)).toBeUndefined();
+});
+
+test("a French postcode is five digits; elsewhere letters and digits", async () => {
+  const wrong = await post(valid({ shipPostalCode: "6900" }));
+  expect(wrong.status).toBe(400);
+  expect(wrong.data?.errors).toEqual({ shipPostalCode: "pledge.error.shipPostalCodeInvalid" });
+  expect(wrong.data?.values.shipPostalCode).toBe("6900");
+  const unknownCountry = await post(valid({ shipCountry: "XX" }));
+  expect(unknownCountry.data?.errors).toEqual({ shipCountry: "pledge.error.shipCountryRequired" });
+  const british = valid({ shipPostalCode: "sw1a 1aa", shipCity: "London", shipCountry: "GB" });
+  expect((await post(british)).status).toBe(302);
+  expect(await pledgeOf(british.submissionKey)).toMatchObject({
+    delivery_method: "post",
+    ship_postal_code: "SW1A 1AA",
+    ship_country: "GB",
+  });
+});
+
+test("the pledge keeps the address it is sent to", async () => {
+  const form = valid();
+  const answer = await post(form);
+  expect(answer.status).toBe(302);
+  expect(await pledgeOf(form.submissionKey)).toMatchObject({
+    tier_id: postalTier,
+    delivery_method: "post",
+    ship_name: "Camille Dupont",
+    ship_line1: "12 rue de la République",
+    ship_line2: "Bâtiment B",
+    ship_postal_code: "69002",
+    ship_city: "Lyon",
+    ship_country: "FR",
+  });
+});
+
+test("for a reward not sent by post the address is ignored, as the form without JavaScript sends it", async () => {
+  const form = valid({ tierId: plainTier, amount: "10", shipPostalCode: "" });
+  expect((await post(form)).status).toBe(302);
+  expect(await pledgeOf(form.submissionKey)).toMatchObject({
+    delivery_method: null,
+    ship_name: null,
+    ship_line1: null,
+    ship_postal_code: null,
+  });
+});
+
+test("startPledge itself refuses a postal reward without a delivery", async () => {
+  const { db } = database();
+  await expect(
+    startPledge(db, pledgeRequest(campaignId, 4_000, { tierId: postalTier }), now),
+  ).rejects.toThrow(PledgeError);
+  await expect(
+    startPledge(
+      db,
+      pledgeRequest(campaignId, 4_000, { tierId: postalTier, delivery: { method: "pickup" } }),
+      now,
+    ),
+  ).rejects.toMatchObject({ code: "pickup_unavailable" });
+});
+
+test("the backers' CSV has the delivery and the address, with headers in both languages", async () => {
+  const { db } = database();
+  const form = valid({ name: "Zoé Martin", email: "zoe@example.org", shipName: "Zoé Martin", shipLine2: "" });
+  expect((await post(form)).status).toBe(302);
+  // Counted, as the CSV lists: the saved card is what commits it.
+  await db
+    .updateTable("pledges")
+    .set({ status: "committed" })
+    .where("submission_key", "=", form.submissionKey)
+    .execute();
+  const read = async (locale: "fr" | "en") => {
+    let text = "";
+    for await (const chunk of backersCsv(db, campaignId, backersCsvFormat(locale, "Europe/Paris")))
+      text += chunk;
+    return text;
+  };
+  const en = await read("en");
+  expect(en.split("\r\n")[0]).toBe(
+    "name,email,tier,amount,currency,status,shipping_needed,delivery,recipient,address_line1,address_line2,postal_code,city,country,comment,date",
+  );
+  expect(en).toContain(
+    "Zoé Martin,zoe@example.org,Sac,40.00,EUR,committed,yes,post,Zoé Martin,12 rue de la République,,69002,Lyon,FR,,",
+  );
+  const fr = await read("fr");
+  expect(fr.split("\r\n")[0]).toBe(
+    "\uFEFFNom;E-mail;Contrepartie;Montant;Devise;État;Envoi postal;Livraison;Destinataire;Adresse;Complément d'adresse;Code postal;Ville;Pays;Mot du contributeur;Date",
+  );
+  expect(fr).toContain(";oui;Poste;Zoé Martin;12 rue de la République;;69002;Lyon;FR;;");
+});
