@@ -170,6 +170,7 @@ export async function addTier(db: Db, target: CampaignTarget, tier: TierInput, n
         stock_limit: tier.limit,
         estimated_delivery: tier.delivery,
         shipping_required: tier.shipping ? 1 : 0,
+        pickup_place: tier.pickupPlace ?? null,
         created_at: iso(now),
       })
       .execute();
@@ -205,6 +206,7 @@ export async function updateTier(db: Db, target: TierTarget, tier: TierInput): P
         stock_limit: tier.limit,
         estimated_delivery: tier.delivery,
         shipping_required: tier.shipping ? 1 : 0,
+        pickup_place: tier.pickupPlace ?? null,
       })
       .where("id", "=", current.id)
       .execute();

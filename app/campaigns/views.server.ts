@@ -52,6 +52,8 @@ export async function editorView(db: Db, campaign: Campaign, locale: string) {
       claimed: t.claimed_count,
       delivery: t.estimated_delivery ?? "",
       shipping: t.shipping_required === 1,
+      pickup: t.pickup_place !== null,
+      pickupPlace: t.pickup_place ?? "",
     })),
     goals: goals.map((g) => ({
       id: g.id,

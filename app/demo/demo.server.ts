@@ -115,6 +115,8 @@ async function seedCampaign(
       limit: tier.stockLimit === null ? "" : String(tier.stockLimit),
       delivery: tier.delivery ?? "",
       shipping: tier.shipping ? "on" : "",
+      pickup: tier.pickup ? "on" : "",
+      pickupPlace: tier.pickup ?? "",
     });
     tierIds.push(await addTier(trx, owner, tierInput, createdAt));
   }
@@ -188,8 +190,8 @@ async function seedCampaign(
               name: `${firstNames[backer.number % firstNames.length]} ${lastInitials[backer.number % lastInitials.length]}.`,
               line1: `${1 + (backer.number % 90)} rue de l'Exemple`,
               line2: null,
-              postalCode: "69001",
-              city: "Lyon",
+              postalCode: "80000",
+              city: "Amiens",
               country: "FR",
             }
           : null,

@@ -8,7 +8,8 @@ import { startPledge } from "~/pledges/pledges.server";
 import { backersCsv, backersCsvFormat } from "~/campaigns/dashboard.server";
 import { action } from "~/routes/campaigns.$slug_.pledge";
 import { testContext } from "../support/context";
-import { createCampaign, createTier, pledgeRequest } from "../support/factories";
+import { handleEditorIntent } from "~/campaigns/editor-intents.server";
+import { createCampaign, createTier, createUser, ownerActor, pledgeRequest } from "../support/factories";
 import { callRoute } from "../support/routes";
 import { useTestDatabase } from "../support/database";
 
@@ -17,12 +18,19 @@ const now = new Date("2026-11-30T12:00:00.000Z");
 let campaignId = "";
 let postalTier = "";
 let plainTier = "";
+let pickupTier = "";
+let ownerId = "";
 
 beforeAll(async () => {
   const { db } = database();
-  campaignId = await createCampaign(db, { slug: "atelier-poste", deadline_at: "2026-12-08T22:59:59.999Z" });
+  ownerId = await createUser(db, { email: "owner@example.org" });
+  campaignId = await createCampaign(db, {
+    slug: "atelier-poste",
+    owner_id: ownerId,
+    deadline_at: "2026-12-08T22:59:59.999Z",
+  });
   postalTier = await createTier(db, campaignId, { title: "Sac", min_amount: 4_000, shipping_required: 1 });
-  await createTier(db, campaignId, {
+  pickupTier = await createTier(db, campaignId, {
     title: "Affiche",
     position: 1,
     min_amount: 2_000,
@@ -175,4 +183,81 @@ test("the backers' CSV has the delivery and the address, with headers in both la
     "\uFEFFNom;E-mail;Contrepartie;Montant;Devise;État;Envoi postal;Livraison;Destinataire;Adresse;Complément d'adresse;Code postal;Ville;Pays;Mot du contributeur;Date",
   );
   expect(fr).toContain(";oui;Poste;Zoé Martin;12 rue de la République;;69002;Lyon;FR;;");
+});
+
+test("the owner offers pick-up on site for a postal reward, and says where", async () => {
+  const { db } = database();
+  const editor = (values: Record<string, string>) =>
+    handleEditorIntent(
+      db,
+      {
+        campaign: { id: campaignId, currency: "EUR" },
+        actor: ownerActor(ownerId),
+        values: {
+          intent: "add-tier",
+          title: "Tasse",
+          description: "",
+          minimum: "25",
+          limit: "",
+          delivery: "",
+          shipping: "on",
+          ...values,
+        },
+        locale: "fr",
+        siteUrl: "http://localhost:3000",
+      },
+      now,
+    );
+  expect(await editor({ pickup: "on", pickupPlace: "" })).toEqual({
+    kind: "invalid",
+    errors: { pickupPlace: "editor.error.pickupPlaceRequired" },
+    status: 400,
+  });
+  expect(await editor({ pickup: "on", pickupPlace: "  L'atelier, samedi matin " })).toEqual({
+    kind: "done",
+    notice: "saved",
+  });
+  // Not sent by post: nothing to pick up instead.
+  expect(await editor({ title: "Badge", shipping: "", pickup: "on", pickupPlace: "Ici" })).toMatchObject({
+    kind: "done",
+  });
+  const tiers = await db
+    .selectFrom("reward_tiers")
+    .select(["title", "shipping_required", "pickup_place"])
+    .where("campaign_id", "=", campaignId)
+    .where("title", "in", ["Tasse", "Badge"])
+    .orderBy("title")
+    .execute();
+  expect(tiers).toEqual([
+    { title: "Badge", shipping_required: 0, pickup_place: null },
+    { title: "Tasse", shipping_required: 1, pickup_place: "L'atelier, samedi matin" },
+  ]);
+});
+
+test("a backer who picks the reward up gives no address", async () => {
+  const form = valid({
+    tierId: pickupTier,
+    amount: "20",
+    delivery: "pickup",
+    shipName: "",
+    shipLine1: "",
+    shipPostalCode: "",
+    shipCity: "",
+  });
+  expect((await post(form)).status).toBe(302);
+  expect(await pledgeOf(form.submissionKey)).toMatchObject({
+    delivery_method: "pickup",
+    ship_name: null,
+    ship_line1: null,
+    ship_postal_code: null,
+    ship_country: null,
+  });
+  // By post, the same reward needs its address.
+  const byPost = await post({ ...form, delivery: "post", submissionKey: randomUUID() });
+  expect(byPost.status).toBe(400);
+  expect(byPost.data?.errors.shipLine1).toBe("pledge.error.shipLine1Required");
+  // A reward the owner did not offer for pick-up.
+  const refused = await post({ ...form, tierId: postalTier, amount: "40", submissionKey: randomUUID() });
+  expect(refused.status).toBe(400);
+  expect(refused.data?.errors).toEqual({ delivery: "pledge.error.pickupUnavailable" });
 });
