@@ -21,6 +21,7 @@ import {
 } from "./authoring.server";
 import { amountMessage, campaignFormSchema, tierFormSchema, updateFormSchema } from "./campaign-form";
 import { submitForReview } from "./lifecycle.server";
+import { setAddressesLocked } from "~/pledges/delivery.server";
 
 export type EditorOutcome =
   /** Saved: back to the page with this notice. */
@@ -103,6 +104,10 @@ async function dispatch(db: Db, request: EditorRequest, now: Date): Promise<Edit
       return saved;
     case "remove-stretch":
       await removeStretchGoal(db, goal);
+      return saved;
+    case "lock-addresses":
+    case "unlock-addresses":
+      await setAddressesLocked(db, campaign, values.intent === "lock-addresses", now);
       return saved;
     case "submit":
       await submitForReview(db, campaign, now);

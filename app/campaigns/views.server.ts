@@ -29,6 +29,7 @@ export async function editorView(db: Db, campaign: Campaign, locale: string) {
       currency: campaign.currency,
       reviewMessage: campaign.review_message,
       coverImage: campaign.cover_image,
+      addressesLocked: campaign.addresses_locked_at !== null,
       values: {
         title: campaign.title,
         slug: campaign.slug,

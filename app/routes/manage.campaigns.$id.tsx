@@ -210,6 +210,26 @@ export default function ManageCampaign() {
         errors={errors}
       />
 
+      {tiers.some((tier) => tier.shipping) ? (
+        <section aria-labelledby="addresses-title" className="change-form">
+          <h2 id="addresses-title">{t("dashboard.addresses.title")}</h2>
+          <p data-testid="addresses-state">
+            {t(campaign.addressesLocked ? "dashboard.addresses.locked" : "dashboard.addresses.open")}
+          </p>
+          <Form method="post">
+            <CsrfField />
+            <button
+              type="submit"
+              name="intent"
+              value={campaign.addressesLocked ? "unlock-addresses" : "lock-addresses"}
+              className="button"
+            >
+              {t(campaign.addressesLocked ? "dashboard.addresses.unlock" : "dashboard.addresses.lock")}
+            </button>
+          </Form>
+        </section>
+      ) : null}
+
       {campaign.status === "draft" ? <ReadinessList readiness={readiness} titleId="readiness-title" /> : null}
       {campaign.status === "draft" ? (
         <Form method="post">

@@ -8,9 +8,12 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { parseForm, refusal } from "~/lib/forms.server";
+import { parseForm, refusal, refusalOf } from "~/lib/forms.server";
 import { PledgeChangeForm, type ChangeErrors } from "~/components/pledges/PledgeChangeForm";
-import { pledgeChangeSchema } from "~/pledges/pledge-form";
+import { deliveryChangeSchema, pledgeChangeSchema, type PledgeFormErrors } from "~/pledges/pledge-form";
+import { changeDelivery } from "~/pledges/delivery.server";
+import { DeliveryFields } from "~/components/pledges/DeliveryFields";
+import { countryName } from "~/lib/countries";
 import { verifyPledgeToken } from "~/auth/pledge-link.server";
 import { getPledgeView } from "~/pledges/pledge-view.server";
 import { beginCardUpdate } from "~/checkout/checkout.server";
@@ -55,6 +58,30 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const now = context.clock();
   const view = await getPledgeView(context.db, { pledgeId, locale, now });
   if (!view) throw notFound();
+  const back = (notice: string) => redirect(`/pledges/${pledgeId}?token=${token}&notice=${notice}`);
+
+  // The delivery's own form: its fields, its errors, apart from the reward-and-amount form's.
+  if ((await request.clone().formData()).get("intent") === "address") {
+    const delivery = view.delivery;
+    const addressForm = await parseForm(
+      request,
+      deliveryChangeSchema({ shippingRequired: true, pickupPlace: delivery?.pickupPlace ?? null }),
+    );
+    const addressValues = addressForm.values;
+    const refused = (addressErrors: PledgeFormErrors, status: number) =>
+      data({ errors: {} as ChangeErrors, values: null, addressErrors, addressValues }, { status });
+    if (!delivery?.editable)
+      return refused({ form: delivery?.locked ? "pledgePage.addressLocked" : "pledgePage.locked" }, 409);
+    if (!addressForm.ok) return refused(addressForm.errors as PledgeFormErrors, 400);
+    try {
+      await changeDelivery(context.db, pledgeId, addressForm.data!, now);
+    } catch (error) {
+      const { status, field, message } = refusalOf(error);
+      return refused({ [field]: message }, status);
+    }
+    return back("address");
+  }
+
   const schema = pledgeChangeSchema({
     currency: view.options.campaign.currency,
     locale: intlLocale(locale),
@@ -65,7 +92,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     ),
   });
   const form = await parseForm(request, schema, { limits: { tierId: 64, amount: 32 } });
-  const back = (notice: string) => redirect(`/pledges/${pledgeId}?token=${token}&notice=${notice}`);
 
   if (form.fields.intent === "fix") {
     if (!view.fixable)
@@ -119,6 +145,9 @@ export default function PledgeRoute() {
   const { pledge, options } = view;
   const money = (amount: number) => formatMoney(amount, pledge.currency, locale, { withDecimals: true });
   const errors: ChangeErrors = actionData?.errors ?? {};
+  // The delivery form's answer, when it was that form that was sent.
+  const addressAnswer = actionData as
+    { addressErrors?: PledgeFormErrors; addressValues?: Record<string, string> } | undefined;
   return (
     <section className="narrow pledge-page" aria-labelledby="pledge-page-title">
       <h1 id="pledge-page-title">{t("pledgePage.title")}</h1>
@@ -146,6 +175,11 @@ export default function PledgeRoute() {
       {notice === "canceled" ? (
         <p className="notice notice--success" role="status">
           {t("pledgePage.canceled")}
+        </p>
+      ) : null}
+      {notice === "address" ? (
+        <p className="notice notice--success" role="status">
+          {t("pledgePage.address.saved")}
         </p>
       ) : null}
       {notice === "changed" ? (
@@ -197,6 +231,15 @@ export default function PledgeRoute() {
         </Form>
       ) : null}
 
+      {view.delivery ? (
+        <DeliverySection
+          delivery={view.delivery}
+          action={`/pledges/${pledge.id}?token=${token}`}
+          errors={addressAnswer?.addressErrors ?? {}}
+          typed={addressAnswer?.addressValues ?? null}
+        />
+      ) : null}
+
       {view.changeable ? (
         <PledgeChangeForm
           pledge={pledge}
@@ -219,5 +262,68 @@ export default function PledgeRoute() {
         <p className="muted">{t("pledgePage.locked")}</p>
       ) : null}
     </section>
+  );
+}
+
+type PledgeDeliveryView = NonNullable<Awaited<ReturnType<typeof loader>>["view"]["delivery"]>;
+
+/** The pledge's delivery: a form until the owner locks the addresses, then what was given, and why. */
+function DeliverySection({
+  delivery,
+  action,
+  errors,
+  typed,
+}: {
+  delivery: PledgeDeliveryView;
+  action: string;
+  errors: PledgeFormErrors;
+  typed: Record<string, string> | null;
+}) {
+  const t = useTranslate();
+  const locale = useIntlLocale();
+  const values = { ...delivery.values, ...typed };
+  if (!delivery.editable) {
+    const v = delivery.values;
+    return (
+      <section aria-labelledby="delivery-title" className="delivery-summary">
+        <h2 id="delivery-title">{t("pledgePage.address.title")}</h2>
+        {delivery.method === "pickup" ? (
+          <p>{t("pledgePage.address.pickup", { place: delivery.pickupPlace ?? "" })}</p>
+        ) : (
+          <address data-testid="delivery-address">
+            {[v.shipName, v.shipLine1, v.shipLine2, `${v.shipPostalCode} ${v.shipCity}`.trim()]
+              .filter(Boolean)
+              .map((line) => (
+                <span key={line}>
+                  {line}
+                  <br />
+                </span>
+              ))}
+            {v.shipCountry ? countryName(v.shipCountry, locale) : null}
+          </address>
+        )}
+        {delivery.locked ? <p className="muted">{t("pledgePage.addressLocked")}</p> : null}
+      </section>
+    );
+  }
+  return (
+    <Form method="post" action={action} className="change-form" noValidate aria-labelledby="delivery-title">
+      <h2 id="delivery-title">{t("pledgePage.address.title")}</h2>
+      {errors.form ? (
+        <p className="notice notice--error" role="alert">
+          {t(errors.form)}
+        </p>
+      ) : null}
+      <DeliveryFields
+        values={values}
+        inputProps={(field) => ({ name: field })}
+        errorFor={(field) => (errors[field] ? t(errors[field]) : null)}
+        pickupPlaces={delivery.pickupPlace ? [delivery.pickupPlace] : []}
+        showAddress
+      />
+      <button type="submit" name="intent" value="address" className="button">
+        {t("pledgePage.address.save")}
+      </button>
+    </Form>
   );
 }

@@ -5,8 +5,11 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, expect, test } from "vitest";
 import { PledgeError } from "~/lib/errors";
 import { startPledge } from "~/pledges/pledges.server";
+import { changeDelivery } from "~/pledges/delivery.server";
 import { backersCsv, backersCsvFormat } from "~/campaigns/dashboard.server";
 import { action } from "~/routes/campaigns.$slug_.pledge";
+import { action as pledgePageAction, loader as pledgePageLoader } from "~/routes/pledges.$id";
+import { pledgeToken } from "~/auth/pledge-link.server";
 import { testContext } from "../support/context";
 import { handleEditorIntent } from "~/campaigns/editor-intents.server";
 import { createCampaign, createTier, createUser, ownerActor, pledgeRequest } from "../support/factories";
@@ -260,4 +263,114 @@ test("a backer who picks the reward up gives no address", async () => {
   const refused = await post({ ...form, tierId: postalTier, amount: "40", submissionKey: randomUUID() });
   expect(refused.status).toBe(400);
   expect(refused.data?.errors).toEqual({ delivery: "pledge.error.pickupUnavailable" });
+});
+
+function pledgePage(
+  handler: typeof pledgePageLoader | typeof pledgePageAction,
+  pledgeId: string,
+  form?: Record<string, string>,
+) {
+  const context = testContext(database(), { clock: () => now });
+  const token = pledgeToken(context.config.SESSION_SECRET, pledgeId);
+  return callRoute<{
+    addressErrors?: Record<string, string>;
+    addressValues?: Record<string, string>;
+    view?: { delivery: { editable: boolean; locked: boolean; values: Record<string, string> } | null };
+  }>(handler, {
+    url: `http://localhost:3000/pledges/${pledgeId}?token=${token}`,
+    params: { id: pledgeId },
+    context,
+    form,
+  });
+}
+
+async function committedPostalPledge() {
+  const form = valid();
+  expect((await post(form)).status).toBe(302);
+  const { db } = database();
+  await db
+    .updateTable("pledges")
+    .set({ status: "committed" })
+    .where("submission_key", "=", form.submissionKey)
+    .execute();
+  return (await pledgeOf(form.submissionKey))!;
+}
+
+const lock = (locked: boolean) =>
+  handleEditorIntent(
+    database().db,
+    {
+      campaign: { id: campaignId, currency: "EUR" },
+      actor: ownerActor(ownerId),
+      values: { intent: locked ? "lock-addresses" : "unlock-addresses" },
+      locale: "fr",
+      siteUrl: "http://localhost:3000",
+    },
+    now,
+  );
+
+test("the backer changes their address on the pledge page until the owner locks the addresses", async () => {
+  const pledge = await committedPostalPledge();
+  const address = { ...valid(), intent: "address", shipLine1: "4 place Bellecour", shipPostalCode: "69002" };
+
+  // A wrong postcode: refused at its field, what was typed kept, nothing written.
+  const wrong = await pledgePage(pledgePageAction, pledge.id, { ...address, shipPostalCode: "ABC" });
+  expect(wrong.status).toBe(400);
+  expect(wrong.data?.addressErrors).toEqual({ shipPostalCode: "pledge.error.shipPostalCodeInvalid" });
+  expect(wrong.data?.addressValues).toMatchObject({ shipLine1: "4 place Bellecour", shipPostalCode: "ABC" });
+  expect((await pledgeOf(pledge.submission_key!))?.ship_line1).toBe("12 rue de la République");
+
+  const changed = await pledgePage(pledgePageAction, pledge.id, address);
+  expect(changed.status).toBe(302);
+  expect(await pledgeOf(pledge.submission_key!)).toMatchObject({ ship_line1: "4 place Bellecour" });
+  expect((await pledgePage(pledgePageLoader, pledge.id)).data?.view?.delivery).toMatchObject({
+    editable: true,
+    locked: false,
+  });
+
+  // Another campaign's owner cannot lock these addresses.
+  const stranger = await handleEditorIntent(
+    database().db,
+    {
+      campaign: { id: campaignId, currency: "EUR" },
+      actor: ownerActor(await createUser(database().db, { email: "stranger@example.org" })),
+      values: { intent: "lock-addresses" },
+      locale: "fr",
+      siteUrl: "http://localhost:3000",
+    },
+    now,
+  ).catch((error: unknown) => error);
+  expect(stranger).not.toEqual({ kind: "done", notice: "saved" });
+
+  expect(await lock(true)).toEqual({ kind: "done", notice: "saved" });
+  const view = (await pledgePage(pledgePageLoader, pledge.id)).data?.view?.delivery;
+  expect(view).toMatchObject({ editable: false, locked: true, values: { shipLine1: "4 place Bellecour" } });
+  const refused = await pledgePage(pledgePageAction, pledge.id, { ...address, shipLine1: "Ailleurs" });
+  expect(refused.status).toBe(409);
+  expect(refused.data?.addressErrors).toEqual({ form: "pledgePage.addressLocked" });
+  // The domain itself refuses, whatever the page showed when it was opened.
+  await expect(
+    changeDelivery(
+      database().db,
+      pledge.id,
+      {
+        method: "post",
+        name: "X",
+        line1: "Ailleurs",
+        line2: null,
+        postalCode: "75001",
+        city: "Paris",
+        country: "FR",
+      },
+      now,
+    ),
+  ).rejects.toMatchObject({ code: "addresses_locked" });
+  expect((await pledgeOf(pledge.submission_key!))?.ship_line1).toBe("4 place Bellecour");
+
+  // Opened again, the change goes through.
+  await lock(false);
+  expect((await pledgePage(pledgePageAction, pledge.id, { ...address, shipLine1: "Ailleurs" })).status).toBe(
+    302,
+  );
+  expect((await pledgeOf(pledge.submission_key!))?.ship_line1).toBe("Ailleurs");
 });
