@@ -25,6 +25,7 @@ import { intlLocale } from "~/i18n/catalogue.server";
 import { formatZonedInstant } from "~/lib/zoned-time.server";
 import { matchesTranslator, useTranslate } from "~/components/use-locale";
 import { toInputAmount } from "~/lib/money";
+import { countryOptions } from "~/lib/countries";
 import { notFound, requestLocale } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -49,6 +50,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       ? formatZonedInstant(new Date(options.campaign.deadline), options.campaign.timeZone, locale)
       : "",
     canceled: url.searchParams.has("canceled"),
+    // Only a campaign with a reward sent by post asks where to.
+    countries: options.tiers.some((t) => t.shippingRequired) ? countryOptions(intlLocale(locale)) : [],
     soldOutTier,
     defaults: {
       tierId: tier?.id ?? "",
@@ -167,7 +170,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches })
 };
 
 export default function PledgeRoute() {
-  const { options, defaults, deadlineText, canceled, soldOutTier } = useLoaderData<typeof loader>();
+  const { options, defaults, deadlineText, canceled, soldOutTier, countries } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useTranslate();
   const { campaign, tiers } = options;
@@ -202,6 +205,7 @@ export default function PledgeRoute() {
         serverErrors={serverErrors}
         deadlineText={deadlineText}
         soldOutTier={soldOutTier}
+        countries={countries}
       />
     </section>
   );

@@ -13,7 +13,7 @@ import { PledgeChangeForm, type ChangeErrors } from "~/components/pledges/Pledge
 import { deliveryChangeSchema, pledgeChangeSchema, type PledgeFormErrors } from "~/pledges/pledge-form";
 import { changeDelivery } from "~/pledges/delivery.server";
 import { DeliveryFields } from "~/components/pledges/DeliveryFields";
-import { countryName } from "~/lib/countries";
+import { countryName, countryOptions } from "~/lib/countries";
 import { verifyPledgeToken } from "~/auth/pledge-link.server";
 import { getPledgeView } from "~/pledges/pledge-view.server";
 import { beginCardUpdate } from "~/checkout/checkout.server";
@@ -45,6 +45,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     token,
     view,
     thanks: url.searchParams.get("thanks") === "1",
+    countries: view.delivery?.editable ? countryOptions(intlLocale(locale)) : [],
+    // Named by the server, as the browser's Intl may name it otherwise.
+    countryName: view.delivery?.values.shipCountry
+      ? countryName(view.delivery.values.shipCountry, intlLocale(locale))
+      : "",
     notice: url.searchParams.get("notice"),
     privateLink: `${context.config.PUBLIC_URL}/pledges/${pledgeId}?token=${token}`,
     campaignUrl: `${context.config.PUBLIC_URL}/campaigns/${view.options.campaign.slug}`,
@@ -138,7 +143,8 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches })
 ];
 
 export default function PledgeRoute() {
-  const { view, thanks, notice, privateLink, token, campaignUrl } = useLoaderData<typeof loader>();
+  const { view, thanks, notice, privateLink, token, campaignUrl, countries, countryName } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useTranslate();
   const locale = useIntlLocale();
@@ -234,6 +240,8 @@ export default function PledgeRoute() {
       {view.delivery ? (
         <DeliverySection
           delivery={view.delivery}
+          countries={countries}
+          countryName={countryName}
           action={`/pledges/${pledge.id}?token=${token}`}
           errors={addressAnswer?.addressErrors ?? {}}
           typed={addressAnswer?.addressValues ?? null}
@@ -270,17 +278,20 @@ type PledgeDeliveryView = NonNullable<Awaited<ReturnType<typeof loader>>["view"]
 /** The pledge's delivery: a form until the owner locks the addresses, then what was given, and why. */
 function DeliverySection({
   delivery,
+  countries,
+  countryName,
   action,
   errors,
   typed,
 }: {
   delivery: PledgeDeliveryView;
+  countries: { code: string; name: string }[];
+  countryName: string;
   action: string;
   errors: PledgeFormErrors;
   typed: Record<string, string> | null;
 }) {
   const t = useTranslate();
-  const locale = useIntlLocale();
   const values = { ...delivery.values, ...typed };
   if (!delivery.editable) {
     const v = delivery.values;
@@ -299,7 +310,7 @@ function DeliverySection({
                   <br />
                 </span>
               ))}
-            {v.shipCountry ? countryName(v.shipCountry, locale) : null}
+            {countryName}
           </address>
         )}
         {delivery.locked ? <p className="muted">{t("pledgePage.addressLocked")}</p> : null}
@@ -316,6 +327,7 @@ function DeliverySection({
       ) : null}
       <DeliveryFields
         values={values}
+        countries={countries}
         inputProps={(field) => ({ name: field })}
         errorFor={(field) => (errors[field] ? t(errors[field]) : null)}
         pickupPlaces={delivery.pickupPlace ? [delivery.pickupPlace] : []}

@@ -1,16 +1,15 @@
 // Where a reward sent by post goes: by post to an address (labelled, with the autocomplete names
 // browsers fill in) or, when the reward allows, picked up on site. Used by the pledge form and the
 // backer's pledge page; each says how its inputs are wired (react-hook-form or a plain form).
-import { useMemo } from "react";
 import { FormField } from "~/components/FormField";
-import { useIntlLocale, useTranslate } from "~/components/use-locale";
-import { countryOptions } from "~/lib/countries";
+import { useTranslate } from "~/components/use-locale";
 import type { DeliveryFormValues } from "~/pledges/pledge-form";
 
 type Field = keyof DeliveryFormValues;
 
 export function DeliveryFields({
   values,
+  countries,
   inputProps,
   errorFor,
   pickupPlaces,
@@ -19,6 +18,11 @@ export function DeliveryFields({
   disabled = false,
 }: {
   values: DeliveryFormValues;
+  /**
+   * The countries with their names, as the server's Intl names them: the browser's may differ (its
+   * own ICU), which would make the page hydrate with other text.
+   */
+  countries: { code: string; name: string }[];
   /** The props that wire a field (its name, and react-hook-form's handlers when there is one). */
   inputProps: (field: Field) => Record<string, unknown>;
   errorFor: (field: Field) => string | null;
@@ -31,8 +35,6 @@ export function DeliveryFields({
   disabled?: boolean;
 }) {
   const t = useTranslate();
-  const locale = useIntlLocale();
-  const countries = useMemo(() => countryOptions(locale), [locale]);
   const text = (field: Field, label: string, autoComplete: string, extra: Record<string, unknown> = {}) => (
     <FormField id={field} label={label} error={errorFor(field)}>
       {(aria) => (

@@ -68,7 +68,10 @@ export function PledgeForm({
   serverErrors,
   deadlineText,
   soldOutTier = null,
+  countries,
 }: {
+  /** The countries an address may be in, named by the server. */
+  countries: { code: string; name: string }[];
   campaign: PledgeOptions["campaign"];
   tiers: PledgeOptions["tiers"];
   /** The defaults, or what was typed when the form comes back refused. */
@@ -328,6 +331,7 @@ export function PledgeForm({
         {showDelivery ? (
           <DeliveryFields
             values={initial}
+            countries={countries}
             inputProps={(field) => register(field)}
             errorFor={errorFor}
             pickupPlaces={pickupPlaces}
