@@ -328,6 +328,20 @@ function wallClock(instant: string, timeZone: string): string {
 
 type BackerRow = Awaited<ReturnType<typeof pledgePage>>["pledges"][number];
 
+/** Where the reward goes; nothing when the reward (changed since, maybe) is not sent by post. */
+function deliveryCells(p: BackerRow, format: BackersCsvFormat): CsvCell[] {
+  if (p.shipping_required !== 1 || !p.delivery_method) return ["", "", "", "", "", "", ""];
+  return [
+    format.delivery(p.delivery_method),
+    p.ship_name ?? "",
+    p.ship_line1 ?? "",
+    p.ship_line2 ?? "",
+    p.ship_postal_code ?? "",
+    p.ship_city ?? "",
+    p.ship_country ?? "",
+  ];
+}
+
 /** One backer's line of the CSV, in the header's order: the one place a new column goes. */
 export function backerCsvRow(p: BackerRow, format: BackersCsvFormat): CsvCell[] {
   return [
@@ -338,13 +352,7 @@ export function backerCsvRow(p: BackerRow, format: BackersCsvFormat): CsvCell[] 
     p.currency,
     format.status(p.status),
     p.shipping_required === 1 ? format.yes : format.no,
-    p.delivery_method ? format.delivery(p.delivery_method) : "",
-    p.ship_name ?? "",
-    p.ship_line1 ?? "",
-    p.ship_line2 ?? "",
-    p.ship_postal_code ?? "",
-    p.ship_city ?? "",
-    p.ship_country ?? "",
+    ...deliveryCells(p, format),
     p.comment ?? "",
     { raw: wallClock(p.created_at, format.timeZone) },
   ];

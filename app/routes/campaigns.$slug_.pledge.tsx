@@ -170,7 +170,8 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches })
 };
 
 export default function PledgeRoute() {
-  const { options, defaults, deadlineText, canceled, soldOutTier, countries } = useLoaderData<typeof loader>();
+  const { options, defaults, deadlineText, canceled, soldOutTier, countries } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useTranslate();
   const { campaign, tiers } = options;

@@ -12,7 +12,14 @@ import { action as pledgePageAction, loader as pledgePageLoader } from "~/routes
 import { pledgeToken } from "~/auth/pledge-link.server";
 import { testContext } from "../support/context";
 import { handleEditorIntent } from "~/campaigns/editor-intents.server";
-import { createCampaign, createTier, createUser, ownerActor, pledgeRequest } from "../support/factories";
+import {
+  createCampaign,
+  createPledge,
+  createTier,
+  createUser,
+  ownerActor,
+  pledgeRequest,
+} from "../support/factories";
 import { callRoute } from "../support/routes";
 import { useTestDatabase } from "../support/database";
 
@@ -168,6 +175,14 @@ test("the backers' CSV has the delivery and the address, with headers in both la
     .set({ status: "committed" })
     .where("submission_key", "=", form.submissionKey)
     .execute();
+  // Moved since to a reward not sent by post: its old address is not a parcel to send.
+  await createPledge(db, campaignId, {
+    tier_id: plainTier,
+    backer_name: "Hugo Leroy",
+    delivery_method: "post",
+    ship_name: "Hugo Leroy",
+    ship_line1: "1 rue Ancienne",
+  });
   const read = async (locale: "fr" | "en") => {
     let text = "";
     for await (const chunk of backersCsv(db, campaignId, backersCsvFormat(locale, "Europe/Paris")))
@@ -181,6 +196,7 @@ test("the backers' CSV has the delivery and the address, with headers in both la
   expect(en).toContain(
     "Zoé Martin,zoe@example.org,Sac,40.00,EUR,committed,yes,post,Zoé Martin,12 rue de la République,,69002,Lyon,FR,,",
   );
+  expect(en).toContain("\r\nHugo Leroy,camille@example.org,Merci,25.00,EUR,committed,no,,,,,,,,,");
   const fr = await read("fr");
   expect(fr.split("\r\n")[0]).toBe(
     "\uFEFFNom;E-mail;Contrepartie;Montant;Devise;État;Envoi postal;Livraison;Destinataire;Adresse;Complément d'adresse;Code postal;Ville;Pays;Mot du contributeur;Date",
