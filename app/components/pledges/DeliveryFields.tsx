@@ -96,10 +96,7 @@ export function DeliveryFields({
           {text("shipName", t("pledge.ship.name"), "shipping name", { maxLength: 100 })}
           {text("shipLine1", t("pledge.ship.line1"), "shipping address-line1", { maxLength: 120 })}
           {text("shipLine2", t("pledge.ship.line2"), "shipping address-line2", { maxLength: 120 })}
-          {text("shipPostalCode", t("pledge.ship.postalCode"), "shipping postal-code", {
-            maxLength: 12,
-            className: "input--short",
-          })}
+          {text("shipPostalCode", t("pledge.ship.postalCode"), "shipping postal-code", { maxLength: 12 })}
           {text("shipCity", t("pledge.ship.city"), "shipping address-level2", { maxLength: 80 })}
           <FormField id="shipCountry" label={t("pledge.ship.country")} error={errorFor("shipCountry")}>
             {(aria) => (
