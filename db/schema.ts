@@ -66,6 +66,8 @@ export interface CampaignsTable {
   platform_fee_bps: Generated<number | null>;
   /** Markdown: the risks and challenges the owner sees ahead; "" until written. Never frozen. */
   risks_md: Generated<string>;
+  /** Set by the owner once parcels are prepared: backers can no longer change their address. */
+  addresses_locked_at: Generated<Instant | null>;
   created_at: ColumnType<Instant, Instant, never>;
   updated_at: Instant;
 }
@@ -84,6 +86,8 @@ export interface RewardTiersTable {
   /** `YYYY-MM`. */
   estimated_delivery: string | null;
   shipping_required: Flag;
+  /** A postal reward the backer may collect instead: where. null: by post only. */
+  pickup_place: Generated<string | null>;
   created_at: ColumnType<Instant, Instant, never>;
 }
 
@@ -168,7 +172,18 @@ export interface PledgesTable {
    * not charged again and not dropped; cleared when the payment succeeds or fails.
    */
   payment_processing_at: Instant | null;
+  /** A reward to deliver: by post (to the ship_* address) or picked up; null when nothing is sent. */
+  delivery_method: Generated<DeliveryMethod | null>;
+  ship_name: Generated<string | null>;
+  ship_line1: Generated<string | null>;
+  ship_line2: Generated<string | null>;
+  ship_postal_code: Generated<string | null>;
+  ship_city: Generated<string | null>;
+  /** ISO 3166-1 alpha-2. */
+  ship_country: Generated<string | null>;
 }
+
+export type DeliveryMethod = "post" | "pickup";
 
 export type LateRelease = "cancel_authorisation" | "refund";
 

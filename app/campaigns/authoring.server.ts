@@ -184,6 +184,7 @@ export async function addTier(db: Db, target: CampaignTarget, tier: TierInput, n
         stock_limit: tier.limit,
         estimated_delivery: tier.delivery,
         shipping_required: tier.shipping ? 1 : 0,
+        pickup_place: tier.pickupPlace ?? null,
         created_at: iso(now),
       })
       .execute();
@@ -219,6 +220,7 @@ export async function updateTier(db: Db, target: TierTarget, tier: TierInput): P
         stock_limit: tier.limit,
         estimated_delivery: tier.delivery,
         shipping_required: tier.shipping ? 1 : 0,
+        pickup_place: tier.pickupPlace ?? null,
       })
       .where("id", "=", current.id)
       .execute();
@@ -528,4 +530,21 @@ export async function setCampaignTranslation(
     if (rows.length) await trx.insertInto("content_translations").values(rows).execute();
   });
   campaignPagesChanged();
+}
+
+/** The owner locks the addresses (parcels being prepared) or opens them again. */
+export async function setAddressesLocked(
+  db: Db,
+  target: CampaignTarget,
+  locked: boolean,
+  now: Date,
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const campaign = await campaignForCommand(trx, target);
+    await trx
+      .updateTable("campaigns")
+      .set({ addresses_locked_at: locked ? now.toISOString() : null, updated_at: now.toISOString() })
+      .where("id", "=", campaign.id)
+      .execute();
+  });
 }

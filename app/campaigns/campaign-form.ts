@@ -96,8 +96,13 @@ export function tierFormSchema(currencyCode: string, locale: string) {
         .default("")
         .refine((v) => v === "" || /^\d{4}-(0[1-9]|1[0-2])$/.test(v), "editor.error.delivery"),
       shipping: z.union([z.literal("on"), z.literal("")]).optional(),
+      // A postal reward the backer may collect instead, and where (a short text).
+      pickup: z.union([z.literal("on"), z.literal("")]).optional(),
+      pickupPlace: z.string().trim().max(120, "editor.error.pickupPlaceTooLong").default(""),
     })
     .superRefine((values, ctx) => {
+      if (values.shipping === "on" && values.pickup === "on" && !values.pickupPlace)
+        ctx.addIssue({ code: "custom", path: ["pickupPlace"], message: "editor.error.pickupPlaceRequired" });
       const min = parseMoney(values.minimum, currencyCode, locale);
       if (!min.ok || min.amount <= 0)
         ctx.addIssue({
@@ -118,11 +123,16 @@ export function tierFormSchema(currencyCode: string, locale: string) {
         limit: values.limit === "" ? null : Number(values.limit),
         delivery: values.delivery || null,
         shipping: values.shipping === "on",
+        // Only a reward sent by post is picked up instead.
+        pickupPlace: values.shipping === "on" && values.pickup === "on" ? values.pickupPlace : null,
       };
     });
 }
 
-export type TierInput = z.output<ReturnType<typeof tierFormSchema>>;
+/** A tier as the domain takes it; no pick-up place unless given. */
+export type TierInput = Omit<z.output<ReturnType<typeof tierFormSchema>>, "pickupPlace"> & {
+  pickupPlace?: string | null;
+};
 
 /** An update posted by the owner of a public campaign. */
 export const updateFormSchema = z.object({

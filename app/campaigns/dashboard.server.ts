@@ -6,7 +6,7 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import { sql } from "kysely";
 import { z } from "zod";
 import type { Engine } from "#db/connection.ts";
-import type { Campaign, PledgeStatus } from "#db/schema.ts";
+import type { Campaign, DeliveryMethod, PledgeStatus } from "#db/schema.ts";
 import {
   amountCell,
   csvDialectFor,
@@ -193,6 +193,13 @@ const pledgeColumns = [
   "reward_tiers.title as tier_title",
   "reward_tiers.shipping_required",
   "pledges.created_at",
+  "pledges.delivery_method",
+  "pledges.ship_name",
+  "pledges.ship_line1",
+  "pledges.ship_line2",
+  "pledges.ship_postal_code",
+  "pledges.ship_city",
+  "pledges.ship_country",
 ] as const;
 
 export interface PledgePage<Row> {
@@ -248,6 +255,13 @@ export const backersCsvHeader = [
   "currency",
   "status",
   "shipping_needed",
+  "delivery",
+  "recipient",
+  "address_line1",
+  "address_line2",
+  "postal_code",
+  "city",
+  "country",
   "comment",
   "date",
 ];
@@ -263,12 +277,21 @@ export interface BackersCsvFormat {
   status: (status: PledgeStatus) => string;
   yes: string;
   no: string;
+  delivery: (method: DeliveryMethod) => string;
   timeZone: string;
 }
 
 export function backersCsvFormat(locale: Locale, timeZone: string): BackersCsvFormat {
   if (locale !== "fr") {
-    return { dialect: rfc4180, header: backersCsvHeader, status: (s) => s, yes: "yes", no: "no", timeZone };
+    return {
+      dialect: rfc4180,
+      header: backersCsvHeader,
+      status: (s) => s,
+      yes: "yes",
+      no: "no",
+      delivery: (method) => method,
+      timeZone,
+    };
   }
   const t = translator(locale);
   return {
@@ -277,6 +300,7 @@ export function backersCsvFormat(locale: Locale, timeZone: string): BackersCsvFo
     status: (status) => t(`pledgePage.status.${status}`),
     yes: t("csv.yes"),
     no: t("csv.no"),
+    delivery: (method) => t(`csv.delivery.${method}`),
     timeZone,
   };
 }
@@ -291,6 +315,20 @@ function wallClock(instant: string, timeZone: string): string {
 
 type BackerRow = Awaited<ReturnType<typeof pledgePage>>["pledges"][number];
 
+/** Where the reward goes; nothing when the reward (changed since, maybe) is not sent by post. */
+function deliveryCells(p: BackerRow, format: BackersCsvFormat): CsvCell[] {
+  if (p.shipping_required !== 1 || !p.delivery_method) return ["", "", "", "", "", "", ""];
+  return [
+    format.delivery(p.delivery_method),
+    p.ship_name ?? "",
+    p.ship_line1 ?? "",
+    p.ship_line2 ?? "",
+    p.ship_postal_code ?? "",
+    p.ship_city ?? "",
+    p.ship_country ?? "",
+  ];
+}
+
 /** One backer's line of the CSV, in the header's order: the one place a new column goes. */
 export function backerCsvRow(p: BackerRow, format: BackersCsvFormat): CsvCell[] {
   return [
@@ -301,6 +339,7 @@ export function backerCsvRow(p: BackerRow, format: BackersCsvFormat): CsvCell[] 
     p.currency,
     format.status(p.status),
     p.shipping_required === 1 ? format.yes : format.no,
+    ...deliveryCells(p, format),
     p.comment ?? "",
     { raw: wallClock(p.created_at, format.timeZone) },
   ];

@@ -17,6 +17,7 @@ import {
   postUpdate,
   removeFaqEntry,
   removeStretchGoal,
+  setAddressesLocked,
   setCampaignTranslation,
   removeTier,
   updateCampaign,
@@ -144,6 +145,10 @@ async function dispatch(db: Db, request: EditorRequest, now: Date): Promise<Edit
       return saved;
     case "remove-faq":
       await removeFaqEntry(db, faq);
+      return saved;
+    case "lock-addresses":
+    case "unlock-addresses":
+      await setAddressesLocked(db, campaign, values.intent === "lock-addresses", now);
       return saved;
     case "submit":
       await submitForReview(db, campaign, now);

@@ -55,6 +55,7 @@ export async function editorView(db: Db, campaign: Campaign, locale: string) {
       reviewMessage: campaign.review_message,
       coverImage: campaign.cover_image,
       risks: campaign.risks_md,
+      addressesLocked: campaign.addresses_locked_at !== null,
       values: {
         title: campaign.title,
         slug: campaign.slug,
@@ -78,6 +79,8 @@ export async function editorView(db: Db, campaign: Campaign, locale: string) {
       claimed: t.claimed_count,
       delivery: t.estimated_delivery ?? "",
       shipping: t.shipping_required === 1,
+      pickup: t.pickup_place !== null,
+      pickupPlace: t.pickup_place ?? "",
     })),
     goals: goals.map((g) => ({
       id: g.id,

@@ -11,6 +11,8 @@ export interface DemoTier {
   stockLimit: number | null;
   delivery: string | null;
   shipping: boolean;
+  /** A postal reward the backer may collect instead: where. */
+  pickup?: string;
   /** Demo pledges on this tier: how many, and what each gave (minor units), by index. */
   pledges: DemoPledges;
 }
@@ -162,6 +164,7 @@ export const demoCampaigns: DemoCampaign[] = [
         stockLimit: null,
         delivery: "2027-01",
         shipping: true,
+        pickup: "La Machinerie, Amiens",
         pledges: { count: 12, amount: () => 8_000 },
       },
       {

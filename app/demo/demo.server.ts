@@ -130,6 +130,8 @@ async function seedCampaign(
       limit: tier.stockLimit === null ? "" : String(tier.stockLimit),
       delivery: tier.delivery ?? "",
       shipping: tier.shipping ? "on" : "",
+      pickup: tier.pickup ? "on" : "",
+      pickupPlace: tier.pickup ?? "",
     });
     tierIds.push(await addTier(trx, owner, tierInput, createdAt));
   }
@@ -207,6 +209,18 @@ async function seedCampaign(
         locale: backer.number % 5 === 0 ? "en" : "fr",
         submissionKey: randomUUID(),
         gateway: "simulated",
+        // A reward sent by post goes somewhere: a made-up address in the campaign's country.
+        delivery: demo.tiers[tierIds.indexOf(backer.tierId ?? "")]?.shipping
+          ? {
+              method: "post",
+              name: `${firstNames[backer.number % firstNames.length]} ${lastInitials[backer.number % lastInitials.length]}.`,
+              line1: `${1 + (backer.number % 90)} rue de l'Exemple`,
+              line2: null,
+              postalCode: "80000",
+              city: "Amiens",
+              country: "FR",
+            }
+          : null,
       },
       backer.at,
     );

@@ -34,6 +34,9 @@ export const errorAnswers = {
     pledge_not_found: { status: 404, message: "error.notFound.body" },
     not_changeable: { status: 409, message: "pledgePage.locked" },
     submission_reused: { status: 409, message: "pledge.error.formExpired" },
+    address_required: { status: 400, message: "pledge.error.shipLine1Required", field: "shipLine1" },
+    pickup_unavailable: { status: 400, message: "pledge.error.pickupUnavailable", field: "delivery" },
+    addresses_locked: { status: 409, message: "pledgePage.addressLocked" },
   },
   refunds: {
     pledge_not_found: { status: 404, message: "error.notFound.body" },

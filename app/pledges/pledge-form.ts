@@ -5,12 +5,21 @@ import { firstErrors } from "~/lib/form-errors";
 import { maximumPledge, minimumPledge, typedDigits } from "~/lib/currencies";
 import { formatMoney, parseMoney } from "~/lib/money";
 import type { MessageKey } from "~/i18n/keys";
+import { isCountryCode } from "~/lib/countries";
 
 export interface PledgeFormContext {
   currency: string;
   locale: string;
   fundingModel: "all_or_nothing" | "flexible";
-  tiers: { id: string; minAmount: number; soldOut: boolean }[];
+  tiers: {
+    id: string;
+    minAmount: number;
+    soldOut: boolean;
+    /** Sent by post: the form asks where to. */
+    shippingRequired?: boolean;
+    /** Where it may be picked up instead (null: by post only). */
+    pickupPlace?: string | null;
+  }[];
 }
 
 const message = (key: MessageKey) => ({ message: key });
@@ -34,7 +43,7 @@ export function amountMessageParams(currency: string, locale: string): Record<st
 }
 
 /** The form's values as typed: strings, as a form posts them (checkboxes are "on" or absent). */
-export interface PledgeFormValues {
+export type PledgeFormValues = {
   tierId: string;
   amount: string;
   name: string;
@@ -43,6 +52,107 @@ export interface PledgeFormValues {
   anonymous?: string | boolean;
   consent?: string | boolean;
   submissionKey: string;
+} & DeliveryFormValues;
+
+/** Where a reward sent by post goes, as typed; `delivery` is "post" or "pickup". */
+export interface DeliveryFormValues {
+  delivery: string;
+  shipName: string;
+  shipLine1: string;
+  shipLine2: string;
+  shipPostalCode: string;
+  shipCity: string;
+  shipCountry: string;
+}
+
+export const emptyDelivery: DeliveryFormValues = {
+  delivery: "post",
+  shipName: "",
+  shipLine1: "",
+  shipLine2: "",
+  shipPostalCode: "",
+  shipCity: "",
+  shipCountry: "FR",
+};
+
+/** How a pledge's reward reaches the backer: by post to an address, or picked up (no address). */
+export type PledgeDelivery =
+  | {
+      method: "post";
+      name: string;
+      line1: string;
+      line2: string | null;
+      postalCode: string;
+      city: string;
+      country: string;
+    }
+  | { method: "pickup" };
+
+/** The address fields, each with its most; checked only when the reward is sent (checkDelivery). */
+const deliveryShape = {
+  delivery: z.string().max(10).default(""),
+  shipName: z.string().trim().max(100, "pledge.error.shipTooLong").default(""),
+  shipLine1: z.string().trim().max(120, "pledge.error.shipTooLong").default(""),
+  shipLine2: z.string().trim().max(120, "pledge.error.shipTooLong").default(""),
+  shipPostalCode: z.string().trim().max(12, "pledge.error.shipTooLong").default(""),
+  shipCity: z.string().trim().max(80, "pledge.error.shipTooLong").default(""),
+  shipCountry: z.string().trim().max(2).default(""),
+};
+
+type DeliveryInput = { [K in keyof typeof deliveryShape]: string };
+
+/** French postcodes (and Monaco's) are five digits; elsewhere letters, digits, spaces and dashes. */
+function postalCodeFits(code: string, country: string): boolean {
+  if (country === "FR" || country === "MC") return /^\d{5}$/.test(code);
+  return /^[A-Za-z0-9][A-Za-z0-9 -]{0,10}$/.test(code);
+}
+
+/** The tier the choice of delivery is about: a postal reward, or nothing to deliver. */
+interface DeliveryTier {
+  shippingRequired?: boolean;
+  pickupPlace?: string | null;
+}
+
+/** Each missing or wrong address field, at its field; nothing when the reward is not sent or picked up. */
+function checkDelivery(values: DeliveryInput, tier: DeliveryTier | undefined, ctx: z.RefinementCtx) {
+  if (!tier?.shippingRequired) return;
+  if (values.delivery === "pickup") {
+    if (!tier.pickupPlace)
+      ctx.addIssue({ code: "custom", path: ["delivery"], message: "pledge.error.pickupUnavailable" });
+    return;
+  }
+  const missing = (path: keyof DeliveryInput, key: MessageKey) =>
+    ctx.addIssue({ code: "custom", path: [path], message: key });
+  if (!values.shipName) missing("shipName", "pledge.error.shipNameRequired");
+  if (!values.shipLine1) missing("shipLine1", "pledge.error.shipLine1Required");
+  const country = values.shipCountry.toUpperCase();
+  if (!values.shipPostalCode) missing("shipPostalCode", "pledge.error.shipPostalCodeRequired");
+  else if (!postalCodeFits(values.shipPostalCode, country))
+    missing("shipPostalCode", "pledge.error.shipPostalCodeInvalid");
+  if (!values.shipCity) missing("shipCity", "pledge.error.shipCityRequired");
+  if (!isCountryCode(country)) missing("shipCountry", "pledge.error.shipCountryRequired");
+}
+
+function deliveryOf(values: DeliveryInput, tier: DeliveryTier | undefined): PledgeDelivery | null {
+  if (!tier?.shippingRequired) return null;
+  if (values.delivery === "pickup" && tier.pickupPlace) return { method: "pickup" };
+  return {
+    method: "post",
+    name: values.shipName,
+    line1: values.shipLine1,
+    line2: values.shipLine2 || null,
+    postalCode: values.shipPostalCode.toUpperCase(),
+    city: values.shipCity,
+    country: values.shipCountry.toUpperCase(),
+  };
+}
+
+/** The backer's new address on their pledge page, with the same rules as the form's. */
+export function deliveryChangeSchema(tier: DeliveryTier) {
+  return z
+    .object(deliveryShape)
+    .superRefine((values, ctx) => checkDelivery(values, tier, ctx))
+    .transform((values) => deliveryOf(values, tier));
 }
 
 const checked = z
@@ -71,6 +181,7 @@ export function pledgeFormSchema(context: PledgeFormContext) {
         anonymous: checked,
         consent: checked,
         submissionKey: z.string().uuid("pledge.error.formExpired"),
+        ...deliveryShape,
       })
       // Checked with superRefine, not inside the transform, so that every field's error shows at once.
       .superRefine((values, ctx) => {
@@ -80,6 +191,11 @@ export function pledgeFormSchema(context: PledgeFormContext) {
         if (context.fundingModel === "all_or_nothing" && !values.consent) {
           ctx.addIssue({ code: "custom", path: ["consent"], message: "pledge.error.consentRequired" });
         }
+        checkDelivery(
+          values,
+          context.tiers.find((t) => t.id === values.tierId),
+          ctx,
+        );
       })
       .transform((values) => {
         const parsed = parseMoney(values.amount, context.currency, context.locale);
@@ -91,6 +207,10 @@ export function pledgeFormSchema(context: PledgeFormContext) {
           comment: values.comment || null,
           anonymous: values.anonymous,
           submissionKey: values.submissionKey,
+          delivery: deliveryOf(
+            values,
+            context.tiers.find((t) => t.id === values.tierId),
+          ),
         };
       })
   );

@@ -25,6 +25,8 @@ export interface PledgeOptions {
     stockLimit: number | null;
     remaining: number | null;
     soldOut: boolean;
+    shippingRequired: boolean;
+    pickupPlace: string | null;
   }[];
 }
 
@@ -59,6 +61,8 @@ export async function getPledgeOptions(
       "reward_tiers.min_amount",
       "reward_tiers.stock_limit",
       "reward_tiers.claimed_count",
+      "reward_tiers.shipping_required",
+      "reward_tiers.pickup_place",
       translated("reward_tier", "reward_tiers.id", "title").as("tier_title_translated"),
       translated("reward_tier", "reward_tiers.id", "description").as("tier_description_translated"),
     ])
@@ -79,6 +83,8 @@ export async function getPledgeOptions(
             min_amount: row.min_amount!,
             stock_limit: row.stock_limit,
             claimed_count: row.claimed_count!,
+            shipping_required: row.shipping_required === 1,
+            pickup_place: row.pickup_place,
           },
         ],
   );
@@ -107,6 +113,8 @@ export async function getPledgeOptions(
         stockLimit: tier.stock_limit,
         remaining,
         soldOut: remaining === 0,
+        shippingRequired: tier.shipping_required,
+        pickupPlace: tier.pickup_place,
       };
     }),
   };

@@ -2,6 +2,8 @@
 import type { Db } from "~/lib/db.server";
 import type { Locale } from "~/i18n/keys";
 import { getPledge } from "./pledges.server";
+import { deliveryEditableStatuses } from "./delivery.server";
+import type { DeliveryFormValues } from "./pledge-form";
 import { getPledgeOptions } from "./pledge-options.server";
 
 export async function getPledgeView(
@@ -12,7 +14,7 @@ export async function getPledgeView(
   if (!pledge) return null;
   const campaign = await db
     .selectFrom("campaigns")
-    .select("slug")
+    .select(["slug", "addresses_locked_at"])
     .where("id", "=", pledge.campaign_id)
     .executeTakeFirstOrThrow();
   const options = await getPledgeOptions(db, { slug: campaign.slug, locale, now });
@@ -30,6 +32,24 @@ export async function getPledgeView(
       tierTitle: tier?.title ?? null,
     },
     options,
+    /** A reward sent by post: how, where to, and whether the backer may still change it. */
+    delivery: tier?.shippingRequired
+      ? {
+          method: pledge.delivery_method,
+          pickupPlace: tier.pickupPlace,
+          values: {
+            delivery: pledge.delivery_method ?? "post",
+            shipName: pledge.ship_name ?? "",
+            shipLine1: pledge.ship_line1 ?? "",
+            shipLine2: pledge.ship_line2 ?? "",
+            shipPostalCode: pledge.ship_postal_code ?? "",
+            shipCity: pledge.ship_city ?? "",
+            shipCountry: pledge.ship_country ?? "",
+          } satisfies DeliveryFormValues,
+          locked: campaign.addresses_locked_at !== null,
+          editable: campaign.addresses_locked_at === null && deliveryEditableStatuses.includes(pledge.status),
+        }
+      : null,
     /** A debit (SEPA) is on its way: "payment in progress" until the bank settles it. */
     processing: pledge.payment_processing_at !== null,
     /** The charge failed: the backer can give another card until the grace period ends. */

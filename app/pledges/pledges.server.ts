@@ -35,6 +35,7 @@ import {
   queueRefundNotice,
 } from "~/notifications/pledge-emails.server";
 import { isChargeableAmount, maximumPledge, minimumPledge } from "~/lib/currencies";
+import type { PledgeDelivery } from "~/pledges/pledge-form";
 
 /** How long a started checkout holds a unit of a limited tier before it is released. */
 export const CHECKOUT_HOLD = 35 * MINUTE;
@@ -55,6 +56,34 @@ export interface PledgeRequest {
   gateway: GatewayName;
   /** Where the form came from, noted with the pledge (the hold limits count by it). */
   clientIp?: string;
+  /** A reward sent by post: the address, or that the backer picks it up. Ignored for other rewards. */
+  delivery?: PledgeDelivery | null;
+}
+
+/** A pledge's delivery as its columns: all null when nothing is sent. */
+export function deliveryColumns(delivery: PledgeDelivery | null) {
+  const post = delivery?.method === "post" ? delivery : null;
+  return {
+    delivery_method: delivery?.method ?? null,
+    ship_name: post?.name ?? null,
+    ship_line1: post?.line1 ?? null,
+    ship_line2: post?.line2 ?? null,
+    ship_postal_code: post?.postalCode ?? null,
+    ship_city: post?.city ?? null,
+    ship_country: post?.country ?? null,
+  };
+}
+
+/** The delivery a reward takes: none unless sent by post; by post needs an address, pick-up a place. */
+function checkDelivery(
+  tier: { shippingRequired: boolean; pickupPlace: string | null },
+  delivery: PledgeDelivery | null | undefined,
+): PledgeDelivery | null {
+  if (!tier.shippingRequired) return null;
+  if (!delivery) throw new PledgeError("address_required", "This reward is sent by post: where to?");
+  if (delivery.method === "pickup" && !tier.pickupPlace)
+    throw new PledgeError("pickup_unavailable", "This reward cannot be picked up");
+  return delivery;
 }
 
 const iso = (date: Date) => date.toISOString();
@@ -221,13 +250,20 @@ async function campaignAcceptsPledges(db: Db, campaignId: string, now: Date, tie
       "campaigns.currency",
       "campaigns.funding_model",
       "reward_tiers.min_amount",
+      "reward_tiers.shipping_required",
+      "reward_tiers.pickup_place",
     ])
     .where("campaigns.id", "=", campaignId)
     .executeTakeFirst();
   if (!row) throw new PledgeError("campaign_not_found", "No such campaign");
-  const { min_amount, ...campaign } = row;
+  const { min_amount, shipping_required, pickup_place, ...campaign } = row;
   const open = campaign.status === "live" && campaign.deadline_at !== null && campaign.deadline_at > iso(now);
-  return { campaign, open, tierMinimum: min_amount ?? undefined };
+  return {
+    campaign,
+    open,
+    tierMinimum: min_amount ?? undefined,
+    tierDelivery: { shippingRequired: shipping_required === 1, pickupPlace: pickup_place ?? null },
+  };
 }
 
 /**
@@ -264,7 +300,7 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
   }
   try {
     return await inTransaction(db, async (trx) => {
-      const { campaign, open, tierMinimum } = await campaignAcceptsPledges(
+      const { campaign, open, tierMinimum, tierDelivery } = await campaignAcceptsPledges(
         trx,
         request.campaignId,
         now,
@@ -272,6 +308,7 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
       );
       if (!open) throw new PledgeError("campaign_closed", "This campaign no longer takes pledges");
       checkAmountForTier(campaign, request.tierId, tierMinimum, request.amount);
+      const delivery = checkDelivery(tierDelivery, request.delivery);
       const pledge: Pledge = {
         id: randomUUID(),
         campaign_id: campaign.id,
@@ -314,6 +351,7 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
         late_release: null,
         late_released_at: null,
         payment_processing_at: null,
+        ...deliveryColumns(delivery),
       };
       await trx.insertInto("pledges").values(pledge).execute();
       if (request.clientIp) await recordPledgeOrigin(trx, pledge.id, request.clientIp, now);

@@ -12,7 +12,12 @@ import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } fro
 import { limitPledgePostsByIp, limitPledgesByEmail, mayHoldAnotherUnit } from "~/auth/rate-limit.server";
 import { PledgeForm } from "~/components/pledges/PledgeForm";
 import { beginCheckout, repeatedCheckout } from "~/checkout/checkout.server";
-import { pledgeFormSchema, type PledgeFormErrors, type PledgeFormValues } from "~/pledges/pledge-form";
+import {
+  emptyDelivery,
+  pledgeFormSchema,
+  type PledgeFormErrors,
+  type PledgeFormValues,
+} from "~/pledges/pledge-form";
 import { getPledgeOptions } from "~/pledges/pledge-options.server";
 import { minimumPledge } from "~/lib/currencies";
 import { parseForm, refusal } from "~/lib/forms.server";
@@ -20,6 +25,7 @@ import { intlLocale } from "~/i18n/catalogue.server";
 import { formatZonedInstant } from "~/lib/zoned-time.server";
 import { matchesTranslator, useTranslate } from "~/components/use-locale";
 import { toInputAmount } from "~/lib/money";
+import { countryOptions } from "~/lib/countries";
 import { notFound, requestLocale } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -44,6 +50,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       ? formatZonedInstant(new Date(options.campaign.deadline), options.campaign.timeZone, locale)
       : "",
     canceled: url.searchParams.has("canceled"),
+    // Only a campaign with a reward sent by post asks where to.
+    countries: options.tiers.some((t) => t.shippingRequired) ? countryOptions(intlLocale(locale)) : [],
     soldOutTier,
     defaults: {
       tierId: tier?.id ?? "",
@@ -55,6 +63,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       consent: false,
       // One key per form shown: the same form sent twice makes one pledge.
       submissionKey: randomUUID(),
+      ...emptyDelivery,
     } satisfies PledgeFormValues,
   };
 }
@@ -128,6 +137,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         locale,
         submissionKey: form.data.submissionKey,
         clientIp: context.clientIp,
+        delivery: form.data.delivery,
       },
       {
         slug: options.campaign.slug,
@@ -160,7 +170,8 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches })
 };
 
 export default function PledgeRoute() {
-  const { options, defaults, deadlineText, canceled, soldOutTier } = useLoaderData<typeof loader>();
+  const { options, defaults, deadlineText, canceled, soldOutTier, countries } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useTranslate();
   const { campaign, tiers } = options;
@@ -195,6 +206,7 @@ export default function PledgeRoute() {
         serverErrors={serverErrors}
         deadlineText={deadlineText}
         soldOutTier={soldOutTier}
+        countries={countries}
       />
     </section>
   );

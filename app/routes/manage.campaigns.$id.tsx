@@ -31,6 +31,7 @@ import { editorView } from "~/campaigns/views.server";
 import { CampaignDetailsForm } from "~/components/CampaignDetailsFields";
 import { FormField } from "~/components/FormField";
 import { ReadinessList } from "~/components/ReadinessList";
+import { AddressLock } from "~/components/manage/AddressLock";
 import { EditorSteps } from "~/components/manage/EditorSteps";
 import { useEditorErrors, type EditorResult } from "~/components/manage/editor-result";
 import { FaqEditor } from "~/components/manage/FaqEditor";
@@ -228,6 +229,7 @@ export default function ManageCampaign() {
       <RisksForm risks={campaign.risks} result={result} errors={errors} />
       <FaqEditor entries={faq} result={result} errors={errors} />
 
+      {tiers.some((tier) => tier.shipping) ? <AddressLock locked={campaign.addressesLocked} /> : null}
       {campaign.status === "draft" ? (
         <Form method="post">
           <ReadinessList readiness={readiness} titleId="readiness-title" />

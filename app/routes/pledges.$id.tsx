@@ -7,10 +7,15 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { parseForm, refusal } from "~/lib/forms.server";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { parseForm, refusal, refusalOf } from "~/lib/forms.server";
 import { PledgeChangeForm, type ChangeErrors } from "~/components/pledges/PledgeChangeForm";
-import { pledgeChangeSchema } from "~/pledges/pledge-form";
+import { deliveryChangeSchema, pledgeChangeSchema, type PledgeFormErrors } from "~/pledges/pledge-form";
+import { changeDelivery } from "~/pledges/delivery.server";
+import { DeliverySection } from "~/components/pledges/DeliverySection";
+import { PledgeSummary } from "~/components/pledges/PledgeSummary";
+import type { MessageKey } from "~/i18n/keys";
+import { countryName, countryOptions } from "~/lib/countries";
 import { verifyPledgeToken } from "~/auth/pledge-link.server";
 import { getPledgeView } from "~/pledges/pledge-view.server";
 import { beginCardUpdate } from "~/checkout/checkout.server";
@@ -42,6 +47,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     token,
     view,
     thanks: url.searchParams.get("thanks") === "1",
+    countries: view.delivery?.editable ? countryOptions(intlLocale(locale)) : [],
+    // Named by the server, as the browser's Intl may name it otherwise.
+    countryName: view.delivery?.values.shipCountry
+      ? countryName(view.delivery.values.shipCountry, intlLocale(locale))
+      : "",
     notice: url.searchParams.get("notice"),
     privateLink: `${context.config.PUBLIC_URL}/pledges/${pledgeId}?token=${token}`,
     campaignUrl: `${context.config.PUBLIC_URL}/campaigns/${view.options.campaign.slug}`,
@@ -55,6 +65,30 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const now = context.clock();
   const view = await getPledgeView(context.db, { pledgeId, locale, now });
   if (!view) throw notFound();
+  const back = (notice: string) => redirect(`/pledges/${pledgeId}?token=${token}&notice=${notice}`);
+
+  // The delivery's own form: its fields, its errors, apart from the reward-and-amount form's.
+  if ((await request.clone().formData()).get("intent") === "address") {
+    const delivery = view.delivery;
+    const addressForm = await parseForm(
+      request,
+      deliveryChangeSchema({ shippingRequired: true, pickupPlace: delivery?.pickupPlace ?? null }),
+    );
+    const addressValues = addressForm.values;
+    const refused = (addressErrors: PledgeFormErrors, status: number) =>
+      data({ errors: {} as ChangeErrors, values: null, addressErrors, addressValues }, { status });
+    if (!delivery?.editable)
+      return refused({ form: delivery?.locked ? "pledgePage.addressLocked" : "pledgePage.locked" }, 409);
+    if (!addressForm.ok) return refused(addressForm.errors as PledgeFormErrors, 400);
+    try {
+      await changeDelivery(context.db, pledgeId, addressForm.data!, now);
+    } catch (error) {
+      const { status, field, message } = refusalOf(error);
+      return refused({ [field]: message }, status);
+    }
+    return back("address");
+  }
+
   const schema = pledgeChangeSchema({
     currency: view.options.campaign.currency,
     locale: intlLocale(locale),
@@ -65,7 +99,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     ),
   });
   const form = await parseForm(request, schema, { limits: { tierId: 64, amount: 32 } });
-  const back = (notice: string) => redirect(`/pledges/${pledgeId}?token=${token}&notice=${notice}`);
 
   if (form.fields.intent === "fix") {
     if (!view.fixable)
@@ -111,14 +144,25 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches })
   ...(loaderData?.view.pledge.status === "pending" ? [{ httpEquiv: "refresh", content: "3" } as const] : []),
 ];
 
+/** What each `?notice=` after a change says. */
+const notices: Record<string, MessageKey> = {
+  canceled: "pledgePage.canceled",
+  address: "pledgePage.address.saved",
+  changed: "pledgePage.changed",
+};
+
 export default function PledgeRoute() {
-  const { view, thanks, notice, privateLink, token, campaignUrl } = useLoaderData<typeof loader>();
+  const { view, thanks, notice, privateLink, token, campaignUrl, countries, countryName } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useTranslate();
   const locale = useIntlLocale();
   const { pledge, options } = view;
   const money = (amount: number) => formatMoney(amount, pledge.currency, locale, { withDecimals: true });
   const errors: ChangeErrors = actionData?.errors ?? {};
+  // The delivery form's answer, when it was that form that was sent.
+  const addressAnswer = actionData as
+    { addressErrors?: PledgeFormErrors; addressValues?: Record<string, string> } | undefined;
   return (
     <section className="narrow pledge-page" aria-labelledby="pledge-page-title">
       <h1 id="pledge-page-title">{t("pledgePage.title")}</h1>
@@ -133,24 +177,14 @@ export default function PledgeRoute() {
           <ShareLinks url={campaignUrl} title={options.campaign.title} />
         </div>
       ) : null}
-      {pledge.status === "pending" ? (
+      {pledge.status === "pending" || view.processing ? (
         <p className="notice" role="status">
-          {t("pledgePage.pending")}
+          {t(pledge.status === "pending" ? "pledgePage.pending" : "pledgePage.processing")}
         </p>
       ) : null}
-      {view.processing ? (
-        <p className="notice" role="status">
-          {t("pledgePage.processing")}
-        </p>
-      ) : null}
-      {notice === "canceled" ? (
+      {notice && Object.hasOwn(notices, notice) ? (
         <p className="notice notice--success" role="status">
-          {t("pledgePage.canceled")}
-        </p>
-      ) : null}
-      {notice === "changed" ? (
-        <p className="notice notice--success" role="status">
-          {t("pledgePage.changed")}
+          {t(notices[notice]!)}
         </p>
       ) : null}
       {errors.form ? (
@@ -159,28 +193,7 @@ export default function PledgeRoute() {
         </p>
       ) : null}
 
-      <dl className="summary">
-        <div>
-          <dt>{t("pledgePage.campaign")}</dt>
-          <dd>
-            <Link to={`/campaigns/${options.campaign.slug}`}>{options.campaign.title}</Link>
-          </dd>
-        </div>
-        <div>
-          <dt>{t("pledgePage.amount")}</dt>
-          <dd data-testid="pledge-amount">{money(pledge.amount - pledge.refunded)}</dd>
-        </div>
-        <div>
-          <dt>{t("pledgePage.reward")}</dt>
-          <dd>{pledge.tierTitle ?? t("pledge.noReward")}</dd>
-        </div>
-        <div>
-          <dt>{t("pledgePage.status")}</dt>
-          <dd data-testid="pledge-status">
-            {t(view.processing ? "pledgePage.status.processing" : `pledgePage.status.${pledge.status}`)}
-          </dd>
-        </div>
-      </dl>
+      <PledgeSummary view={view} money={money} />
 
       <p className="private-link">
         {t("pledgePage.link")}
@@ -195,6 +208,17 @@ export default function PledgeRoute() {
             {t("pledgePage.fix")}
           </button>
         </Form>
+      ) : null}
+
+      {view.delivery ? (
+        <DeliverySection
+          delivery={view.delivery}
+          countries={countries}
+          countryName={countryName}
+          action={`/pledges/${pledge.id}?token=${token}`}
+          errors={addressAnswer?.addressErrors ?? {}}
+          typed={addressAnswer?.addressValues ?? null}
+        />
       ) : null}
 
       {view.changeable ? (

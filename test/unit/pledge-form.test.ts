@@ -42,6 +42,8 @@ test("the name, email and word are trimmed; the email is kept in lower case; an 
       email: "awa.diop@example.org",
       comment: "Merci !",
       anonymous: false,
+      // No reward sent by post: no delivery asked.
+      delivery: null,
       submissionKey: valid.submissionKey,
     },
   });

@@ -17,6 +17,8 @@ export interface EditorTier {
   claimed: number;
   delivery: string;
   shipping: boolean;
+  pickup: boolean;
+  pickupPlace: string;
 }
 
 function TierFields({
@@ -73,6 +75,29 @@ function TierFields({
         />
         {t("editor.tier.shipping")}
       </label>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          name="pickup"
+          defaultChecked={values.pickup === true || values.pickup === "on"}
+        />
+        {t("editor.tier.pickup")}
+      </label>
+      <FormField
+        id={`${prefix}-pickupPlace`}
+        label={t("editor.tier.pickupPlace")}
+        hint={t("editor.tier.pickupPlaceHint")}
+        error={err(errors, "pickupPlace")}
+      >
+        {(aria) => (
+          <input
+            {...aria}
+            name="pickupPlace"
+            maxLength={120}
+            defaultValue={String(values.pickupPlace ?? "")}
+          />
+        )}
+      </FormField>
     </>
   );
 }

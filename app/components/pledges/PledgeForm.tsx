@@ -3,9 +3,10 @@
 // each field with the server's own schema as soon as it is left.
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Form, useNavigation, useSubmit } from "@remix-run/react";
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { ErrorSummary, FormField } from "~/components/FormField";
+import { DeliveryFields } from "~/components/pledges/DeliveryFields";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import type { MessageKey } from "~/i18n/keys";
 import { minimumPledge } from "~/lib/currencies";
@@ -19,7 +20,21 @@ import {
 import type { PledgeOptions } from "~/pledges/pledge-options.server";
 
 /** The form's fields in the page's order: the summary lists them so, the first wrong one takes the focus. */
-const fieldOrder = ["tierId", "amount", "name", "email", "comment", "consent"] as const;
+const fieldOrder = [
+  "tierId",
+  "amount",
+  "name",
+  "email",
+  "comment",
+  "delivery",
+  "shipName",
+  "shipLine1",
+  "shipLine2",
+  "shipPostalCode",
+  "shipCity",
+  "shipCountry",
+  "consent",
+] as const;
 
 /**
  * Focuses the first of these fields in the page's order. react-hook-form's own focus (shouldFocusError)
@@ -43,6 +58,9 @@ function focusFirstInvalid(form: HTMLFormElement | null, invalid: string[]) {
   (chosen ?? first).focus();
 }
 
+/** Nothing to listen to: the page runs JavaScript or it does not (false on the server and at hydration). */
+const noSubscription = () => () => {};
+
 export function PledgeForm({
   campaign,
   tiers,
@@ -50,7 +68,10 @@ export function PledgeForm({
   serverErrors,
   deadlineText,
   soldOutTier = null,
+  countries,
 }: {
+  /** The countries an address may be in, named by the server. */
+  countries: { code: string; name: string }[];
   campaign: PledgeOptions["campaign"];
   tiers: PledgeOptions["tiers"];
   /** The defaults, or what was typed when the form comes back refused. */
@@ -95,6 +116,25 @@ export function PledgeForm({
 
   const selectedTierId = useWatch({ control, name: "tierId" });
   const selectedTier = tiers.find((tier) => tier.id === selectedTierId);
+  const delivery = useWatch({ control, name: "delivery" });
+  // Without JavaScript the address is always there (the server ignores it for other rewards); once
+  // the page runs, only for a reward sent by post, and not when the backer picks it up.
+  const hydrated = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+  const pickupPlaces = hydrated
+    ? selectedTier?.shippingRequired && selectedTier.pickupPlace
+      ? [selectedTier.pickupPlace]
+      : []
+    : [
+        ...new Set(
+          tiers.flatMap((tier) => (tier.shippingRequired && tier.pickupPlace ? [tier.pickupPlace] : [])),
+        ),
+      ];
+  const showDelivery = !hydrated || Boolean(selectedTier?.shippingRequired);
+  const showAddress = !hydrated || pickupPlaces.length === 0 || delivery !== "pickup";
   const minimum = selectedTier?.minAmount ?? minimumPledge(campaign.currency);
   const minText = formatMoney(minimum, campaign.currency, locale);
   const errorFor = (field: keyof PledgeFormErrors): string | null => {
@@ -200,6 +240,12 @@ export function PledgeForm({
                 <strong>{tier.title}</strong> —{" "}
                 {t("tiers.minimum", { amount: formatMoney(tier.minAmount, campaign.currency, locale) })}
                 <span className="tier-option__text">{tier.description}</span>
+                {tier.shippingRequired ? (
+                  <span className="tier-option__stock">
+                    {t("tiers.shipping")}
+                    {tier.pickupPlace ? ` · ${t("tiers.pickup", { place: tier.pickupPlace })}` : null}
+                  </span>
+                ) : null}
                 <span className="tier-option__stock">
                   {tier.soldOut
                     ? t("tiers.soldOut")
@@ -281,6 +327,18 @@ export function PledgeForm({
             {t("pledge.anonymous")}
           </label>
         </fieldset>
+
+        {showDelivery ? (
+          <DeliveryFields
+            values={initial}
+            countries={countries}
+            inputProps={(field) => register(field)}
+            errorFor={errorFor}
+            pickupPlaces={pickupPlaces}
+            showAddress={showAddress}
+            note={hydrated ? null : t("pledge.delivery.noJsNote")}
+          />
+        ) : null}
 
         {campaign.fundingModel === "all_or_nothing" ? (
           <div className={`field${errorFor("consent") ? " field--invalid" : ""}`}>
