@@ -189,6 +189,13 @@ async function pledgeLoad(target: Target, duration: number, concurrency = backer
       comment: "",
       consent: "on",
       submissionKey: randomUUID(),
+      // A postal reward asks for an address; the others ignore it.
+      delivery: "post",
+      shipName: "Camille Dupont",
+      shipLine1: "12 rue des Jacobins",
+      shipPostalCode: "80000",
+      shipCity: "Amiens",
+      shipCountry: "FR",
     });
     const pledge = await post(`${server}/campaigns/${plan.slug}/pledge`, form, {
       "Accept-Language": "en",

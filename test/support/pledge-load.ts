@@ -108,6 +108,13 @@ export function startPledgeLoad(
           comment: "",
           consent: "on",
           submissionKey: randomUUID(),
+          // A postal reward asks for an address; the others ignore it.
+          delivery: "post",
+          shipName: "Camille Dupont",
+          shipLine1: "12 rue des Jacobins",
+          shipPostalCode: "80000",
+          shipCity: "Amiens",
+          shipCountry: "FR",
         }),
       );
       if (pledge?.status !== 302 || !pledge.location) continue;
