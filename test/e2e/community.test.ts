@@ -174,7 +174,9 @@ describe.skipIf(skipBrowser)("the campaign as a community, in Chromium", () => {
       page.waitForResponse((r) => r.url().includes("?backers=")),
       pager.getByRole("link", { name: /Plus anciennes/ }).click(),
     ]);
-    expect(page.url()).toMatch(/\?backers=[^&#]+#backers$/);
+    // The response's headers come before its page is shown: wait for the new page itself.
+    await page.waitForURL(/\?backers=[^&#]+#backers$/);
+    await wall(page).locator(".backers-wall__name").first().waitFor();
     // A page of its own: neither served from the cache nor kept in it.
     expect(older.headers()["x-render-cache"]).toBeUndefined();
     const secondPage = await wallNames(page);
