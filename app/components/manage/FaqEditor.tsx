@@ -2,6 +2,7 @@
 // the form that adds one, emptied once saved and keeping what was typed when refused.
 import { Form } from "@remix-run/react";
 import { CsrfField } from "~/components/CsrfField";
+import { MoveForm } from "./MoveForm";
 import { FormField } from "~/components/FormField";
 import { useTranslate } from "~/components/use-locale";
 import { useResetAfterSave, type EditorErrors, type EditorResult } from "./editor-result";
@@ -59,17 +60,7 @@ export function FaqEditor({
                     </button>
                   </div>
                 </Form>
-                <Form method="post" className="inline-form">
-                  <CsrfField />
-                  <input type="hidden" name="faqId" value={entry.id} />
-                  <input type="hidden" name="intent" value="move-faq" />
-                  <button type="submit" name="direction" value="up" className="button-link">
-                    {t("editor.tier.up")}
-                  </button>
-                  <button type="submit" name="direction" value="down" className="button-link">
-                    {t("editor.tier.down")}
-                  </button>
-                </Form>
+                <MoveForm field="faqId" id={entry.id} intent="move-faq" />
               </li>
             );
           })}

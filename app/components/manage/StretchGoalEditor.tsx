@@ -2,6 +2,7 @@
 // up or down, and the form that adds one.
 import { Form } from "@remix-run/react";
 import { CsrfField } from "~/components/CsrfField";
+import { MoveForm } from "./MoveForm";
 import { FormField } from "~/components/FormField";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { toInputAmount } from "~/lib/money";
@@ -71,17 +72,7 @@ export function StretchGoalEditor({
                   </button>
                 </div>
               </Form>
-              <Form method="post" className="inline-form">
-                <CsrfField />
-                <input type="hidden" name="goalId" value={g.id} />
-                <input type="hidden" name="intent" value="move-stretch" />
-                <button type="submit" name="direction" value="up" className="button-link">
-                  {t("editor.tier.up")}
-                </button>
-                <button type="submit" name="direction" value="down" className="button-link">
-                  {t("editor.tier.down")}
-                </button>
-              </Form>
+              <MoveForm field="goalId" id={g.id} intent="move-stretch" />
             </li>
           );
         })}

@@ -2,6 +2,7 @@
 // the form that adds one.
 import { Form } from "@remix-run/react";
 import { CsrfField } from "~/components/CsrfField";
+import { MoveForm } from "./MoveForm";
 import { FormField } from "~/components/FormField";
 import { useTranslate } from "~/components/use-locale";
 import type { FieldErrors } from "~/lib/form-errors";
@@ -135,17 +136,7 @@ export function TierEditor({
                 {t("editor.save")}
               </button>
             </Form>
-            <Form method="post" className="inline-form">
-              <CsrfField />
-              <input type="hidden" name="tierId" value={tier.id} />
-              <input type="hidden" name="intent" value="move-tier" />
-              <button type="submit" name="direction" value="up" className="button-link">
-                {t("editor.tier.up")}
-              </button>
-              <button type="submit" name="direction" value="down" className="button-link">
-                {t("editor.tier.down")}
-              </button>
-            </Form>
+            <MoveForm field="tierId" id={tier.id} intent="move-tier" />
             {tier.claimed === 0 ? (
               <Form method="post">
                 <CsrfField />
