@@ -136,6 +136,13 @@ async function main(): Promise<void> {
   );
 
   const server = createServer(app);
+  // Idle keep-alive connections stay open for 65 s, longer than the proxies in front keep theirs
+  // (nginx 60 s, AWS's load balancers 60 s): Node's 5 s default makes a proxy send a request on a
+  // connection Node is closing (a 502), and makes every client that pauses reconnect. Reconnecting is
+  // dear under load: a busy Node process accepts one waiting connection per event-loop turn, so a
+  // burst of new connections waits its turn for seconds (docs/benchmarks.md, the first-wave stall).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   // The signal handlers come before the "listening" line: a supervisor that sends SIGTERM as soon as
   // it reads that line must find them in place (it used to kill the process mid-start, exit 143).
   let stopping = false;

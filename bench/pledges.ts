@@ -346,7 +346,9 @@ try {
 
   const loadBefore = loadavg();
   // A short warm-up (JIT, caches, pools), not counted.
-  for (const target of targets) await pledgeLoad(target, 2, 8);
+  // At full concurrency, so that every backer's connection is open before the rounds: a burst of new
+  // connections waits on a busy server (server.ts, keepAliveTimeout), which measures accept, not pledges.
+  for (const target of targets) await pledgeLoad(target, 2);
   const bareUrl = values.url ? null : targets[0]!.urls[0]!;
   if (bareUrl) {
     await bareLoad(bareUrl, 2);

@@ -1,5 +1,6 @@
 // The Express front as a visitor (or an attacker) meets it on the real server: security headers,
 // body limits, what a POST must be, and a request log without secrets.
+import http from "node:http";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { rawPost } from "../support/raw-post";
 import { startServer, type RunningServer } from "../support/server";
@@ -249,4 +250,15 @@ test("/metrics is not there without METRICS_TOKEN", async () => {
   });
   expect(response.status).toBe(404);
   expect(await response.text()).not.toContain("tdt_");
+});
+
+test("idle connections are kept 65 s, longer than the proxies in front keep theirs", async () => {
+  const agent = new http.Agent({ keepAlive: true });
+  const answer = await new Promise<http.IncomingMessage>((resolve, reject) =>
+    http.get(`${server.url}/healthz`, { agent }, resolve).on("error", reject),
+  );
+  answer.resume();
+  expect(answer.headers.connection).toBe("keep-alive");
+  expect(answer.headers["keep-alive"]).toBe("timeout=65");
+  agent.destroy();
 });
