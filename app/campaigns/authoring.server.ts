@@ -5,14 +5,21 @@
 // never lowered below what is claimed. The risks text and the FAQ stay editable after launch.
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { Campaign, Database } from "#db/schema.ts";
+import type { Campaign, Database, TranslatedSubject } from "#db/schema.ts";
 import { queueEmails, type QueuedEmail } from "~/notifications/outbox.server";
 import { campaignBackers, campaignForEmails, snapshotFor } from "~/notifications/snapshot.server";
 import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { CampaignError } from "~/lib/errors";
 import { campaignPagesChanged } from "~/lib/page-changes";
 import { campaignForCommand, type CampaignTarget } from "./access.server";
-import type { CampaignInput, CampaignTranslation, FaqInput, TierInput } from "./campaign-form";
+import type {
+  CampaignInput,
+  CampaignTranslation,
+  FaqInput,
+  FaqTranslation,
+  ItemTranslation,
+  TierInput,
+} from "./campaign-form";
 import { renderStory } from "./story.server";
 
 export type { CampaignTarget } from "./access.server";
@@ -508,28 +515,61 @@ export async function setCampaignTranslation(
 ): Promise<void> {
   await inTransaction(db, async (trx) => {
     const campaign = await campaignForCommand(trx, target);
-    const locale = otherLanguage(campaign.language);
     // The page reads the story's translation as `story_md`, the column it stands for.
-    const fields = { title: texts.title, tagline: texts.tagline, story_md: texts.story };
-    await trx
-      .deleteFrom("content_translations")
-      .where("subject_type", "=", "campaign")
-      .where("subject_id", "=", campaign.id)
-      .where("locale", "=", locale)
-      .where("field", "in", Object.keys(fields))
-      .execute();
-    const rows = Object.entries(fields)
-      .filter(([, value]) => value !== "")
-      .map(([field, value]) => ({
-        subject_type: "campaign" as const,
-        subject_id: campaign.id,
-        locale,
-        field,
-        value,
-      }));
-    if (rows.length) await trx.insertInto("content_translations").values(rows).execute();
+    await replaceTranslation(trx, "campaign", campaign.id, otherLanguage(campaign.language), {
+      title: texts.title,
+      tagline: texts.tagline,
+      story_md: texts.story,
+    });
   });
   campaignPagesChanged();
+}
+
+/** A reward's, a stretch goal's or an FAQ entry's texts in the campaign's other language. */
+export type ItemTranslationTarget =
+  | { kind: "reward_tier"; target: TierTarget; texts: ItemTranslation }
+  | { kind: "stretch_goal"; target: GoalTarget; texts: ItemTranslation }
+  | { kind: "faq_entry"; target: FaqTarget; texts: FaqTranslation };
+
+export async function setItemTranslation(db: Db, item: ItemTranslationTarget): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const campaign = await campaignForCommand(trx, item.target);
+    const locale = otherLanguage(campaign.language);
+    // The item must be this campaign's; the page reads each translated field under its column's name.
+    if (item.kind === "reward_tier") {
+      const { id } = await tierOf(trx, item.target);
+      await replaceTranslation(trx, item.kind, id, locale, item.texts);
+    } else if (item.kind === "stretch_goal") {
+      const { id } = await goalOf(trx, item.target);
+      await replaceTranslation(trx, item.kind, id, locale, item.texts);
+    } else {
+      const { id } = await faqEntryOf(trx, item.target);
+      const { question, answer } = item.texts;
+      await replaceTranslation(trx, item.kind, id, locale, { question, answer_md: answer });
+    }
+  });
+  campaignPagesChanged();
+}
+
+/** One subject's translated fields in one language, replaced: a field left empty has none. */
+async function replaceTranslation(
+  trx: Db,
+  subjectType: TranslatedSubject,
+  subjectId: string,
+  locale: string,
+  fields: Record<string, string>,
+): Promise<void> {
+  await trx
+    .deleteFrom("content_translations")
+    .where("subject_type", "=", subjectType)
+    .where("subject_id", "=", subjectId)
+    .where("locale", "=", locale)
+    .where("field", "in", Object.keys(fields))
+    .execute();
+  const rows = Object.entries(fields)
+    .filter(([, value]) => value !== "")
+    .map(([field, value]) => ({ subject_type: subjectType, subject_id: subjectId, locale, field, value }));
+  if (rows.length) await trx.insertInto("content_translations").values(rows).execute();
 }
 
 /** The owner locks the addresses (parcels being prepared) or opens them again. */

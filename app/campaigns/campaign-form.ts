@@ -175,3 +175,25 @@ export const faqFormSchema = z.object({
 });
 
 export type FaqInput = z.output<typeof faqFormSchema>;
+
+/** A text that may be left empty (no translation), and otherwise has the original's bounds. */
+const optionalText = (min: number, max: number, message: MessageKey) =>
+  z
+    .string()
+    .trim()
+    .default("")
+    .refine((v) => v === "" || (v.length >= min && v.length <= max), message);
+
+/** A reward's or a stretch goal's title and description in the campaign's other language. */
+export const itemTranslationSchema = z.object({
+  title: optionalText(2, 120, "editor.error.tierTitle"),
+  description: optionalText(0, 2_000, "editor.error.tierDescription"),
+});
+export type ItemTranslation = z.output<typeof itemTranslationSchema>;
+
+/** An FAQ entry's question and answer in the campaign's other language. */
+export const faqTranslationSchema = z.object({
+  question: optionalText(3, 200, "editor.error.faqQuestion"),
+  answer: optionalText(1, 2_000, "editor.error.faqAnswer"),
+});
+export type FaqTranslation = z.output<typeof faqTranslationSchema>;

@@ -19,6 +19,7 @@ import {
   removeStretchGoal,
   setAddressesLocked,
   setCampaignTranslation,
+  setItemTranslation,
   removeTier,
   updateCampaign,
   updateFaqEntry,
@@ -31,6 +32,8 @@ import {
   campaignFormSchema,
   campaignTranslationSchema,
   faqFormSchema,
+  faqTranslationSchema,
+  itemTranslationSchema,
   risksFormSchema,
   tierFormSchema,
   updateFormSchema,
@@ -89,6 +92,24 @@ async function dispatch(db: Db, request: EditorRequest, now: Date): Promise<Edit
       const parsed = campaignTranslationSchema.safeParse(values);
       if (!parsed.success) return invalid(firstErrors(parsed.error));
       await setCampaignTranslation(db, campaign, parsed.data);
+      return saved;
+    }
+    case "translate-tier":
+    case "translate-stretch": {
+      const parsed = itemTranslationSchema.safeParse(values);
+      if (!parsed.success) return invalid(firstErrors(parsed.error));
+      await setItemTranslation(
+        db,
+        values.intent === "translate-tier"
+          ? { kind: "reward_tier", target: tier, texts: parsed.data }
+          : { kind: "stretch_goal", target: goal, texts: parsed.data },
+      );
+      return saved;
+    }
+    case "translate-faq": {
+      const parsed = faqTranslationSchema.safeParse(values);
+      if (!parsed.success) return invalid(firstErrors(parsed.error));
+      await setItemTranslation(db, { kind: "faq_entry", target: faq, texts: parsed.data });
       return saved;
     }
     case "add-tier":

@@ -36,6 +36,25 @@ export async function editorView(db: Db, campaign: Campaign, locale: string) {
     .where("campaign_id", "=", campaign.id)
     .orderBy("position")
     .execute();
+  // The rewards', stretch goals' and FAQ entries' texts in the other language, for their forms.
+  const itemIds = [...tiers.map((t) => t.id), ...goals.map((g) => g.id), ...faq.map((f) => f.id)];
+  const itemTexts = itemIds.length
+    ? await db
+        .selectFrom("content_translations")
+        .select(["subject_id", "field", "value"])
+        .where("subject_type", "in", ["reward_tier", "stretch_goal", "faq_entry"])
+        .where("subject_id", "in", itemIds)
+        .where("locale", "=", language)
+        .execute()
+    : [];
+  const textOf = (id: string, field: string) =>
+    itemTexts.find((row) => row.subject_id === id && row.field === field)?.value ?? "";
+  const titled = (items: { id: string; title: string }[]) =>
+    items.map((item) => ({
+      id: item.id,
+      original: item.title,
+      values: { title: textOf(item.id, "title"), description: textOf(item.id, "description") },
+    }));
   return {
     readiness: await campaignReadiness(db, campaign),
     /** The campaign's texts in its other language, as the translation form shows them. */
@@ -46,6 +65,13 @@ export async function editorView(db: Db, campaign: Campaign, locale: string) {
         tagline: translation("tagline"),
         story: translation("story_md"),
       },
+      tiers: titled(tiers),
+      goals: titled(goals),
+      faq: faq.map((entry) => ({
+        id: entry.id,
+        original: entry.question,
+        values: { question: textOf(entry.id, "question"), answer: textOf(entry.id, "answer_md") },
+      })),
     },
     campaign: {
       id: campaign.id,

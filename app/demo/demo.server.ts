@@ -152,8 +152,8 @@ async function seedCampaign(
     const faqInput = faqFormSchema.parse({ question: entry.question[0], answer: entry.answer[0] });
     faqIds.push(await addFaqEntry(trx, owner, faqInput, createdAt));
   }
-  // English versions, as the editor's translation form writes the campaign's own texts (rewards and
-  // stretch goals have no translation form yet: the demo writes their rows too).
+  // English versions, the rows the editor's translation forms write (setCampaignTranslation and
+  // setItemTranslation), written at once.
   const english = (
     subject_type: TranslatedSubject,
     subject_id: string,

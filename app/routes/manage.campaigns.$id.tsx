@@ -213,11 +213,7 @@ export default function ManageCampaign() {
         </button>
       </Form>
 
-      <TranslationForm
-        language={translation.language}
-        values={result?.intent === "translate" ? result.values : translation.values}
-        errors={errors}
-      />
+      <TranslationForm translation={translation} result={result} errors={errors} />
 
       <TierEditor tiers={tiers} added={result?.intent === "add-tier" ? result.values : {}} errors={errors} />
       <StretchGoalEditor

@@ -182,12 +182,12 @@ describe.skipIf(skipBrowser)("the editor of a live campaign", () => {
     });
     const page = await plain.newPage();
     await page.goto(editor);
-    const form = page.getByRole("region", { name: "Version en anglais" });
+    const form = page.getByRole("region", { name: "Version en anglais" }).locator("form").first();
     // The demo's English texts are in the form already.
     expect(await form.getByLabel("Titre").inputValue()).toBe("La Machinerie: 15 000 € in 15 days");
     await form.getByLabel("Accroche").fill("A");
     await form.getByRole("button", { name: "Enregistrer la traduction" }).click();
-    const again = page.getByRole("region", { name: "Version en anglais" });
+    const again = page.getByRole("region", { name: "Version en anglais" }).locator("form").first();
     await again.locator(".field__error").first().waitFor();
     expect(await again.getByLabel("Accroche").inputValue()).toBe("A");
     await again.getByLabel("Accroche").fill("Amiens' coworking and fablab doubles its workshop.");

@@ -4,17 +4,22 @@ import { Form } from "@remix-run/react";
 import { CsrfField } from "~/components/CsrfField";
 import { FormField } from "~/components/FormField";
 import { useTranslate } from "~/components/use-locale";
-import type { EditorErrors } from "./editor-result";
+import type { EditorView } from "~/campaigns/views.server";
+import type { EditorErrors, EditorResult } from "./editor-result";
+import { ItemTranslations } from "./ItemTranslations";
 
 export function TranslationForm({
-  language,
-  values,
-  errors: { errorsFor, err },
+  translation,
+  result,
+  errors: editorErrors,
 }: {
-  language: "fr" | "en";
-  values: Record<string, string | undefined>;
+  translation: EditorView["translation"];
+  result: EditorResult | undefined;
   errors: EditorErrors;
 }) {
+  const { errorsFor, err } = editorErrors;
+  const { language } = translation;
+  const values = result?.intent === "translate" ? result.values : translation.values;
   const t = useTranslate();
   const errors = errorsFor("translate");
   const name = t(`editor.translation.language.${language}`);
@@ -40,6 +45,7 @@ export function TranslationForm({
           {t("editor.translation.save")}
         </button>
       </Form>
+      <ItemTranslations items={translation} result={result} errors={editorErrors} />
     </section>
   );
 }
