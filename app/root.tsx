@@ -9,6 +9,7 @@ import {
   Scripts,
   ScrollRestoration,
   useLocation,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
   type ClientLoaderFunctionArgs,
@@ -130,6 +131,9 @@ export function Layout({ children }: { children: ReactNode }) {
   const { locale, href } = useLayoutLanguage();
   const t = useLayoutTranslator();
   const nonce = useNonce();
+  const embedded = useMatches().some(
+    (match) => (match.handle as { embedded?: boolean } | undefined)?.embedded,
+  );
   return (
     <html lang={locale}>
       <head>
@@ -143,43 +147,53 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <a className="skip-link" href="#main">
-          {t("nav.skip")}
-        </a>
-        {data?.testMode ? <TestModeBanner /> : null}
-        <header className="site-header">
-          <div className="site-header__inner">
-            <Link to="/" className="brand" aria-label={`${t("site.name")} — ${t("nav.home")}`}>
-              <img src="/favicon.svg" alt="" width={32} height={32} />
-              <span className="brand__name">{t("site.name")}</span>
-            </Link>
-            <nav className="site-nav" aria-label={t("nav.home")}>
-              {data?.user ? (
-                <>
-                  <div className="site-nav__links">
-                    <SignedInLinks admin={data.user.admin} />
-                  </div>
-                  {/* On a phone the same links fold into a menu, which opens without JavaScript. */}
-                  <details className="site-menu">
-                    <summary className="site-menu__toggle">{t("nav.menu")}</summary>
-                    <div className="site-menu__panel">
-                      <SignedInLinks admin={data.user.admin} />
-                    </div>
-                  </details>
-                </>
-              ) : (
-                <Link to="/sign-in">{t("auth.signIn")}</Link>
-              )}
-              <LanguageSwitch />
-            </nav>
-          </div>
-        </header>
-        <main id="main" tabIndex={-1}>
-          {children}
-        </main>
-        <footer className="site-footer">
-          <p>{t("footer.text")}</p>
-        </footer>
+        {embedded ? (
+          // The widget in another site's frame: the campaign alone, without the site's header.
+          <>
+            {data?.testMode ? <TestModeBanner /> : null}
+            <main id="main">{children}</main>
+          </>
+        ) : (
+          <>
+            <a className="skip-link" href="#main">
+              {t("nav.skip")}
+            </a>
+            {data?.testMode ? <TestModeBanner /> : null}
+            <header className="site-header">
+              <div className="site-header__inner">
+                <Link to="/" className="brand" aria-label={`${t("site.name")} — ${t("nav.home")}`}>
+                  <img src="/favicon.svg" alt="" width={32} height={32} />
+                  <span className="brand__name">{t("site.name")}</span>
+                </Link>
+                <nav className="site-nav" aria-label={t("nav.home")}>
+                  {data?.user ? (
+                    <>
+                      <div className="site-nav__links">
+                        <SignedInLinks admin={data.user.admin} />
+                      </div>
+                      {/* On a phone the same links fold into a menu, which opens without JavaScript. */}
+                      <details className="site-menu">
+                        <summary className="site-menu__toggle">{t("nav.menu")}</summary>
+                        <div className="site-menu__panel">
+                          <SignedInLinks admin={data.user.admin} />
+                        </div>
+                      </details>
+                    </>
+                  ) : (
+                    <Link to="/sign-in">{t("auth.signIn")}</Link>
+                  )}
+                  <LanguageSwitch />
+                </nav>
+              </div>
+            </header>
+            <main id="main" tabIndex={-1}>
+              {children}
+            </main>
+            <footer className="site-footer">
+              <p>{t("footer.text")}</p>
+            </footer>
+          </>
+        )}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

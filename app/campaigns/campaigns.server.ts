@@ -110,12 +110,19 @@ export interface CampaignCard {
 
 async function listCampaigns(
   db: Db,
-  { statuses, locale, now, limit }: { statuses: CampaignStatus[]; locale: Locale; now: Date; limit: number },
+  {
+    statuses,
+    locale,
+    now,
+    limit,
+    slug,
+  }: { statuses: readonly CampaignStatus[]; locale: Locale; now: Date; limit: number; slug?: string },
 ): Promise<CampaignCard[]> {
   const rows = await db
     .selectFrom("campaigns")
     .selectAll()
     .where("status", "in", statuses)
+    .$if(slug !== undefined, (qb) => qb.where("slug", "=", slug!))
     .orderBy("deadline_at", statuses.includes("live") ? "asc" : "desc")
     .limit(limit)
     .execute();
@@ -142,6 +149,15 @@ async function listCampaigns(
 /** Live campaigns, the one ending soonest first. */
 export function listLiveCampaigns(db: Db, options: { locale: Locale; now: Date; limit?: number }) {
   return listCampaigns(db, { statuses: ["live"], limit: 24, ...options });
+}
+
+/** One public campaign as its card shows it (the embeddable widget, the badge), or null. */
+export async function publicCampaignCard(
+  db: Db,
+  options: { slug: string; locale: Locale; now: Date },
+): Promise<CampaignCard | null> {
+  const [card] = await listCampaigns(db, { statuses: publicStatuses, limit: 1, ...options });
+  return card ?? null;
 }
 
 /** Campaigns that reached their goal, the most recent first. */

@@ -232,8 +232,26 @@ export function securityHeaders({
     );
     next();
   };
-  return [nonce, policy, permissions];
+  return [nonce, policy, permissions, embeddable];
 }
+
+/** The widget (`/campaigns/<slug>/embed`): the only page other sites may frame. */
+const embedPath = /^\/campaigns\/[^/]+\/embed\/?$/;
+/** The progress badge: an image other sites may show. */
+const badgePath = /^\/campaigns\/[^/]+\/badge\.svg$/;
+
+const embeddable: RequestHandler = (req, res, next) => {
+  if (embedPath.test(req.path)) {
+    for (const name of ["Content-Security-Policy", "Content-Security-Policy-Report-Only"]) {
+      const policy = res.getHeader(name);
+      if (typeof policy === "string")
+        res.setHeader(name, policy.replace("frame-ancestors 'none'", "frame-ancestors *"));
+    }
+    res.removeHeader("X-Frame-Options");
+  }
+  if (badgePath.test(req.path)) res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
+  next();
+};
 
 /** Query parameters that carry a secret somewhere on the site (pledge links, sign-in, unsubscribe, CSRF). */
 const secretParams = new Set(["token", "t", "csrf", "code", "state", "secret", "signature"]);

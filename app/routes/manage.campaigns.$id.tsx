@@ -33,6 +33,7 @@ import { FormField } from "~/components/FormField";
 import { ReadinessList } from "~/components/ReadinessList";
 import { AddressLock } from "~/components/manage/AddressLock";
 import { EditorSteps } from "~/components/manage/EditorSteps";
+import { EmbedPanel } from "~/components/manage/EmbedPanel";
 import { useEditorErrors, type EditorResult } from "~/components/manage/editor-result";
 import { FaqEditor } from "~/components/manage/FaqEditor";
 import { RisksForm } from "~/components/manage/RisksForm";
@@ -49,7 +50,8 @@ import { requestLocale } from "~/lib/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { campaign } = await requireManagedCampaign(request, context, params.id ?? "");
-  return editorView(context.db, campaign, intlLocale(requestLocale(request)));
+  const view = await editorView(context.db, campaign, intlLocale(requestLocale(request)));
+  return { ...view, siteUrl: context.config.PUBLIC_URL };
 }
 
 /** What the editor's forms may send back: each field cut to its schema's length. */
@@ -128,7 +130,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageMeta(matches, (t) => `${t("editor.title")} — ${data?.campaign.values.title ?? ""}`);
 
 export default function ManageCampaign() {
-  const { campaign, tiers, goals, faq, readiness, translation } = useLoaderData<typeof loader>();
+  const { campaign, tiers, goals, faq, readiness, translation, siteUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as EditorResult | undefined;
   const [search] = useSearchParams();
   const t = useTranslate();
@@ -239,6 +241,7 @@ export default function ManageCampaign() {
       {campaign.status === "live" || campaign.status === "succeeded" ? (
         <UpdateForm typed={result?.intent === "post-update" ? result.values : {}} errors={errors} />
       ) : null}
+      <EmbedPanel siteUrl={siteUrl} slug={campaign.slug} title={campaign.values.title} isPublic={!editable} />
     </section>
   );
 }

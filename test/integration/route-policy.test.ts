@@ -214,6 +214,22 @@ const policy: Record<string, Case[]> = {
       expect: everyone("ok"),
     },
   ],
+  "campaigns.$slug_.embed.tsx": [
+    {
+      method: "GET",
+      url: (f) => `http://t/campaigns/${f.slug}/embed`,
+      params: (f) => ({ slug: f.slug }),
+      expect: everyone("ok"),
+    },
+  ],
+  "campaigns.$slug.badge[.svg].ts": [
+    {
+      method: "GET",
+      url: (f) => `http://t/campaigns/${f.slug}/badge.svg`,
+      params: (f) => ({ slug: f.slug }),
+      expect: everyone("ok"),
+    },
+  ],
   "campaigns.$slug.tsx": [
     {
       method: "GET",
