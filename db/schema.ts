@@ -445,11 +445,42 @@ export interface StripeBalanceLinesTable {
   imported_at: Instant;
 }
 
+export type CommentKind = "comment" | "question";
+
+/** A comment or question on a campaign's page, by a signed-in person (app/campaigns/comments.server.ts). */
+export interface CampaignCommentsTable {
+  id: string;
+  campaign_id: string;
+  author_id: string;
+  kind: CommentKind;
+  body: string;
+  /** Hidden by the owner or an admin: off the public page, kept for them. null: shown. */
+  hidden_at: Instant | null;
+  hidden_by: string | null;
+  created_at: ColumnType<Instant, Instant, never>;
+}
+
+/** The campaign owner's reply to a comment: one per comment (the key is the comment's), rewritable. */
+export interface CampaignCommentRepliesTable {
+  comment_id: string;
+  author_id: string;
+  body: string;
+  created_at: ColumnType<Instant, Instant, never>;
+  updated_at: Instant;
+}
+
+/** A person's report of a comment: once per person and comment (the key is both). */
+export interface CampaignCommentReportsTable {
+  comment_id: string;
+  reporter_id: string;
+  created_at: ColumnType<Instant, Instant, never>;
+}
+
 export interface AuditLogTable {
   id: string;
   actor_id: string | null;
   actor_email: string;
-  /** `payout.approve`, `payout.mark_paid`, `payout.mark_failed`, `fee.override`, `pledge.refund`, `stripe.import`. */
+  /** `payout.approve`, `fee.override`, `pledge.refund`, `campaign.approve`, `comment.hide`…: AuditAction (app/ledger/audit.server.ts). */
   action: string;
   campaign_id: string | null;
   subject_id: string | null;
@@ -495,6 +526,9 @@ export interface Database {
   refunds: RefundsTable;
   stripe_balance_lines: StripeBalanceLinesTable;
   audit_log: AuditLogTable;
+  campaign_comments: CampaignCommentsTable;
+  campaign_comment_replies: CampaignCommentRepliesTable;
+  campaign_comment_reports: CampaignCommentReportsTable;
 }
 
 export type OutboxEmail = Selectable<EmailOutboxTable>;
