@@ -447,32 +447,32 @@ export interface StripeBalanceLinesTable {
 
 export type CommentKind = "comment" | "question";
 
-/** A comment or question on a campaign's page, by a signed-in person (app/campaigns/comments.server.ts). */
+/**
+ * A comment or question on a campaign's page, by a signed-in person, with the campaign owner's
+ * reply (one, rewritable) and how many people reported it (app/campaigns/comments.server.ts).
+ */
 export interface CampaignCommentsTable {
   id: string;
   campaign_id: string;
-  author_id: string;
+  author_user_id: string;
   kind: CommentKind;
   body: string;
+  created_at: ColumnType<Instant, Instant, never>;
+  /** The owner's reply; null: none yet. */
+  owner_reply: string | null;
+  /** When the reply was written or last rewritten. */
+  replied_at: Instant | null;
   /** Hidden by the owner or an admin: off the public page, kept for them. null: shown. */
   hidden_at: Instant | null;
   hidden_by: string | null;
-  created_at: ColumnType<Instant, Instant, never>;
-}
-
-/** The campaign owner's reply to a comment: one per comment (the key is the comment's), rewritable. */
-export interface CampaignCommentRepliesTable {
-  comment_id: string;
-  author_id: string;
-  body: string;
-  created_at: ColumnType<Instant, Instant, never>;
-  updated_at: Instant;
+  /** How many rows of comment_reports name it (kept in the report's transaction). */
+  report_count: Generated<number>;
 }
 
 /** A person's report of a comment: once per person and comment (the key is both). */
-export interface CampaignCommentReportsTable {
+export interface CommentReportsTable {
   comment_id: string;
-  reporter_id: string;
+  user_id: string;
   created_at: ColumnType<Instant, Instant, never>;
 }
 
@@ -527,8 +527,7 @@ export interface Database {
   stripe_balance_lines: StripeBalanceLinesTable;
   audit_log: AuditLogTable;
   campaign_comments: CampaignCommentsTable;
-  campaign_comment_replies: CampaignCommentRepliesTable;
-  campaign_comment_reports: CampaignCommentReportsTable;
+  comment_reports: CommentReportsTable;
 }
 
 export type OutboxEmail = Selectable<EmailOutboxTable>;

@@ -65,7 +65,7 @@ async function commentFor(db: Db, target: CommentTarget) {
     .innerJoin("campaigns", "campaigns.id", "campaign_comments.campaign_id")
     .select([
       "campaign_comments.id",
-      "campaign_comments.author_id",
+      "campaign_comments.author_user_id",
       "campaign_comments.body",
       "campaign_comments.hidden_at",
       "campaigns.owner_id",
@@ -102,12 +102,14 @@ export async function postComment(
       .values({
         id,
         campaign_id: campaign.id,
-        author_id: input.actor.id,
+        author_user_id: input.actor.id,
         kind: input.kind,
         body: input.body,
+        created_at: now.toISOString(),
+        owner_reply: null,
+        replied_at: null,
         hidden_at: null,
         hidden_by: null,
-        created_at: now.toISOString(),
       })
       .execute();
     afterCommit(trx, campaignPagesChanged);
@@ -129,17 +131,10 @@ export async function replyToComment(
     assertAllowed(target.actor, { action: "comment.reply", campaign: comment });
     if (!commentableStatuses.includes(comment.status))
       throw new CampaignError("comments_closed", `A ${comment.status} campaign takes no replies`);
-    const at = now.toISOString();
     await trx
-      .insertInto("campaign_comment_replies")
-      .values({
-        comment_id: comment.id,
-        author_id: target.actor.id,
-        body: target.body,
-        created_at: at,
-        updated_at: at,
-      })
-      .onConflict((oc) => oc.column("comment_id").doUpdateSet({ body: target.body, updated_at: at }))
+      .updateTable("campaign_comments")
+      .set({ owner_reply: target.body, replied_at: now.toISOString() })
+      .where("id", "=", comment.id)
       .execute();
     afterCommit(trx, campaignPagesChanged);
   });
@@ -150,18 +145,23 @@ export async function reportComment(db: Db, target: CommentTarget, now: Date): P
   try {
     await inTransaction(db, async (trx) => {
       const comment = await commentFor(trx, target);
-      if (comment.author_id === target.actor.id)
+      if (comment.author_user_id === target.actor.id)
         throw new CampaignError("own_comment", "One does not report one's own comment");
       const already = await trx
-        .selectFrom("campaign_comment_reports")
+        .selectFrom("comment_reports")
         .select("comment_id")
         .where("comment_id", "=", comment.id)
-        .where("reporter_id", "=", target.actor.id)
+        .where("user_id", "=", target.actor.id)
         .executeTakeFirst();
       if (already) throw new CampaignError("already_reported", "Reported once already");
       await trx
-        .insertInto("campaign_comment_reports")
-        .values({ comment_id: comment.id, reporter_id: target.actor.id, created_at: now.toISOString() })
+        .insertInto("comment_reports")
+        .values({ comment_id: comment.id, user_id: target.actor.id, created_at: now.toISOString() })
+        .execute();
+      await trx
+        .updateTable("campaign_comments")
+        .set((eb) => ({ report_count: eb("report_count", "+", 1) }))
+        .where("id", "=", comment.id)
         .execute();
       await audit(
         trx,
@@ -304,8 +304,8 @@ export interface CommentView {
   createdAt: string;
   /** Hidden from the public: only its campaign's owner and admins see it, so marked. */
   hidden: boolean;
-  /** The owner's reply. */
-  reply: { body: string; createdAt: string; updatedAt: string } | null;
+  /** The owner's reply, and when it was written or last rewritten. */
+  reply: { body: string; repliedAt: string } | null;
   /** How many people reported it: counted for the owner and admins only, 0 for everyone else. */
   reports: number;
   /** The viewer reported it already. */
@@ -358,19 +358,18 @@ export async function campaignComments(
     { after, before, limit },
     ({ from, backwards, limit }) =>
       shown()
-        .innerJoin("users", "users.id", "campaign_comments.author_id")
-        .leftJoin("campaign_comment_replies", "campaign_comment_replies.comment_id", "campaign_comments.id")
+        .innerJoin("users", "users.id", "campaign_comments.author_user_id")
         .select((eb) => [
           "campaign_comments.id",
           "campaign_comments.created_at",
           "campaign_comments.kind",
           "campaign_comments.body",
-          "campaign_comments.author_id",
+          "campaign_comments.author_user_id",
           "campaign_comments.hidden_at",
+          "campaign_comments.owner_reply",
+          "campaign_comments.replied_at",
+          "campaign_comments.report_count",
           "users.display_name",
-          "campaign_comment_replies.body as reply_body",
-          "campaign_comment_replies.created_at as reply_created_at",
-          "campaign_comment_replies.updated_at as reply_updated_at",
           // By the (campaign_id, backer_email, status) index of pledges, one probe per comment.
           eb
             .exists(
@@ -398,25 +397,15 @@ export async function campaignComments(
       ),
   );
   const ids = page.rows.map((row) => row.id);
-  const [reportCounts, reportedByViewer] = await Promise.all([
-    moderator && ids.length
-      ? db
-          .selectFrom("campaign_comment_reports")
-          .select((eb) => ["comment_id", eb.fn.countAll<number>().as("n")])
-          .where("comment_id", "in", ids)
-          .groupBy("comment_id")
-          .execute()
-      : [],
+  const reportedByViewer =
     viewer && ids.length
-      ? db
-          .selectFrom("campaign_comment_reports")
+      ? await db
+          .selectFrom("comment_reports")
           .select("comment_id")
           .where("comment_id", "in", ids)
-          .where("reporter_id", "=", viewer.id)
+          .where("user_id", "=", viewer.id)
           .execute()
-      : [],
-  ]);
-  const reports = new Map(reportCounts.map((r) => [r.comment_id, Number(r.n)]));
+      : [];
   const reported = new Set(reportedByViewer.map((r) => r.comment_id));
   return {
     comments: page.rows.map((row) => ({
@@ -425,15 +414,13 @@ export async function campaignComments(
       body: row.body,
       authorName: row.display_name,
       backer: Boolean(row.backer),
-      creator: row.author_id === campaign.owner_id,
-      mine: viewer !== null && row.author_id === viewer.id,
+      creator: row.author_user_id === campaign.owner_id,
+      mine: viewer !== null && row.author_user_id === viewer.id,
       createdAt: row.created_at,
       hidden: row.hidden_at !== null,
       reply:
-        row.reply_body === null
-          ? null
-          : { body: row.reply_body, createdAt: row.reply_created_at!, updatedAt: row.reply_updated_at! },
-      reports: reports.get(row.id) ?? 0,
+        row.owner_reply === null ? null : { body: row.owner_reply, repliedAt: row.replied_at ?? row.created_at },
+      reports: moderator ? Number(row.report_count) : 0,
       reportedByViewer: reported.has(row.id),
     })),
     newer: page.newer,

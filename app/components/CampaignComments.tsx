@@ -180,7 +180,7 @@ function Comment({
         <div className="comment__reply">
           <p className="comment__meta">
             <span className="comment__author">{t("comments.reply.title", { name: campaign.ownerName })}</span>{" "}
-            {when(comment.reply.updatedAt)}
+            {when(comment.reply.repliedAt)}
           </p>
           <p className="comment__body">{comment.reply.body}</p>
         </div>

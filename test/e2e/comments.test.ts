@@ -3,7 +3,7 @@
 // back to the form; a too-short question is refused on its field with what was typed kept, then
 // the question is posted; the owner replies under it; another person reports it; the owner hides
 // it and an anonymous visitor no longer sees it; an admin finds both in the audit log and shows it
-// again. Without JavaScript, signing in and posting work the same. axe-core on each page.
+// again. Without JavaScript, signing in and posting work the same. axe-core on each page that runs it.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { launchBrowser, seriousViolations, signInByEmail, skipBrowser } from "../support/browser";
@@ -54,9 +54,7 @@ describe.skipIf(skipBrowser)("comments and questions on a campaign's page, in Ch
     await comments(page)
       .getByRole("link", { name: "Connectez-vous pour commenter ou poser une question" })
       .click();
-    console.log("step clicked sign-in link", page.url());
     await page.waitForURL(/\/sign-in\?redirectTo=/);
-    console.log("step on sign-in");
     expect(new URL(page.url()).searchParams.get("redirectTo")).toBe(`${campaignPath}#new-comment`);
     await page.getByLabel("Votre adresse e-mail").fill(email);
     const before = printed().length;
@@ -72,9 +70,7 @@ describe.skipIf(skipBrowser)("comments and questions on a campaign's page, in Ch
       },
       { timeout: 10_000, interval: 50 },
     );
-    console.log("step link", link);
     await page.goto(link.replace(/^http:\/\/localhost:\d+/, server.url));
-    console.log("step after link", page.url());
     expect(page.url()).toBe(`${server.url}${campaignPath}#new-comment`);
     await comments(page).getByRole("button", { name: "Publier", exact: true }).waitFor();
   }
@@ -204,18 +200,13 @@ describe.skipIf(skipBrowser)("comments and questions on a campaign's page, in Ch
     const page = await newPage({ javaScriptEnabled: false });
     await signInFromComments(page, "sans.js@example.org");
     const form = comments(page);
-    console.log("step signed in");
     await form.getByLabel("Votre message").fill("x");
     await form.getByRole("button", { name: "Publier", exact: true }).click();
-    console.log("step clicked");
-    await page.waitForTimeout(3000);
-    console.log("step url", page.url(), await page.locator("#comments").innerHTML());
     await page.waitForURL(`${server.url}${campaignPath}#new-comment`);
-    console.log("step url ok", await page.getByText("Écrivez entre 2 et 2 000 caractères.").count(), await comments(page).count(), await page.locator("#comment-body-error").textContent().then((t) => JSON.stringify(t)));
     await comments(page).getByText("Écrivez entre 2 et 2 000 caractères.").waitFor();
     await expect(comments(page).getByLabel("Votre message").inputValue()).resolves.toBe("x");
     await expect(comments(page).getByLabel("un commentaire").isChecked()).resolves.toBe(true);
-    expect(await seriousViolations(page)).toEqual([]);
+    // (axe-core needs JavaScript: the first test checks the same refused form with it.)
 
     const word = "Bravo pour ce lieu,\non viendra souder le samedi.";
     await comments(page).getByLabel("Votre message").fill(word);
@@ -226,6 +217,5 @@ describe.skipIf(skipBrowser)("comments and questions on a campaign's page, in Ch
     await expect(posted.locator(".comment__body").innerText()).resolves.toBe(word);
     expect(await posted.getByText("Question", { exact: true }).count()).toBe(0);
     await expect(comments(page).getByLabel("Votre message").inputValue()).resolves.toBe("");
-    expect(await seriousViolations(page)).toEqual([]);
   }, 90_000);
 });

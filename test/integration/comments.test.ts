@@ -259,17 +259,7 @@ test("the owner replies once and may rewrite it; nobody else replies, not even a
     minute(4),
   );
   const [shown] = (await campaignComments(db, campaignId, null)).comments;
-  expect(shown!.reply).toEqual({
-    body: "Au printemps, le 21 mars.",
-    createdAt: minute(3).toISOString(),
-    updatedAt: minute(4).toISOString(),
-  });
-  const replies = await db
-    .selectFrom("campaign_comment_replies")
-    .select("comment_id")
-    .where("comment_id", "=", question)
-    .execute();
-  expect(replies).toHaveLength(1);
+  expect(shown!.reply).toEqual({ body: "Au printemps, le 21 mars.", repliedAt: minute(4).toISOString() });
   expect((await campaignComments(db, campaignId, owner)).may).toMatchObject({ reply: true, moderate: true });
   expect((await campaignComments(db, campaignId, admin)).may).toMatchObject({ reply: false, moderate: true });
 
@@ -472,7 +462,7 @@ test("the page reads comments by index, never the whole table", async () => {
     // SQLite: "SCAN t", "USE TEMP B-TREE FOR ORDER BY"; PostgreSQL: "Seq Scan on t" (its choice of
     // a sort over a backward index scan follows the table's size, which a test's is not).
     expect(plan, query.sql).not.toMatch(
-      /\b(SCAN|Seq Scan on) (campaign_comments|campaign_comment_reports|campaign_comment_replies|pledges|users)\b|TEMP B-TREE/,
+      /\b(SCAN|Seq Scan on) (campaign_comments|comment_reports|pledges|users)\b|TEMP B-TREE/,
     );
     if (reads.includes(query)) expect(plan, query.sql).toMatch(/campaign_comments_campaign_created/);
   }

@@ -406,12 +406,14 @@ beforeAll(async () => {
     .values({
       id: "matrix-comment",
       campaign_id: campaignId,
-      author_id: backer.id,
+      author_user_id: backer.id,
       kind: "question",
       body: "Quand ouvrez-vous ?",
+      created_at: "2026-11-25T10:00:00.000Z",
+      owner_reply: null,
+      replied_at: null,
       hidden_at: null,
       hidden_by: null,
-      created_at: "2026-11-25T10:00:00.000Z",
     })
     .execute();
   fixture = { campaignId, slug: "matrix", pledgeId, sessionId: "sim_cs_matrix" };
