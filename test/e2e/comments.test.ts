@@ -105,7 +105,7 @@ describe.skipIf(skipBrowser)("comments and questions on a campaign's page, in Ch
     expect(new URL(page.url()).hash).toBe(`#${await posted.getAttribute("id")}`);
     // Marked as a question, by a person without a profile name: a neutral name, never the address.
     await posted.getByText("Question", { exact: true }).waitFor();
-    await posted.getByText("Membre de la communauté").waitFor();
+    await posted.getByText("Participant·e", { exact: true }).waitFor();
     await expect(posted.locator("time").getAttribute("datetime")).resolves.toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(await posted.textContent()).not.toMatch(/lea\.question|@/);
     // The form is empty again, ready for another.
