@@ -419,7 +419,9 @@ export async function campaignComments(
       createdAt: row.created_at,
       hidden: row.hidden_at !== null,
       reply:
-        row.owner_reply === null ? null : { body: row.owner_reply, repliedAt: row.replied_at ?? row.created_at },
+        row.owner_reply === null
+          ? null
+          : { body: row.owner_reply, repliedAt: row.replied_at ?? row.created_at },
       reports: moderator ? Number(row.report_count) : 0,
       reportedByViewer: reported.has(row.id),
     })),

@@ -20,7 +20,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("replied_at", "timestamptz")
     .addColumn("hidden_at", "timestamptz")
     .addColumn("hidden_by", "text", (c) => c.references("users.id"))
-    .addColumn("report_count", "integer", (c) => c.notNull().defaultTo(0).check(sql`report_count >= 0`))
+    .addColumn("report_count", "integer", (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`report_count >= 0`),
+    )
     .execute();
   await db.schema
     .createIndex("campaign_comments_campaign_created")
