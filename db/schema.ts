@@ -445,11 +445,42 @@ export interface StripeBalanceLinesTable {
   imported_at: Instant;
 }
 
+export type CommentKind = "comment" | "question";
+
+/**
+ * A comment or question on a campaign's page, by a signed-in person, with the campaign owner's
+ * reply (one, rewritable) and how many people reported it (app/campaigns/comments.server.ts).
+ */
+export interface CampaignCommentsTable {
+  id: string;
+  campaign_id: string;
+  author_user_id: string;
+  kind: CommentKind;
+  body: string;
+  created_at: ColumnType<Instant, Instant, never>;
+  /** The owner's reply; null: none yet. */
+  owner_reply: string | null;
+  /** When the reply was written or last rewritten. */
+  replied_at: Instant | null;
+  /** Hidden by the owner or an admin: off the public page, kept for them. null: shown. */
+  hidden_at: Instant | null;
+  hidden_by: string | null;
+  /** How many rows of comment_reports name it (kept in the report's transaction). */
+  report_count: Generated<number>;
+}
+
+/** A person's report of a comment: once per person and comment (the key is both). */
+export interface CommentReportsTable {
+  comment_id: string;
+  user_id: string;
+  created_at: ColumnType<Instant, Instant, never>;
+}
+
 export interface AuditLogTable {
   id: string;
   actor_id: string | null;
   actor_email: string;
-  /** `payout.approve`, `payout.mark_paid`, `payout.mark_failed`, `fee.override`, `pledge.refund`, `stripe.import`. */
+  /** `payout.approve`, `fee.override`, `pledge.refund`, `campaign.approve`, `comment.hide`…: AuditAction (app/ledger/audit.server.ts). */
   action: string;
   campaign_id: string | null;
   subject_id: string | null;
@@ -495,6 +526,8 @@ export interface Database {
   refunds: RefundsTable;
   stripe_balance_lines: StripeBalanceLinesTable;
   audit_log: AuditLogTable;
+  campaign_comments: CampaignCommentsTable;
+  comment_reports: CommentReportsTable;
 }
 
 export type OutboxEmail = Selectable<EmailOutboxTable>;

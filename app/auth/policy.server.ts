@@ -13,7 +13,11 @@ export function isAdmin(user: Pick<User, "email"> | null, config: Pick<Config, "
 export type Permission =
   | { action: "admin.access" }
   | { action: "campaign.manage"; campaign: { owner_id: string } }
-  | { action: "pledge.refund"; campaign: { owner_id: string } };
+  | { action: "pledge.refund"; campaign: { owner_id: string } }
+  /** Hiding or showing again a comment on the campaign's page. */
+  | { action: "comment.moderate"; campaign: { owner_id: string } }
+  /** Replying to a comment, as the campaign's creator. */
+  | { action: "comment.reply"; campaign: { owner_id: string } };
 
 /**
  * A person as a domain command sees them: who they are, and whether the configuration makes them
@@ -29,15 +33,20 @@ export function actorFor(user: Pick<User, "id" | "email">, config: Pick<Config, 
   return { id: user.id, email: user.email, admin: isAdmin(user, config) };
 }
 
-/** The single rule book. Admins may do everything; owners what concerns their own campaigns. */
+/**
+ * The single rule book. Admins may do everything but speak as a creator (a reply to a comment is
+ * the owner's own words); owners what concerns their own campaigns.
+ */
 export function allows(actor: Actor | null, permission: Permission): boolean {
   if (!actor) return false;
+  if (permission.action === "comment.reply") return permission.campaign.owner_id === actor.id;
   if (actor.admin) return true;
   switch (permission.action) {
     case "admin.access":
       return false;
     case "campaign.manage":
     case "pledge.refund":
+    case "comment.moderate":
       return permission.campaign.owner_id === actor.id;
   }
 }

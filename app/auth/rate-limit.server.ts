@@ -1,6 +1,7 @@
 // Abuse limits on pledging: rate-limiter-flexible counts pledge and checkout POSTs per client IP
 // and per email in our own database (`rate_limits`, both engines), and unpaid checkouts holding a
-// limited reward are capped per email and per IP, so nobody can keep a tier sold out.
+// limited reward are capped per email and per IP, so nobody can keep a tier sold out. And the same
+// counting for the comments and replies a signed-in person posts on campaign pages.
 import { createRequire } from "node:module";
 import { sql, type ExpressionBuilder } from "kysely";
 import type { Database } from "#db/schema.ts";
@@ -160,6 +161,27 @@ export function limitCheckoutPostsByIp(db: Db, config: LimitConfig, ip: string):
 /** One pledge for this backer email, counted once the form is valid. */
 export function limitPledgesByEmail(db: Db, config: LimitConfig, email: string): Promise<LimitAnswer> {
   return consume(limitersFor(db, config).pledgesPerEmail, email.trim().toLowerCase());
+}
+
+/** Comments and replies one person may post on campaign pages in COMMENT_WINDOW_SECONDS. */
+export const COMMENTS_PER_WINDOW = 10;
+export const COMMENT_WINDOW_SECONDS = 10 * 60;
+
+const commentLimiters = new WeakMap<Db, RateLimiterKysely>();
+
+/** One comment or reply by this person (counted once the form is valid). */
+export function limitCommentPosts(db: Db, userId: string): Promise<LimitAnswer> {
+  let limiter = commentLimiters.get(db);
+  if (!limiter) {
+    limiter = new RateLimiterKysely({
+      db,
+      keyPrefix: "comment-user",
+      points: COMMENTS_PER_WINDOW,
+      duration: COMMENT_WINDOW_SECONDS,
+    });
+    commentLimiters.set(db, limiter);
+  }
+  return consume(limiter, userId);
 }
 
 export type HoldsConfig = Pick<Config, "HOLDS_PER_EMAIL" | "HOLDS_PER_IP">;

@@ -1,6 +1,7 @@
 // The audit log: every admin action on money (approve, mark paid, mark failed, override a fee,
-// refund, import Stripe's lines) and every review decision (approve, send back, cancel a campaign),
-// with who and when, written in the transaction of the action.
+// refund, import Stripe's lines), every review decision (approve, send back, cancel a campaign) and
+// every moderation of a campaign's comments (a report, a hide, a show again), with who and when,
+// written in the transaction of the action.
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "~/lib/db.server";
@@ -15,7 +16,10 @@ export type AuditAction =
   | "stripe.import"
   | "campaign.approve"
   | "campaign.send_back"
-  | "campaign.cancel";
+  | "campaign.cancel"
+  | "comment.report"
+  | "comment.hide"
+  | "comment.unhide";
 
 export interface Actor {
   id: string | null;
@@ -58,6 +62,9 @@ export const auditActions: readonly AuditAction[] = [
   "fee.override",
   "pledge.refund",
   "stripe.import",
+  "comment.report",
+  "comment.hide",
+  "comment.unhide",
 ];
 
 export interface AuditEntry {

@@ -86,6 +86,10 @@ export const errorAnswers = {
     bad_end_date: { status: 409, message: "editor.error.endDate", field: "endDate" },
     bad_cover: { status: 400, message: "editor.error.cover", field: "cover" },
     not_public: { status: 409, message: "editor.error.state" },
+    comment_not_found: { status: 404, message: "error.notFound.body" },
+    comments_closed: { status: 409, message: "comments.error.closed", field: "body" },
+    already_reported: { status: 409, message: "comments.error.alreadyReported" },
+    own_comment: { status: 409, message: "comments.error.ownComment" },
   },
 } as const satisfies Record<string, Record<string, ErrorAnswer>>;
 

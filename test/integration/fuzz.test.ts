@@ -9,6 +9,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, test } from "vitest";
 import { recomputeTotals } from "~/campaigns/campaigns.server";
+import { postComment } from "~/campaigns/comments.server";
 import { acceptableForm } from "~/lib/http.server";
 import { isMessageKey } from "~/i18n/keys";
 import { loadConfig } from "~/lib/config.server";
@@ -41,6 +42,8 @@ interface Fixture {
   draftTier: string;
   committed: string;
   sessions: string[];
+  /** A backer's question on the live campaign's page. */
+  comment: string;
 }
 
 interface Target {
@@ -111,6 +114,20 @@ const targets: Record<string, Target> = {
     url: () => "http://t/admin/payouts",
     params: () => ({}),
     forms: () => [{ payout: "po_123", from: "2026-11-01", to: "2026-11-30" }],
+  },
+  // The owner: every comment form is theirs to send (post, reply, hide, show again; a report of a
+  // backer's question).
+  "campaigns.$slug.tsx": {
+    role: "owner",
+    url: (f) => `http://t/campaigns/${f.liveSlug}`,
+    params: (f) => ({ slug: f.liveSlug }),
+    forms: (f) => [
+      { intent: "post", kind: "question", body: "Le fablab ouvre-t-il le samedi ?" },
+      { intent: "reply", commentId: f.comment, body: "Oui, de 10 h à 18 h." },
+      { intent: "hide", commentId: f.comment },
+      { intent: "unhide", commentId: f.comment },
+      { intent: "report", commentId: f.comment },
+    ],
   },
   "campaigns.$slug_.pledge.tsx": {
     role: "anonymous",
@@ -405,6 +422,16 @@ beforeAll(async () => {
     draftTier,
     committed,
     sessions: [],
+    comment: await postComment(
+      handle.db,
+      {
+        campaignId: live,
+        actor: { id: people.backer!.id, email: "backer@example.org", admin: false },
+        kind: "question",
+        body: "Quand ouvrez-vous ?",
+      },
+      now,
+    ),
   };
 
   // Checkouts started through the real pledge form: pending pledges holding stock, with sessions.

@@ -237,6 +237,42 @@ const policy: Record<string, Case[]> = {
       params: (f) => ({ slug: f.slug }),
       expect: everyone("ok"),
     },
+    // Commenting: anyone signed in (an empty message is the field's error, 400).
+    {
+      method: "POST",
+      url: (f) => `http://t/campaigns/${f.slug}`,
+      params: (f) => ({ slug: f.slug }),
+      form: { intent: "post", kind: "question", body: "" },
+      expect: signedIn,
+    },
+    // Replying speaks as the creator: the owner only, not even an admin.
+    {
+      method: "POST",
+      url: (f) => `http://t/campaigns/${f.slug}`,
+      params: (f) => ({ slug: f.slug }),
+      form: { intent: "reply", commentId: "matrix-comment", body: "Merci pour la question" },
+      expect: {
+        anonymous: "sign-in",
+        backer: "forbidden",
+        otherOwner: "forbidden",
+        owner: "redirect",
+        admin: "forbidden",
+      },
+    },
+    // Hiding: the owner or an admin.
+    {
+      method: "POST",
+      url: (f) => `http://t/campaigns/${f.slug}`,
+      params: (f) => ({ slug: f.slug }),
+      form: { intent: "hide", commentId: "matrix-comment" },
+      expect: {
+        anonymous: "sign-in",
+        backer: "forbidden",
+        otherOwner: "forbidden",
+        owner: "redirect",
+        admin: "redirect",
+      },
+    },
   ],
   "campaigns.$slug_.pledge.tsx": [
     {
@@ -376,6 +412,26 @@ beforeAll(async () => {
     gateway: "simulated",
   });
   await createUser(handle.db, { email: "nobody@example.org" });
+  const backer = await context.db
+    .selectFrom("users")
+    .select("id")
+    .where("email", "=", "backer@example.org")
+    .executeTakeFirstOrThrow();
+  await handle.db
+    .insertInto("campaign_comments")
+    .values({
+      id: "matrix-comment",
+      campaign_id: campaignId,
+      author_user_id: backer.id,
+      kind: "question",
+      body: "Quand ouvrez-vous ?",
+      created_at: "2026-11-25T10:00:00.000Z",
+      owner_reply: null,
+      replied_at: null,
+      hidden_at: null,
+      hidden_by: null,
+    })
+    .execute();
   fixture = { campaignId, slug: "matrix", pledgeId, sessionId: "sim_cs_matrix" };
 });
 
