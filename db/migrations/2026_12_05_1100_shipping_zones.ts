@@ -14,6 +14,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .alterTable("pledges")
     .addColumn("shipping_amount", "integer", (c) => c.notNull().defaultTo(0))
     .execute();
+  // A postal reward made before shipping costs was sent everywhere at no extra cost: it stays so.
+  await db
+    .updateTable("reward_tiers")
+    .set({ shipping_fr: 0, shipping_eu: 0, shipping_world: 0 })
+    .where("shipping_required", "=", 1)
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
