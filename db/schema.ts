@@ -88,6 +88,10 @@ export interface RewardTiersTable {
   shipping_required: Flag;
   /** A postal reward the backer may collect instead: where. null: by post only. */
   pickup_place: Generated<string | null>;
+  /** A postal reward's shipping to France, the rest of the EU, the world (app/lib/shipping.ts); null: not sent there. */
+  shipping_fr: Generated<MinorUnits | null>;
+  shipping_eu: Generated<MinorUnits | null>;
+  shipping_world: Generated<MinorUnits | null>;
   created_at: ColumnType<Instant, Instant, never>;
 }
 
@@ -181,6 +185,8 @@ export interface PledgesTable {
   ship_city: Generated<string | null>;
   /** ISO 3166-1 alpha-2. */
   ship_country: Generated<string | null>;
+  /** The part of `amount` that pays for sending the reward (0: nothing sent, or picked up). */
+  shipping_amount: Generated<MinorUnits>;
 }
 
 export type DeliveryMethod = "post" | "pickup";

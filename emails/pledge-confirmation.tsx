@@ -7,6 +7,8 @@ export interface PledgeConfirmationProps {
   campaign: CampaignSnapshot;
   amount: number;
   tierTitle: string | null;
+  /** The part of `amount` that pays for sending the reward; absent in emails queued before it was. */
+  shipping?: number;
   fundingModel: "all_or_nothing" | "flexible";
   pledgeUrl: string;
 }
@@ -25,6 +27,11 @@ export const pledgeConfirmation = defineEmail<PledgeConfirmationProps>("transact
             ? t("email.confirmation.bodyWithReward", { amount, reward: p.tierTitle, title })
             : t("email.confirmation.body", { amount, title })}
         </Paragraph>
+        {p.shipping ? (
+          <Paragraph>
+            {t("email.confirmation.shipping", { shipping: money(p.shipping, p.campaign.currency, locale) })}
+          </Paragraph>
+        ) : null}
         <Paragraph>{t(`email.confirmation.${p.fundingModel}`)}</Paragraph>
         <CampaignNumbers campaign={p.campaign} locale={locale} />
         <Paragraph>{t("email.confirmation.link")}</Paragraph>

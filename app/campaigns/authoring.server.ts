@@ -168,6 +168,23 @@ export async function setCover(db: Db, target: CampaignTarget, path: string): Pr
   campaignPagesChanged();
 }
 
+const shippingColumnNames = ["shipping_fr", "shipping_eu", "shipping_world"] as const;
+const shippingFieldOf = {
+  shipping_fr: "shippingFr",
+  shipping_eu: "shippingEu",
+  shipping_world: "shippingWorld",
+} as const;
+
+/** A tier's shipping costs as columns: none unless the reward is sent by post. */
+function shippingColumns(tier: TierInput) {
+  const cost = (value: number | null | undefined) => (tier.shipping ? (value ?? null) : null);
+  return {
+    shipping_fr: cost(tier.shippingFr),
+    shipping_eu: cost(tier.shippingEu),
+    shipping_world: cost(tier.shippingWorld),
+  };
+}
+
 export async function addTier(db: Db, target: CampaignTarget, tier: TierInput, now: Date): Promise<string> {
   const id = await inTransaction(db, async (trx) => {
     const campaign = await campaignForCommand(trx, target);
@@ -192,6 +209,7 @@ export async function addTier(db: Db, target: CampaignTarget, tier: TierInput, n
         estimated_delivery: tier.delivery,
         shipping_required: tier.shipping ? 1 : 0,
         pickup_place: tier.pickupPlace ?? null,
+        ...shippingColumns(tier),
         created_at: iso(now),
       })
       .execute();
@@ -218,6 +236,15 @@ export async function updateTier(db: Db, target: TierTarget, tier: TierInput): P
     ) {
       throw new CampaignError("limit_lowered", "A launched tier's limit can only be raised");
     }
+    // Like the price, a zone's shipping cost stays once launched; a zone not yet served may open.
+    if (frozen(campaign)) {
+      const next = shippingColumns(tier);
+      const changed = shippingColumnNames.find((c) => current[c] !== null && next[c] !== current[c]);
+      if (changed)
+        throw new CampaignError("frozen_after_launch", "A launched tier keeps its shipping costs", {
+          field: shippingFieldOf[changed],
+        });
+    }
     await trx
       .updateTable("reward_tiers")
       .set({
@@ -228,6 +255,7 @@ export async function updateTier(db: Db, target: TierTarget, tier: TierInput): P
         estimated_delivery: tier.delivery,
         shipping_required: tier.shipping ? 1 : 0,
         pickup_place: tier.pickupPlace ?? null,
+        ...shippingColumns(tier),
       })
       .where("id", "=", current.id)
       .execute();

@@ -99,10 +99,28 @@ export function tierFormSchema(currencyCode: string, locale: string) {
       // A postal reward the backer may collect instead, and where (a short text).
       pickup: z.union([z.literal("on"), z.literal("")]).optional(),
       pickupPlace: z.string().trim().max(120, "editor.error.pickupPlaceTooLong").default(""),
+      // What sending a postal reward costs, per zone (docs/decisions/036); empty: not sent there.
+      shippingFr: z.string().max(40).default(""),
+      shippingEu: z.string().max(40).default(""),
+      shippingWorld: z.string().max(40).default(""),
     })
     .superRefine((values, ctx) => {
       if (values.shipping === "on" && values.pickup === "on" && !values.pickupPlace)
         ctx.addIssue({ code: "custom", path: ["pickupPlace"], message: "editor.error.pickupPlaceRequired" });
+      if (values.shipping === "on") {
+        for (const field of shippingFields) {
+          const cost = shippingCost(values[field], currencyCode, locale);
+          if (cost !== null && !cost.ok)
+            ctx.addIssue({
+              code: "custom",
+              path: [field],
+              message: amountMessage(cost, "editor.error.shippingCost"),
+            });
+        }
+        const anyZone = shippingFields.some((field) => values[field].trim() !== "");
+        if (!anyZone && values.pickup !== "on")
+          ctx.addIssue({ code: "custom", path: ["shippingFr"], message: "editor.error.shippingNoZone" });
+      }
       const min = parseMoney(values.minimum, currencyCode, locale);
       if (!min.ok || min.amount <= 0)
         ctx.addIssue({
@@ -125,13 +143,37 @@ export function tierFormSchema(currencyCode: string, locale: string) {
         shipping: values.shipping === "on",
         // Only a reward sent by post is picked up instead.
         pickupPlace: values.shipping === "on" && values.pickup === "on" ? values.pickupPlace : null,
+        // Only a reward sent by post costs shipping.
+        shippingFr: values.shipping === "on" ? shippingMinor(values.shippingFr, currencyCode, locale) : null,
+        shippingEu: values.shipping === "on" ? shippingMinor(values.shippingEu, currencyCode, locale) : null,
+        shippingWorld:
+          values.shipping === "on" ? shippingMinor(values.shippingWorld, currencyCode, locale) : null,
       };
     });
 }
 
+const shippingFields = ["shippingFr", "shippingEu", "shippingWorld"] as const;
+
+/** A zone's cost as typed: null when empty (not sent there); 0 is free shipping. */
+function shippingCost(text: string, currencyCode: string, locale: string) {
+  if (text.trim() === "") return null;
+  return parseMoney(text, currencyCode, locale);
+}
+
+function shippingMinor(text: string, currencyCode: string, locale: string): number | null {
+  const cost = shippingCost(text, currencyCode, locale);
+  return cost?.ok ? cost.amount : null;
+}
+
 /** A tier as the domain takes it; no pick-up place unless given. */
-export type TierInput = Omit<z.output<ReturnType<typeof tierFormSchema>>, "pickupPlace"> & {
+export type TierInput = Omit<
+  z.output<ReturnType<typeof tierFormSchema>>,
+  "pickupPlace" | "shippingFr" | "shippingEu" | "shippingWorld"
+> & {
   pickupPlace?: string | null;
+  shippingFr?: number | null;
+  shippingEu?: number | null;
+  shippingWorld?: number | null;
 };
 
 /** An update posted by the owner of a public campaign. */

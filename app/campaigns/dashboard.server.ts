@@ -200,6 +200,7 @@ const pledgeColumns = [
   "pledges.ship_postal_code",
   "pledges.ship_city",
   "pledges.ship_country",
+  "pledges.shipping_amount",
 ] as const;
 
 export interface PledgePage<Row> {
@@ -262,6 +263,7 @@ export const backersCsvHeader = [
   "postal_code",
   "city",
   "country",
+  "shipping",
   "comment",
   "date",
 ];
@@ -317,7 +319,7 @@ type BackerRow = Awaited<ReturnType<typeof pledgePage>>["pledges"][number];
 
 /** Where the reward goes; nothing when the reward (changed since, maybe) is not sent by post. */
 function deliveryCells(p: BackerRow, format: BackersCsvFormat): CsvCell[] {
-  if (p.shipping_required !== 1 || !p.delivery_method) return ["", "", "", "", "", "", ""];
+  if (p.shipping_required !== 1 || !p.delivery_method) return ["", "", "", "", "", "", "", ""];
   return [
     format.delivery(p.delivery_method),
     p.ship_name ?? "",
@@ -326,6 +328,8 @@ function deliveryCells(p: BackerRow, format: BackersCsvFormat): CsvCell[] {
     p.ship_postal_code ?? "",
     p.ship_city ?? "",
     p.ship_country ?? "",
+    // The part of the amount paid for shipping (docs/decisions/036); 0 when picked up.
+    amountCell(p.shipping_amount, p.currency),
   ];
 }
 

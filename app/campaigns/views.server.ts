@@ -107,6 +107,10 @@ export async function editorView(db: Db, campaign: Campaign, locale: string) {
       shipping: t.shipping_required === 1,
       pickup: t.pickup_place !== null,
       pickupPlace: t.pickup_place ?? "",
+      shippingFr: t.shipping_fr === null ? "" : toInputAmount(t.shipping_fr, campaign.currency, locale),
+      shippingEu: t.shipping_eu === null ? "" : toInputAmount(t.shipping_eu, campaign.currency, locale),
+      shippingWorld:
+        t.shipping_world === null ? "" : toInputAmount(t.shipping_world, campaign.currency, locale),
     })),
     goals: goals.map((g) => ({
       id: g.id,

@@ -13,6 +13,8 @@ export interface DemoTier {
   shipping: boolean;
   /** A postal reward the backer may collect instead: where. */
   pickup?: string;
+  /** Shipping to France, the EU and the world in minor units (null: not sent there); postal rewards only. */
+  shippingCosts?: [number | null, number | null, number | null];
   /** Demo pledges on this tier: how many, and what each gave (minor units), by index. */
   pledges: DemoPledges;
 }
@@ -165,6 +167,8 @@ export const demoCampaigns: DemoCampaign[] = [
         delivery: "2027-01",
         shipping: true,
         pickup: "La Machinerie, Amiens",
+        // Free in France (where the demo's backers live), so the demo's totals stay round.
+        shippingCosts: [0, 700, 1_200],
         pledges: { count: 12, amount: () => 8_000 },
       },
       {

@@ -132,6 +132,7 @@ async function seedCampaign(
       shipping: tier.shipping ? "on" : "",
       pickup: tier.pickup ? "on" : "",
       pickupPlace: tier.pickup ?? "",
+      ...demoShipping(tier.shippingCosts, currency),
     });
     tierIds.push(await addTier(trx, owner, tierInput, createdAt));
   }
@@ -255,6 +256,13 @@ async function seedCampaign(
  * Seeds the demo campaigns that are not there yet, in one transaction: a campaign whose slug exists
  * is left alone. `now` is the moment the demo is seen from (launches and pledges are before it).
  */
+/** A demo reward's shipping costs as the editor's fields take them (empty: not sent there). */
+function demoShipping(costs: [number | null, number | null, number | null] | undefined, currency: string) {
+  const typed = (cost: number | null | undefined) =>
+    cost === null || cost === undefined ? "" : toInputAmount(cost, currency, "en");
+  return { shippingFr: typed(costs?.[0]), shippingEu: typed(costs?.[1]), shippingWorld: typed(costs?.[2]) };
+}
+
 export async function seedDemo(
   handle: Pick<DatabaseHandle, "db" | "engine">,
   now: Date,

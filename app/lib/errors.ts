@@ -37,6 +37,8 @@ export const errorAnswers = {
     address_required: { status: 400, message: "pledge.error.shipLine1Required", field: "shipLine1" },
     pickup_unavailable: { status: 400, message: "pledge.error.pickupUnavailable", field: "delivery" },
     addresses_locked: { status: 409, message: "pledgePage.addressLocked" },
+    zone_not_shipped: { status: 400, message: "pledge.error.shipZoneUnavailable", field: "shipCountry" },
+    shipping_zone_locked: { status: 409, message: "pledgePage.shippingZoneLocked", field: "shipCountry" },
   },
   refunds: {
     pledge_not_found: { status: 404, message: "error.notFound.body" },

@@ -72,6 +72,7 @@ export async function queuePledgeConfirmation(
         campaign: snapshotFor(campaign, pledge.locale),
         amount: pledge.amount,
         tierTitle,
+        shipping: pledge.shipping_amount,
         fundingModel: campaign.fundingModel,
         pledgeUrl: filledAtDelivery,
       },

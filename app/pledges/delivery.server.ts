@@ -1,11 +1,13 @@
 // Where a pledge's reward goes after the pledge is made: the backer changes their address (or
-// chooses pick-up) until the campaign's owner locks the addresses to prepare the parcels.
+// chooses pick-up) until the campaign's owner locks the addresses to prepare the parcels. An address
+// in another shipping zone changes what the pledge costs: only while nothing is charged yet.
 import { sql } from "kysely";
 import type { PledgeStatus } from "#db/schema.ts";
 import { inTransaction, type Db } from "~/lib/db.server";
 import { PledgeError } from "~/lib/errors";
+import { shippingCostsOf, zoneOf } from "~/lib/shipping";
 import type { PledgeDelivery } from "./pledge-form";
-import { deliveryColumns } from "./pledges.server";
+import { adjustTotals, deliveryColumns, shippingAmountFor } from "./pledges.server";
 
 /** The pledges whose reward is still to be sent: an address there may still change. */
 export const deliveryEditableStatuses: PledgeStatus[] = [
@@ -16,9 +18,17 @@ export const deliveryEditableStatuses: PledgeStatus[] = [
 ];
 
 /**
- * The backer's new delivery for a reward sent by post. One update whose conditions are the rules
- * (a live pledge, a postal reward, pick-up only where offered, addresses not locked), so that a
- * lock committed meanwhile is never overwritten; when nothing changed, a read says why.
+ * The pledges whose shipping may still be recomputed: a saved card not yet charged, or a charge
+ * that failed and is to be tried again. Both count in the campaign's totals. A pending pledge's
+ * checkout already holds its amount, and a collected one was charged (docs/decisions/036).
+ */
+const shippingChangeableStatuses: PledgeStatus[] = ["committed", "payment_failed"];
+
+/**
+ * The backer's new delivery for a reward sent by post. The update's conditions are the rules (a
+ * live pledge, a postal reward, pick-up only where offered, addresses not locked, the amount read),
+ * so that a lock or a charge committed meanwhile is never overwritten; when nothing changed, a read
+ * says why. A new zone's shipping moves the pledge's amount and the campaign's totals alike.
  */
 export async function changeDelivery(
   db: Db,
@@ -27,11 +37,59 @@ export async function changeDelivery(
   now: Date,
 ): Promise<void> {
   await inTransaction(db, async (trx) => {
+    const current = await trx
+      .selectFrom("pledges")
+      .leftJoin("reward_tiers", "reward_tiers.id", "pledges.tier_id")
+      .select([
+        "pledges.campaign_id",
+        "pledges.status",
+        "pledges.amount",
+        "pledges.shipping_amount",
+        "pledges.delivery_method",
+        "pledges.ship_country",
+        "reward_tiers.shipping_required",
+        "reward_tiers.pickup_place",
+        "reward_tiers.shipping_fr",
+        "reward_tiers.shipping_eu",
+        "reward_tiers.shipping_world",
+      ])
+      .where("pledges.id", "=", pledgeId)
+      .executeTakeFirst();
+    if (!current) throw new PledgeError("pledge_not_found", "No such pledge");
+    const shipping =
+      current.shipping_required === 1
+        ? shippingAmountFor(
+            {
+              shippingRequired: true,
+              pickupPlace: current.pickup_place,
+              ...shippingCostsOf({
+                shipping_fr: current.shipping_fr,
+                shipping_eu: current.shipping_eu,
+                shipping_world: current.shipping_world,
+              }),
+            },
+            delivery,
+          )
+        : current.shipping_amount;
+    const zoneMoved =
+      current.delivery_method === "post" &&
+      delivery.method === "post" &&
+      current.ship_country !== null &&
+      zoneOf(current.ship_country) !== zoneOf(delivery.country);
+    const recompute = shipping !== current.shipping_amount;
+    if ((recompute || zoneMoved) && !shippingChangeableStatuses.includes(current.status))
+      throw new PledgeError("shipping_zone_locked", "Paid: the shipping zone stays");
     const changed = await trx
       .updateTable("pledges")
-      .set({ ...deliveryColumns(delivery), updated_at: now.toISOString() })
+      .set({
+        ...deliveryColumns(delivery),
+        shipping_amount: shipping,
+        amount: current.amount - current.shipping_amount + shipping,
+        updated_at: now.toISOString(),
+      })
       .where("id", "=", pledgeId)
-      .where("status", "in", deliveryEditableStatuses)
+      .where("status", "in", recompute ? shippingChangeableStatuses : deliveryEditableStatuses)
+      .where("amount", "=", current.amount)
       .where((eb) =>
         eb.exists(
           eb
@@ -54,7 +112,11 @@ export async function changeDelivery(
         ),
       )
       .executeTakeFirst();
-    if (changed.numUpdatedRows === 1n) return;
+    if (changed.numUpdatedRows === 1n) {
+      // Both changeable statuses count in the totals: they move with the amount.
+      if (recompute) await adjustTotals(trx, current.campaign_id, shipping - current.shipping_amount, 0, now);
+      return;
+    }
     const row = await trx
       .selectFrom("pledges")
       .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")

@@ -6,12 +6,13 @@ import { maximumPledge, minimumPledge, typedDigits } from "~/lib/currencies";
 import { formatMoney, parseMoney } from "~/lib/money";
 import type { MessageKey } from "~/i18n/keys";
 import { isCountryCode } from "~/lib/countries";
+import { shippingFor, type ShippingCosts } from "~/lib/shipping";
 
 export interface PledgeFormContext {
   currency: string;
   locale: string;
   fundingModel: "all_or_nothing" | "flexible";
-  tiers: {
+  tiers: ({
     id: string;
     minAmount: number;
     soldOut: boolean;
@@ -19,7 +20,7 @@ export interface PledgeFormContext {
     shippingRequired?: boolean;
     /** Where it may be picked up instead (null: by post only). */
     pickupPlace?: string | null;
-  }[];
+  } & Partial<ShippingCosts>)[];
 }
 
 const message = (key: MessageKey) => ({ message: key });
@@ -108,9 +109,23 @@ function postalCodeFits(code: string, country: string): boolean {
 }
 
 /** The tier the choice of delivery is about: a postal reward, or nothing to deliver. */
-interface DeliveryTier {
+interface DeliveryTier extends Partial<ShippingCosts> {
   shippingRequired?: boolean;
   pickupPlace?: string | null;
+}
+
+/** The reward's shipping to `country` by post; null where it is not sent (costs not given: not checked). */
+function zoneCost(tier: DeliveryTier, country: string): number | null | undefined {
+  if (tier.shippingFr === undefined && tier.shippingEu === undefined && tier.shippingWorld === undefined)
+    return undefined;
+  return shippingFor(
+    {
+      shippingFr: tier.shippingFr ?? null,
+      shippingEu: tier.shippingEu ?? null,
+      shippingWorld: tier.shippingWorld ?? null,
+    },
+    country,
+  );
 }
 
 /** Each missing or wrong address field, at its field; nothing when the reward is not sent or picked up. */
@@ -131,6 +146,7 @@ function checkDelivery(values: DeliveryInput, tier: DeliveryTier | undefined, ct
     missing("shipPostalCode", "pledge.error.shipPostalCodeInvalid");
   if (!values.shipCity) missing("shipCity", "pledge.error.shipCityRequired");
   if (!isCountryCode(country)) missing("shipCountry", "pledge.error.shipCountryRequired");
+  else if (zoneCost(tier, country) === null) missing("shipCountry", "pledge.error.shipZoneUnavailable");
 }
 
 function deliveryOf(values: DeliveryInput, tier: DeliveryTier | undefined): PledgeDelivery | null {

@@ -1,6 +1,7 @@
 // What the pledge form needs to know about a campaign: whether it takes pledges, its currency and
 // funding model, and its tiers with what is left of them, in the reader's language.
 import type { FundingModel } from "#db/schema.ts";
+import { shippingCostsOf, type ShippingCosts } from "~/lib/shipping";
 import { sql } from "kysely";
 import type { Db } from "~/lib/db.server";
 import type { Locale } from "~/i18n/keys";
@@ -17,7 +18,7 @@ export interface PledgeOptions {
     coverImage: string | null;
     open: boolean;
   };
-  tiers: {
+  tiers: ({
     id: string;
     title: string;
     description: string;
@@ -27,7 +28,7 @@ export interface PledgeOptions {
     soldOut: boolean;
     shippingRequired: boolean;
     pickupPlace: string | null;
-  }[];
+  } & ShippingCosts)[];
 }
 
 export async function getPledgeOptions(
@@ -63,6 +64,9 @@ export async function getPledgeOptions(
       "reward_tiers.claimed_count",
       "reward_tiers.shipping_required",
       "reward_tiers.pickup_place",
+      "reward_tiers.shipping_fr",
+      "reward_tiers.shipping_eu",
+      "reward_tiers.shipping_world",
       translated("reward_tier", "reward_tiers.id", "title").as("tier_title_translated"),
       translated("reward_tier", "reward_tiers.id", "description").as("tier_description_translated"),
     ])
@@ -85,6 +89,7 @@ export async function getPledgeOptions(
             claimed_count: row.claimed_count!,
             shipping_required: row.shipping_required === 1,
             pickup_place: row.pickup_place,
+            shipping: shippingCostsOf(row),
           },
         ],
   );
@@ -115,6 +120,7 @@ export async function getPledgeOptions(
         soldOut: remaining === 0,
         shippingRequired: tier.shipping_required,
         pickupPlace: tier.pickup_place,
+        ...tier.shipping,
       };
     }),
   };

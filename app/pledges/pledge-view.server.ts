@@ -25,6 +25,8 @@ export async function getPledgeView(
       id: pledge.id,
       status: pledge.status,
       amount: pledge.amount,
+      /** The part of `amount` that pays for shipping (docs/decisions/036). */
+      shipping: pledge.shipping_amount,
       refunded: pledge.refunded_amount,
       currency: pledge.currency,
       backerName: pledge.backer_name,

@@ -36,6 +36,7 @@ import {
 } from "~/notifications/pledge-emails.server";
 import { isChargeableAmount, maximumPledge, minimumPledge } from "~/lib/currencies";
 import type { PledgeDelivery } from "~/pledges/pledge-form";
+import { shippingCostsOf, shippingFor, type ShippingCosts } from "~/lib/shipping";
 
 /** How long a started checkout holds a unit of a limited tier before it is released. */
 export const CHECKOUT_HOLD = 35 * MINUTE;
@@ -74,19 +75,49 @@ export function deliveryColumns(delivery: PledgeDelivery | null) {
   };
 }
 
+/** What the pledge's checks read of its reward: whether and where it is sent, and for how much. */
+export interface TierDelivery extends ShippingCosts {
+  shippingRequired: boolean;
+  pickupPlace: string | null;
+}
+
+/**
+ * What sending the reward costs (docs/decisions/036): its zone's cost when sent by post, 0 when
+ * picked up or nothing is sent; a zone the reward is not sent to is refused at the country.
+ */
+export function shippingAmountFor(tier: TierDelivery, delivery: PledgeDelivery | null): number {
+  if (!tier.shippingRequired || delivery?.method !== "post") return 0;
+  const cost = shippingFor(tier, delivery.country);
+  if (cost === null)
+    throw new PledgeError("zone_not_shipped", `This reward is not sent to ${delivery.country}`);
+  return cost;
+}
+
 /** The delivery a reward takes: none unless sent by post; by post needs an address, pick-up a place. */
 function checkDelivery(
-  tier: { shippingRequired: boolean; pickupPlace: string | null },
+  tier: TierDelivery,
   delivery: PledgeDelivery | null | undefined,
-): PledgeDelivery | null {
-  if (!tier.shippingRequired) return null;
+): { delivery: PledgeDelivery | null; shipping: number } {
+  if (!tier.shippingRequired) return { delivery: null, shipping: 0 };
   if (!delivery) throw new PledgeError("address_required", "This reward is sent by post: where to?");
   if (delivery.method === "pickup" && !tier.pickupPlace)
     throw new PledgeError("pickup_unavailable", "This reward cannot be picked up");
-  return delivery;
+  return { delivery, shipping: shippingAmountFor(tier, delivery) };
 }
 
 const iso = (date: Date) => date.toISOString();
+
+/** A pledge's address as a delivery by post (its country given apart). */
+function postalDeliveryOf(pledge: Pledge) {
+  return {
+    method: "post" as const,
+    name: pledge.ship_name ?? "",
+    line1: pledge.ship_line1 ?? "",
+    line2: pledge.ship_line2,
+    postalCode: pledge.ship_postal_code ?? "",
+    city: pledge.ship_city ?? "",
+  };
+}
 
 /**
  * The one place a campaign's totals move. One statement on the campaign's row — on PostgreSQL the
@@ -94,7 +125,7 @@ const iso = (date: Date) => date.toISOString();
  * which returns the campaign as its emails state it (the new totals, read under the lock) and what
  * the milestone check needs: a rising total looks for milestones only when one may be crossed.
  */
-async function adjustTotals(
+export async function adjustTotals(
   db: Db,
   campaignId: string,
   amount: number,
@@ -252,17 +283,32 @@ async function campaignAcceptsPledges(db: Db, campaignId: string, now: Date, tie
       "reward_tiers.min_amount",
       "reward_tiers.shipping_required",
       "reward_tiers.pickup_place",
+      "reward_tiers.shipping_fr",
+      "reward_tiers.shipping_eu",
+      "reward_tiers.shipping_world",
     ])
     .where("campaigns.id", "=", campaignId)
     .executeTakeFirst();
   if (!row) throw new PledgeError("campaign_not_found", "No such campaign");
-  const { min_amount, shipping_required, pickup_place, ...campaign } = row;
+  const {
+    min_amount,
+    shipping_required,
+    pickup_place,
+    shipping_fr,
+    shipping_eu,
+    shipping_world,
+    ...campaign
+  } = row;
   const open = campaign.status === "live" && campaign.deadline_at !== null && campaign.deadline_at > iso(now);
   return {
     campaign,
     open,
     tierMinimum: min_amount ?? undefined,
-    tierDelivery: { shippingRequired: shipping_required === 1, pickupPlace: pickup_place ?? null },
+    tierDelivery: {
+      shippingRequired: shipping_required === 1,
+      pickupPlace: pickup_place ?? null,
+      ...shippingCostsOf({ shipping_fr, shipping_eu, shipping_world }),
+    } satisfies TierDelivery,
   };
 }
 
@@ -308,7 +354,11 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
       );
       if (!open) throw new PledgeError("campaign_closed", "This campaign no longer takes pledges");
       checkAmountForTier(campaign, request.tierId, tierMinimum, request.amount);
-      const delivery = checkDelivery(tierDelivery, request.delivery);
+      const { delivery, shipping } = checkDelivery(tierDelivery, request.delivery);
+      // What is charged: the contribution and the reward's shipping (docs/decisions/036).
+      const charged = request.amount + shipping;
+      if (charged > maximumPledge(campaign.currency))
+        throw new PledgeError("amount_too_large", "Amount and shipping too large");
       const pledge: Pledge = {
         id: randomUUID(),
         campaign_id: campaign.id,
@@ -316,7 +366,8 @@ export async function startPledge(db: Db, request: PledgeRequest, now: Date): Pr
         user_id: null,
         backer_name: request.backerName,
         backer_email: request.backerEmail,
-        amount: request.amount,
+        amount: charged,
+        shipping_amount: shipping,
         currency: campaign.currency,
         status: "pending",
         anonymous: request.anonymous ? 1 : 0,
@@ -921,7 +972,7 @@ export async function changePledge(
 ): Promise<Pledge> {
   return inTransaction(db, async (trx) => {
     const pledge = await requirePledge(trx, pledgeId);
-    const { campaign, open, tierMinimum } = await campaignAcceptsPledges(
+    const { campaign, open, tierMinimum, tierDelivery } = await campaignAcceptsPledges(
       trx,
       pledge.campaign_id,
       now,
@@ -936,6 +987,16 @@ export async function changePledge(
       throw new PledgeError("not_changeable", "This pledge can no longer be changed");
     }
     checkAmountForTier(campaign, change.tierId, tierMinimum, change.amount);
+    // The new reward's shipping to the address already given (the contribution is what was typed).
+    const shipping = shippingAmountFor(
+      tierDelivery,
+      pledge.delivery_method === "post" && pledge.ship_country
+        ? { ...postalDeliveryOf(pledge), country: pledge.ship_country }
+        : null,
+    );
+    const charged = change.amount + shipping;
+    if (charged > maximumPledge(campaign.currency))
+      throw new PledgeError("amount_too_large", "Amount and shipping too large");
     if (change.tierId !== pledge.tier_id) {
       if (change.tierId && !(await claimTierUnit(trx, change.tierId))) {
         throw new PledgeError("sold_out", "This reward has just sold out");
@@ -949,14 +1010,14 @@ export async function changePledge(
     }
     const moved = await trx
       .updateTable("pledges")
-      .set({ amount: change.amount, updated_at: iso(now) })
+      .set({ amount: charged, shipping_amount: shipping, updated_at: iso(now) })
       .where("id", "=", pledgeId)
       .where("status", "=", "committed")
       .where("amount", "=", pledge.amount)
       .executeTakeFirst();
     if (moved.numUpdatedRows !== 1n) throw new PledgeError("not_changeable", "This pledge changed meanwhile");
-    const totals = await adjustTotals(trx, pledge.campaign_id, change.amount - pledge.amount, 0, now);
-    if (change.amount !== pledge.amount || change.tierId !== pledge.tier_id) {
+    const totals = await adjustTotals(trx, pledge.campaign_id, charged - pledge.amount, 0, now);
+    if (charged !== pledge.amount || change.tierId !== pledge.tier_id) {
       await queuePledgeChangeNotice(trx, pledgeId, { amount: pledge.amount, tierId: pledge.tier_id }, now, {
         campaign: totals ?? undefined,
       });

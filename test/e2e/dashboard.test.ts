@@ -153,7 +153,7 @@ describe.skipIf(skipBrowser)("an owner's dashboard in Chromium", () => {
     // French, as Excel set to French opens it (a BOM, `;`, decimal commas, words).
     const lines = (await response.text()).split("\r\n");
     expect(lines[0]).toBe(
-      "\uFEFFNom;E-mail;Contrepartie;Montant;Devise;État;Envoi postal;Livraison;Destinataire;Adresse;Complément d'adresse;Code postal;Ville;Pays;Mot du contributeur;Date",
+      "\uFEFFNom;E-mail;Contrepartie;Montant;Devise;État;Envoi postal;Livraison;Destinataire;Adresse;Complément d'adresse;Code postal;Ville;Pays;Frais de port;Mot du contributeur;Date",
     );
     expect(lines.at(-1)).toBe("");
     const emails = lines.slice(1, -1).map((line) => /;([^;@]+@[^;]+);/.exec(line)?.[1]);
@@ -166,7 +166,7 @@ describe.skipIf(skipBrowser)("an owner's dashboard in Chromium", () => {
     });
     const englishLines = (await english.text()).split("\r\n");
     expect(englishLines[0]).toBe(
-      "name,email,tier,amount,currency,status,shipping_needed,delivery,recipient,address_line1,address_line2,postal_code,city,country,comment,date",
+      "name,email,tier,amount,currency,status,shipping_needed,delivery,recipient,address_line1,address_line2,postal_code,city,country,shipping,comment,date",
     );
     expect(englishLines[1]).toMatch(/,\d+\.\d{2},EUR,[a-z_]+,(yes|no),.*,\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     expect(englishLines.length).toBe(lines.length);
@@ -201,7 +201,7 @@ describe.skipIf(skipBrowser)("an owner's dashboard in Chromium", () => {
       at = end + 2 + size + 2;
     }
     expect(chunks[0]).toBe(
-      "\uFEFFNom;E-mail;Contrepartie;Montant;Devise;État;Envoi postal;Livraison;Destinataire;Adresse;Complément d'adresse;Code postal;Ville;Pays;Mot du contributeur;Date\r\n",
+      "\uFEFFNom;E-mail;Contrepartie;Montant;Devise;État;Envoi postal;Livraison;Destinataire;Adresse;Complément d'adresse;Code postal;Ville;Pays;Frais de port;Mot du contributeur;Date\r\n",
     );
     expect(chunks.length).toBeGreaterThanOrEqual(2);
     expect(chunks.join("").split("\r\n").length - 2).toBe((await listedInDatabase({})).length);

@@ -276,16 +276,16 @@ test("the CSV lists backers safely for spreadsheets", async () => {
   const csv = (await collect(backersCsv(db, campaign, backersCsvFormat("en", "Europe/Paris")))).join("");
   expect(
     csv.startsWith(
-      "name,email,tier,amount,currency,status,shipping_needed,delivery,recipient,address_line1,address_line2,postal_code,city,country,comment,date\r\n",
+      "name,email,tier,amount,currency,status,shipping_needed,delivery,recipient,address_line1,address_line2,postal_code,city,country,shipping,comment,date\r\n",
     ),
   ).toBe(true);
   expect(csv).toContain(
-    '\r\n"Zoé, ""la fée""",zoe@example.org,Atelier,40.50,EUR,committed,yes,,,,,,,,"\'=HYPERLINK(""x"")",2026-11-24 11:00\r\n',
+    '\r\n"Zoé, ""la fée""",zoe@example.org,Atelier,40.50,EUR,committed,yes,,,,,,,,,"\'=HYPERLINK(""x"")",2026-11-24 11:00\r\n',
   );
-  expect(csv).toContain("\r\nPaul,paul@example.org,,25.00,EUR,dropped,no,,,,,,,,,2026-11-24 11:00\r\n");
+  expect(csv).toContain("\r\nPaul,paul@example.org,,25.00,EUR,dropped,no,,,,,,,,,,2026-11-24 11:00\r\n");
   // A line break inside a field stays inside its quotes (RFC 4180).
   expect(csv).toContain(
-    '\r\nLéa,lea@example.org,,17.50,EUR,collected,no,,,,,,,,"Bravo ;\r\nà bientôt",2026-11-24 11:00\r\n',
+    '\r\nLéa,lea@example.org,,17.50,EUR,collected,no,,,,,,,,,"Bravo ;\r\nà bientôt",2026-11-24 11:00\r\n',
   );
   expect(csv).not.toContain("Caché");
   expect(csv.endsWith("\r\n")).toBe(true);
@@ -295,15 +295,15 @@ test("the CSV lists backers safely for spreadsheets", async () => {
   const fr = (await collect(backersCsv(db, campaign, backersCsvFormat("fr", "Europe/Paris")))).join("");
   expect(
     fr.startsWith(
-      "\uFEFFNom;E-mail;Contrepartie;Montant;Devise;État;Envoi postal;Livraison;Destinataire;Adresse;Complément d'adresse;Code postal;Ville;Pays;Mot du contributeur;Date\r\n",
+      "\uFEFFNom;E-mail;Contrepartie;Montant;Devise;État;Envoi postal;Livraison;Destinataire;Adresse;Complément d'adresse;Code postal;Ville;Pays;Frais de port;Mot du contributeur;Date\r\n",
     ),
   ).toBe(true);
   expect(fr).toContain(
-    '\r\n"Zoé, ""la fée""";zoe@example.org;Atelier;40,50;EUR;Confirmée : carte enregistrée;oui;;;;;;;;"\'=HYPERLINK(""x"")";2026-11-24 11:00\r\n',
+    '\r\n"Zoé, ""la fée""";zoe@example.org;Atelier;40,50;EUR;Confirmée : carte enregistrée;oui;;;;;;;;;"\'=HYPERLINK(""x"")";2026-11-24 11:00\r\n',
   );
-  expect(fr).toContain("\r\nPaul;paul@example.org;;25,00;EUR;Abandonnée;non;;;;;;;;;2026-11-24 11:00\r\n");
+  expect(fr).toContain("\r\nPaul;paul@example.org;;25,00;EUR;Abandonnée;non;;;;;;;;;;2026-11-24 11:00\r\n");
   expect(fr).toContain(
-    '\r\nLéa;lea@example.org;;17,50;EUR;Payée;non;;;;;;;;"Bravo ;\r\nà bientôt";2026-11-24 11:00\r\n',
+    '\r\nLéa;lea@example.org;;17,50;EUR;Payée;non;;;;;;;;;"Bravo ;\r\nà bientôt";2026-11-24 11:00\r\n',
   );
   // In another zone, the same instant is that zone's wall clock.
   const tokyo = (await collect(backersCsv(db, campaign, backersCsvFormat("en", "Asia/Tokyo")))).join("");

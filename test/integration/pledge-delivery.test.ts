@@ -191,17 +191,17 @@ test("the backers' CSV has the delivery and the address, with headers in both la
   };
   const en = await read("en");
   expect(en.split("\r\n")[0]).toBe(
-    "name,email,tier,amount,currency,status,shipping_needed,delivery,recipient,address_line1,address_line2,postal_code,city,country,comment,date",
+    "name,email,tier,amount,currency,status,shipping_needed,delivery,recipient,address_line1,address_line2,postal_code,city,country,shipping,comment,date",
   );
   expect(en).toContain(
-    "Zoé Martin,zoe@example.org,Sac,40.00,EUR,committed,yes,post,Zoé Martin,12 rue de la République,,69002,Lyon,FR,,",
+    "Zoé Martin,zoe@example.org,Sac,40.00,EUR,committed,yes,post,Zoé Martin,12 rue de la République,,69002,Lyon,FR,0.00,,",
   );
-  expect(en).toContain("\r\nHugo Leroy,camille@example.org,Merci,25.00,EUR,committed,no,,,,,,,,,");
+  expect(en).toContain("\r\nHugo Leroy,camille@example.org,Merci,25.00,EUR,committed,no,,,,,,,,,,");
   const fr = await read("fr");
   expect(fr.split("\r\n")[0]).toBe(
-    "\uFEFFNom;E-mail;Contrepartie;Montant;Devise;État;Envoi postal;Livraison;Destinataire;Adresse;Complément d'adresse;Code postal;Ville;Pays;Mot du contributeur;Date",
+    "\uFEFFNom;E-mail;Contrepartie;Montant;Devise;État;Envoi postal;Livraison;Destinataire;Adresse;Complément d'adresse;Code postal;Ville;Pays;Frais de port;Mot du contributeur;Date",
   );
-  expect(fr).toContain(";oui;Poste;Zoé Martin;12 rue de la République;;69002;Lyon;FR;;");
+  expect(fr).toContain(";oui;Poste;Zoé Martin;12 rue de la République;;69002;Lyon;FR;0,00;;");
 });
 
 test("the owner offers pick-up on site for a postal reward, and says where", async () => {

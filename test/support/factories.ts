@@ -72,6 +72,8 @@ export async function createTier(
       estimated_delivery: null,
       shipping_required: 0,
       created_at: at,
+      // A postal reward sent everywhere at no extra cost, unless the test gives its own costs.
+      ...(values.shipping_required === 1 ? { shipping_fr: 0, shipping_eu: 0, shipping_world: 0 } : {}),
       ...values,
     })
     .execute();

@@ -20,7 +20,17 @@ export interface EditorTier {
   shipping: boolean;
   pickup: boolean;
   pickupPlace: string;
+  /** Each zone's shipping cost as typed ("" : not sent there). */
+  shippingFr: string;
+  shippingEu: string;
+  shippingWorld: string;
 }
+
+const shippingZoneFields = [
+  ["shippingFr", "editor.tier.shippingFr"],
+  ["shippingEu", "editor.tier.shippingEu"],
+  ["shippingWorld", "editor.tier.shippingWorld"],
+] as const;
 
 function TierFields({
   prefix,
@@ -76,6 +86,18 @@ function TierFields({
         />
         {t("editor.tier.shipping")}
       </label>
+      {/* Shown only while "sent by post" is ticked, by CSS (:has), so also without JavaScript. */}
+      <fieldset className="tier__shipping">
+        <legend>{t("editor.tier.shippingCosts")}</legend>
+        <p className="field__hint">{t("editor.tier.shippingCostsHint")}</p>
+        {shippingZoneFields.map(([name, label]) => (
+          <FormField key={name} id={`${prefix}-${name}`} label={t(label)} error={err(errors, name)}>
+            {(aria) => (
+              <input {...aria} name={name} inputMode="decimal" defaultValue={String(values[name] ?? "")} />
+            )}
+          </FormField>
+        ))}
+      </fieldset>
       <label className="checkbox">
         <input
           type="checkbox"

@@ -17,7 +17,8 @@ export function PledgeChangeForm({
   errors,
   values,
 }: {
-  pledge: { id: string; amount: number; currency: string; tierId: string | null };
+  /** `amount` includes `shipping`: the form changes the contribution, the server adds the shipping. */
+  pledge: { id: string; amount: number; shipping: number; currency: string; tierId: string | null };
   tiers: { id: string; title: string; minAmount: number; soldOut: boolean }[];
   token: string;
   errors: ChangeErrors;
@@ -68,7 +69,9 @@ export function PledgeChangeForm({
             {...aria}
             name="amount"
             inputMode="decimal"
-            defaultValue={values?.amount ?? toInputAmount(pledge.amount, pledge.currency, locale)}
+            defaultValue={
+              values?.amount ?? toInputAmount(pledge.amount - pledge.shipping, pledge.currency, locale)
+            }
           />
         )}
       </FormField>

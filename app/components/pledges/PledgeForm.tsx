@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { ErrorSummary, FormField } from "~/components/FormField";
 import { DeliveryFields } from "~/components/pledges/DeliveryFields";
+import { ShippingTotal, ZoneCosts } from "~/components/pledges/ShippingCosts";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import type { MessageKey } from "~/i18n/keys";
 import { minimumPledge } from "~/lib/currencies";
@@ -117,6 +118,8 @@ export function PledgeForm({
   const selectedTierId = useWatch({ control, name: "tierId" });
   const selectedTier = tiers.find((tier) => tier.id === selectedTierId);
   const delivery = useWatch({ control, name: "delivery" });
+  const shipCountry = useWatch({ control, name: "shipCountry" });
+  const typedAmount = parseMoney(useWatch({ control, name: "amount" }) ?? "", campaign.currency, locale);
   // Without JavaScript the address is always there (the server ignores it for other rewards); once
   // the page runs, only for a reward sent by post, and not when the backer picks it up.
   const hydrated = useSyncExternalStore(
@@ -246,6 +249,9 @@ export function PledgeForm({
                     {tier.pickupPlace ? ` · ${t("tiers.pickup", { place: tier.pickupPlace })}` : null}
                   </span>
                 ) : null}
+                {tier.shippingRequired ? (
+                  <ZoneCosts costs={tier} currency={campaign.currency} locale={locale} />
+                ) : null}
                 <span className="tier-option__stock">
                   {tier.soldOut
                     ? t("tiers.soldOut")
@@ -337,6 +343,15 @@ export function PledgeForm({
             pickupPlaces={pickupPlaces}
             showAddress={showAddress}
             note={hydrated ? null : t("pledge.delivery.noJsNote")}
+          />
+        ) : null}
+        {hydrated && selectedTier?.shippingRequired && showAddress && delivery !== "pickup" ? (
+          <ShippingTotal
+            costs={selectedTier}
+            country={shipCountry}
+            amount={typedAmount.ok ? typedAmount.amount : null}
+            currency={campaign.currency}
+            locale={locale}
           />
         ) : null}
 

@@ -26,6 +26,14 @@ export function PledgeSummary({
         <dt>{t("pledgePage.amount")}</dt>
         <dd data-testid="pledge-amount">{money(pledge.amount - pledge.refunded)}</dd>
       </div>
+      {pledge.shipping > 0 ? (
+        <div>
+          <dt>{t("pledgePage.shipping")}</dt>
+          <dd data-testid="pledge-shipping">
+            {t("pledgePage.shippingIncluded", { amount: money(pledge.shipping) })}
+          </dd>
+        </div>
+      ) : null}
       <div>
         <dt>{t("pledgePage.reward")}</dt>
         <dd>{pledge.tierTitle ?? t("pledge.noReward")}</dd>
