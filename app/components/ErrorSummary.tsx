@@ -72,11 +72,10 @@ export function useFocusFirstError(
 ) {
   const own = useRef<HTMLFormElement>(null);
   const form = existing ?? own;
-  const fields = useRef(invalid);
-  fields.current = invalid;
+  const fields = invalid.join("\n");
   useEffect(() => {
-    if (answer) focusFirstInvalid(form.current, fields.current);
-  }, [answer]);
+    if (answer && fields) focusFirstInvalid(form.current, fields.split("\n"));
+  }, [answer, fields, form]);
   return form;
 }
 
@@ -108,7 +107,9 @@ export function ErrorSummary({
       role="alert"
       tabIndex={-1}
       ref={box}
-      // Only in the server's HTML: once the page runs, the effects above move the focus.
+      // Only in the server's HTML, shown after a refused post without JavaScript: the reader starts
+      // from what to fix. Once the page runs, the effects above move the focus.
+      // eslint-disable-next-line jsx-a11y/no-autofocus -- a refused form's summary, as GOV.UK's
       autoFocus={!hydrated}
     >
       <p className="error-summary__title">{title}</p>

@@ -36,12 +36,7 @@ export function FaqEditor({
               refused ? (typed[field] ?? entry[field]) : entry[field];
             return (
               <li key={entry.id} className="tier">
-                <EditorForm
-                  errors={errors}
-                  err={err}
-                  fields={faqFields}
-                  idOf={(f) => `faq-${entry.id}-${f}`}
-                >
+                <EditorForm errors={errors} err={err} fields={faqFields} idOf={(f) => `faq-${entry.id}-${f}`}>
                   <CsrfField />
                   <input type="hidden" name="faqId" value={entry.id} />
                   <FormField
