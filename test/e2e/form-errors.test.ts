@@ -1,0 +1,161 @@
+// Issue #15 (accessibility): every refused form shows a summary of what to fix at its top, announced
+// (role="alert"), each line a link to its field. With JavaScript the first wrong field (in the page's
+// order) takes the focus; without it the server's page focuses the summary and keeps what was typed.
+// Here on the sign-in form and on the editor's reward form, in Chromium.
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { openDatabase, type DatabaseHandle } from "#db/connection.ts";
+import { axeViolations, launchBrowser, signInByEmail, skipBrowser } from "../support/browser";
+import { startServer, type RunningServer } from "../support/server";
+
+const OWNER = "bonjour@lamachinerie.example";
+
+describe.skipIf(skipBrowser)("a refused form's error summary in Chromium", () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let database: DatabaseHandle;
+  let editor: string;
+  let owner: BrowserContext;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    database = openDatabase(server.databaseUrl);
+    const live = await database.db
+      .selectFrom("campaigns")
+      .select("id")
+      .where("slug", "=", "la-machinerie")
+      .executeTakeFirstOrThrow();
+    editor = `${server.url}/manage/campaigns/${live.id}`;
+    owner = (await signInByEmail(browser, server, OWNER)).context;
+  });
+  afterAll(async () => {
+    await owner?.close();
+    await browser?.close();
+    await database?.db.destroy();
+    await server?.stop();
+  });
+
+  async function newPage(javaScriptEnabled: boolean, signedIn = false): Promise<Page> {
+    const context = await browser.newContext({
+      locale: "fr-FR",
+      javaScriptEnabled,
+      storageState: signedIn ? await owner.storageState() : undefined,
+    });
+    const page = await context.newPage();
+    page.on("pageerror", (error) => {
+      throw error;
+    });
+    return page;
+  }
+
+  const hrefs = (summary: Locator) =>
+    summary.getByRole("link").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? "");
+  const summaryFocused = (page: Page) =>
+    page.evaluate(() => document.activeElement?.classList.contains("error-summary") ?? false);
+
+  /** Hydrated: the forms are sent by the page's script from now on. */
+  async function hydrated(page: Page) {
+    await page.waitForLoadState("networkidle");
+    await page.waitForFunction(() => {
+      const form = document.querySelector("form");
+      return form !== null && Object.keys(form).some((key) => key.startsWith("__reactFiber"));
+    });
+    // A mark the page keeps as long as no new document replaces it.
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+  }
+  const sameDocument = (page: Page) => page.evaluate(() => "sameDocument" in window);
+
+  const addTierForm = (page: Page) =>
+    page.locator("form", { has: page.getByRole("button", { name: "Ajouter la contrepartie" }) });
+
+  test("with JavaScript, the empty sign-in form focuses its field and announces the summary", async () => {
+    const page = await newPage(true);
+    await page.goto(`${server.url}/sign-in`);
+    await hydrated(page);
+    await page.getByRole("button", { name: "Recevoir mon lien" }).click();
+    const summary = page.locator("form .error-summary");
+    await summary.waitFor();
+    expect(await summary.getAttribute("role")).toBe("alert");
+    expect(await hrefs(summary)).toEqual(["#email"]);
+    await page.locator("#email-error").waitFor();
+    await expect.poll(() => focusedId(page)).toBe("email");
+    expect(await page.getByLabel("Votre adresse e-mail").getAttribute("aria-invalid")).toBe("true");
+    // Sent through the page's script: no new document.
+    expect(await sameDocument(page)).toBe(true);
+    expect(await axeViolations(page, "all")).toEqual([]);
+
+    // The summary's link leads back to the field.
+    await summary.getByRole("link").click();
+    expect(await focusedId(page)).toBe("email");
+    await page.context().close();
+  });
+
+  test("without JavaScript, the sign-in form comes back with the summary focused, the error and what was typed", async () => {
+    const page = await newPage(false);
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByLabel("Votre adresse e-mail").fill("ines@");
+    await page.getByRole("button", { name: "Recevoir mon lien" }).click();
+    const summary = page.locator("form .error-summary");
+    await summary.waitFor();
+    expect(await summary.getAttribute("role")).toBe("alert");
+    expect(await hrefs(summary)).toEqual(["#email"]);
+    await expect.poll(() => summaryFocused(page)).toBe(true);
+    await page.locator("#email-error").waitFor();
+    expect(await page.getByLabel("Votre adresse e-mail").inputValue()).toBe("ines@");
+    // From the summary, the next stop of the keyboard is its link, then the field.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("href"))).toBe("#email");
+    await page.context().close();
+  });
+
+  test("with JavaScript, an invalid reward focuses its FIRST wrong field and lists every one", async () => {
+    const page = await newPage(true, true);
+    await page.goto(editor);
+    await hydrated(page);
+    const form = addTierForm(page);
+    // No title, an amount that is none, a delivery month in the wrong shape: the title comes first.
+    await form.getByLabel("Montant minimum").fill("beaucoup");
+    await form.getByLabel("Livraison estimée").fill("mars");
+    await form.getByLabel("Description").fill("Un sac en toile épaisse");
+    await form.getByRole("button", { name: "Ajouter la contrepartie" }).click();
+    const summary = form.locator(".error-summary");
+    await summary.waitFor();
+    expect(await summary.getAttribute("role")).toBe("alert");
+    expect(await hrefs(summary)).toEqual(["#new-tier-title", "#new-tier-minimum", "#new-tier-delivery"]);
+    await expect.poll(() => focusedId(page)).toBe("new-tier-title");
+    expect(await sameDocument(page)).toBe(true);
+    // Only this form shows a summary.
+    expect(await page.locator(".error-summary").count()).toBe(1);
+    expect(await form.getByLabel("Description").inputValue()).toBe("Un sac en toile épaisse");
+    expect(await form.getByLabel("Montant minimum").inputValue()).toBe("beaucoup");
+    expect(await axeViolations(page)).toEqual([]);
+    // A link to a later field takes the reader there.
+    await summary.getByRole("link").nth(1).click();
+    expect(await focusedId(page)).toBe("new-tier-minimum");
+    await page.context().close();
+  });
+
+  test("without JavaScript, the invalid reward comes back with its summary focused, the errors and what was typed", async () => {
+    const page = await newPage(false, true);
+    await page.goto(editor);
+    const form = addTierForm(page);
+    await form.getByLabel("Titre").fill("S");
+    await form.getByLabel("Montant minimum").fill("12");
+    await form.getByLabel("Livraison estimée").fill("2027-13");
+    await form.getByRole("button", { name: "Ajouter la contrepartie" }).click();
+    const summary = addTierForm(page).locator(".error-summary");
+    await summary.waitFor();
+    expect(await summary.getAttribute("role")).toBe("alert");
+    expect(await hrefs(summary)).toEqual(["#new-tier-title", "#new-tier-delivery"]);
+    await expect.poll(() => summaryFocused(page)).toBe(true);
+    await page.locator("#new-tier-title-error").waitFor();
+    await page.locator("#new-tier-delivery-error").waitFor();
+    expect(await page.locator("#new-tier-title").inputValue()).toBe("S");
+    expect(await page.locator("#new-tier-minimum").inputValue()).toBe("12");
+    expect(await page.locator("#new-tier-delivery").inputValue()).toBe("2027-13");
+    expect(await page.locator("#new-tier-title").getAttribute("aria-invalid")).toBe("true");
+    await page.context().close();
+  });
+});
