@@ -6,9 +6,12 @@ import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.ts";
 import { axeViolations, launchBrowser, signInByEmail, skipBrowser } from "../support/browser";
+import { createCampaign } from "../support/factories";
+import { collectedPledge } from "../support/ledger";
 import { startServer, type RunningServer } from "../support/server";
 
 const OWNER = "bonjour@lamachinerie.example";
+const ADMIN = "admin-form-errors@example.org";
 
 describe.skipIf(skipBrowser)("a refused form's error summary in Chromium", () => {
   let server: RunningServer;
@@ -16,9 +19,10 @@ describe.skipIf(skipBrowser)("a refused form's error summary in Chromium", () =>
   let database: DatabaseHandle;
   let editor: string;
   let owner: BrowserContext;
+  let admin: BrowserContext;
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ ADMIN_EMAILS: ADMIN });
     browser = await launchBrowser();
     database = openDatabase(server.databaseUrl);
     const live = await database.db
@@ -28,19 +32,21 @@ describe.skipIf(skipBrowser)("a refused form's error summary in Chromium", () =>
       .executeTakeFirstOrThrow();
     editor = `${server.url}/manage/campaigns/${live.id}`;
     owner = (await signInByEmail(browser, server, OWNER)).context;
+    admin = (await signInByEmail(browser, server, ADMIN)).context;
   });
   afterAll(async () => {
     await owner?.close();
+    await admin?.close();
     await browser?.close();
     await database?.db.destroy();
     await server?.stop();
   });
 
-  async function newPage(javaScriptEnabled: boolean, signedIn = false): Promise<Page> {
+  async function newPage(javaScriptEnabled: boolean, as?: "owner" | "admin"): Promise<Page> {
     const context = await browser.newContext({
       locale: "fr-FR",
       javaScriptEnabled,
-      storageState: signedIn ? await owner.storageState() : undefined,
+      storageState: as ? await (as === "owner" ? owner : admin).storageState() : undefined,
     });
     const page = await context.newPage();
     page.on("pageerror", (error) => {
@@ -111,7 +117,7 @@ describe.skipIf(skipBrowser)("a refused form's error summary in Chromium", () =>
   });
 
   test("with JavaScript, an invalid reward focuses its FIRST wrong field and lists every one", async () => {
-    const page = await newPage(true, true);
+    const page = await newPage(true, "owner");
     await page.goto(editor);
     await hydrated(page);
     const form = addTierForm(page);
@@ -138,7 +144,7 @@ describe.skipIf(skipBrowser)("a refused form's error summary in Chromium", () =>
   });
 
   test("without JavaScript, the invalid reward comes back with its summary focused, the errors and what was typed", async () => {
-    const page = await newPage(false, true);
+    const page = await newPage(false, "owner");
     await page.goto(editor);
     const form = addTierForm(page);
     await form.getByLabel("Titre").fill("S");
@@ -156,6 +162,52 @@ describe.skipIf(skipBrowser)("a refused form's error summary in Chromium", () =>
     expect(await page.locator("#new-tier-minimum").inputValue()).toBe("12");
     expect(await page.locator("#new-tier-delivery").inputValue()).toBe("2027-13");
     expect(await page.locator("#new-tier-title").getAttribute("aria-invalid")).toBe("true");
+    await page.context().close();
+  });
+
+  /** A flexible campaign with one collected pledge of 50 €: its follow-up page and the pledge's refund form. */
+  async function refundForm(page: Page) {
+    const campaign = await createCampaign(database.db, { funding_model: "flexible" });
+    const pledgeId = await collectedPledge(database.db, campaign, 5_000, new Date());
+    await page.goto(`${server.url}/admin/campaigns/${campaign}`);
+    const form = () =>
+      page.locator("form", { has: page.locator(`input[name="pledgeId"][value="${pledgeId}"]`) });
+    return { pledgeId, form };
+  }
+
+  test("with JavaScript, a refund without a reason focuses the reason from its summary", async () => {
+    const page = await newPage(true, "admin");
+    const { pledgeId, form } = await refundForm(page);
+    await hydrated(page);
+    await form().getByLabel("Montant").fill("10");
+    await form().getByLabel("Je confirme ce remboursement").check();
+    await form().getByRole("button", { name: "Rembourser" }).click();
+    const summary = form().locator(".error-summary");
+    await summary.waitFor();
+    expect(await summary.getAttribute("role")).toBe("alert");
+    expect(await hrefs(summary)).toEqual([`#refund-${pledgeId}-reason`]);
+    await expect.poll(() => focusedId(page)).toBe(`refund-${pledgeId}-reason`);
+    expect(await sameDocument(page)).toBe(true);
+    expect(await form().getByLabel("Montant").inputValue()).toBe("10");
+    expect(await form().getByLabel("Motif").getAttribute("aria-invalid")).toBe("true");
+    expect(await axeViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  test("without JavaScript, a refund of no amount comes back with its summary focused and what was typed", async () => {
+    const page = await newPage(false, "admin");
+    const { pledgeId, form } = await refundForm(page);
+    await form().getByLabel("Montant").fill("beaucoup");
+    await form().getByLabel("Motif").fill("Colis perdu");
+    await form().getByLabel("Je confirme ce remboursement").check();
+    await form().getByRole("button", { name: "Rembourser" }).click();
+    const summary = form().locator(".error-summary");
+    await summary.waitFor();
+    expect(await hrefs(summary)).toEqual([`#refund-${pledgeId}-amount`]);
+    await expect.poll(() => summaryFocused(page)).toBe(true);
+    await page.locator(`#refund-${pledgeId}-amount-error`).waitFor();
+    expect(await form().getByLabel("Montant").inputValue()).toBe("beaucoup");
+    expect(await form().getByLabel("Motif").inputValue()).toBe("Colis perdu");
     await page.context().close();
   });
 });
