@@ -210,4 +210,23 @@ describe.skipIf(skipBrowser)("a refused form's error summary in Chromium", () =>
     expect(await form().getByLabel("Motif").inputValue()).toBe("Colis perdu");
     await page.context().close();
   });
+
+  test("without JavaScript, a cover that is no image comes back with its summary, linked to the file field", async () => {
+    const page = await newPage(false, "owner");
+    await page.goto(editor);
+    await page.locator("#cover").setInputFiles({
+      name: "couverture.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("ceci n'est pas une image"),
+    });
+    await page.getByRole("button", { name: "Envoyer l'image" }).click();
+    const summary = page.locator("#step-cover .error-summary");
+    await summary.waitFor();
+    expect(await summary.getAttribute("role")).toBe("alert");
+    expect(await hrefs(summary)).toEqual(["#cover"]);
+    await expect.poll(() => summaryFocused(page)).toBe(true);
+    await page.locator("#cover-error").waitFor();
+    expect(await page.locator(".error-summary").count()).toBe(1);
+    await page.context().close();
+  });
 });
