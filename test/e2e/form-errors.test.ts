@@ -229,4 +229,25 @@ describe.skipIf(skipBrowser)("a refused form's error summary in Chromium", () =>
     expect(await page.locator(".error-summary").count()).toBe(1);
     await page.context().close();
   });
+
+  test("with JavaScript, the new campaign's empty details are checked in the browser: the title first, a summary of all", async () => {
+    const page = await newPage(true, "owner");
+    await page.goto(`${server.url}/campaigns/new`);
+    await hydrated(page);
+    await page.locator("#story").fill("Une histoire.");
+    await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
+    const summary = page.locator("form .error-summary");
+    await summary.waitFor();
+    expect(await summary.getAttribute("role")).toBe("alert");
+    const links = await hrefs(summary);
+    expect(links[0]).toBe("#title");
+    expect(links).toContain("#goal");
+    expect(links.length).toBeGreaterThan(2);
+    await expect.poll(() => focusedId(page)).toBe("title");
+    // Nothing was sent: the browser checked it.
+    expect(page.url()).toMatch(/\/campaigns\/new$/);
+    expect(await page.locator("#story").inputValue()).toBe("Une histoire.");
+    expect(await axeViolations(page)).toEqual([]);
+    await page.context().close();
+  });
 });
