@@ -1,28 +1,33 @@
 // Issue #15 (accessibility): every refused form shows a summary of what to fix at its top, announced
 // (role="alert"), each line a link to its field. With JavaScript the first wrong field (in the page's
 // order) takes the focus; without it the server's page focuses the summary and keeps what was typed.
-// Here on the sign-in form and on the editor's reward form, in Chromium.
+// Here on the sign-in form, the editor's forms (a reward, a reward's translation, the cover, the new
+// campaign's details), the admin's refund form and the backer's pledge page, in Chromium.
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.ts";
+import { pledgeToken } from "~/auth/pledge-link.server";
 import { axeViolations, launchBrowser, signInByEmail, skipBrowser } from "../support/browser";
 import { createCampaign } from "../support/factories";
-import { collectedPledge } from "../support/ledger";
+import { collectedPledge, committedPledge } from "../support/ledger";
 import { startServer, type RunningServer } from "../support/server";
 
 const OWNER = "bonjour@lamachinerie.example";
 const ADMIN = "admin-form-errors@example.org";
+/** The server's, so that the test can sign a pledge's private link. */
+const SESSION_SECRET = "form-errors-session-secret-0123456789abcdef";
 
 describe.skipIf(skipBrowser)("a refused form's error summary in Chromium", () => {
   let server: RunningServer;
   let browser: Browser;
   let database: DatabaseHandle;
   let editor: string;
+  let liveId: string;
   let owner: BrowserContext;
   let admin: BrowserContext;
 
   beforeAll(async () => {
-    server = await startServer({ ADMIN_EMAILS: ADMIN });
+    server = await startServer({ ADMIN_EMAILS: ADMIN, SESSION_SECRET });
     browser = await launchBrowser();
     database = openDatabase(server.databaseUrl);
     const live = await database.db
@@ -30,6 +35,7 @@ describe.skipIf(skipBrowser)("a refused form's error summary in Chromium", () =>
       .select("id")
       .where("slug", "=", "la-machinerie")
       .executeTakeFirstOrThrow();
+    liveId = live.id;
     editor = `${server.url}/manage/campaigns/${live.id}`;
     owner = (await signInByEmail(browser, server, OWNER)).context;
     admin = (await signInByEmail(browser, server, ADMIN)).context;
@@ -248,6 +254,73 @@ describe.skipIf(skipBrowser)("a refused form's error summary in Chromium", () =>
     expect(page.url()).toMatch(/\/campaigns\/new$/);
     expect(await page.locator("#story").inputValue()).toBe("Une histoire.");
     expect(await axeViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  test("with JavaScript, a reward's refused translation focuses its title from the summary at its form's top", async () => {
+    const page = await newPage(true, "owner");
+    const tier = await database.db
+      .selectFrom("reward_tiers")
+      .select("id")
+      .where("campaign_id", "=", liveId)
+      .where("title", "=", "Merci !")
+      .executeTakeFirstOrThrow();
+    await page.goto(editor);
+    await hydrated(page);
+    const form = page.locator("form", { has: page.getByRole("group", { name: "Contrepartie « Merci ! »" }) });
+    await form.getByRole("textbox", { name: "Titre" }).fill("T");
+    await form.getByRole("textbox", { name: "Description" }).fill("A thank-you card");
+    await form.getByRole("button", { name: "Enregistrer la traduction" }).click();
+    const summary = form.locator(".error-summary");
+    await summary.waitFor();
+    expect(await summary.getAttribute("role")).toBe("alert");
+    const title = `translate-tier-${tier.id}-title`;
+    expect(await hrefs(summary)).toEqual([`#${title}`]);
+    await expect.poll(() => focusedId(page)).toBe(title);
+    expect(await sameDocument(page)).toBe(true);
+    expect(await page.locator(".error-summary").count()).toBe(1);
+    expect(await form.getByRole("textbox", { name: "Description" }).inputValue()).toBe("A thank-you card");
+    expect(await axeViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  /** A pledge of 50 € without a reward on a live campaign: its private page, where it can be changed. */
+  async function pledgePage(page: Page) {
+    const campaign = await createCampaign(database.db);
+    const pledgeId = await committedPledge(database.db, campaign, 5_000, new Date());
+    await page.goto(`${server.url}/pledges/${pledgeId}?token=${pledgeToken(SESSION_SECRET, pledgeId)}`);
+    return page.locator("form", { has: page.getByRole("button", { name: "Enregistrer les modifications" }) });
+  }
+
+  test("with JavaScript, a pledge changed to no amount focuses the amount from the change form's summary", async () => {
+    const page = await newPage(true);
+    const form = await pledgePage(page);
+    await hydrated(page);
+    await form.getByLabel("Montant de votre contribution").fill("");
+    await form.getByRole("button", { name: "Enregistrer les modifications" }).click();
+    const summary = form.locator(".error-summary");
+    await summary.waitFor();
+    expect(await summary.getAttribute("role")).toBe("alert");
+    expect(await hrefs(summary)).toEqual(["#amount"]);
+    await expect.poll(() => focusedId(page)).toBe("amount");
+    expect(await sameDocument(page)).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  test("without JavaScript, a pledge changed to an amount that is none comes back with its summary focused and what was typed", async () => {
+    const page = await newPage(false);
+    const form = await pledgePage(page);
+    await form.getByLabel("Montant de votre contribution").fill("beaucoup");
+    await form.getByRole("button", { name: "Enregistrer les modifications" }).click();
+    const summary = page.locator("form .error-summary");
+    await summary.waitFor();
+    expect(await hrefs(summary)).toEqual(["#amount"]);
+    expect(await summary.innerText()).toContain("Ce montant n'est pas un nombre");
+    await expect.poll(() => summaryFocused(page)).toBe(true);
+    await page.locator("#amount-error").waitFor();
+    expect(await page.getByLabel("Montant de votre contribution").inputValue()).toBe("beaucoup");
+    expect(await page.getByLabel("Montant de votre contribution").getAttribute("aria-invalid")).toBe("true");
     await page.context().close();
   });
 });
