@@ -11,6 +11,7 @@ import type { FieldErrors } from "~/lib/form-errors";
 import type { MessageKey } from "~/i18n/keys";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { FormField } from "./FormField";
+import { focusFirstInvalid, FormErrorSummary, summaryOf, useFocusFirstError } from "./ErrorSummary";
 
 const fields = [
   "title",
@@ -60,16 +61,23 @@ export function CampaignDetailsForm({
   const {
     register,
     handleSubmit,
-    formState: { errors: clientErrors },
+    formState: { errors: clientErrors, submitCount },
   } = useForm<Values>({
     resolver: zodResolver(campaignFormSchema(locale) as never),
     defaultValues: initial,
     mode: "onTouched",
+    // The first wrong field in the page's order takes the focus (focusFirstInvalid), not RHF's pick.
+    shouldFocusError: false,
   });
   const error = (field: (typeof fields)[number]) => {
     const key = (clientErrors[field]?.message as MessageKey | undefined) ?? errors[field];
     return key ? t(key, detailsErrorParams) : null;
   };
+  // What to fix, at the top of the form: the server's answer, or the browser's check once sent.
+  const serverInvalid = fields.filter((field) => errors[field]);
+  const summary =
+    serverInvalid.length > 0 || submitCount > 0 ? summaryOf(fields.map((f) => [f, error(f)] as const)) : [];
+  const formRef = useFocusFirstError(errors, serverInvalid);
   const text = (
     name: (typeof fields)[number],
     label: MessageKey,
@@ -81,6 +89,7 @@ export function CampaignDetailsForm({
   );
   return (
     <Form
+      ref={formRef}
       method="post"
       className="change-form"
       noValidate
@@ -89,9 +98,13 @@ export function CampaignDetailsForm({
         const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
         // Previewing needs no valid form; saving does.
         if (submitter?.value === "preview") return;
-        void handleSubmit(() => submit(form, { method: "post" }))(event);
+        void handleSubmit(
+          () => submit(form, { method: "post" }),
+          (invalid) => focusFirstInvalid(form, Object.keys(invalid)),
+        )(event);
       }}
     >
+      <FormErrorSummary errors={summary} />
       {hidden}
       {text("title", "editor.field.title")}
       {text("slug", "editor.field.slug")}

@@ -3,7 +3,8 @@
 import { Form } from "@remix-run/react";
 import type { Profile } from "~/auth/profile.server";
 import { CsrfField } from "~/components/CsrfField";
-import { ErrorSummary, FormField } from "~/components/FormField";
+import { ErrorSummary, summaryOf } from "~/components/ErrorSummary";
+import { FormField } from "~/components/FormField";
 import { useTranslate } from "~/components/use-locale";
 import type { MessageKey } from "~/i18n/keys";
 
@@ -28,10 +29,7 @@ export function ProfileForm({
   const t = useTranslate();
   const initial = (field: Field) => values?.[field] ?? profile[field] ?? "";
   const error = (field: Field) => (errors[field] ? t(errors[field]) : null);
-  const summary = fields.flatMap((field) => {
-    const message = error(field);
-    return message ? [{ field, message }] : [];
-  });
+  const summary = summaryOf(fields.map((field) => [field, error(field)] as const));
   return (
     <section aria-labelledby="profile-title">
       <h2 id="profile-title">{t("account.profile.title")}</h2>
@@ -41,7 +39,7 @@ export function ProfileForm({
           {t("profile.saved")}
         </p>
       ) : null}
-      <ErrorSummary title={t("profile.errorSummary", { count: summary.length })} errors={summary} />
+      <ErrorSummary title={t("profile.errorSummary", { count: summary.length })} errors={summary} takeFocus />
       {/* Remounted when the saved profile changes, so that its boxes show what was saved. */}
       <Form method="post" className="change-form" noValidate key={JSON.stringify(profile)}>
         <CsrfField />

@@ -167,8 +167,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     );
   } catch (error) {
     // On the form of its pledge; another campaign's pledge (a 404) is the page's answer.
-    const { status, message } = refusalOf(error);
-    return data({ pledgeId, error: message, values }, { status });
+    const { status, field, message } = refusalOf(error);
+    return data({ pledgeId, error: message, field, values }, { status });
   }
   return redirect(
     `/admin/campaigns/${campaign.id}?refunded=${refunded.status === "pending" ? "pending" : "1"}`,

@@ -12,8 +12,9 @@ import { z } from "zod";
 import { assertCsrf } from "~/auth/csrf.server";
 import { assertCan } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
-import { CsrfField } from "~/components/CsrfField";
+import { FormErrorSummary, useFocusFirstError } from "~/components/ErrorSummary";
 import { FormField } from "~/components/FormField";
+import { ImportForm } from "~/components/payouts/ImportForm";
 import { PayoutTable, ReconciliationState } from "~/components/payouts/PayoutTable";
 import { ReconciliationTable } from "~/components/ReconciliationTable";
 import { importBalanceLines, reconcile } from "~/payouts/reconciliation.server";
@@ -105,12 +106,16 @@ export const meta: MetaFunction<typeof loader> = ({ matches }) =>
 export default function AdminPayouts() {
   const { queue, stripe, stripePayout } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  // A refused look-up (each load answers anew): with JavaScript its field takes the focus.
+  const lookup = useFocusFirstError(
+    stripePayout.error ? stripePayout : null,
+    stripePayout.error ? ["stripePayout"] : [],
+  );
   const [search] = useSearchParams();
   const t = useTranslate();
   const locale = useIntlLocale();
   const money = (amount: number, currency: string) =>
     formatMoney(amount, currency, locale, { withDecimals: true });
-  const errors: FieldErrors = result?.errors ?? {};
   return (
     <section aria-labelledby="payouts-title">
       <h1 id="payouts-title">{t("payouts.title")}</h1>
@@ -176,7 +181,10 @@ export default function AdminPayouts() {
       {stripe ? (
         <>
           <h2 id="stripe-payout-title">{t("payouts.byStripePayout")}</h2>
-          <Form method="get" className="inline-form" aria-labelledby="stripe-payout-title">
+          <Form method="get" className="inline-form" aria-labelledby="stripe-payout-title" ref={lookup}>
+            <FormErrorSummary
+              errors={stripePayout.error ? [{ field: "stripePayout", message: t(stripePayout.error) }] : []}
+            />
             <FormField
               id="stripePayout"
               label={t("payouts.stripePayout")}
@@ -209,37 +217,7 @@ export default function AdminPayouts() {
           : t("payouts.neverImported")}
         {queue.unattributed > 0 ? ` ${t("payouts.unattributed", { count: queue.unattributed })}` : ""}
       </p>
-      {stripe ? (
-        <Form method="post" aria-labelledby="import-title" noValidate>
-          <CsrfField />
-          <FormField
-            id="payout"
-            label={t("payouts.stripePayout")}
-            hint={t("payouts.stripePayoutHint")}
-            error={errors.payout ? t(errors.payout) : null}
-          >
-            {(aria) => (
-              <input {...aria} name="payout" defaultValue={result?.values.payout ?? ""} placeholder="po_…" />
-            )}
-          </FormField>
-          <FormField id="from" label={t("payouts.from")} error={errors.from ? t(errors.from) : null}>
-            {(aria) => <input {...aria} type="date" name="from" defaultValue={result?.values.from ?? ""} />}
-          </FormField>
-          <FormField id="to" label={t("payouts.to")} error={errors.to ? t(errors.to) : null}>
-            {(aria) => <input {...aria} type="date" name="to" defaultValue={result?.values.to ?? ""} />}
-          </FormField>
-          <button type="submit" className="button button--primary">
-            {t("payouts.importButton")}
-          </button>
-        </Form>
-      ) : (
-        <p className="notice">{t("payouts.error.noStripe")}</p>
-      )}
-      {result?.error ? (
-        <p className="field__error" role="alert">
-          {t(result.error)}
-        </p>
-      ) : null}
+      {stripe ? <ImportForm result={result} /> : <p className="notice">{t("payouts.error.noStripe")}</p>}
     </section>
   );
 }

@@ -14,7 +14,7 @@ import { limitCheckoutPostsByIp } from "~/auth/rate-limit.server";
 import { echoValues } from "~/lib/form-echo";
 import { issueMessage } from "~/lib/form-errors";
 import { CardForm, SepaForm, type CheckoutErrors } from "~/components/checkout/PaymentForms";
-import { ErrorSummary } from "~/components/FormField";
+import { ErrorSummary } from "~/components/ErrorSummary";
 import { cardFormSchema, sepaFormSchema } from "~/checkout/card-form";
 import {
   cardBehaviour,
@@ -182,6 +182,7 @@ export default function SimulatedCheckout() {
           <ErrorSummary
             title={t("pledge.errorSummary", { count: fieldErrors.length })}
             errors={fieldErrors}
+            takeFocus
           />
           <CardForm
             fundingModel={campaign.fundingModel}

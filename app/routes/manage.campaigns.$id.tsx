@@ -29,9 +29,9 @@ import { setCover } from "~/campaigns/authoring.server";
 import { handleEditorIntent } from "~/campaigns/editor-intents.server";
 import { editorView } from "~/campaigns/views.server";
 import { CampaignDetailsForm } from "~/components/CampaignDetailsFields";
-import { FormField } from "~/components/FormField";
 import { ReadinessList } from "~/components/ReadinessList";
 import { AddressLock } from "~/components/manage/AddressLock";
+import { CoverForm } from "~/components/manage/CoverForm";
 import { EditorSteps } from "~/components/manage/EditorSteps";
 import { EmbedPanel } from "~/components/manage/EmbedPanel";
 import { useEditorErrors, type EditorResult } from "~/components/manage/editor-result";
@@ -200,20 +200,7 @@ export default function ManageCampaign() {
         </section>
       ) : null}
 
-      <Form method="post" encType="multipart/form-data" className="change-form" id="step-cover">
-        <CsrfField />
-        {campaign.coverImage ? <img src={campaign.coverImage} alt="" width={320} height={180} /> : null}
-        <FormField
-          id="cover"
-          label={t("editor.cover")}
-          error={errors.err(errors.errorsFor("cover"), "cover")}
-        >
-          {(aria) => <input {...aria} type="file" name="cover" accept="image/png,image/jpeg,image/webp" />}
-        </FormField>
-        <button type="submit" className="button">
-          {t("editor.coverUpload")}
-        </button>
-      </Form>
+      <CoverForm cover={campaign.coverImage} errors={errors} />
 
       <TranslationForm translation={translation} result={result} errors={errors} />
 

@@ -4,6 +4,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requestSignInLink } from "~/notifications/sign-in-email.server";
+import { FormErrorSummary, useFocusFirstError } from "~/components/ErrorSummary";
 import { FormField } from "~/components/FormField";
 import { parseForm, refusalOf } from "~/lib/forms.server";
 import type { MessageKey } from "~/i18n/keys";
@@ -51,6 +52,8 @@ export default function SignIn() {
   const { redirectTo, failed } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useTranslate();
+  const error = result?.error ? t(result.error) : null;
+  const form = useFocusFirstError(result, error ? ["email"] : []);
   return (
     <section className="narrow" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">{t("auth.title")}</h1>
@@ -64,10 +67,11 @@ export default function SignIn() {
           {t("auth.sent")}
         </p>
       ) : (
-        <Form method="post" className="change-form" noValidate>
+        <Form method="post" className="change-form" noValidate ref={form}>
+          <FormErrorSummary errors={error ? [{ field: "email", message: error }] : []} />
           <p>{t("auth.intro")}</p>
           <input type="hidden" name="redirectTo" value={redirectTo} />
-          <FormField id="email" label={t("auth.email")} error={result?.error ? t(result.error) : null}>
+          <FormField id="email" label={t("auth.email")} error={error}>
             {(aria) => (
               <input
                 {...aria}

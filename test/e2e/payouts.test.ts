@@ -54,11 +54,17 @@ describe.skipIf(skipBrowser)("an admin's payout in Chromium", () => {
     const payouts = page.getByTestId("payouts");
     await payouts.getByText("Approuvés").waitFor();
 
-    // A reference too short: the field says why, keeps what was typed.
+    // A reference too short: the field says why (and the form's summary, linked to it, with JavaScript
+    // focusing it), keeps what was typed.
+    const why = "Indiquez la référence du virement (3 à 140 caractères).";
     await payouts.getByLabel("Référence du virement").fill("x");
     await payouts.getByRole("button", { name: "Marquer payé" }).click();
-    await page.getByText("Indiquez la référence du virement (3 à 140 caractères).").waitFor();
+    await payouts.locator(".field__error", { hasText: why }).waitFor();
+    await payouts.getByRole("alert").getByRole("link", { name: why }).waitFor();
     await expect(payouts.getByLabel("Référence du virement").inputValue()).resolves.toBe("x");
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute("name")))
+      .toBe("reference");
 
     await payouts.getByLabel("Référence du virement").fill("VIR-BRIQ-2026-001");
     await payouts.getByRole("button", { name: "Marquer payé" }).click();

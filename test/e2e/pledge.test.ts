@@ -176,7 +176,10 @@ describe.skipIf(skipBrowser)("pledging in Chromium", () => {
       await page.goto(pledgePage);
       await page.getByLabel("Montant de votre contribution").fill("trente");
       await page.getByRole("button", { name: "Enregistrer les modifications" }).click();
-      await page.getByText("Ce montant n'est pas un nombre (exemple : 25 ou 25,50).").waitFor();
+      // The field's message, and the form's summary linking to it.
+      const why = "Ce montant n'est pas un nombre (exemple : 25 ou 25,50).";
+      await page.locator("#amount-error", { hasText: why }).waitFor();
+      await page.getByRole("alert").getByRole("link", { name: why }).waitFor();
       expect(await page.getByLabel("Montant de votre contribution").inputValue()).toBe("trente");
       expect(await page.getByLabel("Montant de votre contribution").getAttribute("aria-invalid")).toBe(
         "true",

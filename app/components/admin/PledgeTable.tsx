@@ -3,20 +3,13 @@
 // collected one with its refund form (what was typed comes back with the error, on its pledge).
 import { Form } from "@remix-run/react";
 import type { PledgeStatus } from "#db/schema.ts";
-import { CsrfField } from "~/components/CsrfField";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
-import type { MessageKey } from "~/i18n/keys";
 import { formatMoney } from "~/lib/money";
 import { TableScroll } from "~/components/TableScroll";
-import { ConfirmField } from "~/components/ConfirmField";
+import { RefundForm, type RefundResult } from "~/components/admin/RefundForm";
 import { Pager } from "~/components/Pager";
 
-export interface RefundResult {
-  pledgeId: string | null;
-  error: MessageKey;
-  values?: Record<string, string | undefined>;
-  params?: Record<string, string>;
-}
+export type { RefundResult };
 
 export function PledgeTable({
   campaignId,
@@ -45,7 +38,6 @@ export function PledgeTable({
   const t = useTranslate();
   const locale = useIntlLocale();
   const money = (amount: number) => formatMoney(amount, currency, locale, { withDecimals: true });
-  const typedFor = (pledgeId: string) => (result?.pledgeId === pledgeId ? result.values : undefined);
   const pageLink = (side: "before" | "after", cursor: string) => {
     const query = new URLSearchParams();
     if (filter.tier) query.set("tier", filter.tier);
@@ -99,36 +91,7 @@ export function PledgeTable({
                 <td>{p.backer_email}</td>
                 <td>{money(p.amount - p.refunded_amount)}</td>
                 <td>{t(`pledgePage.status.${p.status}`)}</td>
-                <td>
-                  {p.status === "collected" ? (
-                    <Form method="post" className="inline-form">
-                      <CsrfField />
-                      <input type="hidden" name="pledgeId" value={p.id} />
-                      <label>
-                        {t("admin.refundAmount")}{" "}
-                        <input
-                          name="amount"
-                          size={8}
-                          inputMode="decimal"
-                          defaultValue={typedFor(p.id)?.amount}
-                        />
-                      </label>
-                      <label>
-                        {t("admin.refundReason")}{" "}
-                        <input name="reason" size={16} defaultValue={typedFor(p.id)?.reason} />
-                      </label>
-                      <ConfirmField label={t("confirm.refund")} />
-                      <button type="submit" className="button">
-                        {t("admin.refund")}
-                      </button>
-                      {result?.pledgeId === p.id && result.error ? (
-                        <span className="field__error" role="alert">
-                          {t(result.error, result.params ?? {})}
-                        </span>
-                      ) : null}
-                    </Form>
-                  ) : null}
-                </td>
+                <td>{p.status === "collected" ? <RefundForm pledgeId={p.id} result={result} /> : null}</td>
               </tr>
             ))}
           </tbody>

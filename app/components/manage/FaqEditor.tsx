@@ -1,11 +1,13 @@
 // The editor's FAQ: each question's form (question, answer; save, remove), moving it up or down, and
 // the form that adds one, emptied once saved and keeping what was typed when refused.
-import { Form } from "@remix-run/react";
 import { CsrfField } from "~/components/CsrfField";
 import { MoveForm } from "./MoveForm";
 import { FormField } from "~/components/FormField";
 import { useTranslate } from "~/components/use-locale";
 import { useResetAfterSave, type EditorErrors, type EditorResult } from "./editor-result";
+import { EditorForm } from "./EditorForm";
+
+const faqFields = ["question", "answer"];
 
 export function FaqEditor({
   entries,
@@ -34,7 +36,7 @@ export function FaqEditor({
               refused ? (typed[field] ?? entry[field]) : entry[field];
             return (
               <li key={entry.id} className="tier">
-                <Form method="post" noValidate>
+                <EditorForm errors={errors} err={err} fields={faqFields} idOf={(f) => `faq-${entry.id}-${f}`}>
                   <CsrfField />
                   <input type="hidden" name="faqId" value={entry.id} />
                   <FormField
@@ -59,14 +61,21 @@ export function FaqEditor({
                       {t("editor.tier.remove")}
                     </button>
                   </div>
-                </Form>
+                </EditorForm>
                 <MoveForm field="faqId" id={entry.id} intent="move-faq" />
               </li>
             );
           })}
         </ol>
       ) : null}
-      <Form method="post" className="change-form" noValidate ref={addForm}>
+      <EditorForm
+        className="change-form"
+        errors={addErrors}
+        err={err}
+        fields={faqFields}
+        idOf={(f) => `faq-${f}`}
+        formRef={addForm}
+      >
         <CsrfField />
         <input type="hidden" name="intent" value="add-faq" />
         <FormField id="faq-question" label={t("editor.faq.question")} error={err(addErrors, "question")}>
@@ -78,7 +87,7 @@ export function FaqEditor({
         <button type="submit" className="button">
           {t("editor.faq.add")}
         </button>
-      </Form>
+      </EditorForm>
     </>
   );
 }

@@ -1,13 +1,13 @@
 // Each reward's, stretch goal's and FAQ entry's texts in the campaign's other language, one small
 // form each under the campaign's own translation: readers in that language see them, and a field
-// left empty shows them the owner's text.
-import { Form } from "@remix-run/react";
+// left empty shows them the owner's text. Refused, a form shows its error summary at its top.
 import { CsrfField } from "~/components/CsrfField";
 import { FormField } from "~/components/FormField";
 import { useTranslate } from "~/components/use-locale";
 import type { MessageKey } from "~/i18n/keys";
 import type { EditorView } from "~/campaigns/views.server";
 import type { EditorErrors, EditorResult } from "./editor-result";
+import { EditorForm } from "./EditorForm";
 
 type Items = EditorView["translation"];
 type Kind = { intent: string; idField: string; legend: MessageKey; fields: [string, MessageKey, boolean][] };
@@ -70,7 +70,14 @@ export function ItemTranslations({
             result?.intent === kind.intent && result.target === item.id ? result.values : undefined;
           const values = (typed ?? item.values) as Record<string, string | undefined>;
           return (
-            <Form key={item.id} method="post" className="change-form" noValidate>
+            <EditorForm
+              key={item.id}
+              className="change-form"
+              errors={errors}
+              err={err}
+              fields={kind.fields.map(([field]) => field)}
+              idOf={(field) => `${kind.intent}-${item.id}-${field}`}
+            >
               <fieldset>
                 <legend>{t(kind.legend, { title: item.original })}</legend>
                 <CsrfField />
@@ -102,7 +109,7 @@ export function ItemTranslations({
                   {t("editor.translation.save")}
                 </button>
               </fieldset>
-            </Form>
+            </EditorForm>
           );
         }),
       )}

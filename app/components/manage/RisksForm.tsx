@@ -1,10 +1,10 @@
 // The editor's risks and challenges: one Markdown text, shown on the campaign page after the story,
 // editable before and after launch. Emptied, the section leaves the page.
-import { Form } from "@remix-run/react";
 import { CsrfField } from "~/components/CsrfField";
 import { FormField } from "~/components/FormField";
 import { useTranslate } from "~/components/use-locale";
 import type { EditorErrors, EditorResult } from "./editor-result";
+import { EditorForm } from "./EditorForm";
 
 export function RisksForm({
   risks,
@@ -22,7 +22,14 @@ export function RisksForm({
   return (
     <>
       <h2 id="risks-editor-title">{t("editor.risks")}</h2>
-      <Form method="post" className="change-form" noValidate aria-labelledby="risks-editor-title">
+      <EditorForm
+        className="change-form"
+        aria-labelledby="risks-editor-title"
+        errors={errors}
+        err={err}
+        fields={["risks"]}
+        idOf={(f) => f}
+      >
         <CsrfField />
         <input type="hidden" name="intent" value="risks" />
         <FormField
@@ -36,7 +43,7 @@ export function RisksForm({
         <button type="submit" className="button">
           {t("editor.risks.save")}
         </button>
-      </Form>
+      </EditorForm>
     </>
   );
 }

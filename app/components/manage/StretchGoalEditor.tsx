@@ -1,12 +1,14 @@
 // The editor's stretch goals: each one's form (title, amount, description; save, remove), moving it
 // up or down, and the form that adds one.
-import { Form } from "@remix-run/react";
 import { CsrfField } from "~/components/CsrfField";
 import { MoveForm } from "./MoveForm";
 import { FormField } from "~/components/FormField";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import { toInputAmount } from "~/lib/money";
 import { useResetAfterSave, type EditorErrors } from "./editor-result";
+import { EditorForm } from "./EditorForm";
+
+const goalFields = ["title", "target", "description"];
 
 export function StretchGoalEditor({
   goals,
@@ -32,7 +34,7 @@ export function StretchGoalEditor({
           const errors = errorsFor("update-stretch", g.id);
           return (
             <li key={g.id} className="tier">
-              <Form method="post" noValidate>
+              <EditorForm errors={errors} err={err} fields={goalFields} idOf={(f) => `stretch-${g.id}-${f}`}>
                 <CsrfField />
                 <input type="hidden" name="goalId" value={g.id} />
                 <FormField
@@ -71,13 +73,20 @@ export function StretchGoalEditor({
                     {t("editor.tier.remove")}
                   </button>
                 </div>
-              </Form>
+              </EditorForm>
               <MoveForm field="goalId" id={g.id} intent="move-stretch" />
             </li>
           );
         })}
       </ol>
-      <Form method="post" className="change-form" noValidate ref={addForm}>
+      <EditorForm
+        className="change-form"
+        errors={addErrors}
+        err={err}
+        fields={goalFields}
+        idOf={(f) => `stretch-${f}`}
+        formRef={addForm}
+      >
         <CsrfField />
         <input type="hidden" name="intent" value="add-stretch" />
         <FormField id="stretch-title" label={t("editor.stretch.title")} error={err(addErrors, "title")}>
@@ -98,7 +107,7 @@ export function StretchGoalEditor({
         <button type="submit" className="button">
           {t("editor.stretch.add")}
         </button>
-      </Form>
+      </EditorForm>
     </>
   );
 }

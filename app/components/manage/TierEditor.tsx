@@ -8,6 +8,10 @@ import { useTranslate } from "~/components/use-locale";
 import type { FieldErrors } from "~/lib/form-errors";
 import { useResetAfterSave, type EditorErrors } from "./editor-result";
 import { ConfirmField } from "~/components/ConfirmField";
+import { EditorForm } from "./EditorForm";
+
+/** The reward form's fields in the page's order (its error summary lists them so). */
+const tierFields = ["title", "description", "minimum", "limit", "delivery", "pickupPlace"];
 
 export interface EditorTier {
   id: string;
@@ -144,7 +148,12 @@ export function TierEditor({
       <ol className="tiers__list">
         {tiers.map((tier) => (
           <li key={tier.id} className="tier">
-            <Form method="post" noValidate>
+            <EditorForm
+              errors={errorsFor("update-tier", tier.id)}
+              err={err}
+              fields={tierFields}
+              idOf={(field) => `tier-${tier.id}-${field}`}
+            >
               <CsrfField />
               <input type="hidden" name="intent" value="update-tier" />
               <input type="hidden" name="tierId" value={tier.id} />
@@ -157,7 +166,7 @@ export function TierEditor({
               <button type="submit" className="button">
                 {t("editor.save")}
               </button>
-            </Form>
+            </EditorForm>
             <MoveForm field="tierId" id={tier.id} intent="move-tier" />
             {tier.claimed === 0 ? (
               <Form method="post">
@@ -175,14 +184,21 @@ export function TierEditor({
           </li>
         ))}
       </ol>
-      <Form method="post" className="change-form" noValidate ref={addForm}>
+      <EditorForm
+        className="change-form"
+        errors={addErrors}
+        err={err}
+        fields={tierFields}
+        idOf={(field) => `new-tier-${field}`}
+        formRef={addForm}
+      >
         <CsrfField />
         <input type="hidden" name="intent" value="add-tier" />
         <TierFields prefix="new-tier" values={added} errors={addErrors} err={err} />
         <button type="submit" className="button">
           {t("editor.tier.add")}
         </button>
-      </Form>
+      </EditorForm>
     </>
   );
 }

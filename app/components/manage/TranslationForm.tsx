@@ -1,12 +1,12 @@
 // The campaign's title, tagline and story in its other language (English for a French campaign):
 // readers in that language see them; a field left empty shows them the owner's own text.
-import { Form } from "@remix-run/react";
 import { CsrfField } from "~/components/CsrfField";
 import { FormField } from "~/components/FormField";
 import { useTranslate } from "~/components/use-locale";
 import type { EditorView } from "~/campaigns/views.server";
 import type { EditorErrors, EditorResult } from "./editor-result";
 import { ItemTranslations } from "./ItemTranslations";
+import { EditorForm } from "./EditorForm";
 
 export function TranslationForm({
   translation,
@@ -27,7 +27,13 @@ export function TranslationForm({
     <section aria-labelledby="translation-title">
       <h2 id="translation-title">{t("editor.translation.title", { language: name })}</h2>
       <p className="muted">{t("editor.translation.hint", { language: name })}</p>
-      <Form method="post" className="change-form" noValidate>
+      <EditorForm
+        className="change-form"
+        errors={errors}
+        err={err}
+        fields={["title", "tagline", "story"]}
+        idOf={(f) => (f === "title" ? "translation-title-field" : `translation-${f}`)}
+      >
         <CsrfField />
         <input type="hidden" name="intent" value="translate" />
         <FormField id="translation-title-field" label={t("editor.field.title")} error={err(errors, "title")}>
@@ -44,7 +50,7 @@ export function TranslationForm({
         <button type="submit" className="button">
           {t("editor.translation.save")}
         </button>
-      </Form>
+      </EditorForm>
       <ItemTranslations items={translation} result={result} errors={editorErrors} />
     </section>
   );

@@ -1,9 +1,9 @@
 // The form an owner posts an update with, once the campaign is public: title, text, who sees it.
-import { Form } from "@remix-run/react";
 import { CsrfField } from "~/components/CsrfField";
 import { FormField } from "~/components/FormField";
 import { useTranslate } from "~/components/use-locale";
 import { useResetAfterSave, type EditorErrors } from "./editor-result";
+import { EditorForm } from "./EditorForm";
 
 export function UpdateForm({
   typed,
@@ -19,7 +19,14 @@ export function UpdateForm({
   return (
     <>
       <h2>{t("editor.updates")}</h2>
-      <Form method="post" className="change-form" noValidate ref={form}>
+      <EditorForm
+        className="change-form"
+        errors={errors}
+        err={err}
+        fields={["title", "body", "visibility"]}
+        idOf={(f) => `update-${f}`}
+        formRef={form}
+      >
         <CsrfField />
         <input type="hidden" name="intent" value="post-update" />
         <FormField id="update-title" label={t("editor.update.title")} error={err(errors, "title")}>
@@ -39,7 +46,7 @@ export function UpdateForm({
         <button type="submit" className="button button--primary">
           {t("editor.update.post")}
         </button>
-      </Form>
+      </EditorForm>
     </>
   );
 }

@@ -1,6 +1,8 @@
 // The payouts made for a campaign, each approved one with the admin's decisions on it: record the
-// bank transfer as paid (with its reference) or the payout as failed (with the reason).
+// bank transfer as paid (with its reference) or the payout as failed (with the reason). A refused
+// form lists its error at its top, linked to the field, which takes the focus with JavaScript.
 import { Form } from "@remix-run/react";
+import { FormErrorSummary, useFocusFirstError } from "~/components/ErrorSummary";
 import { CsrfField } from "~/components/CsrfField";
 import { FormField } from "~/components/FormField";
 import { PayoutHistory } from "~/components/PayoutHistory";
@@ -25,13 +27,17 @@ export function PayoutDecision(props: {
   // What this payout's form was sent with, when the answer is about it.
   const sent =
     props.result?.values.payoutId === props.payoutId && props.result.values.intent === props.intent;
-  const error = sent ? props.result?.errors[props.field] : undefined;
+  const key = sent ? props.result?.errors[props.field] : undefined;
+  const error = key ? t(key) : null;
+  const id = `${props.field}-${props.payoutId}`;
+  const form = useFocusFirstError(sent ? props.result : undefined, error ? [id] : []);
   return (
-    <Form method="post" className="inline-form" noValidate>
+    <Form method="post" className="inline-form" noValidate ref={form}>
+      <FormErrorSummary errors={error ? [{ field: id, message: error }] : []} />
       <CsrfField />
       <input type="hidden" name="intent" value={props.intent} />
       <input type="hidden" name="payoutId" value={props.payoutId} />
-      <FormField id={`${props.field}-${props.payoutId}`} label={props.label} error={error ? t(error) : null}>
+      <FormField id={id} label={props.label} error={error}>
         {(aria) => (
           <input {...aria} name={props.field} defaultValue={sent ? props.result?.values[props.field] : ""} />
         )}

@@ -1,10 +1,23 @@
 // A pledge's delivery on its page: the address form (post or pick-up) until the owner locks the
-// addresses, then what was given and why it can no longer change.
+// addresses, then what was given and why it can no longer change. Refused, the form lists what to
+// fix at its top; with JavaScript the first wrong field takes the focus.
 import { Form } from "@remix-run/react";
+import { FormErrorSummary, summaryOf, useFocusFirstError } from "~/components/ErrorSummary";
 import type { getPledgeView } from "~/pledges/pledge-view.server";
 import type { PledgeFormErrors } from "~/pledges/pledge-form";
 import { DeliveryFields } from "~/components/pledges/DeliveryFields";
 import { useTranslate } from "~/components/use-locale";
+
+/** The delivery fields in the page's order (each field's id is its name). */
+const deliveryOrder = [
+  "delivery",
+  "shipName",
+  "shipLine1",
+  "shipLine2",
+  "shipPostalCode",
+  "shipCity",
+  "shipCountry",
+];
 
 type PledgeDeliveryView = NonNullable<NonNullable<Awaited<ReturnType<typeof getPledgeView>>>["delivery"]>;
 
@@ -26,6 +39,20 @@ export function DeliverySection({
 }) {
   const t = useTranslate();
   const values = { ...delivery.values, ...typed };
+  const errorFor = (field: string) => {
+    const key = errors[field as keyof PledgeFormErrors];
+    return key ? t(key) : null;
+  };
+  // A field the page does not list (one the form gained) still comes in the summary, last.
+  const wrong = [
+    ...deliveryOrder,
+    ...Object.keys(errors).filter((f) => f !== "form" && !deliveryOrder.includes(f)),
+  ];
+  const summary = summaryOf(wrong.map((field) => [field, errorFor(field)] as const));
+  const form = useFocusFirstError(
+    errors,
+    summary.map((e) => e.field),
+  );
   if (!delivery.editable) {
     const v = delivery.values;
     return (
@@ -51,8 +78,16 @@ export function DeliverySection({
     );
   }
   return (
-    <Form method="post" action={action} className="change-form" noValidate aria-labelledby="delivery-title">
+    <Form
+      method="post"
+      action={action}
+      className="change-form"
+      noValidate
+      aria-labelledby="delivery-title"
+      ref={form}
+    >
       <h2 id="delivery-title">{t("pledgePage.address.title")}</h2>
+      <FormErrorSummary errors={summary} />
       {errors.form ? (
         <p className="notice notice--error" role="alert">
           {t(errors.form)}
@@ -62,7 +97,7 @@ export function DeliverySection({
         values={values}
         countries={countries}
         inputProps={(field) => ({ name: field })}
-        errorFor={(field) => (errors[field] ? t(errors[field]) : null)}
+        errorFor={errorFor}
         pickupPlaces={delivery.pickupPlace ? [delivery.pickupPlace] : []}
         showAddress
       />

@@ -1,6 +1,8 @@
 // The form on a backer's pledge page that changes the reward or the amount while the campaign is
-// open; what was typed comes back with each field's message (with the minimum it speaks of).
+// open; what was typed comes back with each field's message (with the minimum it speaks of), listed
+// in the summary at its top; with JavaScript the first wrong field takes the focus.
 import { Form, useNavigation } from "@remix-run/react";
+import { FormErrorSummary, summaryOf, useFocusFirstError } from "~/components/ErrorSummary";
 import { FormField } from "~/components/FormField";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
 import type { MessageKey } from "~/i18n/keys";
@@ -34,10 +36,34 @@ export function PledgeChangeForm({
     locale,
   );
 
+  const tierError = errors.tierId ? t(errors.tierId) : null;
+  const amountError = errors.amount
+    ? t(errors.amount, {
+        min: minText,
+        ...amountMessageParams(pledge.currency, locale),
+        ...ambiguousAmountParams(String(values?.amount ?? ""), pledge.currency, locale),
+      })
+    : null;
+  const summary = summaryOf([
+    ["tierId", tierError],
+    ["amount", amountError],
+  ]);
+  const form = useFocusFirstError(
+    errors,
+    summary.map((e) => e.field),
+  );
+
   return (
-    <Form method="post" action={`/pledges/${pledge.id}?token=${token}`} className="change-form" noValidate>
+    <Form
+      method="post"
+      action={`/pledges/${pledge.id}?token=${token}`}
+      className="change-form"
+      noValidate
+      ref={form}
+    >
       <h2>{t("pledgePage.change")}</h2>
-      <FormField id="tierId" label={t("pledge.chooseTier")} error={errors.tierId ? t(errors.tierId) : null}>
+      <FormErrorSummary errors={summary} />
+      <FormField id="tierId" label={t("pledge.chooseTier")} error={tierError}>
         {(aria) => (
           <select {...aria} name="tierId" defaultValue={values?.tierId ?? pledge.tierId ?? ""}>
             <option value="">{t("pledge.noReward")}</option>
@@ -51,19 +77,7 @@ export function PledgeChangeForm({
           </select>
         )}
       </FormField>
-      <FormField
-        id="amount"
-        label={t("pledge.amount")}
-        error={
-          errors.amount
-            ? t(errors.amount, {
-                min: minText,
-                ...amountMessageParams(pledge.currency, locale),
-                ...ambiguousAmountParams(String(values?.amount ?? ""), pledge.currency, locale),
-              })
-            : null
-        }
-      >
+      <FormField id="amount" label={t("pledge.amount")} error={amountError}>
         {(aria) => (
           <input
             {...aria}

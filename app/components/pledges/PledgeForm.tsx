@@ -3,9 +3,10 @@
 // each field with the server's own schema as soon as it is left.
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Form, useNavigation, useSubmit } from "@remix-run/react";
-import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
+import { useMemo } from "react";
 import { useForm, useWatch } from "react-hook-form";
-import { ErrorSummary, FormField } from "~/components/FormField";
+import { ErrorSummary, focusFirstInvalid, useFocusFirstError, useHydrated } from "~/components/ErrorSummary";
+import { FormField } from "~/components/FormField";
 import { DeliveryFields } from "~/components/pledges/DeliveryFields";
 import { ShippingTotal, ZoneCosts } from "~/components/pledges/ShippingCosts";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
@@ -36,31 +37,6 @@ const fieldOrder = [
   "shipCountry",
   "consent",
 ] as const;
-
-/**
- * Focuses the first of these fields in the page's order. react-hook-form's own focus (shouldFocusError)
- * goes through the fields in the order it keeps them, not the page's: on an empty form it focused the
- * consent box, the last field, and nothing listed the others. In a group of radios, the one chosen,
- * else the first that can be.
- */
-function focusFirstInvalid(form: HTMLFormElement | null, invalid: string[]) {
-  if (!form || invalid.length === 0) return;
-  const elements = [...form.elements].filter(
-    (el): el is HTMLInputElement =>
-      el instanceof HTMLElement &&
-      invalid.includes((el as HTMLInputElement).name) &&
-      !(el as HTMLInputElement).disabled &&
-      (el as HTMLInputElement).type !== "hidden",
-  );
-  const first = elements[0];
-  if (!first) return;
-  const chosen =
-    first.type === "radio" ? elements.find((el) => el.name === first.name && el.checked) : undefined;
-  (chosen ?? first).focus();
-}
-
-/** Nothing to listen to: the page runs JavaScript or it does not (false on the server and at hydration). */
-const noSubscription = () => () => {};
 
 export function PledgeForm({
   campaign,
@@ -106,14 +82,11 @@ export function PledgeForm({
     // The first wrong field in the page's order takes the focus (focusFirstInvalid), not RHF's pick.
     shouldFocusError: false,
   });
-  const formRef = useRef<HTMLFormElement>(null);
   // The server's answer with errors (sent with JavaScript): its first wrong field takes the focus.
-  useEffect(() => {
-    focusFirstInvalid(
-      formRef.current,
-      Object.keys(serverErrors).filter((field) => field !== "form"),
-    );
-  }, [serverErrors]);
+  const formRef = useFocusFirstError(
+    serverErrors,
+    Object.keys(serverErrors).filter((field) => field !== "form"),
+  );
 
   const selectedTierId = useWatch({ control, name: "tierId" });
   const selectedTier = tiers.find((tier) => tier.id === selectedTierId);
@@ -122,11 +95,7 @@ export function PledgeForm({
   const typedAmount = parseMoney(useWatch({ control, name: "amount" }) ?? "", campaign.currency, locale);
   // Without JavaScript the address is always there (the server ignores it for other rewards); once
   // the page runs, only for a reward sent by post, and not when the backer picks it up.
-  const hydrated = useSyncExternalStore(
-    noSubscription,
-    () => true,
-    () => false,
-  );
+  const hydrated = useHydrated();
   const pickupPlaces = hydrated
     ? selectedTier?.shippingRequired && selectedTier.pickupPlace
       ? [selectedTier.pickupPlace]
