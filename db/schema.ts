@@ -13,7 +13,7 @@ export type CampaignStatus = "draft" | "in_review" | "live" | "succeeded" | "fai
 export type FundingModel = "all_or_nothing" | "flexible";
 export type PledgeStatus =
   "pending" | "committed" | "collected" | "refunded" | "canceled" | "expired" | "payment_failed" | "dropped";
-export type TranslatedSubject = "campaign" | "reward_tier" | "stretch_goal" | "faq_entry";
+export type TranslatedSubject = "campaign" | "reward_tier" | "stretch_goal" | "faq_entry" | "comment_reply";
 
 export interface UsersTable {
   id: string;

@@ -1,6 +1,7 @@
 // Every email the app sends, by kind. The outbox stores a kind and its props; delivery renders here.
 import { campaignApproved } from "./campaign-approved";
 import { campaignFailed } from "./campaign-failed";
+import { commentReplied } from "./comment-replied";
 import { campaignSucceeded } from "./campaign-succeeded";
 import { deadlineReminder } from "./deadline-reminder";
 import type { EmailTemplate } from "./define";
@@ -13,6 +14,7 @@ import { pledgeCanceled } from "./pledge-canceled";
 import { pledgeChanged } from "./pledge-changed";
 import { pledgeConfirmation } from "./pledge-confirmation";
 import { pledgeDropped } from "./pledge-dropped";
+import { questionAsked } from "./question-asked";
 import { refundIssued } from "./refund-issued";
 import { reviewFeedback } from "./review-feedback";
 import { signInLink } from "./sign-in-link";
@@ -36,6 +38,8 @@ export const emailTemplates = {
   sign_in_link: signInLink,
   review_feedback: reviewFeedback,
   campaign_approved: campaignApproved,
+  question_asked: questionAsked,
+  comment_replied: commentReplied,
 };
 
 export type EmailKind = keyof typeof emailTemplates;

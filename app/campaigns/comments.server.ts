@@ -4,7 +4,8 @@
 // And the page's reading of them: newest first, a keyset page at a time, never an author's email.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { CampaignStatus, CommentKind } from "#db/schema.ts";
+import type { ExpressionBuilder } from "kysely";
+import type { CampaignStatus, CommentKind, Database } from "#db/schema.ts";
 import { allows, assertAllowed, type Actor } from "~/auth/policy.server";
 import { limitCommentPosts } from "~/auth/rate-limit.server";
 import { audit } from "~/ledger/audit.server";
@@ -15,6 +16,9 @@ import { firstErrors, type FieldErrors } from "~/lib/form-errors";
 import { refusalOf } from "~/lib/forms.server";
 import { beyond, keysetPage } from "~/lib/listing";
 import { campaignPagesChanged } from "~/lib/page-changes";
+import { queueEmail } from "~/notifications/outbox.server";
+import { campaignForEmails, snapshotFor } from "~/notifications/snapshot.server";
+import { otherLanguage } from "./authoring.server";
 import { countedPledgeStatuses, publicStatuses } from "./campaigns.server";
 
 export const COMMENTS_PER_PAGE = 20;
@@ -29,7 +33,7 @@ const commentableStatuses: readonly CampaignStatus[] = ["live", "succeeded", "fa
  * How much of what was typed a refused form sends back: more than a comment may hold, so a text a
  * little too long comes back whole to be cut by its writer, yet never a page-sized post.
  */
-export const COMMENT_ECHO_LIMITS = { intent: 20, kind: 20, body: 4_000, commentId: 64 };
+export const COMMENT_ECHO_LIMITS = { intent: 20, kind: 20, body: 4_000, translation: 4_000, commentId: 64 };
 
 // Lengths in characters as people count them (an emoji is one), after trimming.
 const body = z
@@ -48,7 +52,12 @@ export const commentPostSchema = z.object({
     .transform((kind) => kind as CommentKind),
   body,
 });
-export const commentReplySchema = z.object({ commentId, body });
+/** The reply's translation into the campaign's other language: optional, with a reply's bounds. */
+const translation = z
+  .union([z.literal(""), body])
+  .optional()
+  .default("");
+export const commentReplySchema = z.object({ commentId, body, translation });
 export const commentTargetSchema = z.object({ commentId });
 
 /** Which comment a command is about, on which campaign, and who asks. */
@@ -70,6 +79,7 @@ async function commentFor(db: Db, target: CommentTarget) {
       "campaign_comments.hidden_at",
       "campaigns.owner_id",
       "campaigns.status",
+      "campaigns.language",
     ])
     .where("campaign_comments.id", "=", target.commentId)
     .where("campaign_comments.campaign_id", "=", target.campaignId)
@@ -112,9 +122,51 @@ export async function postComment(
         hidden_by: null,
       })
       .execute();
+    // A question is the team's to answer: its owner hears of it (not of their own).
+    if (input.kind === "question") await tellOwnerOfQuestion(trx, { id, ...input }, now);
     afterCommit(trx, campaignPagesChanged);
   });
   return id;
+}
+
+/** Where a comment is on its campaign's page (a path: delivery puts PUBLIC_URL in front). */
+const commentPath = (slug: string, commentId: string) => `/campaigns/${slug}#comment-${commentId}`;
+
+async function tellOwnerOfQuestion(
+  db: Db,
+  question: { id: string; campaignId: string; actor: Actor; body: string },
+  now: Date,
+) {
+  const { owner_id } = await db
+    .selectFrom("campaigns")
+    .select("owner_id")
+    .where("id", "=", question.campaignId)
+    .executeTakeFirstOrThrow();
+  if (owner_id === question.actor.id) return;
+  const campaign = await campaignForEmails(db, question.campaignId, now);
+  const asker = await db
+    .selectFrom("users")
+    .select("display_name")
+    .where("id", "=", question.actor.id)
+    .executeTakeFirst();
+  await queueEmail(
+    db,
+    {
+      kind: "question_asked",
+      dedupeKey: `question:${question.id}`,
+      to: campaign.ownerEmail,
+      name: campaign.ownerName,
+      locale: campaign.ownerLocale,
+      props: {
+        campaign: snapshotFor(campaign, campaign.ownerLocale),
+        authorName: asker?.display_name ?? null,
+        question: question.body,
+        commentUrl: commentPath(campaign.slug, question.id),
+      },
+      campaignId: question.campaignId,
+    },
+    now,
+  );
 }
 
 /**
@@ -123,7 +175,7 @@ export async function postComment(
  */
 export async function replyToComment(
   db: Db,
-  target: CommentTarget & { body: string },
+  target: CommentTarget & { body: string; translation?: string },
   now: Date,
 ): Promise<void> {
   await inTransaction(db, async (trx) => {
@@ -136,8 +188,78 @@ export async function replyToComment(
       .set({ owner_reply: target.body, replied_at: now.toISOString() })
       .where("id", "=", comment.id)
       .execute();
+    // Its translation, into the campaign's other language (as its other texts): empty is none.
+    const locale = otherLanguage(comment.language);
+    await trx
+      .deleteFrom("content_translations")
+      .where("subject_type", "=", "comment_reply")
+      .where("subject_id", "=", comment.id)
+      .where("locale", "=", locale)
+      .execute();
+    if (target.translation)
+      await trx
+        .insertInto("content_translations")
+        .values({
+          subject_type: "comment_reply",
+          subject_id: comment.id,
+          locale,
+          field: "owner_reply",
+          value: target.translation,
+        })
+        .execute();
+    // Its author hears of the first reply (a rewrite is not news; the key keeps it to one email).
+    if (comment.author_user_id !== target.actor.id)
+      await tellAuthorOfReply(
+        trx,
+        {
+          ...comment,
+          campaignId: target.campaignId,
+          reply: target.body,
+          translation: target.translation ? { locale, text: target.translation } : null,
+        },
+        now,
+      );
     afterCommit(trx, campaignPagesChanged);
   });
+}
+
+async function tellAuthorOfReply(
+  db: Db,
+  comment: {
+    id: string;
+    campaignId: string;
+    author_user_id: string;
+    body: string;
+    reply: string;
+    translation: { locale: string; text: string } | null;
+  },
+  now: Date,
+) {
+  const author = await db
+    .selectFrom("users")
+    .select(["email", "name", "display_name", "locale"])
+    .where("id", "=", comment.author_user_id)
+    .executeTakeFirstOrThrow();
+  const campaign = await campaignForEmails(db, comment.campaignId, now);
+  await queueEmail(
+    db,
+    {
+      kind: "comment_replied",
+      dedupeKey: `comment-reply:${comment.id}`,
+      to: author.email,
+      name: author.display_name ?? author.name,
+      locale: author.locale,
+      props: {
+        campaign: snapshotFor(campaign, author.locale),
+        comment: excerpt(comment.body),
+        // In the author's language when the owner wrote the reply in it too.
+        reply: comment.translation?.locale === author.locale ? comment.translation.text : comment.reply,
+        commentUrl: commentPath(campaign.slug, comment.id),
+      },
+      campaignId: comment.campaignId,
+    },
+    now,
+  );
 }
 
 /** A signed-in person reports a comment to its campaign's owner and the admins: once, never their own. */
@@ -275,7 +397,7 @@ async function dispatch(
       return done(await postComment(db, { campaignId, actor, kind, body }, now));
     }
     const reply = parsed.data as z.output<typeof commentReplySchema>;
-    await replyToComment(db, { campaignId, actor, commentId: reply.commentId, body: reply.body }, now);
+    await replyToComment(db, { campaignId, actor, ...reply }, now);
     return done(reply.commentId);
   }
   if (intent === "report" || intent === "hide" || intent === "unhide") {
@@ -287,6 +409,17 @@ async function dispatch(
     return done(target.commentId);
   }
   return invalid({ form: "form.invalid" });
+}
+
+/** The owner's reply in a language, where they translated it (null: none, or no language asked). */
+function translatedReply(eb: ExpressionBuilder<Database, "campaign_comments">, locale: string | null) {
+  return eb
+    .selectFrom("content_translations")
+    .select("content_translations.value")
+    .where("content_translations.subject_type", "=", "comment_reply")
+    .whereRef("content_translations.subject_id", "=", "campaign_comments.id")
+    .where("content_translations.locale", "=", locale ?? "")
+    .where("content_translations.field", "=", "owner_reply");
 }
 
 export interface CommentView {
@@ -305,7 +438,14 @@ export interface CommentView {
   /** Hidden from the public: only its campaign's owner and admins see it, so marked. */
   hidden: boolean;
   /** The owner's reply, and when it was written or last rewritten. */
-  reply: { body: string; repliedAt: string } | null;
+  reply: {
+    /** In the reader's language where the owner translated it, else as written. */
+    body: string;
+    repliedAt: string;
+    /** For the owner's form only (else null): the reply as written, and its translation ("" if none). */
+    original: string | null;
+    translation: string | null;
+  } | null;
   /** How many people reported it: counted for the owner and admins only, 0 for everyone else. */
   reports: number;
   /** The viewer reported it already. */
@@ -322,6 +462,8 @@ export interface CampaignComments {
   signedIn: boolean;
   /** The campaign takes comments (live or ended; not a canceled one). */
   open: boolean;
+  /** The language the owner may translate their replies into (the campaign's other); null for others. */
+  replyLanguage: "fr" | "en" | null;
   /** What the viewer may do on this page's comments. */
   may: { post: boolean; reply: boolean; moderate: boolean; report: boolean };
 }
@@ -340,13 +482,21 @@ export async function campaignComments(
     after = null,
     before = null,
     limit = COMMENTS_PER_PAGE,
-  }: { after?: string | null; before?: string | null; limit?: number } = {},
+    locale = null,
+  }: {
+    after?: string | null;
+    before?: string | null;
+    limit?: number;
+    /** The reader's language, for the owner's replies they translated. */
+    locale?: string | null;
+  } = {},
 ): Promise<CampaignComments> {
   const campaign = await db
     .selectFrom("campaigns")
-    .select(["owner_id", "status"])
+    .select(["owner_id", "status", "language"])
     .where("id", "=", campaignId)
     .executeTakeFirstOrThrow();
+  const replier = allows(viewer, { action: "comment.reply", campaign });
   const moderator = allows(viewer, { action: "comment.moderate", campaign });
   const open = commentableStatuses.includes(campaign.status);
   const shown = () =>
@@ -370,6 +520,8 @@ export async function campaignComments(
           "campaign_comments.replied_at",
           "campaign_comments.report_count",
           "users.display_name",
+          translatedReply(eb, locale).as("reply_in_locale"),
+          translatedReply(eb, replier ? otherLanguage(campaign.language) : null).as("reply_translation"),
           // By the (campaign_id, backer_email, status) index of pledges, one probe per comment.
           eb
             .exists(
@@ -421,7 +573,12 @@ export async function campaignComments(
       reply:
         row.owner_reply === null
           ? null
-          : { body: row.owner_reply, repliedAt: row.replied_at ?? row.created_at },
+          : {
+              body: row.reply_in_locale ?? row.owner_reply,
+              repliedAt: row.replied_at ?? row.created_at,
+              original: replier ? row.owner_reply : null,
+              translation: replier ? (row.reply_translation ?? "") : null,
+            },
       reports: moderator ? Number(row.report_count) : 0,
       reportedByViewer: reported.has(row.id),
     })),
@@ -429,9 +586,10 @@ export async function campaignComments(
     older: page.older,
     signedIn: viewer !== null,
     open,
+    replyLanguage: replier ? otherLanguage(campaign.language) : null,
     may: {
       post: viewer !== null && open,
-      reply: open && allows(viewer, { action: "comment.reply", campaign }),
+      reply: open && replier,
       moderate: moderator,
       report: viewer !== null,
     },

@@ -7,6 +7,7 @@ import { Form, Link, useLocation } from "@remix-run/react";
 import type { CampaignPage } from "~/campaigns/campaigns.server";
 import type { CampaignComments as Comments, CommentView } from "~/campaigns/comments.server";
 import { CsrfField } from "~/components/CsrfField";
+import { FormErrorSummary, summaryOf, useFocusFirstError } from "~/components/ErrorSummary";
 import { FormField } from "~/components/FormField";
 import { Pager } from "~/components/Pager";
 import { useIntlLocale, useTranslate } from "~/components/use-locale";
@@ -62,6 +63,7 @@ export function CampaignComments({
               comment={comment}
               campaign={campaign}
               may={comments.may}
+              replyLanguage={comments.replyLanguage}
               result={result?.target === comment.id ? result : null}
             />
           ))}
@@ -81,8 +83,19 @@ function NewComment({ pagePath, result }: { pagePath: string; result: CommentFor
   // A new form after each answer: emptied once posted, with what was typed when refused.
   const { key } = useLocation();
   const kind = result?.values.kind === "question" ? "question" : "comment";
+  const errors = result?.errors ?? {};
+  const summary = summaryOf([
+    ["comment-kind", errors.kind ? t(errors.kind) : null],
+    ["comment-body", errors.body ? t(errors.body) : null],
+    ["comment-post", errors.form ? t(errors.form) : null],
+  ]);
+  const form = useFocusFirstError(
+    result,
+    summary.map((e) => e.field),
+  );
   return (
     <Form
+      ref={form}
       key={key}
       method="post"
       action={`${pagePath}#new-comment`}
@@ -90,6 +103,7 @@ function NewComment({ pagePath, result }: { pagePath: string; result: CommentFor
       className="comments__form"
       noValidate
     >
+      <FormErrorSummary errors={summary} />
       <CsrfField />
       <input type="hidden" name="intent" value="post" />
       <fieldset
@@ -97,9 +111,15 @@ function NewComment({ pagePath, result }: { pagePath: string; result: CommentFor
         aria-describedby={result?.errors.kind ? "comment-kind-error" : undefined}
       >
         <legend className="field__label">{t("comments.kind")}</legend>
-        {kinds.map((option) => (
+        {kinds.map((option, index) => (
           <label key={option} className="checkbox">
-            <input type="radio" name="kind" value={option} defaultChecked={kind === option} />
+            <input
+              type="radio"
+              name="kind"
+              value={option}
+              id={index === 0 ? "comment-kind" : undefined}
+              defaultChecked={kind === option}
+            />
             {t(`comments.kind.${option}`)}
           </label>
         ))}
@@ -117,13 +137,8 @@ function NewComment({ pagePath, result }: { pagePath: string; result: CommentFor
       >
         {(aria) => <textarea {...aria} name="body" rows={4} defaultValue={result?.values.body ?? ""} />}
       </FormField>
-      {result?.errors.form ? (
-        <p className="notice notice--error" role="alert">
-          {t(result.errors.form)}
-        </p>
-      ) : null}
       <p>
-        <button type="submit" className="button button--primary">
+        <button type="submit" id="comment-post" className="button button--primary">
           {t("comments.post")}
         </button>
       </p>
@@ -135,11 +150,13 @@ function Comment({
   comment,
   campaign,
   may,
+  replyLanguage,
   result,
 }: {
   comment: CommentView;
   campaign: Campaign;
   may: Comments["may"];
+  replyLanguage: Comments["replyLanguage"];
   result: CommentFormResult | null;
 }) {
   const t = useTranslate();
@@ -161,7 +178,19 @@ function Comment({
       </button>
     </Form>
   );
-  const replyError = result?.intent === "reply" ? result.errors.body : undefined;
+  const replying = result?.intent === "reply" ? result : null;
+  const replyError = replying?.errors.body;
+  const translationError = replying?.errors.translation;
+  const replyId = `reply-${comment.id}`;
+  const translationId = `reply-${comment.id}-translation`;
+  const replySummary = summaryOf([
+    [replyId, replyError ? t(replyError) : null],
+    [translationId, translationError ? t(translationError) : null],
+  ]);
+  const replyForm = useFocusFirstError(
+    result?.intent === "reply" ? result : null,
+    replySummary.map((e) => e.field),
+  );
   return (
     <li
       id={`comment-${comment.id}`}
@@ -189,12 +218,13 @@ function Comment({
         {may.reply ? (
           <details className="comment__reply-form" open={Boolean(result)}>
             <summary>{t(comment.reply ? "comments.reply.edit" : "comments.reply.open")}</summary>
-            <Form method="post" action={action} noValidate>
+            <Form ref={replyForm} method="post" action={action} noValidate>
+              <FormErrorSummary errors={replySummary} />
               <CsrfField />
               <input type="hidden" name="intent" value="reply" />
               <input type="hidden" name="commentId" value={comment.id} />
               <FormField
-                id={`reply-${comment.id}`}
+                id={replyId}
                 label={t("comments.reply.body")}
                 error={replyError ? t(replyError) : null}
               >
@@ -203,12 +233,33 @@ function Comment({
                     {...aria}
                     name="body"
                     rows={3}
-                    defaultValue={
-                      result?.intent === "reply" ? (result.values.body ?? "") : (comment.reply?.body ?? "")
-                    }
+                    defaultValue={replying ? (replying.values.body ?? "") : (comment.reply?.original ?? "")}
                   />
                 )}
               </FormField>
+              {replyLanguage ? (
+                <FormField
+                  id={translationId}
+                  label={t("comments.reply.translation", {
+                    language: t(`editor.translation.language.${replyLanguage}`),
+                  })}
+                  hint={t("comments.reply.translationHint", {
+                    language: t(`editor.translation.language.${replyLanguage}`),
+                  })}
+                  error={translationError ? t(translationError) : null}
+                >
+                  {(aria) => (
+                    <textarea
+                      {...aria}
+                      name="translation"
+                      rows={3}
+                      defaultValue={
+                        replying ? (replying.values.translation ?? "") : (comment.reply?.translation ?? "")
+                      }
+                    />
+                  )}
+                </FormField>
+              ) : null}
               <p>
                 <button type="submit" className="button button--primary">
                   {t("comments.reply.send")}

@@ -12,7 +12,12 @@ import { z } from "zod";
 import { assertCsrf } from "~/auth/csrf.server";
 import { actorFor, assertCan, isAdmin } from "~/auth/policy.server";
 import { loadCampaignFor } from "~/campaigns/access.server";
-import { approveCampaign, cancelCampaign, sendBackToDraft } from "~/campaigns/lifecycle.server";
+import {
+  decideReview,
+  firstMessage,
+  isReviewIntent,
+  type ReviewRefusal,
+} from "~/campaigns/review-decision.server";
 import {
   backersToGoal,
   fundingCurve,
@@ -36,7 +41,6 @@ import { pageMeta, useIntlLocale, useTranslate } from "~/components/use-locale";
 import { ambiguousAmountParams, formatMoney, parseMoney } from "~/lib/money";
 import { amountMessage } from "~/campaigns/campaign-form";
 import { requestLocale } from "~/lib/request.server";
-import { parseLocalInput } from "~/lib/time";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, campaign } = await loadCampaignFor(request, context, params.id ?? "");
@@ -93,48 +97,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 // The page had no title (axe-core: document-title); a tab or a screen reader names it now.
 const refundForm = z.object({ pledgeId: z.string().uuid(), amount: z.string(), reason: z.string().trim() });
 
-const reviewForm = z.object({
-  intent: z.enum(["approve", "send-back"]),
-  launchAt: z.string().trim().optional(),
-  message: z.string().trim().optional(),
-});
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, campaign } = await loadCampaignFor(request, context, params.id ?? "");
   const form = Object.fromEntries(await request.formData());
   assertCsrf(form, user, context.config.SESSION_SECRET);
-  const target = { campaignId: campaign.id, actor: actorFor(user, context.config) };
+  const actor = actorFor(user, context.config);
   const refused = (error: MessageKey, status: number) => data({ pledgeId: null, error }, { status });
-  if (form.intent === "cancel-campaign") {
+  if (isReviewIntent(form.intent)) {
+    // Reviewing and cancelling are the admins' alone.
     assertCan(user, { action: "admin.access" }, context.config);
-    try {
-      await cancelCampaign(context.db, target, context.clock());
-    } catch (error) {
-      const { status, message } = refusalOf(error);
-      return refused(message, status);
-    }
-    return redirect(`/admin/campaigns/${campaign.id}`);
-  }
-  if (form.intent === "approve" || form.intent === "send-back") {
-    // Reviewing is the admins' alone.
-    assertCan(user, { action: "admin.access" }, context.config);
-    const review = reviewForm.safeParse(form);
-    if (!review.success) return refused("editor.error.state", 400);
-    // The moment typed is the campaign's wall clock (its zone, shown beside the field), not the server's.
-    const launchAt = review.data.launchAt ? parseLocalInput(review.data.launchAt, campaign.time_zone) : null;
-    if (review.data.launchAt && !launchAt) return refused("review.error.launchAt", 400);
-    try {
-      if (review.data.intent === "approve") {
-        await approveCampaign(context.db, target, launchAt, context.clock());
-      } else {
-        if (!review.data.message || review.data.message.length < 3) return refused("admin.error.reason", 400);
-        await sendBackToDraft(context.db, target, review.data.message, context.clock());
-      }
-    } catch (error) {
-      // Shown above the review's buttons, whatever field it concerns (an end date too far).
-      const { status, message } = refusalOf(error);
-      return refused(message, status);
-    }
+    const review = await decideReview(context.db, { campaign, actor, values: form }, context.clock());
+    // `error` as the follow-up's other refusals carry it; `review` for the form's fields and summary.
+    if (review)
+      return data({ pledgeId: null, error: firstMessage(review), review }, { status: review.status });
     return redirect(`/admin/campaigns/${campaign.id}`);
   }
   assertCan(user, { action: "pledge.refund", campaign }, context.config);
@@ -162,7 +137,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     refunded = await refundPledge(
       { db: context.db, gateway: context.gateway },
-      { pledgeId, amount: amount.amount, reason, actor: target.actor, campaignId: campaign.id },
+      { pledgeId, amount: amount.amount, reason, actor, campaignId: campaign.id },
       context.clock(),
     );
   } catch (error) {
@@ -181,7 +156,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 export default function CampaignFollowUp() {
   const { campaign, reviewer, statement, summary, disputes, pledges, pages, curve, tiers, numbers, filter } =
     useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as RefundResult | undefined;
+  const answer = useActionData<typeof action>();
+  const result = answer as RefundResult | undefined;
   const [search] = useSearchParams();
   const t = useTranslate();
   const locale = useIntlLocale();
@@ -205,7 +181,7 @@ export default function CampaignFollowUp() {
         <ReviewActions
           status={campaign.status}
           timeZone={campaign.timeZone}
-          error={result?.error && result.pledgeId === null ? result.error : null}
+          result={(answer as { review?: ReviewRefusal } | undefined)?.review ?? null}
         />
       ) : null}
       {search.has("refunded") ? (

@@ -46,6 +46,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     : await campaignComments(context.db, campaign.id, viewer && actorFor(viewer, context.config), {
         after: search.get("comments"),
         before: search.get("commentsBefore"),
+        locale,
       });
   return {
     wall,

@@ -15,6 +15,7 @@ const ASKER = "lea.question@example.org";
 const REPORTER = "yann.signale@example.org";
 const question = "Le fablab sera-t-il ouvert le samedi pendant les travaux ?";
 const answer = "Oui, de 10 h à 18 h, dans l'atelier du rez-de-chaussée.";
+const answerInEnglish = "Yes, from 10 am to 6 pm, in the ground-floor workshop.";
 
 describe.skipIf(skipBrowser)("comments and questions on a campaign's page, in Chromium", () => {
   let server: RunningServer;
@@ -89,8 +90,12 @@ describe.skipIf(skipBrowser)("comments and questions on a campaign's page, in Ch
     await form.getByLabel("une question à l’équipe du projet").check();
     await form.getByLabel("Votre message").fill(" ?");
     await form.getByRole("button", { name: "Publier", exact: true }).click();
-    await form.getByText("Écrivez entre 2 et 2 000 caractères.").waitFor();
+    // A summary announced above the form, linking to the field, which takes the focus.
+    const summary = form.getByRole("alert");
+    await summary.getByRole("link", { name: "Écrivez entre 2 et 2 000 caractères." }).waitFor();
+    await expect(summary.textContent()).resolves.toContain("1 champ est à corriger");
     const body = form.getByLabel("Votre message");
+    await expect(body.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
     await expect(body.inputValue()).resolves.toBe(" ?");
     await expect(body.getAttribute("aria-invalid")).resolves.toBe("true");
     await expect(body.getAttribute("aria-describedby")).resolves.toContain("comment-body-error");
@@ -123,12 +128,30 @@ describe.skipIf(skipBrowser)("comments and questions on a campaign's page, in Ch
     await page.goto(`${server.url}${campaignPath}`);
     let item = commentWith(page, question);
     await item.getByText("Répondre", { exact: true }).click();
-    await item.getByLabel("Votre réponse").fill(answer);
+    await item.getByLabel("Votre réponse", { exact: true }).fill(answer);
+    // Its translation, for the readers of the campaign's other language: too short first, refused on its field.
+    const translation = item.getByLabel("Votre réponse en anglais (facultatif)");
+    await translation.fill("x");
+    await item.getByRole("button", { name: "Publier la réponse" }).click();
+    await item
+      .getByRole("alert")
+      .getByRole("link", { name: "Écrivez entre 2 et 2 000 caractères." })
+      .waitFor();
+    await expect(translation.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await expect(item.getByLabel("Votre réponse", { exact: true }).inputValue()).resolves.toBe(answer);
+    await translation.fill(answerInEnglish);
     await item.getByRole("button", { name: "Publier la réponse" }).click();
     const reply = item.locator(".comment__reply");
     await reply.getByText(answer).waitFor();
     await reply.getByText("Réponse de l’équipe du projet (Association La Machinerie)").waitFor();
     expect(await seriousViolations(page)).toEqual([]);
+    const english = await browser.newContext({ locale: "en-GB" });
+    contexts.push(english);
+    const reader = await english.newPage();
+    await reader.goto(`${server.url}${campaignPath}`);
+    const shown = reader.locator("#comments li.comment").filter({ hasText: question });
+    await shown.locator(".comment__reply").getByText(answerInEnglish).waitFor();
+    await shown.getByText("Reply from the project’s team (Association La Machinerie)").waitFor();
 
     // Someone else signed in reports it, once.
     const reporter = await newPage();
@@ -203,7 +226,9 @@ describe.skipIf(skipBrowser)("comments and questions on a campaign's page, in Ch
     await form.getByLabel("Votre message").fill("x");
     await form.getByRole("button", { name: "Publier", exact: true }).click();
     await page.waitForURL(`${server.url}${campaignPath}#new-comment`);
-    await comments(page).getByText("Écrivez entre 2 et 2 000 caractères.").waitFor();
+    // The server's page, scrolled to the form (#new-comment): its summary first, linking to the field.
+    const summary = page.locator("#new-comment").getByRole("alert");
+    await summary.getByRole("link", { name: "Écrivez entre 2 et 2 000 caractères." }).waitFor();
     await expect(comments(page).getByLabel("Votre message").inputValue()).resolves.toBe("x");
     await expect(comments(page).getByLabel("un commentaire").isChecked()).resolves.toBe(true);
     // (axe-core needs JavaScript: the first test checks the same refused form with it.)

@@ -89,6 +89,18 @@ describe.skipIf(skipBrowser)("reviewing a campaign in Chromium", () => {
     expect(width, wide).toBeLessThanOrEqual(390);
     expect(await seriousViolations(page)).toEqual([]);
 
+    // A send-back without its message is refused on this page: a summary, the field focused.
+    await page.getByLabel("Message au porteur").fill(" a ");
+    await page.getByRole("button", { name: "Renvoyer en brouillon" }).click();
+    const summary = page.getByRole("alert").filter({ hasText: "Indiquez un motif." });
+    await summary.getByRole("link", { name: "Indiquez un motif." }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/admin/campaigns/${id}/review`);
+    const message = page.getByLabel("Message au porteur");
+    await expect(message.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await expect(message.getAttribute("aria-invalid")).resolves.toBe("true");
+    await expect(message.inputValue()).resolves.toBe(" a ");
+    expect(await seriousViolations(page)).toEqual([]);
+
     // Approving needs the box ticked; then the campaign is live and its owner is told.
     await page.getByLabel("Je confirme : la campagne devient publique").check();
     await page.getByRole("button", { name: "Approuver et lancer" }).click();

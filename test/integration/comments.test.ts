@@ -259,7 +259,12 @@ test("the owner replies once and may rewrite it; nobody else replies, not even a
     minute(4),
   );
   const [shown] = (await campaignComments(db, campaignId, null)).comments;
-  expect(shown!.reply).toEqual({ body: "Au printemps, le 21 mars.", repliedAt: minute(4).toISOString() });
+  expect(shown!.reply).toEqual({
+    body: "Au printemps, le 21 mars.",
+    repliedAt: minute(4).toISOString(),
+    original: null,
+    translation: null,
+  });
   expect((await campaignComments(db, campaignId, owner)).may).toMatchObject({ reply: true, moderate: true });
   expect((await campaignComments(db, campaignId, admin)).may).toMatchObject({ reply: false, moderate: true });
 
@@ -466,4 +471,97 @@ test("the page reads comments by index, never the whole table", async () => {
     );
     if (reads.includes(query)) expect(plan, query.sql).toMatch(/campaign_comments_campaign_created/);
   }
+});
+
+test("a question is emailed to the owner, a reply to the comment's author, once; nobody hears of their own words", async () => {
+  const { db } = database();
+  const { campaignId, owner, backer, passerBy } = await community();
+  const outbox = (kind: string) =>
+    db
+      .selectFrom("email_outbox")
+      .select(["to_email", "props", "dedupe_key"])
+      .where("campaign_id", "=", campaignId)
+      .where("kind", "=", kind as never)
+      .execute();
+  const question = await postComment(
+    db,
+    { campaignId, actor: backer, kind: "question", body: "Ouvert le samedi ?" },
+    minute(1),
+  );
+  await postComment(db, { campaignId, actor: passerBy, kind: "comment", body: "Bravo !" }, minute(2));
+  await postComment(db, { campaignId, actor: owner, kind: "question", body: "Vos idées ?" }, minute(3));
+  const asked = await outbox("question_asked");
+  expect(asked).toHaveLength(1);
+  expect(asked[0]!.to_email).toBe(owner.email);
+  expect(JSON.parse(asked[0]!.props)).toMatchObject({
+    authorName: "Awa",
+    question: "Ouvert le samedi ?",
+    commentUrl: expect.stringMatching(new RegExp(`^/campaigns/[\\w-]+#comment-${question}$`)),
+  });
+
+  await replyToComment(
+    db,
+    { campaignId, actor: owner, commentId: question, body: "Oui, un sur deux." },
+    minute(4),
+  );
+  await replyToComment(
+    db,
+    { campaignId, actor: owner, commentId: question, body: "Oui, chaque samedi." },
+    minute(5),
+  );
+  const own = (await campaignComments(db, campaignId, owner)).comments.find((c) => c.creator)!;
+  await replyToComment(db, { campaignId, actor: owner, commentId: own.id, body: "À vous !" }, minute(6));
+  const replied = await outbox("comment_replied");
+  expect(replied.map((r) => r.to_email)).toEqual([backer.email]);
+  expect(JSON.parse(replied[0]!.props)).toMatchObject({
+    comment: "Ouvert le samedi ?",
+    reply: "Oui, un sur deux.",
+  });
+});
+
+test("the owner's reply in the campaign's other language: read by its readers, emailed in it, refused on its field", async () => {
+  const { db } = database();
+  const { campaignId, slug, owner, backer } = await community();
+  await db.updateTable("users").set({ locale: "en" }).where("id", "=", backer.id).execute();
+  const question = await postComment(
+    db,
+    { campaignId, actor: backer, kind: "question", body: "Open on Saturdays?" },
+    minute(1),
+  );
+  const reply = (values: Record<string, string>) =>
+    handleCommentIntent(
+      db,
+      { slug, actor: owner, values: { intent: "reply", commentId: question, ...values } },
+      minute(2),
+    );
+  expect(await reply({ body: "Oui, un sur deux.", translation: "x" })).toEqual({
+    kind: "invalid",
+    errors: { translation: "comments.error.body" },
+    status: 400,
+  });
+  expect(await reply({ body: "Oui, un sur deux.", translation: " Yes, every other one. " })).toEqual({
+    kind: "done",
+    commentId: question,
+  });
+  const replyFor = async (viewer: Actor | null, locale: string) =>
+    (await campaignComments(db, campaignId, viewer, { locale })).comments[0]!.reply;
+  expect(await replyFor(null, "en")).toMatchObject({ body: "Yes, every other one.", original: null });
+  expect(await replyFor(backer, "fr")).toMatchObject({ body: "Oui, un sur deux.", translation: null });
+  expect(await replyFor(owner, "fr")).toMatchObject({
+    original: "Oui, un sur deux.",
+    translation: "Yes, every other one.",
+  });
+  expect((await campaignComments(db, campaignId, owner)).replyLanguage).toBe("en");
+  expect((await campaignComments(db, campaignId, backer)).replyLanguage).toBeNull();
+  const [email] = await db
+    .selectFrom("email_outbox")
+    .select("props")
+    .where("kind", "=", "comment_replied")
+    .where("campaign_id", "=", campaignId)
+    .execute();
+  expect(JSON.parse(email!.props).reply).toBe("Yes, every other one.");
+
+  // An empty translation is none: English readers read the reply as written.
+  await reply({ body: "Oui, chaque samedi.", translation: "" });
+  expect(await replyFor(null, "en")).toMatchObject({ body: "Oui, chaque samedi." });
 });

@@ -98,6 +98,15 @@ const targets: Record<string, Target> = {
       { intent: "send-back", message: "Merci de préciser le budget" },
     ],
   },
+  "admin.campaigns.$id_.review.tsx": {
+    role: "admin",
+    url: (f) => `http://t/admin/campaigns/${f.flexible}/review`,
+    params: (f) => ({ id: f.flexible }),
+    forms: () => [
+      { intent: "approve", launchAt: "2026-12-10T09:30" },
+      { intent: "send-back", message: "Merci de préciser le budget" },
+    ],
+  },
   "admin.payouts.$id.tsx": {
     role: "admin",
     url: (f) => `http://t/admin/payouts/${f.flexible}`,

@@ -128,6 +128,14 @@ const policy: Record<string, Case[]> = {
       params: (f) => ({ id: f.campaignId }),
       expect: adminOnly,
     },
+    {
+      method: "POST",
+      url: (f) => `http://t/admin/campaigns/${f.campaignId}/review`,
+      params: (f) => ({ id: f.campaignId }),
+      // A send-back without its message: the admin gets the form's error (400: they got in).
+      form: { intent: "send-back", message: "" },
+      expect: adminOnly,
+    },
   ],
   "admin.campaigns.$id.tsx": [
     {

@@ -76,6 +76,18 @@ const examples: { [K in EmailKind]: Parameters<(typeof emailTemplates)[K]["rende
     launchText: "jeudi 10 décembre 2026 à 09:30, heure de Paris",
     campaignUrl: "https://tourdetable.example/campaigns/la-machinerie",
   },
+  question_asked: {
+    campaign,
+    authorName: "Awa",
+    question: "Les cours seront-ils aussi le samedi ?",
+    commentUrl: "https://tourdetable.example/campaigns/la-machinerie#comment-1",
+  },
+  comment_replied: {
+    campaign,
+    comment: "Les cours seront-ils aussi le samedi ?",
+    reply: "Oui, un samedi sur deux.",
+    commentUrl: "https://tourdetable.example/campaigns/la-machinerie#comment-1",
+  },
 };
 
 const context = (locale: EmailLocale, transactional: boolean) => ({
