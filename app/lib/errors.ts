@@ -22,6 +22,8 @@ export const errorAnswers = {
       message: "profile.error.displayNameRequired",
       field: "displayName",
     },
+    account_not_found: { status: 404, message: "error.notFound.body" },
+    account_not_deletable: { status: 409, message: "privacy.delete.blocked" },
   },
   pledges: {
     campaign_not_found: { status: 404, message: "error.notFound.body" },

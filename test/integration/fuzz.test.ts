@@ -81,6 +81,13 @@ const targets: Record<string, Target> = {
       },
     ],
   },
+  // The owner runs live campaigns: every deletion, valid or not, is refused and the account stays.
+  "account.delete.tsx": {
+    role: "owner",
+    url: () => "http://t/account/delete",
+    params: () => ({}),
+    forms: () => [{ confirm: "yes" }, {}],
+  },
   "account.payouts.tsx": {
     role: "backer",
     url: () => "http://t/account/payouts",
