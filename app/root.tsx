@@ -191,6 +191,9 @@ export function Layout({ children }: { children: ReactNode }) {
             </main>
             <footer className="site-footer">
               <p>{t("footer.text")}</p>
+              <p>
+                <Link to="/privacy">{t("footer.privacy")}</Link>
+              </p>
             </footer>
           </>
         )}

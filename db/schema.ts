@@ -13,7 +13,8 @@ export type CampaignStatus = "draft" | "in_review" | "live" | "succeeded" | "fai
 export type FundingModel = "all_or_nothing" | "flexible";
 export type PledgeStatus =
   "pending" | "committed" | "collected" | "refunded" | "canceled" | "expired" | "payment_failed" | "dropped";
-export type TranslatedSubject = "campaign" | "reward_tier" | "stretch_goal" | "faq_entry" | "comment_reply";
+export type TranslatedSubject =
+  "campaign" | "reward_tier" | "stretch_goal" | "faq_entry" | "comment_reply" | "budget_line";
 
 export interface UsersTable {
   id: string;
@@ -112,6 +113,17 @@ export interface CampaignFaqTable {
   position: number;
   question: string;
   answer_md: string;
+  created_at: ColumnType<Instant, Instant, never>;
+}
+
+/** What the money buys, line by line, in the order the raised total covers them (docs/decisions/041). */
+export interface CampaignBudgetLinesTable {
+  id: string;
+  campaign_id: string;
+  position: number;
+  label: string;
+  /** In the campaign's currency; above 0. */
+  amount: MinorUnits;
   created_at: ColumnType<Instant, Instant, never>;
 }
 
@@ -510,6 +522,7 @@ export interface Database {
   reward_tiers: RewardTiersTable;
   stretch_goals: StretchGoalsTable;
   campaign_faq: CampaignFaqTable;
+  campaign_budget_lines: CampaignBudgetLinesTable;
   pledges: PledgesTable;
   content_translations: ContentTranslationsTable;
   webhook_events: WebhookEventsTable;

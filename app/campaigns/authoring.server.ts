@@ -580,7 +580,7 @@ export async function setItemTranslation(db: Db, item: ItemTranslationTarget): P
 }
 
 /** One subject's translated fields in one language, replaced: a field left empty has none. */
-async function replaceTranslation(
+export async function replaceTranslation(
   trx: Db,
   subjectType: TranslatedSubject,
   subjectId: string,

@@ -239,3 +239,31 @@ export const faqTranslationSchema = z.object({
   answer: optionalText(1, 2_000, "editor.error.faqAnswer"),
 });
 export type FaqTranslation = z.output<typeof faqTranslationSchema>;
+
+/** One budget line (docs/decisions/041): what it buys, and its amount in the campaign's currency. */
+export function budgetLineFormSchema(currencyCode: string, locale: string) {
+  return z
+    .object({
+      label: z.string().trim().min(2, "editor.error.budgetLabel").max(120, "editor.error.budgetLabel"),
+      amount: z.string().max(32).default(""),
+    })
+    .superRefine((values, ctx) => {
+      const amount = parseMoney(values.amount, currencyCode, locale);
+      if (!amount.ok || amount.amount <= 0)
+        ctx.addIssue({
+          code: "custom",
+          path: ["amount"],
+          message: amountMessage(amount, "editor.error.budgetAmount"),
+        });
+    })
+    .transform((values) => {
+      const amount = parseMoney(values.amount, currencyCode, locale);
+      return { label: values.label, amount: amount.ok ? amount.amount : 0 };
+    });
+}
+export type BudgetLineInput = z.output<ReturnType<typeof budgetLineFormSchema>>;
+
+/** A budget line's label in the campaign's other language; empty: none. */
+export const budgetTranslationSchema = z.object({
+  label: optionalText(2, 120, "editor.error.budgetLabel"),
+});

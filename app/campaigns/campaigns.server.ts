@@ -203,7 +203,15 @@ export interface FaqEntryView {
   answerHtml: string;
 }
 
+export interface BudgetLineView {
+  id: string;
+  label: string;
+  amount: number;
+}
+
 export interface CampaignPage extends CampaignCard {
+  /** What the money buys, in the order the raised total pays it (docs/decisions/041). */
+  budgetLines: BudgetLineView[];
   storyHtml: string;
   /** The risks and challenges, rendered like the story; "" when the owner wrote none. */
   risksHtml: string;
@@ -265,7 +273,7 @@ export async function getCampaignPage(
   const preview = !publicStatuses.includes(row.status);
   if (preview && !(previewer && (previewer.admin || previewer.userId === row.owner_id))) return null;
 
-  const [tierRows, pendingRows, goalRows, updateRows, faqRows] = await Promise.all([
+  const [tierRows, pendingRows, goalRows, updateRows, faqRows, budgetRows] = await Promise.all([
     db.selectFrom("reward_tiers").selectAll().where("campaign_id", "=", row.id).orderBy("position").execute(),
     // A tier's backers: its claimed units less those pending checkouts hold. Only the pending rows
     // are read (a few, by the campaign-and-status index), so the page costs the same at 100 000 pledges.
@@ -312,8 +320,14 @@ export async function getCampaignPage(
       .where("campaign_id", "=", row.id)
       .orderBy("position")
       .execute(),
+    db
+      .selectFrom("campaign_budget_lines")
+      .select(["id", "label", "amount"])
+      .where("campaign_id", "=", row.id)
+      .orderBy("position")
+      .execute(),
   ]);
-  const [campaignTexts, tierTexts, goalTexts, faqTexts] = await Promise.all([
+  const [campaignTexts, tierTexts, goalTexts, faqTexts, budgetTexts] = await Promise.all([
     translationsFor(db, "campaign", [row.id], locale),
     translationsFor(
       db,
@@ -331,6 +345,12 @@ export async function getCampaignPage(
       db,
       "faq_entry",
       faqRows.map((f) => f.id),
+      locale,
+    ),
+    translationsFor(
+      db,
+      "budget_line",
+      budgetRows.map((b) => b.id),
       locale,
     ),
   ]);
@@ -363,6 +383,10 @@ export async function getCampaignPage(
         question: entry.question,
         answerHtml: renderStory(entry.answer_md, { siteUrl }),
       };
+    }),
+    budgetLines: budgetRows.map((budgetRow) => {
+      const line = localized(budgetRow, ["label"], budgetTexts);
+      return { id: line.id, label: line.label, amount: Number(line.amount) };
     }),
     ownerName: owner.name,
     creator: owner,

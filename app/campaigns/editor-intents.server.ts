@@ -1,4 +1,4 @@
-// The editor page's forms, one intent each (details, tiers, stretch goals, risks, FAQ, submit,
+// The editor page's forms, one intent each (details, tiers, stretch goals, risks, FAQ, budget lines, submit,
 // update): what was sent is parsed with the editor's schemas and handed to one authoring or lifecycle
 // command, which checks that the campaign and the tier, goal or FAQ entry named are the actor's.
 import type { Campaign } from "#db/schema.ts";
@@ -31,6 +31,8 @@ import {
   amountMessage,
   campaignFormSchema,
   campaignTranslationSchema,
+  budgetLineFormSchema,
+  budgetTranslationSchema,
   faqFormSchema,
   faqTranslationSchema,
   itemTranslationSchema,
@@ -39,6 +41,13 @@ import {
   updateFormSchema,
 } from "./campaign-form";
 import { submitForReview } from "./lifecycle.server";
+import {
+  addBudgetLine,
+  moveBudgetLine,
+  removeBudgetLine,
+  setBudgetLineTranslation,
+  updateBudgetLine,
+} from "./budget-lines.server";
 
 export type EditorOutcome =
   /** Saved: back to the page with this notice. */
@@ -80,6 +89,7 @@ async function dispatch(db: Db, request: EditorRequest, now: Date): Promise<Edit
   const tier = { ...campaign, tierId: values.tierId ?? "" };
   const goal = { ...campaign, goalId: values.goalId ?? "" };
   const faq = { ...campaign, faqId: values.faqId ?? "" };
+  const line = { ...campaign, lineId: values.lineId ?? "" };
   const direction = values.direction === "up" ? "up" : "down";
   switch (values.intent ?? "") {
     case "details": {
@@ -167,6 +177,26 @@ async function dispatch(db: Db, request: EditorRequest, now: Date): Promise<Edit
     case "remove-faq":
       await removeFaqEntry(db, faq);
       return saved;
+    case "add-budget":
+    case "update-budget": {
+      const parsed = budgetLineFormSchema(currency, locale).safeParse(values);
+      if (!parsed.success) return invalid(firstErrors(parsed.error));
+      if (values.intent === "add-budget") await addBudgetLine(db, campaign, parsed.data, now);
+      else await updateBudgetLine(db, line, parsed.data);
+      return saved;
+    }
+    case "move-budget":
+      await moveBudgetLine(db, line, direction);
+      return saved;
+    case "remove-budget":
+      await removeBudgetLine(db, line);
+      return saved;
+    case "translate-budget": {
+      const parsed = budgetTranslationSchema.safeParse(values);
+      if (!parsed.success) return invalid(firstErrors(parsed.error));
+      await setBudgetLineTranslation(db, line, parsed.data);
+      return saved;
+    }
     case "lock-addresses":
     case "unlock-addresses":
       await setAddressesLocked(db, campaign, values.intent === "lock-addresses", now);

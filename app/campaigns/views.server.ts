@@ -6,6 +6,7 @@ import { toInputAmount } from "~/lib/money";
 import { publicStatuses } from "./campaigns.server";
 import { otherLanguage } from "./authoring.server";
 import { campaignReadiness } from "./readiness.server";
+import { budgetLinesOf } from "./budget-lines.server";
 
 /** The editor page: the campaign's details as its form shows them, its tiers, stretch goals and FAQ. */
 export async function editorView(db: Db, campaign: Campaign, locale: string) {
@@ -36,13 +37,19 @@ export async function editorView(db: Db, campaign: Campaign, locale: string) {
     .where("campaign_id", "=", campaign.id)
     .orderBy("position")
     .execute();
-  // The rewards', stretch goals' and FAQ entries' texts in the other language, for their forms.
-  const itemIds = [...tiers.map((t) => t.id), ...goals.map((g) => g.id), ...faq.map((f) => f.id)];
+  const budget = await budgetLinesOf(db, campaign.id);
+  // The rewards', stretch goals', FAQ entries' and budget lines' texts in the other language, for their forms.
+  const itemIds = [
+    ...tiers.map((t) => t.id),
+    ...goals.map((g) => g.id),
+    ...faq.map((f) => f.id),
+    ...budget.map((b) => b.id),
+  ];
   const itemTexts = itemIds.length
     ? await db
         .selectFrom("content_translations")
         .select(["subject_id", "field", "value"])
-        .where("subject_type", "in", ["reward_tier", "stretch_goal", "faq_entry"])
+        .where("subject_type", "in", ["reward_tier", "stretch_goal", "faq_entry", "budget_line"])
         .where("subject_id", "in", itemIds)
         .where("locale", "=", language)
         .execute()
@@ -72,12 +79,18 @@ export async function editorView(db: Db, campaign: Campaign, locale: string) {
         original: entry.question,
         values: { question: textOf(entry.id, "question"), answer: textOf(entry.id, "answer_md") },
       })),
+      budget: budget.map((line) => ({
+        id: line.id,
+        original: line.label,
+        values: { label: textOf(line.id, "label") },
+      })),
     },
     campaign: {
       id: campaign.id,
       slug: campaign.slug,
       status: campaign.status,
       currency: campaign.currency,
+      goalAmount: campaign.goal_amount,
       reviewMessage: campaign.review_message,
       coverImage: campaign.cover_image,
       risks: campaign.risks_md,
@@ -119,6 +132,12 @@ export async function editorView(db: Db, campaign: Campaign, locale: string) {
       description: g.description,
     })),
     faq: faq.map((f) => ({ id: f.id, question: f.question, answer: f.answer_md })),
+    budget: budget.map((line) => ({
+      id: line.id,
+      label: line.label,
+      amount: toInputAmount(line.amount, campaign.currency, locale),
+      amountMinor: line.amount,
+    })),
   };
 }
 

@@ -4,6 +4,7 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { CampaignPage, Progress } from "~/campaigns/campaigns.server";
+import { BudgetCoverage } from "~/components/BudgetCoverage";
 import { CampaignFaq } from "~/components/CampaignFaq";
 import { CampaignRisks } from "~/components/CampaignRisks";
 import { CreatorProfile } from "~/components/CreatorProfile";
@@ -94,6 +95,11 @@ export function CampaignView({
               <time dateTime={progress.deadline ?? undefined}>{deadlineText}</time>
             </p>
           ) : null}
+          <BudgetCoverage
+            lines={campaign.budgetLines}
+            raised={progress.raised}
+            currency={progress.currency}
+          />
           {open ? (
             <Link
               to={`/campaigns/${campaign.slug}/pledge`}

@@ -19,7 +19,8 @@ export type AuditAction =
   | "campaign.cancel"
   | "comment.report"
   | "comment.hide"
-  | "comment.unhide";
+  | "comment.unhide"
+  | "account.delete";
 
 export interface Actor {
   id: string | null;
@@ -65,6 +66,7 @@ export const auditActions: readonly AuditAction[] = [
   "comment.report",
   "comment.hide",
   "comment.unhide",
+  "account.delete",
 ];
 
 export interface AuditEntry {

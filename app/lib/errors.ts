@@ -22,6 +22,8 @@ export const errorAnswers = {
       message: "profile.error.displayNameRequired",
       field: "displayName",
     },
+    account_not_found: { status: 404, message: "error.notFound.body" },
+    account_not_deletable: { status: 409, message: "privacy.delete.blocked" },
   },
   pledges: {
     campaign_not_found: { status: 404, message: "error.notFound.body" },
@@ -83,6 +85,8 @@ export const errorAnswers = {
     tier_has_pledges: { status: 409, message: "editor.error.tierHasPledges" },
     goal_not_found: { status: 404, message: "error.notFound.body" },
     faq_not_found: { status: 404, message: "error.notFound.body" },
+    budget_line_not_found: { status: 404, message: "error.notFound.body" },
+    too_many_budget_lines: { status: 409, message: "editor.error.budgetTooMany", field: "label" },
     not_a_draft: { status: 409, message: "editor.error.state" },
     not_in_review: { status: 409, message: "editor.error.state" },
     bad_end_date: { status: 409, message: "editor.error.endDate", field: "endDate" },

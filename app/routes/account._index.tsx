@@ -97,6 +97,22 @@ export default function Account() {
         errors={result?.errors}
         values={result?.values}
       />
+      <h2 id="account-data">{t("account.data.title")}</h2>
+      <p>{t("account.data.hint")}</p>
+      <ul>
+        <li>
+          {/* A file, not a page: the browser downloads it, with or without JavaScript. */}
+          <a href="/account/data.json" download>
+            {t("account.data.download")}
+          </a>
+        </li>
+        <li>
+          <Link to="/account/delete">{t("account.data.delete")}</Link>
+        </li>
+        <li>
+          <Link to="/privacy">{t("account.data.privacy")}</Link>
+        </li>
+      </ul>
       <Form method="post" action="/sign-out" className="change-form">
         <CsrfField />
         <p className="muted">{t("account.signOutEverywhereHint")}</p>

@@ -1,5 +1,5 @@
 // An owner's campaign: its details, reward tiers (added, edited, reordered, removed), stretch goals,
-// its risks and FAQ, submission for review, and updates once live. Every change is a plain form
+// its risks, FAQ and budget lines, submission for review, and updates once live. Every change is a plain form
 // post, handed to the editor's intents (campaigns/editor-intents.server.ts), which check the
 // campaign is the actor's.
 import { requireManagedCampaign } from "~/campaigns/access.server";
@@ -31,6 +31,7 @@ import { editorView } from "~/campaigns/views.server";
 import { CampaignDetailsForm } from "~/components/CampaignDetailsFields";
 import { ReadinessList } from "~/components/ReadinessList";
 import { AddressLock } from "~/components/manage/AddressLock";
+import { BudgetEditor } from "~/components/manage/BudgetEditor";
 import { CoverForm } from "~/components/manage/CoverForm";
 import { EditorSteps } from "~/components/manage/EditorSteps";
 import { EmbedPanel } from "~/components/manage/EmbedPanel";
@@ -61,6 +62,9 @@ function editorEchoLimits(locale: string, currency: string): Record<string, numb
     tierId: 64,
     goalId: 64,
     faqId: 64,
+    lineId: 64,
+    label: 120,
+    amount: 32,
     direction: 8,
     target: 32,
     visibility: 16,
@@ -88,7 +92,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const preview = renderStory(echoed.story ?? "", { siteUrl: context.config.PUBLIC_URL });
     return data({ intent, target: null, errors: {} as FieldErrors, values: echoed, preview });
   }
-  const target = echoed.tierId ?? echoed.goalId ?? echoed.faqId ?? null;
+  const target = echoed.tierId ?? echoed.goalId ?? echoed.faqId ?? echoed.lineId ?? null;
   const answer = (errors: FieldErrors, status: number) =>
     data({ intent, target, errors, values: echoed }, { status });
   const outcome = await handleEditorIntent(
@@ -130,7 +134,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageMeta(matches, (t) => `${t("editor.title")} — ${data?.campaign.values.title ?? ""}`);
 
 export default function ManageCampaign() {
-  const { campaign, tiers, goals, faq, readiness, translation, siteUrl } = useLoaderData<typeof loader>();
+  const { campaign, tiers, goals, faq, budget, readiness, translation, siteUrl } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as EditorResult | undefined;
   const [search] = useSearchParams();
   const t = useTranslate();
@@ -213,6 +218,13 @@ export default function ManageCampaign() {
       />
       <RisksForm risks={campaign.risks} result={result} errors={errors} />
       <FaqEditor entries={faq} result={result} errors={errors} />
+      <BudgetEditor
+        lines={budget}
+        currency={campaign.currency}
+        goal={campaign.goalAmount}
+        result={result}
+        errors={errors}
+      />
 
       {tiers.some((tier) => tier.shipping) ? <AddressLock locked={campaign.addressesLocked} /> : null}
       {campaign.status === "draft" ? (

@@ -97,6 +97,7 @@ test("the English texts are what English readers see; a field left empty shows t
     tiers: [],
     goals: [],
     faq: [],
+    budget: [],
   });
 });
 

@@ -81,6 +81,13 @@ const targets: Record<string, Target> = {
       },
     ],
   },
+  // The owner runs live campaigns: every deletion, valid or not, is refused and the account stays.
+  "account.delete.tsx": {
+    role: "owner",
+    url: () => "http://t/account/delete",
+    params: () => ({}),
+    forms: () => [{ confirm: "yes" }, {}],
+  },
   "account.payouts.tsx": {
     role: "backer",
     url: () => "http://t/account/payouts",
@@ -226,6 +233,9 @@ const targets: Record<string, Target> = {
       { intent: "add-stretch", title: "Un banc", target: "3 000", description: "Pour la cour" },
       { intent: "risks", risks: "Le **chantier** peut prendre du retard." },
       { intent: "add-faq", question: "Quand ouvrez-vous ?", answer: "Au printemps." },
+      { intent: "add-budget", label: "Loyer, trois premiers mois", amount: "4 500" },
+      { intent: "update-budget", lineId: "nope", label: "Découpeuse laser", amount: "6 000" },
+      { intent: "translate-budget", lineId: "nope", label: "Laser cutter" },
     ],
   },
   "pledges.$id.tsx": {

@@ -77,6 +77,15 @@ const policy: Record<string, Case[]> = {
   ],
   "_index.tsx": [{ method: "GET", url: () => "http://t/", params: none, expect: everyone("ok") }],
   "account._index.tsx": [{ method: "GET", url: () => "http://t/account", params: none, expect: signedIn }],
+  // The person's own data (docs/decisions/042): only theirs, so anyone signed in, nobody else.
+  "account.data[.json].ts": [
+    { method: "GET", url: () => "http://t/account/data.json", params: none, expect: signedIn },
+  ],
+  // Without the box ticked the deletion is refused (400): nobody's account goes in this test.
+  "account.delete.tsx": [
+    { method: "GET", url: () => "http://t/account/delete", params: none, expect: signedIn },
+    { method: "POST", url: () => "http://t/account/delete", params: none, form: {}, expect: signedIn },
+  ],
   // Connecting a payout account: anyone signed in (with the simulated gateway the answer is a 409).
   "account.payouts.tsx": [
     { method: "GET", url: () => "http://t/account/payouts", params: none, expect: signedIn },
@@ -341,6 +350,7 @@ const policy: Record<string, Case[]> = {
       expect: everyone("forbidden"),
     },
   ],
+  "privacy.tsx": [{ method: "GET", url: () => "http://t/privacy", params: none, expect: everyone("ok") }],
   "sign-in.tsx": [{ method: "GET", url: () => "http://t/sign-in", params: none, expect: everyone("ok") }],
   "sign-out.ts": [
     { method: "POST", url: () => "http://t/sign-out", params: none, form: {}, expect: everyone("redirect") },

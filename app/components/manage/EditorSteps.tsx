@@ -13,6 +13,7 @@ const steps: { anchor: string; label: MessageKey; point?: ReadinessPoint }[] = [
   { anchor: "step-stretch", label: "editor.stretch" },
   { anchor: "risks-editor-title", label: "editor.risks", point: "risks" },
   { anchor: "step-faq", label: "editor.faq" },
+  { anchor: "step-budget", label: "editor.budget" },
 ];
 
 export function EditorSteps({ readiness, draft }: { readiness: Readiness; draft: boolean }) {

@@ -1,4 +1,4 @@
-// Each reward's, stretch goal's and FAQ entry's texts in the campaign's other language, one small
+// Each reward's, stretch goal's, FAQ entry's and budget line's texts in the campaign's other language, one small
 // form each under the campaign's own translation: readers in that language see them, and a field
 // left empty shows them the owner's text. Refused, a form shows its error summary at its top.
 import { CsrfField } from "~/components/CsrfField";
@@ -44,6 +44,12 @@ const kinds = {
       ["answer", "editor.faq.answer", true],
     ],
   },
+  budget: {
+    intent: "translate-budget",
+    idField: "lineId",
+    legend: "editor.translation.budgetLine",
+    fields: [["label", "editor.budget.label", false]],
+  },
 } satisfies Record<string, Kind>;
 
 export function ItemTranslations({
@@ -57,7 +63,7 @@ export function ItemTranslations({
 }) {
   const t = useTranslate();
   const language = items.language;
-  const groups = (["tiers", "goals", "faq"] as const).filter((group) => items[group].length > 0);
+  const groups = (["tiers", "goals", "faq", "budget"] as const).filter((group) => items[group].length > 0);
   if (groups.length === 0) return null;
   return (
     <div className="item-translations">
